@@ -1,25 +1,21 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { baseUrl, crawlSite, launchBrowser } from './browser.ts';
+import { baseUrl, inParallel, launchBrowser, sitePaths } from './browser.ts';
 
 let browser: Browser;
-let paths: string[];
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  const context = await browser.newContext();
-  paths = await crawlSite(await context.newPage());
-  await context.close();
 });
 afterAll(() => browser?.close());
 
 it.each(['light', 'dark'] as const)('has no serious or critical axe violations on any page (%s theme)', async (colorScheme) => {
   const context = await browser.newContext({ colorScheme });
-  const page = await context.newPage();
   const problems: string[] = [];
-  for (const path of [...paths, '/no-such-page/']) {
-    await page.goto(baseUrl() + path, { waitUntil: 'networkidle' });
+  await inParallel([...sitePaths(), '/no-such-page/'], 2, async (path) => {
+    const page = await context.newPage();
+    await page.goto(baseUrl() + path, { waitUntil: 'load' });
     // Diagrams are part of the page a reader sees: wait until they are drawn.
     await page.waitForFunction(() => !document.querySelector('.mermaid-diagram[data-state="pending"]'));
     const results = await new AxeBuilder({ page }).analyze();
@@ -29,7 +25,8 @@ it.each(['light', 'dark'] as const)('has no serious or critical axe violations o
         problems.push(`${path}: ${violation.id} (${violation.impact}) ${violation.help} → ${targets}`);
       }
     }
-  }
+    await page.close();
+  });
   await context.close();
-  expect(problems).toEqual([]);
+  expect(problems.sort()).toEqual([]);
 });

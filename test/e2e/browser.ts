@@ -27,23 +27,17 @@ export async function watchedPage(
   return { page, errors };
 }
 
-/** Every page path of the built site, read from the sitemap of links reachable from the home page. */
-export async function crawlSite(page: Page): Promise<string[]> {
-  const seen = new Set<string>(['/']);
-  const queue = ['/'];
-  while (queue.length > 0) {
-    const path = queue.shift()!;
-    await page.goto(baseUrl() + path);
-    const links = await page.$$eval('a[href]', (anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
-    for (const href of links) {
-      const url = new URL(href);
-      if (url.origin !== new URL(baseUrl()).origin) continue;
-      const clean = url.pathname;
-      if (!seen.has(clean)) {
-        seen.add(clean);
-        queue.push(clean);
-      }
-    }
-  }
-  return [...seen].sort();
+/** Every page of the built site reachable from the home page (crawled once, in global setup). */
+export const sitePaths = () => inject('sitePaths');
+
+export const lessonPaths = () => sitePaths().filter((path) => /^\/lessons\/[a-z0-9-]+\/$/.test(path));
+
+/** Runs `task` over `items`, at most `limit` at a time (Chromium renders pages in parallel processes). */
+export async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: Math.min(limit, queue.length) }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+    }),
+  );
 }

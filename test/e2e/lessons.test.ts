@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { baseUrl, crawlSite, launchBrowser } from './browser.ts';
+import { baseUrl, launchBrowser, lessonPaths as lessonPathList } from './browser.ts';
 
 let browser: Browser;
-let lessonPaths: string[];
+const lessonPaths = lessonPathList();
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  const context = await browser.newContext();
-  const paths = await crawlSite(await context.newPage());
-  lessonPaths = paths.filter((path) => /^\/lessons\/[a-z0-9-]+\/$/.test(path));
-  await context.close();
 });
 afterAll(() => browser?.close());
 

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { baseUrl, crawlSite, launchBrowser, watchedPage } from './browser.ts';
+import { baseUrl, launchBrowser, sitePaths, watchedPage } from './browser.ts';
 
 let browser: Browser;
-let paths: string[];
+const paths = sitePaths();
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  const context = await browser.newContext();
-  paths = await crawlSite(await context.newPage());
-  await context.close();
 });
 afterAll(() => browser?.close());
 
@@ -26,8 +23,10 @@ describe('every page of the built site', () => {
       const context = await browser.newContext({ colorScheme });
       const { page, errors } = await watchedPage(context);
       for (const path of paths) {
-        const response = await page.goto(baseUrl() + path, { waitUntil: 'networkidle' });
+        const response = await page.goto(baseUrl() + path, { waitUntil: 'load' });
         if (response?.status() !== 200) failures.push(`${path} (${colorScheme}): status ${response?.status()}`);
+        // Let lazy work (diagrams) finish, so its errors are caught too.
+        await page.waitForFunction(() => !document.querySelector('.mermaid-diagram[data-state="pending"]'));
         const theme = await page.evaluate(() => document.documentElement.dataset.theme);
         if (theme !== colorScheme) failures.push(`${path}: theme ${theme}, system asked for ${colorScheme}`);
       }

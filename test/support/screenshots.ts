@@ -1,32 +1,17 @@
 // `npm run screenshots`: pictures of the built site for the README and for reviewing a change.
 // Serves dist/ on a free port, then shoots the given paths at desktop and phone widths, both themes.
-import { createServer } from 'node:http';
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from './chromium.ts';
+import { serveStatic } from './staticServer.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const dist = join(root, 'dist');
 const out = resolve(process.env.SCREENSHOT_DIR ?? join(root, 'test-results/screenshots'));
 const paths = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['/', '/lessons/why-crud-breaks/'];
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png' };
-
-const server = createServer((request, response) => {
-  const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-  let file = join(dist, path);
-  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-  if (!existsSync(file)) {
-    response.writeHead(404);
-    response.end();
-    return;
-  }
-  response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-  createReadStream(file).pipe(response);
-});
-await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-const address = server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const site = await serveStatic(dist);
+const base = site.url;
 
 mkdirSync(out, { recursive: true });
 const browser = await chromium.launch(chromiumLaunchOptions());
@@ -44,4 +29,4 @@ for (const path of paths) {
   }
 }
 await browser.close();
-server.close();
+await site.close();
