@@ -1,0 +1,180 @@
+// Delivers appended events to every subscriber (projection), partitioned by
+// stream id. All faults are drawn from the seeded generator on the virtual
+// clock, so the same seed gives the same deliveries:
+//   latency + jitter        each delivery at now + latencyMs + U[0, jitterMs]
+//   ordering                reorder off: a subscriber sees global order;
+//                           reorder on: streams may overtake each other, and
+//                           with orderedPartitions off so may events of one stream
+//   duplicates              a second copy, later, with probability p
+//   drops                   lost with probability q, redelivered after
+//                           redeliveryMs (at-least-once; may be dropped again)
+//   pause                   an outage: deliveries are held until resume
+//   down                    a crashed subscriber: deliveries are discarded, it
+//                           catches up from the event store when it comes back
+import type { SeededRng } from '../rng.ts';
+import type { Scheduler } from '../scheduler.ts';
+import type { BusSettings } from '../settings.ts';
+import type { Trace } from '../trace.ts';
+import type { EventEnvelope } from '../write/envelope.ts';
+
+export interface Delivery {
+  projection: string;
+  event: EventEnvelope;
+  /** 1 for the first try, +1 per redelivery after a drop. */
+  attempt: number;
+  duplicate: boolean;
+  publishedAt: number;
+}
+
+interface Subscriber {
+  name: string;
+  state: 'open' | 'paused' | 'down';
+  held: Delivery[];
+  /** Latest delivery time scheduled, overall and per stream (FIFO guarantees). */
+  lastAt: number;
+  lastAtByStream: Map<string, number>;
+}
+
+export interface EventBusOptions {
+  scheduler: Scheduler;
+  rng: SeededRng;
+  trace: Trace;
+  settings: () => BusSettings;
+  subscribers: readonly string[];
+  onDeliver: (delivery: Delivery) => void;
+}
+
+export class EventBus {
+  readonly #o: EventBusOptions;
+  readonly #subs = new Map<string, Subscriber>();
+  readonly #names: string[];
+
+  constructor(options: EventBusOptions) {
+    this.#o = options;
+    this.#names = [...options.subscribers];
+    for (const name of options.subscribers) {
+      this.#subs.set(name, { name, state: 'open', held: [], lastAt: 0, lastAtByStream: new Map() });
+    }
+  }
+
+  publish(events: readonly EventEnvelope[]): void {
+    const { scheduler, rng, trace } = this.#o;
+    const s = this.#o.settings();
+    const now = scheduler.now;
+    for (const event of events) {
+      trace.emit(now, {
+        type: 'bus.published',
+        position: event.position,
+        streamId: event.streamId,
+        version: event.version,
+        eventType: event.type,
+        commandId: event.metadata.commandId,
+        subscribers: [...this.#names],
+      });
+      for (const sub of this.#subs.values()) {
+        let at = now + s.latencyMs + (s.jitterMs > 0 ? rng.int(0, s.jitterMs) : 0);
+        const streamLast = sub.lastAtByStream.get(event.streamId) ?? 0;
+        if (!s.reorder) at = Math.max(at, sub.lastAt);
+        else if (s.orderedPartitions) at = Math.max(at, streamLast);
+        sub.lastAt = Math.max(sub.lastAt, at);
+        sub.lastAtByStream.set(event.streamId, Math.max(streamLast, at));
+        this.#schedule(at, { projection: sub.name, event, attempt: 1, duplicate: false, publishedAt: now });
+        if (rng.chance(s.duplicateProbability)) {
+          const dupAt = at + 1 + rng.int(0, s.latencyMs + s.jitterMs);
+          trace.emit(now, { type: 'bus.duplicated', projection: sub.name, position: event.position, deliverAt: dupAt });
+          this.#schedule(dupAt, { projection: sub.name, event, attempt: 1, duplicate: true, publishedAt: now });
+        }
+      }
+    }
+  }
+
+  pause(name: string): void {
+    this.#sub(name).state = 'paused';
+  }
+
+  /** Reopen and hand over what was held during the outage, in order. */
+  resume(name: string): void {
+    const sub = this.#sub(name);
+    sub.state = 'open';
+    const held = sub.held;
+    sub.held = [];
+    if (held.length > 0) this.#o.trace.emit(this.#o.scheduler.now, { type: 'bus.released', projection: name, count: held.length });
+    for (const d of held) this.#deliver(d);
+  }
+
+  setDown(name: string, down: boolean): void {
+    const sub = this.#sub(name);
+    sub.state = down ? 'down' : 'open';
+    if (!down) return;
+    // A crashed subscriber loses what the bus was holding for it; the event
+    // store still has everything, and catch-up reads it from there.
+    const now = this.#o.scheduler.now;
+    for (const d of sub.held) {
+      this.#o.trace.emit(now, {
+        type: 'bus.discarded',
+        projection: name,
+        position: d.event.position,
+        reason: 'the projection is down; it will catch up from the event store',
+      });
+    }
+    sub.held = [];
+  }
+
+  heldCount(name: string): number {
+    return this.#sub(name).held.length;
+  }
+
+  #sub(name: string): Subscriber {
+    const sub = this.#subs.get(name);
+    if (!sub) throw new Error(`no subscriber '${name}'`);
+    return sub;
+  }
+
+  #schedule(at: number, d: Delivery): void {
+    this.#o.scheduler.schedule(at, 'deliver', () => this.#arrive(d));
+  }
+
+  #arrive(d: Delivery): void {
+    const { scheduler, rng, trace } = this.#o;
+    const sub = this.#sub(d.projection);
+    const now = scheduler.now;
+    if (sub.state === 'paused') {
+      sub.held.push(d);
+      trace.emit(now, { type: 'bus.held', projection: d.projection, position: d.event.position });
+      return;
+    }
+    if (sub.state === 'down') {
+      trace.emit(now, {
+        type: 'bus.discarded',
+        projection: d.projection,
+        position: d.event.position,
+        reason: 'the projection is down; it will catch up from the event store',
+      });
+      return;
+    }
+    const s = this.#o.settings();
+    if (rng.chance(s.dropProbability)) {
+      const redeliverAt = now + s.redeliveryMs;
+      trace.emit(now, { type: 'bus.dropped', projection: d.projection, position: d.event.position, attempt: d.attempt, redeliverAt });
+      this.#schedule(redeliverAt, { ...d, attempt: d.attempt + 1 });
+      return;
+    }
+    this.#deliver(d);
+  }
+
+  #deliver(d: Delivery): void {
+    const e = d.event;
+    this.#o.trace.emit(this.#o.scheduler.now, {
+      type: 'bus.delivered',
+      projection: d.projection,
+      position: e.position,
+      streamId: e.streamId,
+      version: e.version,
+      eventType: e.type,
+      attempt: d.attempt,
+      duplicate: d.duplicate,
+      publishedAt: d.publishedAt,
+    });
+    this.#o.onDeliver(d);
+  }
+}

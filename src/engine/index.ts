@@ -1,0 +1,23 @@
+// Public surface of the engine.
+export { createEngine, Engine } from './engine.ts';
+export type { EngineOptions, EngineStatus, ProjectionInfo, SubmitReceipt, DispatchResult } from './engine.ts';
+export { replayScript } from './script.ts';
+export type { ReplayUntil } from './script.ts';
+export type { Intent, CommandInput, QueryInput, ProjectionAction, ScriptEntry } from './intent.ts';
+export type { CommandResult, CommandAccepted, CommandRejected, QueryResult, ProjectionStatus } from './results.ts';
+export type { TraceRecord, TraceBody, TraceType, TraceOf, TraceListener } from './trace.ts';
+export { recordsOf } from './trace.ts';
+export * from './errors.ts';
+export { DEFAULT_SETTINGS, SETTING_RULES, applySettingsPatch, guardsFor } from './settings.ts';
+export type { EngineSettings, SettingsPatch, BusSettings, CostSettings, RetrySettings, ProjectionSettings, ProjectionGuards } from './settings.ts';
+export type * from './domain.ts';
+export { isRejection, reject, defineAggregate } from './domain.ts';
+export { validatePayload, describeField, parseFieldValue } from './validation.ts';
+export type { FieldSpec, FieldKind } from './validation.ts';
+export type { EventEnvelope, EventMetadata } from './write/envelope.ts';
+export type { SqlResult } from './readOnlySql.ts';
+export { WriteSide } from './writeSide.ts';
+export type { WriteSidePort } from './writeSide.ts';
+export { ReadSide } from './readSide.ts';
+export type { ReadSidePort } from './readSide.ts';
+export * as metrics from './metrics.ts';

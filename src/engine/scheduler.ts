@@ -1,0 +1,108 @@
+// Discrete-event scheduler: a binary heap of tasks ordered by (at, seq).
+// `seq` is the insertion order, so two tasks due at the same virtual instant
+// always run in the order they were scheduled: runs are reproducible.
+import { VirtualClock } from './clock.ts';
+
+export type Task = () => void | Promise<void>;
+
+interface Entry {
+  at: number;
+  seq: number;
+  label: string;
+  run: Task;
+}
+
+export class Scheduler {
+  readonly clock: VirtualClock;
+  #heap: Entry[] = [];
+  #seq = 0;
+  /** Number of tasks run so far: scripts use it to replay at the exact same point. */
+  #steps = 0;
+
+  constructor(clock: VirtualClock) {
+    this.clock = clock;
+  }
+
+  get now(): number {
+    return this.clock.now;
+  }
+  get steps(): number {
+    return this.#steps;
+  }
+  get pending(): number {
+    return this.#heap.length;
+  }
+  /** Time of the next task, or undefined when idle. */
+  nextAt(): number | undefined {
+    return this.#heap[0]?.at;
+  }
+  /** Labels of what is queued, in run order (for status displays and tests). */
+  peekLabels(limit = 20): string[] {
+    return [...this.#heap].sort(compare).slice(0, limit).map((e) => `${e.at}:${e.label}`);
+  }
+
+  schedule(at: number, label: string, run: Task): void {
+    const entry: Entry = { at: Math.max(at, this.clock.now), seq: this.#seq++, label, run };
+    const heap = this.#heap;
+    heap.push(entry);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (compare(p, entry) <= 0) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = entry;
+  }
+
+  /** Run the next task. Returns false when there was nothing to run. */
+  async step(): Promise<boolean> {
+    const entry = this.#pop();
+    if (!entry) return false;
+    this.clock.set(entry.at);
+    this.#steps++;
+    await entry.run();
+    return true;
+  }
+
+  /** Run every task due at or before `t`, then set the clock to `t`. */
+  async advanceTo(t: number): Promise<void> {
+    while (this.#heap.length > 0 && this.#heap[0]!.at <= t) await this.step();
+    if (t > this.clock.now) this.clock.set(t);
+  }
+
+  #pop(): Entry | undefined {
+    const heap = this.#heap;
+    const top = heap[0];
+    if (!top) return undefined;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      let i = 0;
+      const n = heap.length;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        let best = last;
+        if (l < n && compare(heap[l]!, best) < 0) {
+          m = l;
+          best = heap[l]!;
+        }
+        if (r < n && compare(heap[r]!, best) < 0) {
+          m = r;
+          best = heap[r]!;
+        }
+        if (m === i) break;
+        heap[i] = best;
+        i = m;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+}
+
+function compare(a: Entry, b: Entry): number {
+  return a.at - b.at || a.seq - b.seq;
+}

@@ -1,0 +1,98 @@
+// The slice of sql.js the engine uses, plus a statement cache. Preparing a
+// statement costs more than running it, so hot paths reuse prepared ones.
+import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+
+export type { Database, SqlJsStatic, SqlValue, Statement };
+export type SqlParams = SqlValue[] | Record<string, SqlValue>;
+export type SqlRow = Record<string, SqlValue>;
+
+export class SqlDb {
+  readonly db: Database;
+  #cache = new Map<string, Statement>();
+
+  constructor(db: Database) {
+    this.db = db;
+  }
+
+  static create(sql: SqlJsStatic): SqlDb {
+    return new SqlDb(new sql.Database());
+  }
+
+  prepared(sqlText: string): Statement {
+    let st = this.#cache.get(sqlText);
+    if (!st) {
+      st = this.db.prepare(sqlText);
+      this.#cache.set(sqlText, st);
+    }
+    return st;
+  }
+
+  run(sqlText: string, params?: SqlParams): void {
+    const st = this.prepared(sqlText);
+    try {
+      if (params) st.bind(params);
+      st.step();
+    } finally {
+      st.reset();
+    }
+  }
+
+  get(sqlText: string, params?: SqlParams): SqlRow | undefined {
+    const st = this.prepared(sqlText);
+    try {
+      if (params) st.bind(params);
+      return st.step() ? (st.getAsObject() as SqlRow) : undefined;
+    } finally {
+      st.reset();
+    }
+  }
+
+  all(sqlText: string, params?: SqlParams): SqlRow[] {
+    const st = this.prepared(sqlText);
+    const rows: SqlRow[] = [];
+    try {
+      if (params) st.bind(params);
+      while (st.step()) rows.push(st.getAsObject() as SqlRow);
+    } finally {
+      st.reset();
+    }
+    return rows;
+  }
+
+  /** Rows as arrays, in column order: cheaper than objects on hot paths. */
+  rows(sqlText: string, params?: SqlParams): SqlValue[][] {
+    const st = this.prepared(sqlText);
+    const rows: SqlValue[][] = [];
+    try {
+      if (params) st.bind(params);
+      while (st.step()) rows.push(st.get());
+    } finally {
+      st.reset();
+    }
+    return rows;
+  }
+
+  /** Run DDL or several statements at once (not cached). */
+  exec(sqlText: string): void {
+    this.db.exec(sqlText);
+  }
+
+  /** BEGIN … COMMIT around `work`; ROLLBACK and rethrow if it throws. */
+  transaction<T>(work: () => T): T {
+    this.run('BEGIN');
+    try {
+      const result = work();
+      this.run('COMMIT');
+      return result;
+    } catch (e) {
+      this.run('ROLLBACK');
+      throw e;
+    }
+  }
+
+  close(): void {
+    for (const st of this.#cache.values()) st.free();
+    this.#cache.clear();
+    this.db.close();
+  }
+}

@@ -1,0 +1,22 @@
+// An event as stored and delivered: the domain event plus where it sits in
+// the log and why it happened (command, correlation and causation ids).
+export interface EventMetadata {
+  commandId: string;
+  correlationId: string;
+  causationId: string;
+  /** Virtual time of the append. */
+  recordedAt: number;
+  sessionId?: string;
+}
+
+export interface EventEnvelope {
+  /** Global position in the log, 1-based and gap-free. */
+  position: number;
+  streamId: string;
+  /** Position inside its stream, 1-based, unique per stream. */
+  version: number;
+  type: string;
+  schemaVersion: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}

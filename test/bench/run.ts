@@ -1,0 +1,327 @@
+// Benchmark: the engine against the raw sql.js limit on equivalent work.
+// `npm run bench` (not part of `npm test`). Each measurement runs both sides
+// a few times and keeps the median; one line per metric:
+//   name: ours=<n>/s raw=<n>/s ratio=<r>
+// Part 2 adds snapshot and sync-vs-async lines: append to MEASUREMENTS.
+import initSqlJs from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { createEngine } from '../../src/engine/engine.ts';
+import type { DomainDefinition } from '../../src/engine/domain.ts';
+import { ReadSide } from '../../src/engine/readSide.ts';
+import { WriteSide } from '../../src/engine/writeSide.ts';
+import type { EventEnvelope } from '../../src/engine/write/envelope.ts';
+import { validatePayload } from '../../src/engine/validation.ts';
+import { banking } from '../../src/domain/banking/index.ts';
+
+const SQL: SqlJsStatic = await initSqlJs();
+const REPS = Number(process.env['BENCH_REPS'] ?? '5');
+
+interface Result {
+  ours: number;
+  raw?: number;
+  note?: string;
+}
+interface Measurement {
+  name: string;
+  /** One repetition: ops per second for each side. */
+  run(): Promise<Result>;
+}
+
+const now = (): number => performance.now();
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Banking with only the balance projection: the bench's reference read model. */
+const balanceOnly: DomainDefinition = {
+  ...banking,
+  projections: banking.projections.filter((p) => p.name === 'balance'),
+  queries: banking.queries.filter((q) => q.projection === 'balance'),
+};
+const noProjections: DomainDefinition = { ...banking, projections: [], queries: [] };
+const balanceDef = balanceOnly.projections[0]!;
+
+function envelope(position: number, streamId: string, version: number, type: string, data: Record<string, unknown>): Omit<EventEnvelope, 'position'> {
+  return { streamId, version, type, schemaVersion: 1, data, metadata: { commandId: `c${position}`, correlationId: `c${position}`, causationId: `c${position}`, recordedAt: position } };
+}
+
+/** `accounts` opened, then deposits round-robin, up to `total` events, appended in batches. */
+function fillWriteSide(ws: WriteSide, accounts: number, total: number): void {
+  const store = ws.store;
+  const versions = new Array<number>(accounts).fill(0);
+  let pos = 0;
+  while (pos < total) {
+    const batch: Omit<EventEnvelope, 'position'>[] = [];
+    for (let i = 0; i < 1000 && pos < total; i++) {
+      pos++;
+      const a = (pos - 1) % accounts;
+      const v = ++versions[a]!;
+      batch.push(
+        v === 1
+          ? envelope(pos, `account-${a}`, v, 'AccountOpened', { accountId: `${a}`, owner: `Owner ${a}`, overdraftLimitCents: 0 })
+          : envelope(pos, `account-${a}`, v, 'MoneyDeposited', { accountId: `${a}`, amountCents: (pos % 97) + 1 }),
+      );
+    }
+    store.sql.transaction(() => store.committed(store.insert(batch)));
+  }
+}
+
+const EVENT_INSERT =
+  'INSERT INTO events (position, stream_id, stream_version, event_type, schema_version, payload, command_id, correlation_id, causation_id, session_id, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)';
+
+/** A bare database with the same events table, for the raw sides. */
+function rawEventsDb(): Database {
+  const db = new SQL.Database();
+  const ws = new WriteSide(SQL, noProjections); // borrow its schema
+  const schema = ws.db.db.exec("SELECT sql FROM sqlite_master WHERE type IN ('table') AND sql IS NOT NULL")[0]!.values.map((r) => String(r[0]));
+  ws.close();
+  for (const s of schema) db.run(s);
+  return db;
+}
+
+// ── command ─────────────────────────────────────────────────────────────
+const COMMANDS = 4000;
+const ACCOUNTS = 400;
+const command: Measurement = {
+  name: 'command',
+  async run() {
+    // Ours: validate, load the stream, decide, append with the expected version and the commandId, one transaction.
+    const ws = new WriteSide(SQL, banking);
+    fillWriteSide(ws, ACCOUNTS, ACCOUNTS * 4);
+    const spec = banking.commands.find((c) => c.type === 'Deposit')!;
+    const t0 = now();
+    for (let i = 0; i < COMMANDS; i++) {
+      const commandId = `bench-${i}`;
+      const data = validatePayload('Deposit', spec.fields, { accountId: `${i % ACCOUNTS}`, amountCents: 5 });
+      const loaded = ws.load({ commandId, commandType: 'Deposit', data, idempotency: true });
+      if (loaded.kind !== 'loaded') throw new Error('unexpected duplicate');
+      const out = ws.append({ commandId, commandType: 'Deposit', data, correlationId: commandId, at: i, idempotency: true, loaded: loaded.streams, attempts: 1 });
+      if (out.kind !== 'appended') throw new Error(`unexpected ${out.kind}`);
+    }
+    const ours = COMMANDS / ((now() - t0) / 1000);
+    ws.close();
+
+    // Raw: one transaction with two inserts per command.
+    const db = rawEventsDb();
+    const insertEvent = db.prepare(EVENT_INSERT);
+    const insertCmd = db.prepare('INSERT INTO processed_commands (command_id, command_type, result, recorded_at) VALUES (?,?,?,?)');
+    const begin = db.prepare('BEGIN');
+    const commit = db.prepare('COMMIT');
+    const t1 = now();
+    for (let i = 0; i < COMMANDS; i++) {
+      begin.run();
+      insertEvent.run([i + 1, `account-${i % ACCOUNTS}`, Math.floor(i / ACCOUNTS) + 1, 'MoneyDeposited', 1, JSON.stringify({ accountId: `${i % ACCOUNTS}`, amountCents: 5 }), `bench-${i}`, `bench-${i}`, `bench-${i}`, null, i]);
+      // The idempotency record stores the command's result, as the engine's does.
+      const result = { ok: true, commandId: `bench-${i}`, commandType: 'Deposit', correlationId: `bench-${i}`, ids: { accountId: `${i % ACCOUNTS}` }, streams: [{ streamId: `account-${i % ACCOUNTS}`, version: Math.floor(i / ACCOUNTS) + 1 }], consistencyToken: i + 1, duplicate: false, attempts: 1 };
+      insertCmd.run([`bench-${i}`, 'Deposit', JSON.stringify(result), i]);
+      commit.run();
+    }
+    const raw = COMMANDS / ((now() - t1) / 1000);
+    for (const s of [insertEvent, insertCmd, begin, commit]) s.free();
+    db.close();
+    return { ours, raw };
+  },
+};
+
+// ── command through the whole engine (scheduler, trace, no read side) ──
+const commandEngine: Measurement = {
+  name: 'command-engine',
+  async run() {
+    const engine = createEngine({ sql: SQL, domain: noProjections, seed: 1, settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 } } });
+    for (let a = 0; a < ACCOUNTS; a++) engine.submit({ kind: 'command', command: { type: 'OpenAccount', data: { accountId: `${a}`, owner: 'O', overdraftLimitCents: 0 } } });
+    await engine.runUntilIdle();
+    const t0 = now();
+    for (let i = 0; i < COMMANDS; i++) await engine.execute({ type: 'Deposit', data: { accountId: `${i % ACCOUNTS}`, amountCents: 5 } });
+    const ours = COMMANDS / ((now() - t0) / 1000);
+    engine.close();
+    return { ours, note: 'engine.execute end to end (informational; raw as in `command`)' };
+  },
+};
+
+// ── append ──────────────────────────────────────────────────────────────
+const APPENDS = 50_000;
+const APPEND_BATCH = 100;
+const append: Measurement = {
+  name: 'append',
+  async run() {
+    const make = (i: number) => envelope(i + 1, `s-${i % 1000}`, Math.floor(i / 1000) + 1, 'MoneyDeposited', { accountId: `${i % 1000}`, amountCents: 5 });
+    const pending = Array.from({ length: APPENDS }, (_, i) => make(i));
+    const ws = new WriteSide(SQL, banking);
+    const store = ws.store;
+    const t0 = now();
+    for (let i = 0; i < APPENDS; i += APPEND_BATCH) {
+      const batch = pending.slice(i, i + APPEND_BATCH);
+      store.sql.transaction(() => store.committed(store.insert(batch)));
+    }
+    const ours = APPENDS / ((now() - t0) / 1000);
+    ws.close();
+
+    const db = rawEventsDb();
+    const ins = db.prepare(EVENT_INSERT);
+    const t1 = now();
+    for (let i = 0; i < APPENDS; i += APPEND_BATCH) {
+      db.run('BEGIN');
+      for (let j = i; j < i + APPEND_BATCH; j++) {
+        const e = pending[j]!;
+        const m = e.metadata;
+        ins.run([j + 1, e.streamId, e.version, e.type, 1, JSON.stringify(e.data), m.commandId, m.correlationId, m.causationId, null, m.recordedAt]);
+      }
+      db.run('COMMIT');
+    }
+    const raw = APPENDS / ((now() - t1) / 1000);
+    ins.free();
+    db.close();
+    return { ours, raw };
+  },
+};
+
+// ── rebuild ─────────────────────────────────────────────────────────────
+const REBUILD_EVENTS = 100_000;
+const REBUILD_ACCOUNTS = 1000;
+let rebuildSource: WriteSide | undefined;
+function rebuildWriteSide(): WriteSide {
+  if (!rebuildSource) {
+    rebuildSource = new WriteSide(SQL, balanceOnly);
+    fillWriteSide(rebuildSource, REBUILD_ACCOUNTS, REBUILD_EVENTS);
+  }
+  return rebuildSource;
+}
+
+const rebuild: Measurement = {
+  name: 'rebuild',
+  async run() {
+    const ws = rebuildWriteSide();
+    // Ours: the engine's rebuild: read the log in batches, apply into a fresh store with checkpoints, swap.
+    const rs = new ReadSide(SQL, balanceOnly);
+    const engine = createEngine({ domain: balanceOnly, seed: 1, write: ws, read: rs, settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 }, projection: { replayBatchSize: 1000 } } });
+    const t0 = now();
+    engine.controlProjection('rebuild', 'balance');
+    await engine.runUntilIdle();
+    const ours = REBUILD_EVENTS / ((now() - t0) / 1000);
+    if (rs.runner('balance').watermark !== REBUILD_EVENTS) throw new Error('rebuild did not reach the head');
+    rs.close();
+
+    // Raw: the same rows, JSON.parse and the same upserts, one transaction per 1000.
+    const target = new SQL.Database();
+    for (const ddl of balanceDef.schema) target.run(ddl);
+    const select = ws.db.db.prepare('SELECT stream_id, event_type, payload, recorded_at, position FROM events WHERE position >= ? ORDER BY position LIMIT 1000');
+    const open = target.prepare('INSERT INTO account_balances (account_id, owner, balance_cents, overdraft_limit_cents, movements, updated_at) VALUES (?, ?, 0, ?, 0, ?) ON CONFLICT (account_id) DO NOTHING');
+    const move = target.prepare('UPDATE account_balances SET balance_cents = balance_cents + ?, movements = movements + 1, updated_at = ? WHERE account_id = ?');
+    const t1 = now();
+    let from = 1;
+    for (;;) {
+      select.bind([from]);
+      const rows: (string | number)[][] = [];
+      while (select.step()) rows.push(select.get() as (string | number)[]);
+      select.reset();
+      if (rows.length === 0) break;
+      target.run('BEGIN');
+      for (const r of rows) {
+        const d = JSON.parse(r[2] as string) as Record<string, string | number>;
+        if (r[1] === 'AccountOpened') open.run([d['accountId']!, d['owner']!, d['overdraftLimitCents']!, r[3]!]);
+        else move.run([d['amountCents']!, r[3]!, d['accountId']!]);
+      }
+      target.run('COMMIT');
+      from = (rows[rows.length - 1]![4] as number) + 1;
+    }
+    const raw = REBUILD_EVENTS / ((now() - t1) / 1000);
+    for (const s of [select, open, move]) s.free();
+    target.close();
+    return { ours, raw };
+  },
+};
+
+// ── project: steady state through the bus at zero latency ───────────────
+const PROJECT_COMMANDS = 6000;
+const project: Measurement = {
+  name: 'project',
+  async run() {
+    // Ours: the balance projection is paused (an outage) while the commands
+    // run, so the bus holds every delivery; the timed part is resume → the
+    // bus hands the deliveries over → batches of 50 applied with their
+    // checkpoints and trace records, until the projection is at the head.
+    const engine = createEngine({ sql: SQL, domain: balanceOnly, seed: 1, settings: { bus: { latencyMs: 0, jitterMs: 0 }, costs: { commandMs: 0, projectMs: 0, queryMs: 0 } } });
+    for (let a = 0; a < ACCOUNTS; a++) engine.submit({ kind: 'command', command: { type: 'OpenAccount', data: { accountId: `${a}`, owner: 'O', overdraftLimitCents: 0 } } });
+    await engine.runUntilIdle();
+    engine.controlProjection('pause', 'balance');
+    for (let i = 0; i < PROJECT_COMMANDS; i += 50) {
+      for (let j = i; j < i + 50; j++) engine.submit({ kind: 'command', command: { type: 'Deposit', data: { accountId: `${j % ACCOUNTS}`, amountCents: 3 } } });
+      await engine.runUntilIdle();
+    }
+    const t0 = now();
+    engine.controlProjection('resume', 'balance');
+    await engine.runUntilIdle();
+    const ours = PROJECT_COMMANDS / ((now() - t0) / 1000);
+    if (engine.projectionInfo('balance').lagEvents !== 0) throw new Error('projection did not catch up');
+    engine.close();
+
+    // Raw: the same upserts in transactions of the live batch size.
+    const target = new SQL.Database();
+    for (const ddl of balanceDef.schema) target.run(ddl);
+    const open = target.prepare('INSERT INTO account_balances (account_id, owner, balance_cents, overdraft_limit_cents, movements, updated_at) VALUES (?, ?, 0, ?, 0, ?) ON CONFLICT (account_id) DO NOTHING');
+    const move = target.prepare('UPDATE account_balances SET balance_cents = balance_cents + ?, movements = movements + 1, updated_at = ? WHERE account_id = ?');
+    for (let a = 0; a < ACCOUNTS; a++) open.run([`${a}`, 'O', 0, 0]);
+    const payloads = Array.from({ length: PROJECT_COMMANDS }, (_, i) => JSON.stringify({ accountId: `${i % ACCOUNTS}`, amountCents: 3 }));
+    const t1 = now();
+    for (let i = 0; i < PROJECT_COMMANDS; i += 50) {
+      target.run('BEGIN');
+      for (let j = i; j < i + 50; j++) {
+        const d = JSON.parse(payloads[j]!) as Record<string, string | number>;
+        move.run([d['amountCents']!, j, d['accountId']!]);
+      }
+      target.run('COMMIT');
+    }
+    const raw = PROJECT_COMMANDS / ((now() - t1) / 1000);
+    open.free();
+    move.free();
+    target.close();
+    return { ours, raw, note: 'events/s: bus delivery + live batches of 50 with checkpoint and trace' };
+  },
+};
+
+export const MEASUREMENTS: Measurement[] = [command, commandEngine, append, rebuild, project];
+
+function fmt(n: number): string {
+  return n >= 100 ? String(Math.round(n)) : n.toFixed(1);
+}
+
+async function heapFor100k(): Promise<string> {
+  gc();
+  const before = process.memoryUsage();
+  const ws = new WriteSide(SQL, balanceOnly);
+  const rs = new ReadSide(SQL, balanceOnly);
+  fillWriteSide(ws, REBUILD_ACCOUNTS, REBUILD_EVENTS);
+  const engine = createEngine({ domain: balanceOnly, seed: 1, write: ws, read: rs, settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 }, projection: { replayBatchSize: 1000 } } });
+  engine.controlProjection('rebuild', 'balance');
+  await engine.runUntilIdle();
+  gc();
+  const after = process.memoryUsage();
+  const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
+  const line =
+    `heap: events=${REBUILD_EVENTS} (event store + rebuilt balance projection) heapUsed=${mb(after.heapUsed)}MB ` +
+    `(JS heap before: ${mb(before.heapUsed)}MB) sql.js wasm memory+buffers=${mb(after.arrayBuffers)}MB rss=${mb(after.rss)}MB`;
+  ws.close();
+  rs.close();
+  return line;
+}
+
+const started = now();
+for (const m of MEASUREMENTS) {
+  const results: Result[] = [];
+  for (let i = 0; i < REPS; i++) {
+    gc();
+    results.push(await m.run());
+  }
+  const ours = median(results.map((r) => r.ours));
+  const raws = results.map((r) => r.raw).filter((r): r is number => r !== undefined);
+  const note = results[0]?.note;
+  if (raws.length > 0) {
+    const raw = median(raws);
+    console.log(`${m.name}: ours=${fmt(ours)}/s raw=${fmt(raw)}/s ratio=${(ours / raw).toFixed(2)}${note ? `  # ${note}` : ''}`);
+  } else {
+    console.log(`${m.name}: ours=${fmt(ours)}/s${note ? `  # ${note}` : ''}`);
+  }
+}
+rebuildSource?.close();
+rebuildSource = undefined;
+console.log(await heapFor100k());
+console.log(`# ${REPS} repetitions per side, median; total ${((now() - started) / 1000).toFixed(1)}s`);

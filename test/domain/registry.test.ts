@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { domains, getDomain } from '../../src/domain/index.ts';
+
+describe('domain registry', () => {
+  it('lists both domains and describes every part introspectably', () => {
+    expect(Object.keys(domains)).toEqual(['commerce', 'banking']);
+    expect(() => getDomain('crypto')).toThrow(/commerce, banking/);
+    for (const d of Object.values(domains)) {
+      const eventTypes = new Set(d.events.map((e) => e.type));
+      const projections = new Set(d.projections.map((p) => p.name));
+      for (const c of d.commands) {
+        expect(c.description.length).toBeGreaterThan(10);
+        for (const f of c.fields) expect(f.description && f.example !== undefined).toBeTruthy();
+      }
+      for (const p of d.projections) for (const t of p.handles) expect(eventTypes.has(t)).toBe(true);
+      for (const q of d.queries) expect(projections.has(q.projection)).toBe(true);
+    }
+    expect(getDomain('commerce').projections.map((p) => p.name)).toEqual(['orderSummary', 'catalogue', 'customerOrders']);
+    expect(getDomain('banking').projections.map((p) => p.name)).toEqual(['balance', 'statement']);
+  });
+});
