@@ -1,6 +1,7 @@
 import { defineCollection, reference } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
+import { FORMATS, KINDS, LEVELS, SOURCES, TOPICS } from './interview/taxonomy';
 
 // Lessons live in the top-level content/ folder, one MDX file each.
 // The schema fails the build with the file and the field named.
@@ -22,4 +23,49 @@ const lessons = defineCollection({
     .strict(),
 });
 
-export const collections = { lessons };
+// Interview questions live in content/interview/, one Markdown file each; the body is
+// the model answer. A malformed question fails the build with the file and the field.
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const interview = defineCollection({
+  loader: glob({ base: './content/interview', pattern: '**/*.md' }),
+  schema: z
+    .object({
+      /** Short name for lists and the page title, e.g. "CQRS versus read replicas". */
+      title: z.string().min(3).max(80),
+      /** The question exactly as an interviewer would ask it. */
+      prompt: z.string().min(10),
+      /** The seniority the question targets. */
+      level: z.enum(LEVELS),
+      /** What it asks for: a concept, a trade-off, a design, or debugging an incident. */
+      kind: z.enum(KINDS),
+      /** How it is answered; `written` for now (a `drill` format is planned). */
+      format: z.enum(FORMATS).default('written'),
+      /** Topics from the fixed list in src/interview/taxonomy.ts; the first is the main one. */
+      topics: z.array(z.enum(TOPICS)).min(1),
+      /** The lesson that teaches the answer, by slug; it must exist. */
+      lesson: reference('lessons'),
+      /** A scenario that shows it, by slug (optional; no scenario exists yet). */
+      scenario: z.string().regex(SLUG).optional(),
+      /** Key points of a strong answer; the learner ticks the ones they made. */
+      rubric: z.array(z.string().min(3)).min(2).max(8),
+      /** What an interviewer would ask next. */
+      followUps: z.array(z.string().min(5)).min(1),
+      /** `seed` when the question comes from the source articles (rewritten), `original` otherwise. */
+      source: z.enum(SOURCES),
+      /** For a seed question: which article and part it comes from, e.g. "000, Interview Questions 3". */
+      seed: z.string().min(3).optional(),
+      /** Suggested minutes to answer aloud; a mock interview's clock is the sum. */
+      minutes: z.number().int().min(1).max(30).default(5),
+    })
+    .strict()
+    .superRefine((question, context) => {
+      if (question.source === 'seed' && !question.seed) {
+        context.addIssue({ code: 'custom', path: ['seed'], message: 'a seed question must say where it comes from (seed: "000, ...")' });
+      }
+      if (question.source === 'original' && question.seed) {
+        context.addIssue({ code: 'custom', path: ['seed'], message: 'only a seed question has a seed reference' });
+      }
+    }),
+});
+
+export const collections = { lessons, interview };

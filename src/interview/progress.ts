@@ -1,0 +1,166 @@
+// The learner's progress: one scheduling card and a short history per question, kept in
+// the browser (localStorage). Every change reads, applies and writes back, so two open tabs
+// don't overwrite each other's reviews. A stored value that cannot be read is set aside,
+// never silently overwritten.
+import { z } from 'astro/zod';
+import { schedule, type StoredCard } from './schedule';
+import { GRADES, type Grade } from './types';
+
+export const PROGRESS_VERSION = 1;
+export const PROGRESS_KEY = 'cqrs-lab:interview:progress';
+/** Attempts kept per question; older ones are dropped. */
+export const MAX_ATTEMPTS = 20;
+
+export interface Attempt {
+  at: string;
+  grade: Grade;
+  /** Rubric points the learner ticked, out of `rubricTotal`. */
+  rubricHit: number;
+  rubricTotal: number;
+}
+
+export interface QuestionProgress {
+  card: StoredCard;
+  attempts: Attempt[];
+}
+
+export interface Progress {
+  version: typeof PROGRESS_VERSION;
+  questions: Record<string, QuestionProgress>;
+}
+
+const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date');
+
+export const cardSchema = z
+  .object({
+    due: isoDate,
+    stability: z.number().min(0),
+    difficulty: z.number().min(0),
+    scheduledDays: z.number().min(0),
+    learningSteps: z.number().int().min(0),
+    reps: z.number().int().min(0),
+    lapses: z.number().int().min(0),
+    state: z.enum(['new', 'learning', 'review', 'relearning']),
+    lastReview: isoDate.nullable(),
+  })
+  .strict();
+
+export const attemptSchema = z
+  .object({
+    at: isoDate,
+    grade: z.enum(GRADES),
+    rubricHit: z.number().int().min(0),
+    rubricTotal: z.number().int().min(0),
+  })
+  .strict()
+  .refine((attempt) => attempt.rubricHit <= attempt.rubricTotal, { message: 'rubricHit is more than rubricTotal', path: ['rubricHit'] });
+
+export const progressSchema = z
+  .object({
+    version: z.literal(PROGRESS_VERSION),
+    questions: z.record(
+      z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a question slug'),
+      z.object({ card: cardSchema, attempts: z.array(attemptSchema) }).strict(),
+    ),
+  })
+  .strict();
+
+export function emptyProgress(): Progress {
+  return { version: PROGRESS_VERSION, questions: {} };
+}
+
+/** The progress after one graded review: pure, `now` injected. */
+export function applyReview(
+  progress: Progress,
+  slug: string,
+  grade: Grade,
+  rubric: { hit: number; total: number },
+  now: Date,
+): Progress {
+  const previous = progress.questions[slug];
+  const attempt: Attempt = { at: now.toISOString(), grade, rubricHit: rubric.hit, rubricTotal: rubric.total };
+  const next: QuestionProgress = {
+    card: schedule(previous?.card, grade, now),
+    attempts: [...(previous?.attempts ?? []), attempt].slice(-MAX_ATTEMPTS),
+  };
+  return { ...progress, questions: { ...progress.questions, [slug]: next } };
+}
+
+/** The subset of the Web Storage API the store needs; tests pass a Map-backed fake. */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/** Web Storage, or an in-memory stand-in when the browser blocks it. */
+export function browserStorage(): KeyValueStorage {
+  try {
+    const storage = window.localStorage;
+    const probe = `${PROGRESS_KEY}:probe`;
+    storage.setItem(probe, '1');
+    storage.removeItem(probe);
+    return storage;
+  } catch {
+    return memoryStorage();
+  }
+}
+
+export function memoryStorage(initial: Record<string, string> = {}): KeyValueStorage & { dump(): Record<string, string> } {
+  const data = new Map(Object.entries(initial));
+  return {
+    getItem: (key) => data.get(key) ?? null,
+    setItem: (key, value) => void data.set(key, value),
+    dump: () => Object.fromEntries(data),
+  };
+}
+
+export interface ReadResult {
+  progress: Progress;
+  /** Set when the stored value could not be read; it was copied to `${key}:unreadable`. */
+  problem: string | null;
+}
+
+export class ProgressStore {
+  private readonly storage: KeyValueStorage;
+  private readonly key: string;
+
+  constructor(storage: KeyValueStorage, key: string = PROGRESS_KEY) {
+    this.storage = storage;
+    this.key = key;
+  }
+
+  readWithStatus(): ReadResult {
+    const raw = this.storage.getItem(this.key);
+    if (raw === null) return { progress: emptyProgress(), problem: null };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return this.setAside(raw, 'The saved progress is not valid JSON.');
+    }
+    const checked = progressSchema.safeParse(parsed);
+    if (!checked.success) return this.setAside(raw, 'The saved progress does not have the expected shape.');
+    return { progress: checked.data as Progress, problem: null };
+  }
+
+  read(): Progress {
+    return this.readWithStatus().progress;
+  }
+
+  write(progress: Progress): void {
+    this.storage.setItem(this.key, JSON.stringify(progress));
+  }
+
+  /** Read, apply one graded review, write back; returns the new progress. */
+  recordReview(slug: string, grade: Grade, rubric: { hit: number; total: number }, now: Date): Progress {
+    const next = applyReview(this.read(), slug, grade, rubric, now);
+    this.write(next);
+    return next;
+  }
+
+  private setAside(raw: string, problem: string): ReadResult {
+    // Keep the unreadable value so nothing is lost; the learner can still export it by hand.
+    if (this.storage.getItem(`${this.key}:unreadable`) === null) this.storage.setItem(`${this.key}:unreadable`, raw);
+    return { progress: emptyProgress(), problem: `${problem} It was kept aside under "${this.key}:unreadable"; new reviews start fresh.` };
+  }
+}

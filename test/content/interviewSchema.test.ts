@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// A copy of the site with one lesson and one interview question we control: the real
+// config, schema and pages.
+const ROOT = resolve(import.meta.dirname, '../..');
+let site: string;
+
+const LESSON = `---
+title: A lesson for the schema test
+description: Exists only so that interview questions have a lesson to point at.
+order: 1
+takeaways:
+  - The schema is checked at build time.
+---
+
+## Body
+
+Text.
+`;
+
+const GOOD = `---
+title: A question for the schema test
+prompt: "Exists only so that the schema can be exercised by a test?"
+level: senior
+kind: trade-off
+topics: [projections, outbox]
+lesson: the-lesson
+rubric:
+  - "First key point."
+  - "Second key point."
+followUps:
+  - "What would you ask next?"
+source: original
+minutes: 4
+---
+
+The model answer.
+`;
+
+function writeQuestion(name: string, source: string): void {
+  rmSync(join(site, 'content/interview'), { recursive: true, force: true });
+  mkdirSync(join(site, 'content/interview'), { recursive: true });
+  writeFileSync(join(site, 'content/interview', name), source);
+}
+
+function astro(command: 'sync' | 'build'): { status: number | null; output: string } {
+  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), command, ...(command === 'build' ? ['--outDir', join(site, 'out')] : [])], {
+    cwd: site,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
+  return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
+}
+
+beforeAll(() => {
+  site = mkdtempSync(join(tmpdir(), 'cqrs-lab-interview-schema-'));
+  for (const file of ['astro.config.mjs', 'package.json', 'tsconfig.json', 'svelte.config.js']) {
+    cpSync(join(ROOT, file), join(site, file));
+  }
+  symlinkSync(join(ROOT, 'src'), join(site, 'src'));
+  symlinkSync(join(ROOT, 'node_modules'), join(site, 'node_modules'));
+  mkdirSync(join(site, 'content/lessons'), { recursive: true });
+  writeFileSync(join(site, 'content/lessons/the-lesson.mdx'), LESSON);
+});
+afterAll(() => rmSync(site, { recursive: true, force: true }));
+
+describe('interview question schema', () => {
+  it('accepts a well-formed question', () => {
+    writeQuestion('good-question.md', GOOD);
+    const { status, output } = astro('sync');
+    expect(output).not.toMatch(/InvalidContentEntryDataError/);
+    expect(status).toBe(0);
+  });
+
+  it.each([
+    ['a value outside an enum', GOOD.replace('level: senior', 'level: guru'), 'level'],
+    ['a topic not in the list', GOOD.replace('topics: [projections, outbox]', 'topics: [projections, blockchain]'), 'topics.1'],
+    ['a field of the wrong type', GOOD.replace('minutes: 4', 'minutes: soon'), 'minutes'],
+    ['a missing field', GOOD.replace(/rubric:\n  - .*\n  - .*\n/, ''), 'rubric'],
+    ['an unknown field', GOOD.replace('minutes: 4', 'minutes: 4\nanswer: spoilers'), 'answer'],
+    ['a seed question that does not say where it comes from', GOOD.replace('source: original', 'source: seed'), 'seed'],
+  ])('fails on %s, naming the file and the field', (_case, source, field) => {
+    writeQuestion('broken-question.md', source);
+    const { status, output } = astro('sync');
+    expect(status).not.toBe(0);
+    expect(output).toContain('broken-question.md');
+    expect(output).toContain(field);
+  });
+
+  it('fails the build when the lesson does not exist, naming the question and the field', () => {
+    writeQuestion('dangling-question.md', GOOD.replace('lesson: the-lesson', 'lesson: no-such-lesson'));
+    const { status, output } = astro('build');
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/dangling-question/);
+    expect(output).toMatch(/field:? lesson/);
+    expect(output).toMatch(/no-such-lesson/);
+  }, 120_000);
+});
