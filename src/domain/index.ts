@@ -2,8 +2,9 @@
 import type { DomainDefinition } from '../engine/domain.ts';
 import { banking } from './banking/index.ts';
 import { commerce } from './commerce/index.ts';
+import { social } from './social/index.ts';
 
-export const domains: Record<string, DomainDefinition> = { commerce, banking };
+export const domains: Record<string, DomainDefinition> = { commerce, banking, social };
 
 export function getDomain(name: string): DomainDefinition {
   const d = domains[name];
@@ -11,4 +12,4 @@ export function getDomain(name: string): DomainDefinition {
   return d;
 }
 
-export { banking, commerce };
+export { banking, commerce, social };

@@ -44,6 +44,11 @@ export interface AggregateDefinition<S = unknown, C extends Message = Message, E
   streamPrefix: string;
   description: string;
   decider: Decider<S, C, E>;
+  /**
+   * Version of the state shape that `evolve` produces (default 1). Snapshots
+   * record it; a snapshot taken under another version is ignored, never trusted.
+   */
+  stateVersion?: number;
 }
 
 /** Erase an aggregate's precise types so a domain can list its aggregates together. */
@@ -77,8 +82,22 @@ export interface CommandSpec {
 export interface EventSpec {
   type: string;
   aggregate: string;
+  /** The current schema version: what deciders write and what every reader sees (older events are upcast). */
   schemaVersion: number;
   description: string;
+}
+
+/**
+ * Turns the payload of `eventType` at `fromVersion` into its shape at
+ * `fromVersion + 1`. Upcasters chain (V1 → V2 → V3) and are applied when
+ * events are read, so the store keeps what was written and every reader
+ * (deciders, projections, sagas) sees the current shape.
+ */
+export interface Upcaster {
+  eventType: string;
+  fromVersion: number;
+  description: string;
+  upcast(data: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** What a projection handler and a query get: a small SQL helper over its own read store. */
@@ -88,8 +107,8 @@ export interface ReadStoreDb {
   all(sql: string, params?: SqlParams): SqlRow[];
 }
 
-export interface ProjectionDefinition {
-  name: string;
+/** The code of a projection: what a new version (a shadow build) replaces. */
+export interface ProjectionCode {
   description: string;
   /** DDL run on a fresh read store. */
   schema: readonly string[];
@@ -97,6 +116,22 @@ export interface ProjectionDefinition {
   handles: readonly string[];
   /** Apply one event. Runs inside the batch transaction with the checkpoint. */
   apply(db: ReadStoreDb, event: EventEnvelope): void;
+}
+
+/** Feed strategies measured by the engine (rows written per event, rows read per query). */
+export type FanOutStrategy = 'push' | 'pull' | 'hybrid';
+
+export interface ProjectionDefinition extends ProjectionCode {
+  name: string;
+  /**
+   * Other versions of this projection's code, by name, that a shadow
+   * (blue/green) rebuild can build beside the live one. They must keep the
+   * tables and columns the projection's queries read. The definition itself
+   * is the version called 'current'.
+   */
+  variants?: Record<string, ProjectionCode>;
+  /** A feed projection: the engine meters rows written per event and rows read per query and traces them as feed.* records. */
+  fanOut?: FanOutStrategy;
 }
 
 export interface QuerySpec {
@@ -108,6 +143,69 @@ export interface QuerySpec {
   run(db: ReadStoreDb, params: Record<string, unknown>): unknown;
 }
 
+/** What a saga reacts to: an event of the log, the refusal of one of its commands, or the end of a wait. */
+export type SagaMessage = Message & { position?: number };
+
+export interface SagaContext {
+  /** Virtual time now. */
+  now: number;
+  /**
+   * A number in [0, 1) derived from the engine's seed, the saga instance and
+   * `key`: the same run always draws the same value (and a redelivered event
+   * draws the same value again).
+   */
+  random(key: string): number;
+  settings: { failureProbability: number; timeoutMs: number };
+}
+
+export interface SagaCommand {
+  /** Names the step; the commandId is derived from it, so a resend is idempotent. */
+  key: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface SagaReaction<S> {
+  state: S;
+  /** Where the flow stands, shown in traces and stored with the state. */
+  status: string;
+  commands?: SagaCommand[];
+  /** Start a wait (replacing any running one), or cancel it with null. */
+  timeout?: { name: string; afterMs: number } | null;
+  /** The flow has finished (its outcome is the status). */
+  done?: boolean;
+}
+
+/**
+ * A process manager: a multi-step flow across aggregates, driven by events.
+ * Its functions are pure; the engine persists the state (one row per
+ * instance, with the positions already handled, so a duplicate delivery is
+ * skipped), sends the commands with derived commandIds and runs the timeouts
+ * in virtual time.
+ */
+export interface SagaDefinition<S = unknown> {
+  name: string;
+  description: string;
+  /** Event types it listens to. */
+  handles: readonly string[];
+  /** Event types that may start a new instance. */
+  startsWith: readonly string[];
+  /** The instance an event belongs to (undefined: none). */
+  correlate(event: Message): string | undefined;
+  initialState: S;
+  /** React to an event; undefined means nothing to do. */
+  react(state: S, event: SagaMessage, ctx: SagaContext): SagaReaction<S> | undefined;
+  /** A wait ran out. */
+  onTimeout(state: S, timeout: string, ctx: SagaContext): SagaReaction<S> | undefined;
+  /** One of its commands was refused (a business rule, or a technical failure after the resends). */
+  onRejected(state: S, command: SagaCommand, rejection: Rejection, ctx: SagaContext): SagaReaction<S> | undefined;
+}
+
+/** Erase a saga's state type so a domain can list its sagas together. */
+export function defineSaga<S>(def: SagaDefinition<S>): SagaDefinition {
+  return def as unknown as SagaDefinition;
+}
+
 export interface DomainDefinition {
   name: string;
   title: string;
@@ -117,4 +215,8 @@ export interface DomainDefinition {
   events: readonly EventSpec[];
   projections: readonly ProjectionDefinition[];
   queries: readonly QuerySpec[];
+  /** Schema evolution: how older event payloads become the current shape. */
+  upcasters?: readonly Upcaster[];
+  /** Process managers driven by this domain's events. */
+  sagas?: readonly SagaDefinition[];
 }

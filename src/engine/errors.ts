@@ -15,7 +15,10 @@ export type EngineErrorCode =
   | 'SQL_ERROR'
   | 'INVALID_INTENT'
   | 'PROJECTION_STATE'
-  | 'NOT_QUIESCENT';
+  | 'NOT_QUIESCENT'
+  | 'UPCASTER_MISSING'
+  | 'READ_MODEL_UNAVAILABLE'
+  | 'UNSUPPORTED';
 
 /** Plain-data form of an error, safe to post between workers or show in a UI. */
 export interface EngineErrorData {
@@ -171,6 +174,38 @@ export class NotQuiescentError extends EngineError {
       { steps },
     );
     this.name = 'NotQuiescentError';
+  }
+}
+
+export class UpcasterMissingError extends EngineError {
+  constructor(eventType: string, fromVersion: number, toVersion: number, missingFrom: number) {
+    super(
+      'UPCASTER_MISSING',
+      `Event '${eventType}' is stored at schema version ${fromVersion} but readers expect version ${toVersion}, ` +
+        `and no upcaster turns version ${missingFrom} into version ${missingFrom + 1}. ` +
+        `Add an upcaster { eventType: '${eventType}', fromVersion: ${missingFrom} } to the domain.`,
+      { eventType, fromVersion, toVersion, missingFrom, missingTo: missingFrom + 1 },
+    );
+    this.name = 'UpcasterMissingError';
+  }
+}
+
+export class ReadModelUnavailableError extends EngineError {
+  constructor(projection: string, status: string) {
+    super(
+      'READ_MODEL_UNAVAILABLE',
+      `The command was refused: projection '${projection}' is updated synchronously, inside every command, ` +
+        `and it is ${status}. With synchronous projections the write path depends on the read store; nothing was appended.`,
+      { projection, status },
+    );
+    this.name = 'ReadModelUnavailableError';
+  }
+}
+
+export class UnsupportedError extends EngineError {
+  constructor(what: string) {
+    super('UNSUPPORTED', `This ${what} is not supported by the side it was sent to (an older worker adapter?).`, { what });
+    this.name = 'UnsupportedError';
   }
 }
 

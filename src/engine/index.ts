@@ -1,23 +1,59 @@
 // Public surface of the engine.
-export { createEngine, Engine } from './engine.ts';
-export type { EngineOptions, EngineStatus, ProjectionInfo, SubmitReceipt, DispatchResult } from './engine.ts';
+export { createEngine, Engine, diffPaths } from './engine.ts';
+export type {
+  EngineOptions,
+  EngineStatus,
+  ProjectionInfo,
+  SubmitReceipt,
+  DispatchResult,
+  ShadowInfo,
+  ShadowComparison,
+  SubscriptionReceipt,
+  ProjectionAtResult,
+  ImportResult,
+  SessionInfo,
+  FaultInfo,
+} from './engine.ts';
 export { replayScript } from './script.ts';
 export type { ReplayUntil } from './script.ts';
-export type { Intent, CommandInput, QueryInput, ProjectionAction, ScriptEntry } from './intent.ts';
-export type { CommandResult, CommandAccepted, CommandRejected, QueryResult, ProjectionStatus } from './results.ts';
+export type { Intent, IntentKind, CommandInput, QueryInput, ProjectionAction, ScriptEntry, ConsistencyStrategy, ConsistencyOptions, AsOf, ImportedEventInput } from './intent.ts';
+export { CONSISTENCY_STRATEGIES, PROJECTION_ACTIONS } from './intent.ts';
+export type { CommandResult, CommandAccepted, CommandRejected, QueryResult, ProjectionStatus, QueryConsistency, AnswerSource } from './results.ts';
 export type { TraceRecord, TraceBody, TraceType, TraceOf, TraceListener } from './trace.ts';
 export { recordsOf } from './trace.ts';
 export * from './errors.ts';
-export { DEFAULT_SETTINGS, SETTING_RULES, applySettingsPatch, guardsFor } from './settings.ts';
-export type { EngineSettings, SettingsPatch, BusSettings, CostSettings, RetrySettings, ProjectionSettings, ProjectionGuards } from './settings.ts';
+export { DEFAULT_SETTINGS, SETTING_RULES, TOP_LEVEL_SETTING_RULES, SEPARATION_PRESETS, applySettingsPatch, guardsFor, syncProjections } from './settings.ts';
+export type {
+  EngineSettings,
+  SettingsPatch,
+  BusSettings,
+  CostSettings,
+  RetrySettings,
+  ProjectionSettings,
+  ProjectionGuards,
+  SyncMode,
+  SyncSettings,
+  SeparationLevel,
+  SnapshotSettings,
+  DeliveryMode,
+  OutboxSettings,
+  FaultSettings,
+  SagaSettings,
+  ConsistencySettings,
+} from './settings.ts';
 export type * from './domain.ts';
-export { isRejection, reject, defineAggregate } from './domain.ts';
+export { isRejection, reject, defineAggregate, defineSaga } from './domain.ts';
 export { validatePayload, describeField, parseFieldValue } from './validation.ts';
 export type { FieldSpec, FieldKind } from './validation.ts';
 export type { EventEnvelope, EventMetadata } from './write/envelope.ts';
 export type { SqlResult } from './readOnlySql.ts';
 export { WriteSide } from './writeSide.ts';
-export type { WriteSidePort } from './writeSide.ts';
+export type { WriteSidePort, SagaHandleRequest, SagaTimeoutRequest, SagaRejectedRequest } from './writeSide.ts';
 export { ReadSide } from './readSide.ts';
-export type { ReadSidePort } from './readSide.ts';
+export type { ReadSidePort, ReadModelsPort } from './readSide.ts';
+export { ReadModels } from './read/readModels.ts';
+export type { Comparison, TableDiff, OtherStoreInfo, BatchOutcome } from './read/projectionRunner.ts';
+export type { AggregateAtResult, SnapshotPolicy, SnapshotUse, PredictOutcome } from './write/commandHandler.ts';
+export type { SagaInstance, SagaOutcome } from './write/sagaStore.ts';
+export { Upcasting } from './write/upcasting.ts';
 export * as metrics from './metrics.ts';

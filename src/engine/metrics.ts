@@ -129,3 +129,103 @@ export function commandMetrics(trace: readonly TraceRecord[]): CommandMetrics {
   m.durationMs = percentiles(durations);
   return m;
 }
+
+export interface FanOutMetrics {
+  projection: string;
+  strategy: string;
+  /** Posts (PostPublished events) applied. */
+  posts: number;
+  /** Rows written for posts, in total and per post: the write amplification. */
+  rowsWrittenForPosts: number;
+  writeAmplification: number;
+  /** Rows written for every event the projection handled. */
+  rowsWritten: number;
+  /** Feed queries answered, rows their statements read, and the mean per query: the read cost. */
+  reads: number;
+  rowsRead: number;
+  readCost: number;
+}
+
+/** Write amplification and read cost per feed projection, from feed.written and feed.read records. */
+export function fanOutMetrics(trace: readonly TraceRecord[], postEventType = 'PostPublished'): FanOutMetrics[] {
+  const by = new Map<string, FanOutMetrics>();
+  const get = (projection: string, strategy: string): FanOutMetrics => {
+    let m = by.get(projection);
+    if (!m) by.set(projection, (m = { projection, strategy, posts: 0, rowsWrittenForPosts: 0, writeAmplification: 0, rowsWritten: 0, reads: 0, rowsRead: 0, readCost: 0 }));
+    return m;
+  };
+  for (const r of trace) {
+    if (r.type === 'feed.written') {
+      const m = get(r.projection, r.strategy);
+      m.rowsWritten += r.rowsWritten;
+      if (r.eventType === postEventType) {
+        m.posts++;
+        m.rowsWrittenForPosts += r.rowsWritten;
+      }
+    } else if (r.type === 'feed.read') {
+      const m = get(r.projection, r.strategy);
+      m.reads++;
+      m.rowsRead += r.rowsRead;
+    }
+  }
+  for (const m of by.values()) {
+    m.writeAmplification = m.posts === 0 ? 0 : m.rowsWrittenForPosts / m.posts;
+    m.readCost = m.reads === 0 ? 0 : m.rowsRead / m.reads;
+  }
+  return [...by.values()];
+}
+
+export interface SnapshotMetrics {
+  taken: number;
+  loadsFromSnapshot: number;
+  ignored: number;
+  /** Events not folded thanks to snapshots (the load cost saved). */
+  eventsSkipped: number;
+  /** Events folded by loads that used or ignored a snapshot. */
+  eventsFolded: number;
+}
+
+export function snapshotMetrics(trace: readonly TraceRecord[]): SnapshotMetrics {
+  const m: SnapshotMetrics = { taken: 0, loadsFromSnapshot: 0, ignored: 0, eventsSkipped: 0, eventsFolded: 0 };
+  for (const r of trace) {
+    if (r.type === 'snapshot.taken') m.taken++;
+    else if (r.type === 'snapshot.loaded') {
+      m.loadsFromSnapshot++;
+      m.eventsSkipped += r.eventsSkipped;
+      m.eventsFolded += r.eventsFolded;
+    } else if (r.type === 'snapshot.ignored') {
+      m.ignored++;
+      m.eventsFolded += r.eventsFolded;
+    }
+  }
+  return m;
+}
+
+export interface QueryStrategyMetrics {
+  strategy: string;
+  queries: number;
+  stale: number;
+  sawOwnWrite: number;
+  missedOwnWrite: number;
+  /** Percentiles of waitedMs. */
+  waitedMs: Record<string, number>;
+  polls: number;
+}
+
+/** Per consistency strategy: how many answers were stale, saw or missed the session's write, and how long they waited. */
+export function queryStrategyMetrics(trace: readonly TraceRecord[]): QueryStrategyMetrics[] {
+  const by = new Map<string, { m: QueryStrategyMetrics; waits: number[] }>();
+  for (const r of trace) {
+    if (r.type !== 'query.executed') continue;
+    const strategy = r.strategy ?? 'eventual';
+    let e = by.get(strategy);
+    if (!e) by.set(strategy, (e = { m: { strategy, queries: 0, stale: 0, sawOwnWrite: 0, missedOwnWrite: 0, waitedMs: {}, polls: 0 }, waits: [] }));
+    e.m.queries++;
+    if (r.stale) e.m.stale++;
+    if (r.sawOwnWrite === true) e.m.sawOwnWrite++;
+    if (r.sawOwnWrite === false) e.m.missedOwnWrite++;
+    e.m.polls += r.polls ?? 0;
+    e.waits.push(r.waitedMs ?? 0);
+  }
+  return [...by.values()].map(({ m, waits }) => ({ ...m, waitedMs: percentiles(waits) }));
+}

@@ -1,41 +1,41 @@
 // The read side as one object with a plain-data interface (the browser hosts
-// it in its own worker). It owns one sql.js database per projection and knows
-// nothing of the bus or the clock: the coordinator hands it batches and
-// turns what it returns into trace records.
-import type { DomainDefinition, QuerySpec } from './domain.ts';
-import { UnknownProjectionError, UnknownQueryError } from './errors.ts';
-import { runReadOnlySql, type SqlResult } from './readOnlySql.ts';
-import type { SqlJsStatic } from './sqlite.ts';
-import type { ProjectionGuards } from './settings.ts';
-import type { EventEnvelope } from './write/envelope.ts';
-import { ProjectionRunner, type BatchOutcome, type ProjectionCounters } from './read/projectionRunner.ts';
-import { runQuery, type QueryAnswer } from './read/queryHandler.ts';
+// it in its own worker). It owns the projections' read stores and knows
+// nothing of the bus or the clock: the coordinator hands it batches and turns
+// what it returns into trace records.
+//
+// Separation level 3 (the default): one sql.js database per projection.
+// Level 2: one separate read database shared by every projection.
+// Level 1: the read models live in the write side's database; this side then
+// hosts nothing and the coordinator sends read-model work to the write side.
+import type { DomainDefinition } from './domain.ts';
+import { InvalidIntentError } from './errors.ts';
+import type { Comparison, OtherStoreInfo } from './read/projectionRunner.ts';
+import {
+  ReadModels,
+  type ApplyBatchRequest,
+  type OverlayQueryRequest,
+  type ProjectionAtAnswer,
+  type ProjectionAtRequest,
+  type ProjectionState,
+  type QueryAnswer,
+  type RebuildBatchRequest,
+  type ShadowState,
+} from './read/readModels.ts';
+import type { SqlResult } from './readOnlySql.ts';
+import { SqlDb, type SqlJsStatic } from './sqlite.ts';
+import type { SeparationLevel } from './settings.ts';
+import type { BatchOutcome } from './read/projectionRunner.ts';
+
+export type { ApplyBatchRequest, RebuildBatchRequest, ProjectionState, OverlayQueryRequest, ProjectionAtRequest, ProjectionAtAnswer, ShadowState, QueryAnswer };
 
 type MaybePromise<T> = T | Promise<T>;
 
-export interface ApplyBatchRequest {
-  projection: string;
-  events: EventEnvelope[];
-  mode: 'live' | 'catchUp';
-  guards: ProjectionGuards;
-  headPosition: number;
-  /** Simulate a crash after this many events of the batch. */
-  failAfter?: number;
-}
-
-export interface RebuildBatchRequest {
-  projection: string;
-  events: EventEnvelope[];
-  guards: ProjectionGuards;
-  failAfter?: number;
-}
-
-export interface ProjectionState {
-  watermark: number;
-  counters: ProjectionCounters;
-}
-
-export interface ReadSidePort {
+/**
+ * Read-model work, whoever hosts it. The first group is part 1 (required);
+ * the rest are optional so an adapter written for part 1 keeps compiling: the
+ * engine reports a typed UnsupportedError when one is missing and needed.
+ */
+export interface ReadModelsPort {
   applyBatch(req: ApplyBatchRequest): MaybePromise<BatchOutcome>;
   crash(projection: string): MaybePromise<ProjectionState>;
   startRebuild(projection: string): MaybePromise<void>;
@@ -44,57 +44,124 @@ export interface ReadSidePort {
   state(projection: string): MaybePromise<ProjectionState>;
   query(type: string, params: Record<string, unknown>): MaybePromise<QueryAnswer>;
   readOnlySql(projection: string, sql: string): MaybePromise<SqlResult>;
+  // part 2
+  overlayQuery?(req: OverlayQueryRequest): MaybePromise<QueryAnswer & { applied: number }>;
+  projectionAt?(req: ProjectionAtRequest): MaybePromise<ProjectionAtAnswer>;
+  shadowStart?(projection: string, variant: string): MaybePromise<void>;
+  shadowBatch?(projection: string, events: import('./write/envelope.ts').EventEnvelope[]): MaybePromise<{ watermark: number }>;
+  shadowSwap?(projection: string): MaybePromise<ShadowState>;
+  shadowDrop?(projection: string): MaybePromise<void>;
+  shadowCompare?(projection: string): MaybePromise<Comparison>;
+  shadowInfo?(projection: string): MaybePromise<OtherStoreInfo | null>;
+  /** Choose where the read models live; only while nothing has been projected. */
+  setSeparationLevel?(level: SeparationLevel): MaybePromise<void>;
 }
+
+export type ReadSidePort = ReadModelsPort;
 
 export class ReadSide implements ReadSidePort {
   readonly domain: DomainDefinition;
-  readonly runners = new Map<string, ProjectionRunner>();
-  #queries: Map<string, QuerySpec>;
+  readonly #sqlJs: SqlJsStatic;
+  #level: SeparationLevel;
+  #models: ReadModels | undefined;
+  #shared: SqlDb | undefined;
 
-  constructor(sql: SqlJsStatic, domain: DomainDefinition) {
+  constructor(sql: SqlJsStatic, domain: DomainDefinition, options: { separationLevel?: SeparationLevel } = {}) {
     this.domain = domain;
-    for (const p of domain.projections) this.runners.set(p.name, new ProjectionRunner(sql, p));
-    this.#queries = new Map(domain.queries.map((q) => [q.type, q]));
+    this.#sqlJs = sql;
+    this.#level = options.separationLevel ?? 3;
+    this.#build();
   }
 
-  runner(name: string): ProjectionRunner {
-    const r = this.runners.get(name);
-    if (!r) throw new UnknownProjectionError(name, [...this.runners.keys()]);
-    return r;
+  get separationLevel(): SeparationLevel {
+    return this.#level;
+  }
+
+  /** The read models this side hosts (none at level 1). */
+  get models(): ReadModels {
+    if (!this.#models) {
+      throw new InvalidIntentError('At separation level 1 the read models live in the write store; this read side hosts none.');
+    }
+    return this.#models;
+  }
+
+  /** Part 1 name, kept: the runners. */
+  get runners(): ReadModels['runners'] {
+    return this.models.runners;
+  }
+  runner(name: string): ReturnType<ReadModels['runner']> {
+    return this.models.runner(name);
+  }
+
+  setSeparationLevel(level: SeparationLevel): void {
+    if (level === this.#level) return;
+    this.#teardown();
+    this.#level = level;
+    this.#build();
   }
 
   applyBatch(req: ApplyBatchRequest): BatchOutcome {
-    return this.runner(req.projection).applyBatch(req.events, req.mode, req.guards, req.headPosition, req.failAfter);
+    return this.models.applyBatch(req);
   }
   crash(projection: string): ProjectionState {
-    const r = this.runner(projection);
-    r.crash();
-    return { watermark: r.watermark, counters: r.counters };
+    return this.models.crash(projection);
   }
   startRebuild(projection: string): void {
-    this.runner(projection).startRebuild();
+    this.models.startRebuild(projection);
   }
   rebuildBatch(req: RebuildBatchRequest): { crashed: boolean; watermark: number; reason?: string } {
-    return this.runner(req.projection).rebuildBatch(req.events, req.guards, req.failAfter);
+    return this.models.rebuildBatch(req);
   }
   finishRebuild(projection: string): ProjectionState {
-    const r = this.runner(projection);
-    r.finishRebuild();
-    return { watermark: r.watermark, counters: r.counters };
+    return this.models.finishRebuild(projection);
   }
   state(projection: string): ProjectionState {
-    const r = this.runner(projection);
-    return { watermark: r.watermark, counters: r.counters };
+    return this.models.state(projection);
   }
   query(type: string, params: Record<string, unknown>): QueryAnswer {
-    const spec = this.#queries.get(type);
-    if (!spec) throw new UnknownQueryError(type, [...this.#queries.keys()]);
-    return runQuery(spec, this.runner(spec.projection), params);
+    return this.models.query(type, params);
+  }
+  overlayQuery(req: OverlayQueryRequest): QueryAnswer & { applied: number } {
+    return this.models.overlayQuery(req);
+  }
+  projectionAt(req: ProjectionAtRequest): ProjectionAtAnswer {
+    return this.models.projectionAt(req);
+  }
+  shadowStart(projection: string, variant: string): void {
+    this.models.shadowStart(projection, variant);
+  }
+  shadowBatch(projection: string, events: import('./write/envelope.ts').EventEnvelope[]): { watermark: number } {
+    return this.models.shadowBatch(projection, events);
+  }
+  shadowSwap(projection: string): ShadowState {
+    return this.models.shadowSwap(projection);
+  }
+  shadowDrop(projection: string): void {
+    this.models.shadowDrop(projection);
+  }
+  shadowCompare(projection: string): Comparison {
+    return this.models.shadowCompare(projection);
+  }
+  shadowInfo(projection: string): OtherStoreInfo | null {
+    return this.models.shadowInfo(projection);
   }
   readOnlySql(projection: string, sql: string): SqlResult {
-    return runReadOnlySql(this.runner(projection).sql.db, projection, sql);
+    return this.models.readOnlySql(projection, sql);
   }
   close(): void {
-    for (const r of this.runners.values()) r.close();
+    this.#teardown();
+  }
+
+  #build(): void {
+    if (this.#level === 1) return;
+    if (this.#level === 2) this.#shared = SqlDb.create(this.#sqlJs);
+    this.#models = new ReadModels(this.#sqlJs, this.domain, this.#shared);
+  }
+
+  #teardown(): void {
+    this.#models?.close();
+    this.#models = undefined;
+    this.#shared?.close();
+    this.#shared = undefined;
   }
 }

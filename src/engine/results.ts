@@ -2,6 +2,7 @@
 // consistency token, never read-model data; a query returns data together
 // with the position of the read model that answered, so staleness is visible.
 import type { Rejection } from './domain.ts';
+import type { ConsistencyStrategy } from './intent.ts';
 import type { StreamVersion } from './trace.ts';
 
 export interface CommandAccepted {
@@ -49,4 +50,27 @@ export interface QueryResult {
   lagMs: number;
   status: ProjectionStatus;
   at: number;
+  /** How the answer was obtained and how fresh it is (always set by the engine). */
+  consistency?: QueryConsistency;
+  /** Optimistic answers: the commands whose outcome was predicted or overlaid. */
+  optimistic?: { commandIds: string[]; predictedEvents: number; confirmedEvents: number };
+  /** Feed projections: rows the query's statements returned (its read cost). */
+  rowsRead?: number;
+}
+
+export type AnswerSource = 'readModel' | 'writeSide' | 'cache' | 'predicted';
+
+export interface QueryConsistency {
+  strategy: ConsistencyStrategy;
+  source: AnswerSource;
+  /** The position the answer had to reach: the token, or the session's last write (null: none). */
+  requiredPosition: number | null;
+  /** Virtual ms between the query's arrival and its answer, service time excluded. */
+  waitedMs: number;
+  polls: number;
+  timedOut: boolean;
+  /** The answer is older than requiredPosition. */
+  stale: boolean;
+  /** Whether the session's own last write is visible in the answer (null: the session wrote nothing). */
+  sawOwnWrite: boolean | null;
 }

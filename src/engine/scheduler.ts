@@ -18,6 +18,8 @@ export class Scheduler {
   #seq = 0;
   /** Number of tasks run so far: scripts use it to replay at the exact same point. */
   #steps = 0;
+  /** Tasks cancelled but still in the heap (dropped when they reach the top). */
+  #cancelled = new Set<number>();
 
   constructor(clock: VirtualClock) {
     this.clock = clock;
@@ -30,18 +32,24 @@ export class Scheduler {
     return this.#steps;
   }
   get pending(): number {
-    return this.#heap.length;
+    return this.#heap.length - this.#cancelled.size;
   }
   /** Time of the next task, or undefined when idle. */
   nextAt(): number | undefined {
+    this.#dropCancelled();
     return this.#heap[0]?.at;
   }
   /** Labels of what is queued, in run order (for status displays and tests). */
   peekLabels(limit = 20): string[] {
-    return [...this.#heap].sort(compare).slice(0, limit).map((e) => `${e.at}:${e.label}`);
+    return [...this.#heap]
+      .filter((e) => !this.#cancelled.has(e.seq))
+      .sort(compare)
+      .slice(0, limit)
+      .map((e) => `${e.at}:${e.label}`);
   }
 
-  schedule(at: number, label: string, run: Task): void {
+  /** Schedule a task; returns a handle for cancel(). */
+  schedule(at: number, label: string, run: Task): number {
     const entry: Entry = { at: Math.max(at, this.clock.now), seq: this.#seq++, label, run };
     const heap = this.#heap;
     heap.push(entry);
@@ -54,10 +62,17 @@ export class Scheduler {
       i = parent;
     }
     heap[i] = entry;
+    return entry.seq;
+  }
+
+  /** Forget a scheduled task: it will not run and does not count as a step. */
+  cancel(handle: number): void {
+    if (this.#heap.some((e) => e.seq === handle)) this.#cancelled.add(handle);
   }
 
   /** Run the next task. Returns false when there was nothing to run. */
   async step(): Promise<boolean> {
+    this.#dropCancelled();
     const entry = this.#pop();
     if (!entry) return false;
     this.clock.set(entry.at);
@@ -68,8 +83,18 @@ export class Scheduler {
 
   /** Run every task due at or before `t`, then set the clock to `t`. */
   async advanceTo(t: number): Promise<void> {
-    while (this.#heap.length > 0 && this.#heap[0]!.at <= t) await this.step();
+    for (;;) {
+      const next = this.nextAt();
+      if (next === undefined || next > t) break;
+      await this.step();
+    }
     if (t > this.clock.now) this.clock.set(t);
+  }
+
+  #dropCancelled(): void {
+    while (this.#cancelled.size > 0 && this.#heap.length > 0 && this.#cancelled.has(this.#heap[0]!.seq)) {
+      this.#cancelled.delete(this.#pop()!.seq);
+    }
   }
 
   #pop(): Entry | undefined {

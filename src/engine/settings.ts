@@ -21,6 +21,10 @@ export interface BusSettings {
 export interface CostSettings {
   /** Virtual service time between loading a stream and appending. */
   commandMs: number;
+  /** Extra virtual time per event folded when loading a stream (what snapshots save). */
+  loadEventMs: number;
+  /** Extra virtual time per read-model row a projection writes (what fan-out on write costs). */
+  projectRowMs: number;
   /** Virtual service time per event applied by a projection. */
   projectMs: number;
   /** Virtual service time of a query. */
@@ -47,6 +51,69 @@ export interface ProjectionSettings extends ProjectionGuards {
   replayBatchSize: number;
 }
 
+/** When projections are updated: through the bus, inside the command, or some of each. */
+export type SyncMode = 'async' | 'sync' | 'hybrid';
+
+export interface SyncSettings {
+  /** async: every projection through the bus; sync: every projection inside the command; hybrid: `projections` inside, the rest through the bus. */
+  mode: SyncMode;
+  /** The projections updated synchronously in hybrid mode. */
+  projections: string[];
+}
+
+/** Where the read models live. 1: in the write store's database; 2: one separate read database; 3: one database per projection. */
+export type SeparationLevel = 1 | 2 | 3;
+
+export interface SnapshotSettings {
+  /** Take a snapshot of an aggregate's state every N events of its stream (0 = never). */
+  every: number;
+  /**
+   * The state version of each aggregate's code (default 1, or the aggregate's
+   * own `stateVersion`). A snapshot taken under another version is ignored.
+   * Raising it simulates deploying a changed `evolve`.
+   */
+  stateVersions: Record<string, number>;
+}
+
+/** dualWrite: commit, then publish in a separate step; outbox: the events are the outbox, a relay publishes them. */
+export type DeliveryMode = 'dualWrite' | 'outbox';
+
+export interface OutboxSettings {
+  /** Delay between a commit and the relay's next run. */
+  relayDelayMs: number;
+  /** Most events a relay run publishes. */
+  relayBatchSize: number;
+  /** After a relay crash, when it runs again. */
+  retryMs: number;
+}
+
+export interface FaultSettings {
+  /**
+   * Chance that the process dies between committing and publishing. dualWrite:
+   * the events are never published (lost for the read models). outbox: the
+   * relay dies before or after publishing and runs again later.
+   */
+  publishFailureProbability: number;
+}
+
+export interface SagaSettings {
+  /** Chance that an external step of a saga fails (the checkout saga: the payment gateway declines). */
+  failureProbability: number;
+  /** How long a saga waits for an answer before it gives up and compensates. */
+  timeoutMs: number;
+  /** Delay before a saga resends a command that failed for a technical reason (times the attempt: linear backoff). */
+  retryMs: number;
+  /** Resends before a technical failure counts as a refusal. */
+  maxRetries: number;
+}
+
+export interface ConsistencySettings {
+  /** Default wait of the waiting strategies before answering stale. */
+  timeoutMs: number;
+  /** Default interval of the polling strategy. */
+  pollIntervalMs: number;
+}
+
 export interface EngineSettings {
   bus: BusSettings;
   costs: CostSettings;
@@ -56,6 +123,15 @@ export interface EngineSettings {
   projection: ProjectionSettings;
   /** Per-projection guard overrides, e.g. { catalogue: { dedupe: false } }. */
   projections: Record<string, Partial<ProjectionGuards>>;
+  /** Where the read models live (chosen before the first event). */
+  separationLevel: SeparationLevel;
+  sync: SyncSettings;
+  snapshots: SnapshotSettings;
+  delivery: DeliveryMode;
+  outbox: OutboxSettings;
+  faults: FaultSettings;
+  sagas: SagaSettings;
+  consistency: ConsistencySettings;
 }
 
 export type SettingsPatch = {
@@ -65,6 +141,14 @@ export type SettingsPatch = {
   idempotency?: boolean;
   projection?: Partial<ProjectionSettings>;
   projections?: Record<string, Partial<ProjectionGuards>>;
+  separationLevel?: SeparationLevel;
+  sync?: Partial<SyncSettings>;
+  snapshots?: { every?: number; stateVersions?: Record<string, number> };
+  delivery?: DeliveryMode;
+  outbox?: Partial<OutboxSettings>;
+  faults?: Partial<FaultSettings>;
+  sagas?: Partial<SagaSettings>;
+  consistency?: Partial<ConsistencySettings>;
 };
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -77,16 +161,29 @@ export const DEFAULT_SETTINGS: EngineSettings = {
     reorder: false,
     orderedPartitions: true,
   },
-  costs: { commandMs: 2, projectMs: 1, queryMs: 1 },
+  costs: { commandMs: 2, loadEventMs: 0, projectMs: 1, projectRowMs: 0, queryMs: 1 },
   retry: { maxAttempts: 3, backoffMs: 5 },
   idempotency: true,
   projection: { batchSize: 50, replayBatchSize: 500, dedupe: true, ordering: true },
   projections: {},
+  separationLevel: 3,
+  sync: { mode: 'async', projections: [] },
+  snapshots: { every: 0, stateVersions: {} },
+  delivery: 'dualWrite',
+  outbox: { relayDelayMs: 5, relayBatchSize: 100, retryMs: 50 },
+  faults: { publishFailureProbability: 0 },
+  sagas: { failureProbability: 0, timeoutMs: 5000, retryMs: 20, maxRetries: 10 },
+  consistency: { timeoutMs: 5000, pollIntervalMs: 100 },
 };
 
 type Rule =
   | { kind: 'number'; min: number; max: number; integer: boolean; why?: string }
-  | { kind: 'boolean' };
+  | { kind: 'boolean' }
+  | { kind: 'enum'; values: readonly (string | number)[] }
+  /** A list of projection names. */
+  | { kind: 'projectionNames' }
+  /** An object mapping aggregate names to whole numbers in [min, max]. */
+  | { kind: 'perAggregate'; min: number; max: number };
 
 const num = (min: number, max: number, integer = true, why?: string): Rule =>
   why === undefined ? { kind: 'number', min, max, integer } : { kind: 'number', min, max, integer, why };
@@ -103,7 +200,7 @@ export const SETTING_RULES = {
     reorder: bool,
     orderedPartitions: bool,
   },
-  costs: { commandMs: num(0, 10_000), projectMs: num(0, 10_000), queryMs: num(0, 10_000) },
+  costs: { commandMs: num(0, 10_000), loadEventMs: num(0, 1000), projectMs: num(0, 10_000), projectRowMs: num(0, 1000), queryMs: num(0, 10_000) },
   retry: { maxAttempts: num(1, 20), backoffMs: num(0, 60_000) },
   projection: {
     batchSize: num(1, 10_000),
@@ -111,7 +208,32 @@ export const SETTING_RULES = {
     dedupe: bool,
     ordering: bool,
   },
+  sync: { mode: { kind: 'enum', values: ['async', 'sync', 'hybrid'] }, projections: { kind: 'projectionNames' } },
+  snapshots: { every: num(0, 100_000), stateVersions: { kind: 'perAggregate', min: 1, max: 1000 } },
+  outbox: { relayDelayMs: num(0, 60_000), relayBatchSize: num(1, 10_000), retryMs: num(1, 60_000) },
+  faults: { publishFailureProbability: num(0, 1, false) },
+  sagas: { failureProbability: num(0, 1, false), timeoutMs: num(1, 600_000), retryMs: num(0, 60_000), maxRetries: num(0, 20) },
+  consistency: { timeoutMs: num(0, 600_000), pollIntervalMs: num(1, 60_000) },
 } as const;
+
+/** Settings that are a single value rather than a group. */
+export const TOP_LEVEL_SETTING_RULES = {
+  idempotency: bool,
+  separationLevel: { kind: 'enum', values: [1, 2, 3] },
+  delivery: { kind: 'enum', values: ['dualWrite', 'outbox'] },
+} as const satisfies Record<string, Rule>;
+
+/**
+ * The three separation levels of the seeds as settings: level 1 keeps the read
+ * models in the write database, updated in the command's transaction; level 2
+ * keeps them in a separate read database fed synchronously; level 3 gives each
+ * its own store, fed by events through the bus (the default).
+ */
+export const SEPARATION_PRESETS: Record<SeparationLevel, SettingsPatch> = {
+  1: { separationLevel: 1, sync: { mode: 'sync' } },
+  2: { separationLevel: 2, sync: { mode: 'sync' } },
+  3: { separationLevel: 3, sync: { mode: 'async' } },
+};
 
 export function cloneSettings(s: EngineSettings): EngineSettings {
   return JSON.parse(JSON.stringify(s)) as EngineSettings;
@@ -125,13 +247,16 @@ export function applySettingsPatch(
   current: EngineSettings,
   patch: unknown,
   projectionNames: readonly string[],
+  aggregateNames?: readonly string[],
 ): EngineSettings {
   if (!isObject(patch)) throw new InvalidSettingError('(settings)', patch, 'an object such as { bus: { latencyMs: 50 } }');
   const next = cloneSettings(current);
+  const groups = [...Object.keys(TOP_LEVEL_SETTING_RULES), 'projections', ...Object.keys(SETTING_RULES)];
   for (const [group, value] of Object.entries(patch)) {
-    if (group === 'idempotency') {
-      if (typeof value !== 'boolean') throw new InvalidSettingError('idempotency', value, 'true or false');
-      next.idempotency = value;
+    const top = (TOP_LEVEL_SETTING_RULES as Record<string, Rule>)[group];
+    if (top) {
+      checkRule(group, top, value, projectionNames, aggregateNames);
+      (next as unknown as Record<string, unknown>)[group] = value;
       continue;
     }
     if (group === 'projections') {
@@ -154,25 +279,44 @@ export function applySettingsPatch(
       continue;
     }
     const rules = (SETTING_RULES as Record<string, Record<string, Rule>>)[group];
-    if (!rules) {
-      throw new InvalidSettingError(group, value, `one of: bus, costs, retry, idempotency, projection, projections`);
-    }
+    if (!rules) throw new InvalidSettingError(group, value, `one of: ${groups.join(', ')}`);
     if (!isObject(value)) throw new InvalidSettingError(group, value, `an object with some of: ${Object.keys(rules).join(', ')}`);
     const target = (next as unknown as Record<string, Record<string, unknown>>)[group]!;
     for (const [key, v] of Object.entries(value)) {
       const rule = rules[key];
       const path = `${group}.${key}`;
       if (!rule) throw new InvalidSettingError(path, v, `one of: ${Object.keys(rules).map((k) => `${group}.${k}`).join(', ')}`);
-      checkRule(path, rule, v);
-      target[key] = v;
+      checkRule(path, rule, v, projectionNames, aggregateNames);
+      if (rule.kind === 'perAggregate') target[key] = { ...(target[key] as Record<string, number>), ...(v as Record<string, number>) };
+      else if (rule.kind === 'projectionNames') target[key] = [...(v as string[])];
+      else target[key] = v;
     }
   }
   return next;
 }
 
-function checkRule(path: string, rule: Rule, v: unknown): void {
+function checkRule(path: string, rule: Rule, v: unknown, projectionNames: readonly string[], aggregateNames?: readonly string[]): void {
   if (rule.kind === 'boolean') {
     if (typeof v !== 'boolean') throw new InvalidSettingError(path, v, 'true or false');
+    return;
+  }
+  if (rule.kind === 'enum') {
+    if (!rule.values.includes(v as string | number)) throw new InvalidSettingError(path, v, `one of: ${rule.values.join(', ')}`);
+    return;
+  }
+  if (rule.kind === 'projectionNames') {
+    if (!Array.isArray(v) || v.some((n) => typeof n !== 'string' || !projectionNames.includes(n))) {
+      throw new InvalidSettingError(path, v, `a list of projection names (from: ${projectionNames.join(', ') || 'none'})`);
+    }
+    return;
+  }
+  if (rule.kind === 'perAggregate') {
+    const expected = `an object mapping aggregate names${aggregateNames ? ` (${aggregateNames.join(', ')})` : ''} to whole numbers from ${rule.min} to ${rule.max}`;
+    if (!isObject(v)) throw new InvalidSettingError(path, v, expected);
+    for (const [name, n] of Object.entries(v)) {
+      if (aggregateNames && !aggregateNames.includes(name)) throw new InvalidSettingError(`${path}.${name}`, n, expected);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < rule.min || n > rule.max) throw new InvalidSettingError(`${path}.${name}`, n, expected);
+    }
     return;
   }
   const expected =
@@ -190,6 +334,18 @@ export function guardsFor(settings: EngineSettings, projection: string): Project
     dedupe: o.dedupe ?? settings.projection.dedupe,
     ordering: o.ordering ?? settings.projection.ordering,
   };
+}
+
+/** The projections updated inside the command under these settings. */
+export function syncProjections(settings: EngineSettings, projectionNames: readonly string[]): string[] {
+  switch (settings.sync.mode) {
+    case 'async':
+      return [];
+    case 'sync':
+      return [...projectionNames];
+    case 'hybrid':
+      return projectionNames.filter((n) => settings.sync.projections.includes(n));
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,19 +1,58 @@
 // The write side as one object with a plain-data interface: the browser
 // hosts it in its own worker, Node calls it directly. It owns the event store
-// (a sql.js database) and the domain's deciders; it knows nothing of time
-// except the `at` it is handed.
-import type { DomainDefinition } from './domain.ts';
-import { UnknownStreamError } from './errors.ts';
+// (a sql.js database), the domain's deciders, the outbox, the snapshots and
+// the sagas' state; it knows nothing of time except the `at` it is handed.
+// At separation level 1 it also hosts the read models, in the same database.
+import type { DomainDefinition, Rejection, SagaCommand } from './domain.ts';
+import { InvalidIntentError, UnknownStreamError } from './errors.ts';
+import { CHECKPOINT_TABLES } from './read/checkpoint.ts';
+import { tablesOf, type BatchOutcome, type Comparison, type OtherStoreInfo } from './read/projectionRunner.ts';
+import {
+  ReadModels,
+  type ApplyBatchRequest,
+  type OverlayQueryRequest,
+  type ProjectionAtAnswer,
+  type ProjectionAtRequest,
+  type ProjectionState,
+  type QueryAnswer,
+  type RebuildBatchRequest,
+  type ShadowState,
+} from './read/readModels.ts';
+import type { ReadModelsPort } from './readSide.ts';
 import { runReadOnlySql, type SqlResult } from './readOnlySql.ts';
+import type { SeparationLevel } from './settings.ts';
 import { SqlDb, type SqlJsStatic } from './sqlite.ts';
 import type { EventEnvelope } from './write/envelope.ts';
-import { CommandHandler, type AppendOutcome, type AppendRequest, type LoadOutcome, type LoadRequest } from './write/commandHandler.ts';
+import {
+  CommandHandler,
+  type AggregateAtRequest,
+  type AggregateAtResult,
+  type AppendOutcome,
+  type AppendRequest,
+  type ImportRequest,
+  type LoadOutcome,
+  type LoadRequest,
+  type PredictOutcome,
+  type SnapshotPolicy,
+} from './write/commandHandler.ts';
 import { EventStore, type StreamInfo } from './write/eventStore.ts';
+import { SagaStore, type SagaEnv, type SagaInstance, type SagaOutcome } from './write/sagaStore.ts';
+import { Upcasting } from './write/upcasting.ts';
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** What the coordinator needs from the write side (sync here, async over a worker). */
-export interface WriteSidePort {
+export type SagaHandleRequest = SagaEnv & { saga: string; event: EventEnvelope };
+export type SagaTimeoutRequest = SagaEnv & { saga: string; sagaId: string; name: string; dueAt: number };
+export type SagaRejectedRequest = SagaEnv & { saga: string; sagaId: string; command: SagaCommand; rejection: Rejection };
+
+/**
+ * What the coordinator needs from the write side (sync here, async over a
+ * worker). The first group is part 1; the rest are optional so an adapter
+ * written for part 1 keeps compiling (the engine raises UnsupportedError when
+ * it needs one that is missing). The read-model methods are used at
+ * separation level 1 only.
+ */
+export interface WriteSidePort extends Partial<Omit<ReadModelsPort, 'readOnlySql'>> {
   load(req: LoadRequest): MaybePromise<LoadOutcome>;
   append(req: AppendRequest): MaybePromise<AppendOutcome>;
   readStream(streamId: string): MaybePromise<EventEnvelope[]>;
@@ -21,17 +60,65 @@ export interface WriteSidePort {
   head(): MaybePromise<number>;
   listStreams(): MaybePromise<StreamInfo[]>;
   readOnlySql(sql: string): MaybePromise<SqlResult>;
+  // part 2
+  predict?(req: { commandType: string; data: Record<string, unknown>; snapshots?: SnapshotPolicy }): MaybePromise<PredictOutcome>;
+  aggregateAt?(req: AggregateAtRequest): MaybePromise<AggregateAtResult>;
+  positionAt?(at: number): MaybePromise<number>;
+  importEvents?(req: ImportRequest): MaybePromise<EventEnvelope[]>;
+  outboxPending?(limit: number): MaybePromise<EventEnvelope[]>;
+  outboxMarkPublished?(positions: number[], at: number): MaybePromise<void>;
+  outboxBacklog?(): MaybePromise<number>;
+  sagaHandle?(req: SagaHandleRequest): MaybePromise<SagaOutcome>;
+  sagaTimeout?(req: SagaTimeoutRequest): MaybePromise<SagaOutcome>;
+  sagaRejected?(req: SagaRejectedRequest): MaybePromise<SagaOutcome>;
+  sagaInstances?(saga?: string): MaybePromise<SagaInstance[]>;
+  /** Learner SQL on the read models hosted here (level 1). */
+  readModelSql?(projection: string, sql: string): MaybePromise<SqlResult>;
 }
 
 export class WriteSide implements WriteSidePort {
   readonly db: SqlDb;
   readonly store: EventStore;
   readonly handler: CommandHandler;
+  readonly sagas: SagaStore;
+  readonly domain: DomainDefinition;
+  readonly #sqlJs: SqlJsStatic;
+  #level: SeparationLevel = 3;
 
-  constructor(sql: SqlJsStatic, domain: DomainDefinition) {
+  constructor(sql: SqlJsStatic, domain: DomainDefinition, options: { separationLevel?: SeparationLevel } = {}) {
+    Upcasting.validate(domain);
+    this.domain = domain;
+    this.#sqlJs = sql;
     this.db = SqlDb.create(sql);
-    this.store = new EventStore(this.db);
+    this.store = new EventStore(this.db, new Upcasting(domain));
     this.handler = new CommandHandler(this.store, domain);
+    this.sagas = new SagaStore(this.db, domain);
+    if (options.separationLevel !== undefined) this.setSeparationLevel(options.separationLevel);
+  }
+
+  get separationLevel(): SeparationLevel {
+    return this.#level;
+  }
+
+  /** The read models hosted in this database (level 1 only). */
+  get models(): ReadModels {
+    const m = this.handler.readModels;
+    if (!m) throw new InvalidIntentError(`The write side hosts the read models only at separation level 1 (now ${this.#level}).`);
+    return m;
+  }
+
+  setSeparationLevel(level: SeparationLevel): void {
+    if (level === this.#level) return;
+    const models = this.handler.readModels;
+    if (models) {
+      models.close();
+      // Take the read-model tables out of the event store's database again.
+      for (const p of this.domain.projections) for (const t of tablesOf(this.#sqlJs, p)) this.db.run(`DROP TABLE IF EXISTS "${t}"`);
+      for (const t of CHECKPOINT_TABLES) this.db.run(`DROP TABLE IF EXISTS "${t}"`);
+      this.handler.readModels = undefined;
+    }
+    this.#level = level;
+    if (level === 1) this.handler.readModels = new ReadModels(this.#sqlJs, this.domain, this.db);
   }
 
   load(req: LoadRequest): LoadOutcome {
@@ -39,6 +126,18 @@ export class WriteSide implements WriteSidePort {
   }
   append(req: AppendRequest): AppendOutcome {
     return this.handler.append(req);
+  }
+  predict(req: { commandType: string; data: Record<string, unknown>; snapshots?: SnapshotPolicy }): PredictOutcome {
+    return this.handler.predict(req);
+  }
+  aggregateAt(req: AggregateAtRequest): AggregateAtResult {
+    return this.handler.aggregateAt(req);
+  }
+  positionAt(at: number): number {
+    return this.store.positionAt(at);
+  }
+  importEvents(req: ImportRequest): EventEnvelope[] {
+    return this.handler.importEvents(req);
   }
   readStream(streamId: string): EventEnvelope[] {
     const events = this.store.readStream(streamId);
@@ -57,7 +156,85 @@ export class WriteSide implements WriteSidePort {
   readOnlySql(sql: string): SqlResult {
     return runReadOnlySql(this.db.db, 'write', sql);
   }
+  readModelSql(projection: string, sql: string): SqlResult {
+    this.models.runner(projection);
+    return runReadOnlySql(this.db.db, projection, sql);
+  }
+
+  // outbox
+  outboxPending(limit: number): EventEnvelope[] {
+    return this.store.outboxPending(limit);
+  }
+  outboxMarkPublished(positions: number[], at: number): void {
+    this.store.outboxMarkPublished(positions, at);
+  }
+  outboxBacklog(): number {
+    return this.store.outboxBacklog();
+  }
+
+  // sagas
+  sagaHandle(req: SagaHandleRequest): SagaOutcome {
+    return this.sagas.handle(req);
+  }
+  sagaTimeout(req: SagaTimeoutRequest): SagaOutcome {
+    return this.sagas.timeout(req);
+  }
+  sagaRejected(req: SagaRejectedRequest): SagaOutcome {
+    return this.sagas.rejected(req);
+  }
+  sagaInstances(saga?: string): SagaInstance[] {
+    return this.sagas.instances(saga);
+  }
+
+  // read models (separation level 1)
+  applyBatch(req: ApplyBatchRequest): BatchOutcome {
+    return this.models.applyBatch(req);
+  }
+  crash(projection: string): ProjectionState {
+    return this.models.crash(projection);
+  }
+  startRebuild(projection: string): void {
+    this.models.startRebuild(projection);
+  }
+  rebuildBatch(req: RebuildBatchRequest): { crashed: boolean; watermark: number; reason?: string } {
+    return this.models.rebuildBatch(req);
+  }
+  finishRebuild(projection: string): ProjectionState {
+    return this.models.finishRebuild(projection);
+  }
+  state(projection: string): ProjectionState {
+    return this.models.state(projection);
+  }
+  query(type: string, params: Record<string, unknown>): QueryAnswer {
+    return this.models.query(type, params);
+  }
+  overlayQuery(req: OverlayQueryRequest): QueryAnswer & { applied: number } {
+    return this.models.overlayQuery(req);
+  }
+  projectionAt(req: ProjectionAtRequest): ProjectionAtAnswer {
+    return this.models.projectionAt(req);
+  }
+  shadowStart(projection: string, variant: string): void {
+    this.models.shadowStart(projection, variant);
+  }
+  shadowBatch(projection: string, events: EventEnvelope[]): { watermark: number } {
+    return this.models.shadowBatch(projection, events);
+  }
+  shadowSwap(projection: string): ShadowState {
+    return this.models.shadowSwap(projection);
+  }
+  shadowDrop(projection: string): void {
+    this.models.shadowDrop(projection);
+  }
+  shadowCompare(projection: string): Comparison {
+    return this.models.shadowCompare(projection);
+  }
+  shadowInfo(projection: string): OtherStoreInfo | null {
+    return this.models.shadowInfo(projection);
+  }
+
   close(): void {
+    this.handler.readModels?.close();
     this.db.close();
   }
 }

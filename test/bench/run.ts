@@ -2,7 +2,10 @@
 // `npm run bench` (not part of `npm test`). Each measurement runs both sides
 // a few times and keeps the median; one line per metric:
 //   name: ours=<n>/s raw=<n>/s ratio=<r>
-// Part 2 adds snapshot and sync-vs-async lines: append to MEASUREMENTS.
+// Part 2 adds: `load` (a stream fetched as one row vs row by row),
+// `snapshot-load` (a 10,000-event stream loaded from a snapshot + tail vs
+// folded whole) and `sync-vs-async` (command latency with synchronous
+// projections vs asynchronous ones). Those print their own two labels.
 import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { createEngine } from '../../src/engine/engine.ts';
@@ -12,6 +15,7 @@ import { WriteSide } from '../../src/engine/writeSide.ts';
 import type { EventEnvelope } from '../../src/engine/write/envelope.ts';
 import { validatePayload } from '../../src/engine/validation.ts';
 import { banking } from '../../src/domain/banking/index.ts';
+import type { SettingsPatch } from '../../src/engine/settings.ts';
 
 const SQL: SqlJsStatic = await initSqlJs();
 const REPS = Number(process.env['BENCH_REPS'] ?? '5');
@@ -20,6 +24,9 @@ interface Result {
   ours: number;
   raw?: number;
   note?: string;
+  /** Names of the two sides when they are not ours/raw, and their unit (default /s). */
+  labels?: [string, string];
+  unit?: string;
 }
 interface Measurement {
   name: string;
@@ -28,6 +35,17 @@ interface Measurement {
 }
 
 const now = (): number => performance.now();
+/**
+ * A bare sql.js database for the raw sides, configured like the engine's
+ * (journal in memory, exclusive lock: see SqlDb.create), so a ratio measures
+ * the engine's own work and not a configuration difference.
+ */
+function rawDb(): Database {
+  const db = new SQL.Database();
+  db.run('PRAGMA journal_mode = MEMORY');
+  db.run('PRAGMA locking_mode = EXCLUSIVE');
+  return db;
+}
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -68,9 +86,9 @@ function fillWriteSide(ws: WriteSide, accounts: number, total: number): void {
 const EVENT_INSERT =
   'INSERT INTO events (position, stream_id, stream_version, event_type, schema_version, payload, command_id, correlation_id, causation_id, session_id, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)';
 
-/** A bare database with the same events table, for the raw sides. */
-function rawEventsDb(): Database {
-  const db = new SQL.Database();
+/** A bare database with the same events table, for the raw sides (`defaults`: sql.js as configured out of the box, as in part 1). */
+function rawEventsDb(defaults = false): Database {
+  const db = defaults ? new SQL.Database() : rawDb();
   const ws = new WriteSide(SQL, noProjections); // borrow its schema
   const schema = ws.db.db.exec("SELECT sql FROM sqlite_master WHERE type IN ('table') AND sql IS NOT NULL")[0]!.values.map((r) => String(r[0]));
   ws.close();
@@ -81,46 +99,50 @@ function rawEventsDb(): Database {
 // ── command ─────────────────────────────────────────────────────────────
 const COMMANDS = 4000;
 const ACCOUNTS = 400;
-const command: Measurement = {
-  name: 'command',
-  async run() {
-    // Ours: validate, load the stream, decide, append with the expected version and the commandId, one transaction.
-    const ws = new WriteSide(SQL, banking);
-    fillWriteSide(ws, ACCOUNTS, ACCOUNTS * 4);
-    const spec = banking.commands.find((c) => c.type === 'Deposit')!;
-    const t0 = now();
-    for (let i = 0; i < COMMANDS; i++) {
-      const commandId = `bench-${i}`;
-      const data = validatePayload('Deposit', spec.fields, { accountId: `${i % ACCOUNTS}`, amountCents: 5 });
-      const loaded = ws.load({ commandId, commandType: 'Deposit', data, idempotency: true });
-      if (loaded.kind !== 'loaded') throw new Error('unexpected duplicate');
-      const out = ws.append({ commandId, commandType: 'Deposit', data, correlationId: commandId, at: i, idempotency: true, loaded: loaded.streams, attempts: 1 });
-      if (out.kind !== 'appended') throw new Error(`unexpected ${out.kind}`);
-    }
-    const ours = COMMANDS / ((now() - t0) / 1000);
-    ws.close();
+function commandMeasurement(name: string, rawDefaults: boolean): Measurement {
+  return {
+    name,
+    async run() {
+      // Ours: validate, load the stream, decide, append with the expected version and the commandId, one transaction.
+      const ws = new WriteSide(SQL, banking);
+      fillWriteSide(ws, ACCOUNTS, ACCOUNTS * 4);
+      const spec = banking.commands.find((c) => c.type === 'Deposit')!;
+      const t0 = now();
+      for (let i = 0; i < COMMANDS; i++) {
+        const commandId = `bench-${i}`;
+        const data = validatePayload('Deposit', spec.fields, { accountId: `${i % ACCOUNTS}`, amountCents: 5 });
+        const loaded = ws.load({ commandId, commandType: 'Deposit', data, idempotency: true });
+        if (loaded.kind !== 'loaded') throw new Error('unexpected duplicate');
+        const out = ws.append({ commandId, commandType: 'Deposit', data, correlationId: commandId, at: i, idempotency: true, loaded: loaded.streams, attempts: 1 });
+        if (out.kind !== 'appended') throw new Error(`unexpected ${out.kind}`);
+      }
+      const ours = COMMANDS / ((now() - t0) / 1000);
+      ws.close();
 
-    // Raw: one transaction with two inserts per command.
-    const db = rawEventsDb();
-    const insertEvent = db.prepare(EVENT_INSERT);
-    const insertCmd = db.prepare('INSERT INTO processed_commands (command_id, command_type, result, recorded_at) VALUES (?,?,?,?)');
-    const begin = db.prepare('BEGIN');
-    const commit = db.prepare('COMMIT');
-    const t1 = now();
-    for (let i = 0; i < COMMANDS; i++) {
-      begin.run();
-      insertEvent.run([i + 1, `account-${i % ACCOUNTS}`, Math.floor(i / ACCOUNTS) + 1, 'MoneyDeposited', 1, JSON.stringify({ accountId: `${i % ACCOUNTS}`, amountCents: 5 }), `bench-${i}`, `bench-${i}`, `bench-${i}`, null, i]);
-      // The idempotency record stores the command's result, as the engine's does.
-      const result = { ok: true, commandId: `bench-${i}`, commandType: 'Deposit', correlationId: `bench-${i}`, ids: { accountId: `${i % ACCOUNTS}` }, streams: [{ streamId: `account-${i % ACCOUNTS}`, version: Math.floor(i / ACCOUNTS) + 1 }], consistencyToken: i + 1, duplicate: false, attempts: 1 };
-      insertCmd.run([`bench-${i}`, 'Deposit', JSON.stringify(result), i]);
-      commit.run();
-    }
-    const raw = COMMANDS / ((now() - t1) / 1000);
-    for (const s of [insertEvent, insertCmd, begin, commit]) s.free();
-    db.close();
-    return { ours, raw };
-  },
-};
+      // Raw: one transaction with two inserts per command.
+      const db = rawEventsDb(rawDefaults);
+      const insertEvent = db.prepare(EVENT_INSERT);
+      const insertCmd = db.prepare('INSERT INTO processed_commands (command_id, command_type, result, recorded_at) VALUES (?,?,?,?)');
+      const begin = db.prepare('BEGIN');
+      const commit = db.prepare('COMMIT');
+      const t1 = now();
+      for (let i = 0; i < COMMANDS; i++) {
+        begin.run();
+        insertEvent.run([i + 1, `account-${i % ACCOUNTS}`, Math.floor(i / ACCOUNTS) + 1, 'MoneyDeposited', 1, JSON.stringify({ accountId: `${i % ACCOUNTS}`, amountCents: 5 }), `bench-${i}`, `bench-${i}`, `bench-${i}`, null, i]);
+        // The idempotency record stores the command's result, as the engine's does.
+        const result = { ok: true, commandId: `bench-${i}`, commandType: 'Deposit', correlationId: `bench-${i}`, ids: { accountId: `${i % ACCOUNTS}` }, streams: [{ streamId: `account-${i % ACCOUNTS}`, version: Math.floor(i / ACCOUNTS) + 1 }], consistencyToken: i + 1, duplicate: false, attempts: 1 };
+        insertCmd.run([`bench-${i}`, 'Deposit', JSON.stringify(result), i]);
+        commit.run();
+      }
+      const raw = COMMANDS / ((now() - t1) / 1000);
+      for (const s of [insertEvent, insertCmd, begin, commit]) s.free();
+      db.close();
+      return rawDefaults ? { ours, raw, note: 'raw with sql.js defaults (journal file, normal locking) as in part 1: informational' } : { ours, raw };
+    },
+  };
+}
+const command = commandMeasurement('command', false);
+const commandVsDefaultRaw = commandMeasurement('command-vs-default-raw', true);
 
 // ── command through the whole engine (scheduler, trace, no read side) ──
 const commandEngine: Measurement = {
@@ -201,7 +223,7 @@ const rebuild: Measurement = {
     rs.close();
 
     // Raw: the same rows, JSON.parse and the same upserts, one transaction per 1000.
-    const target = new SQL.Database();
+    const target = rawDb();
     for (const ddl of balanceDef.schema) target.run(ddl);
     const select = ws.db.db.prepare('SELECT stream_id, event_type, payload, recorded_at, position FROM events WHERE position >= ? ORDER BY position LIMIT 1000');
     const open = target.prepare('INSERT INTO account_balances (account_id, owner, balance_cents, overdraft_limit_cents, movements, updated_at) VALUES (?, ?, 0, ?, 0, ?) ON CONFLICT (account_id) DO NOTHING');
@@ -255,7 +277,7 @@ const project: Measurement = {
     engine.close();
 
     // Raw: the same upserts in transactions of the live batch size.
-    const target = new SQL.Database();
+    const target = rawDb();
     for (const ddl of balanceDef.schema) target.run(ddl);
     const open = target.prepare('INSERT INTO account_balances (account_id, owner, balance_cents, overdraft_limit_cents, movements, updated_at) VALUES (?, ?, 0, ?, 0, ?) ON CONFLICT (account_id) DO NOTHING');
     const move = target.prepare('UPDATE account_balances SET balance_cents = balance_cents + ?, movements = movements + 1, updated_at = ? WHERE account_id = ?');
@@ -278,7 +300,99 @@ const project: Measurement = {
   },
 };
 
-export const MEASUREMENTS: Measurement[] = [command, commandEngine, append, rebuild, project];
+// ── load: one row per stream (group_concat) vs row by row ───────────────
+const LOADS = 20_000;
+const load: Measurement = {
+  name: 'load',
+  async run() {
+    const ws = new WriteSide(SQL, banking);
+    fillWriteSide(ws, ACCOUNTS, ACCOUNTS * 10);
+    const store = ws.store;
+    const t0 = now();
+    for (let i = 0; i < LOADS; i++) store.loadStream(`account-${i % ACCOUNTS}`);
+    const ours = LOADS / ((now() - t0) / 1000);
+    const t1 = now();
+    for (let i = 0; i < LOADS; i++) store.loadStreamByRows(`account-${i % ACCOUNTS}`);
+    const raw = LOADS / ((now() - t1) / 1000);
+    ws.close();
+    return { ours, raw, labels: ['oneRow', 'byRow'], note: 'loads/s of 10-event streams: payloads joined by SQLite and parsed once, vs one row and one JSON.parse per event' };
+  },
+};
+
+// ── snapshot-load: a 10,000-event stream ───────────────────────────────
+const LONG_STREAM = 10_000;
+const SNAPSHOT_EVERY = 100;
+const snapshotLoad: Measurement = {
+  name: 'snapshot-load',
+  async run() {
+    const ws = new WriteSide(SQL, balanceOnly);
+    fillWriteSide(ws, 1, LONG_STREAM);
+    const policy = { every: SNAPSHOT_EVERY, stateVersions: {} };
+    const deposit = (i: number, snapshots?: typeof policy): void => {
+      const data = { accountId: '0', amountCents: 1 };
+      const loaded = ws.load({ commandId: `s-${i}`, commandType: 'Deposit', data, idempotency: true, ...(snapshots ? { snapshots } : {}) });
+      if (loaded.kind !== 'loaded') throw new Error('unexpected duplicate');
+      const out = ws.append({ commandId: `s-${i}`, commandType: 'Deposit', data, correlationId: `s-${i}`, at: i, idempotency: true, loaded: loaded.streams, attempts: 1, ...(snapshots ? { snapshots } : {}) });
+      if (out.kind !== 'appended') throw new Error(`unexpected ${out.kind}`);
+    };
+    // The engine takes the snapshot (its first append past N events), then half a period of tail.
+    deposit(0, policy);
+    for (let i = 1; i <= SNAPSHOT_EVERY / 2; i++) deposit(i);
+    const snapshotted = ws.store.latestSnapshot('account-0');
+    if (!snapshotted) throw new Error('no snapshot taken');
+    const req = { commandId: 'x', commandType: 'Deposit', data: { accountId: '0', amountCents: 1 }, idempotency: true };
+    const loads = 400;
+    const t0 = now();
+    for (let i = 0; i < loads; i++) {
+      const l = ws.load({ ...req, snapshots: policy });
+      if (l.kind !== 'loaded' || l.streams[0]!.eventsFolded !== SNAPSHOT_EVERY / 2) throw new Error('expected snapshot + tail');
+    }
+    const ours = loads / ((now() - t0) / 1000);
+    const fullLoads = 40;
+    const t1 = now();
+    for (let i = 0; i < fullLoads; i++) ws.load(req);
+    const raw = fullLoads / ((now() - t1) / 1000);
+    ws.close();
+    return { ours, raw, labels: ['snapshot', 'full'], note: `loads/s of a ${LONG_STREAM}-event stream: snapshot every ${SNAPSHOT_EVERY} + ${SNAPSHOT_EVERY / 2}-event tail vs folding every event` };
+  },
+};
+
+// ── sync-vs-async: command latency with synchronous projections ─────────
+const LATENCY_COMMANDS = 2000;
+/** µs per engine.execute of a Deposit (banking: balance + statement projections, virtual costs 0). */
+async function commandLatency(settings: SettingsPatch): Promise<number> {
+  const engine = createEngine({ sql: SQL, domain: banking, seed: 1, settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 }, ...settings } });
+  for (let a = 0; a < ACCOUNTS; a++) engine.submit({ kind: 'command', command: { type: 'OpenAccount', data: { accountId: `${a}`, owner: 'O', overdraftLimitCents: 0 } } });
+  await engine.runUntilIdle();
+  const t0 = now();
+  for (let i = 0; i < LATENCY_COMMANDS; i++) await engine.execute({ type: 'Deposit', data: { accountId: `${i % ACCOUNTS}`, amountCents: 5 } });
+  const perCommand = ((now() - t0) * 1000) / LATENCY_COMMANDS;
+  await engine.runUntilIdle();
+  engine.close();
+  return perCommand;
+}
+// Async: the bus delivers long after the command returned, so the projections' work is not in its latency.
+const ASYNC: SettingsPatch = { bus: { latencyMs: 60_000, jitterMs: 0 } };
+const syncVsAsync: Measurement = {
+  name: 'sync-vs-async',
+  async run() {
+    const asyncUs = await commandLatency(ASYNC);
+    // Sync: both projections in their own stores, updated before the command returns.
+    const syncUs = await commandLatency({ separationLevel: 3, sync: { mode: 'sync' } });
+    return { ours: syncUs, raw: asyncUs, labels: ['sync', 'async'], unit: 'µs', note: 'µs per engine.execute (banking, 2 projections); ratio = sync / async latency' };
+  },
+};
+// Level 1: the same projections in the event store's database, inside the command's transaction.
+const syncLevel1: Measurement = {
+  name: 'sync-level1-vs-async',
+  async run() {
+    const asyncUs = await commandLatency(ASYNC);
+    const syncUs = await commandLatency({ separationLevel: 1, sync: { mode: 'sync' } });
+    return { ours: syncUs, raw: asyncUs, labels: ['sync-level1', 'async'], unit: 'µs', note: 'µs per engine.execute, projections inside the command transaction (informational)' };
+  },
+};
+
+export const MEASUREMENTS: Measurement[] = [command, commandVsDefaultRaw, commandEngine, append, rebuild, project, load, snapshotLoad, syncVsAsync, syncLevel1];
 
 function fmt(n: number): string {
   return n >= 100 ? String(Math.round(n)) : n.toFixed(1);
@@ -304,8 +418,9 @@ async function heapFor100k(): Promise<string> {
   return line;
 }
 
+const only = process.env['BENCH_ONLY']?.split(',');
 const started = now();
-for (const m of MEASUREMENTS) {
+for (const m of MEASUREMENTS.filter((x) => !only || only.includes(x.name))) {
   const results: Result[] = [];
   for (let i = 0; i < REPS; i++) {
     gc();
@@ -314,9 +429,11 @@ for (const m of MEASUREMENTS) {
   const ours = median(results.map((r) => r.ours));
   const raws = results.map((r) => r.raw).filter((r): r is number => r !== undefined);
   const note = results[0]?.note;
+  const [a, b] = results[0]?.labels ?? ['ours', 'raw'];
+  const unit = results[0]?.unit ?? '/s';
   if (raws.length > 0) {
     const raw = median(raws);
-    console.log(`${m.name}: ours=${fmt(ours)}/s raw=${fmt(raw)}/s ratio=${(ours / raw).toFixed(2)}${note ? `  # ${note}` : ''}`);
+    console.log(`${m.name}: ${a}=${fmt(ours)}${unit} ${b}=${fmt(raw)}${unit} ratio=${(ours / raw).toFixed(2)}${note ? `  # ${note}` : ''}`);
   } else {
     console.log(`${m.name}: ours=${fmt(ours)}/s${note ? `  # ${note}` : ''}`);
   }

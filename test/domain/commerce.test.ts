@@ -10,8 +10,11 @@ const placed = (orderId: string, quantity: number, customerId = 'ada') => ({
 const placeOrder = (orderId: string, quantity: number, customerId = 'ada') => ({ type: 'PlaceOrder', data: { orderId, customerId, sku: 'KB', quantity } });
 
 describe('Product aggregate', () => {
-  it('AddProduct lists a new product, once', () => {
-    given(Product).when({ type: 'AddProduct', data: added.data }).then([added]);
+  it('AddProduct lists a new product, once (ProductAdded v2 carries a category)', () => {
+    given(Product).when({ type: 'AddProduct', data: added.data }).then([{ type: 'ProductAdded', data: { ...added.data, category: 'uncategorised' } }]);
+    given(Product)
+      .when({ type: 'AddProduct', data: { ...added.data, category: 'peripherals' } })
+      .then([{ type: 'ProductAdded', data: { ...added.data, category: 'peripherals' } }]);
     given(Product, [added]).when({ type: 'AddProduct', data: added.data }).thenRejects('ProductAlreadyExists');
   });
 

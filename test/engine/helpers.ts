@@ -28,14 +28,22 @@ export const INSTANT: SettingsPatch = {
 
 import { ReadSide } from '../../src/engine/readSide.ts';
 import type { Engine as EngineT } from '../../src/engine/engine.ts';
+import { tablesOf } from '../../src/engine/read/projectionRunner.ts';
 
-const CHECKPOINT_TABLES = new Set(['checkpoint', 'stream_checkpoints']);
+const CHECKPOINT_TABLES = new Set(['checkpoint', 'stream_checkpoints', 'projection_checkpoints', 'projection_stream_checkpoints']);
 
-/** Every read-model table of a store as text, rows sorted: equal dumps mean equal read models. */
-export async function dumpReadModel(run: (sql: string) => Promise<{ columns: string[]; rows: unknown[][] }> | { columns: string[]; rows: unknown[][] }): Promise<string> {
+/**
+ * Every read-model table of a store as text, rows sorted: equal dumps mean
+ * equal read models. `only`: the tables to dump (a store shared by several
+ * projections, or by the event store, holds more).
+ */
+export async function dumpReadModel(
+  run: (sql: string) => Promise<{ columns: string[]; rows: unknown[][] }> | { columns: string[]; rows: unknown[][] },
+  only?: readonly string[],
+): Promise<string> {
   const tables = (await run("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).rows
     .map((r) => String(r[0]))
-    .filter((t) => !CHECKPOINT_TABLES.has(t));
+    .filter((t) => !CHECKPOINT_TABLES.has(t) && (only === undefined || only.includes(t)));
   const out: string[] = [];
   for (const t of tables) {
     const res = await run(`SELECT * FROM "${t}"`);
@@ -59,6 +67,7 @@ export async function replayedFromScratch(engine: EngineT): Promise<Record<strin
 
 export async function liveDumps(engine: EngineT): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const p of engine.domain.projections) out[p.name] = await dumpReadModel((sql) => engine.readOnlySql(p.name, sql));
+  const sql = await sqlJs();
+  for (const p of engine.domain.projections) out[p.name] = await dumpReadModel((s) => engine.readOnlySql(p.name, s), tablesOf(sql, p));
   return out;
 }

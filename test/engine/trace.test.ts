@@ -37,7 +37,93 @@ async function session(seed: number): Promise<Engine> {
   return e;
 }
 
+const PART2: SettingsPatch = {
+  ...FAULTY,
+  snapshots: { every: 3 },
+  delivery: 'outbox',
+  faults: { publishFailureProbability: 0.2 },
+  sagas: { failureProbability: 0.4, timeoutMs: 300 },
+  sync: { mode: 'hybrid', projections: ['orderSummary'] },
+};
+
+/** A session using every part-2 intent: strategies, sessions, subscriptions, temporal queries, imports, faults, shadow builds, sagas. */
+async function session2(seed: number): Promise<Engine> {
+  const e = await commerceEngine(PART2, seed);
+  await e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 6 } }, { sessionId: 'ann' });
+  await e.dispatch({ kind: 'import', events: [{ streamId: 'product-OLD', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD', name: 'Old', priceCents: 5, stock: 4 } }] });
+  e.submit({ kind: 'session', sessionId: 'bob', consistency: { strategy: 'readYourWrites', via: 'writeSide' } });
+  for (let i = 0; i < 4; i++) {
+    e.submit({ kind: 'command', command: { type: 'Checkout', data: { orderId: `k${i}`, customerId: 'bob', sku: i % 2 ? 'KB' : 'OLD', quantity: 1, card: '4242424242424242' } }, sessionId: 'bob' });
+    e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: 'ann', sku: 'KB', quantity: 1 } }, sessionId: 'ann' });
+  }
+  e.submit({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'ann', consistency: { strategy: 'optimistic' } });
+  e.submit({ kind: 'fault', fault: 'publishCrash', stage: 'afterPublish' });
+  e.submit({ kind: 'subscribe', projection: 'catalogue', position: 5 });
+  await e.step();
+  e.submit({ kind: 'projection', action: 'shadowRebuild', name: 'catalogue', variant: 'withRevenue' });
+  await e.advance(20);
+  e.submit({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'ann', consistency: { strategy: 'poll', pollIntervalMs: 7 } });
+  e.submit({ kind: 'query', query: { type: 'GetCheckout', params: { orderId: 'k1' } }, sessionId: 'bob' });
+  e.submit({ kind: 'query', query: { type: 'ListCatalogue' }, sessionId: 'ann', consistency: { strategy: 'staleWhileRevalidate' } });
+  e.submit({ kind: 'query', query: { type: 'ListCatalogue' }, sessionId: 'ann', consistency: { strategy: 'push', token: 4 } });
+  e.submit({ kind: 'aggregateAt', streamId: 'product-KB', asOf: { position: 3 } });
+  e.submit({ kind: 'projectionAt', projection: 'catalogue', asOf: { at: 10 } });
+  await e.advance(30);
+  e.submit({ kind: 'query', query: { type: 'ListCatalogue' }, sessionId: 'ann', consistency: { strategy: 'staleWhileRevalidate' } });
+  await e.runUntilIdle();
+  e.submit({ kind: 'projection', action: 'compare', name: 'catalogue' });
+  e.submit({ kind: 'projection', action: 'flip', name: 'catalogue' });
+  e.submit({ kind: 'configure', settings: { snapshots: { stateVersions: { Product: 2 } } } });
+  e.submit({ kind: 'command', command: { type: 'RestockProduct', data: { sku: 'KB', quantity: 3 } }, sessionId: 'ann' });
+  e.submit({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'ann', consistency: { strategy: 'token', token: 1000, timeoutMs: 50 } });
+  await e.advance(5);
+  e.submit({ kind: 'projection', action: 'rollback', name: 'catalogue' });
+  await e.runUntilIdle();
+  return e;
+}
+
 describe('trace', () => {
+  it('part 2: the same seed and script give a byte-identical trace; the recorded script replays it', async () => {
+    const original = await session2(21);
+    const again = await session2(21);
+    expect(JSON.stringify(again.trace)).toBe(JSON.stringify(original.trace));
+    const text = JSON.stringify(original.trace);
+    for (const type of [
+      'events.imported',
+      'snapshot.taken',
+      'snapshot.loaded',
+      'snapshot.ignored',
+      'outbox.relayed',
+      'outbox.relayCrashed',
+      'fault.armed',
+      'query.optimistic',
+      'query.polled',
+      'query.fromWriteSide',
+      'query.cacheHit',
+      'query.revalidated',
+      'query.waited',
+      'subscription.notified',
+      'temporal.aggregate',
+      'temporal.projection',
+      'projection.shadowCaughtUp',
+      'projection.compared',
+      'projection.flipped',
+      'projection.rolledBack',
+      'saga.started',
+      'saga.finished',
+      'command.projected',
+      'session.configured',
+    ]) {
+      expect(text).toContain(`"type":"${type}"`);
+    }
+    const script = original.recordedScript();
+    expect(new Set(script.map((s) => s.intent.kind))).toEqual(
+      new Set(['command', 'import', 'session', 'query', 'fault', 'subscribe', 'projection', 'aggregateAt', 'projectionAt', 'configure']),
+    );
+    const replayed = await replayScript(await sqlJs(), commerce, 21, PART2, JSON.parse(JSON.stringify(script)));
+    expect(JSON.stringify(replayed.trace)).toBe(text);
+  });
+
   it('records every step of a command’s life, with ids and virtual times', async () => {
     const e = await commerceEngine({ bus: { latencyMs: 10, jitterMs: 0 }, costs: { commandMs: 2, projectMs: 1, queryMs: 1 } });
     await e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 6 }, commandId: 'add' });

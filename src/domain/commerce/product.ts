@@ -5,6 +5,10 @@
 import { defineAggregate, reject, type Decision, type Message } from '../../engine/domain.ts';
 
 type OrderLine = { customerId: string; quantity: number; unitPriceCents: number; status: 'placed' | 'cancelled' };
+type Reservation = { quantity: number; unitPriceCents: number; status: 'reserved' | 'released' };
+
+/** Category given to products listed before categories existed (schema version 1 of ProductAdded). */
+export const DEFAULT_CATEGORY = 'uncategorised';
 
 export type ProductState = {
   exists: boolean;
@@ -14,31 +18,39 @@ export type ProductState = {
   stock: number;
   /** Orders decided on this product, by orderId (to refuse duplicates and check cancellations). */
   orders: Record<string, OrderLine>;
+  /** Checkout reservations by orderId (the checkout saga reserves, then confirms or releases). */
+  reservations?: Record<string, Reservation>;
 };
 
 export type ProductCommand =
-  | Message<'AddProduct', { sku: string; name: string; priceCents: number; stock: number }>
+  | Message<'AddProduct', { sku: string; name: string; priceCents: number; stock: number; category?: string }>
   | Message<'RestockProduct', { sku: string; quantity: number }>
   | Message<'ChangePrice', { sku: string; priceCents: number }>
   | Message<'PlaceOrder', { orderId: string; customerId: string; sku: string; quantity: number }>
-  | Message<'CancelOrder', { orderId: string; sku: string }>;
+  | Message<'CancelOrder', { orderId: string; sku: string }>
+  | Message<'ReserveStock', { orderId: string; sku: string; quantity: number }>
+  | Message<'ReleaseStock', { orderId: string; sku: string }>;
 
 export type ProductEvent =
-  | Message<'ProductAdded', { sku: string; name: string; priceCents: number; stock: number }>
+  /** Schema version 2 added `category`; version 1 events are upcast with DEFAULT_CATEGORY. */
+  | Message<'ProductAdded', { sku: string; name: string; priceCents: number; stock: number; category: string }>
   | Message<'ProductRestocked', { sku: string; quantity: number }>
   | Message<'PriceChanged', { sku: string; fromCents: number; toCents: number }>
   | Message<
       'OrderPlaced',
       { orderId: string; customerId: string; sku: string; productName: string; quantity: number; unitPriceCents: number; totalCents: number }
     >
-  | Message<'OrderCancelled', { orderId: string; customerId: string; sku: string; quantity: number; refundCents: number }>;
+  | Message<'OrderCancelled', { orderId: string; customerId: string; sku: string; quantity: number; refundCents: number }>
+  | Message<'StockReserved', { orderId: string; sku: string; quantity: number; unitPriceCents: number; totalCents: number }>
+  | Message<'StockReleased', { orderId: string; sku: string; quantity: number }>;
 
 const initialState: ProductState = { exists: false, sku: '', name: '', priceCents: 0, stock: 0, orders: {} };
 
 function decide(command: ProductCommand, state: ProductState): Decision<ProductEvent> {
   if (command.type === 'AddProduct') {
     if (state.exists) return reject('ProductAlreadyExists', `Product ${command.data.sku} already exists; use RestockProduct or ChangePrice.`);
-    return [{ type: 'ProductAdded', data: { ...command.data } }];
+    const { sku, name, priceCents, stock } = command.data;
+    return [{ type: 'ProductAdded', data: { sku, name, priceCents, stock, category: command.data.category ?? DEFAULT_CATEGORY } }];
   }
   if (!state.exists) return reject('UnknownProduct', `There is no product ${command.data.sku}. Add it first with AddProduct.`);
   switch (command.type) {
@@ -89,6 +101,25 @@ function decide(command: ProductCommand, state: ProductState): Decision<ProductE
         },
       ];
     }
+    case 'ReserveStock': {
+      const { orderId, quantity } = command.data;
+      if (state.reservations?.[orderId]) return reject('DuplicateReservation', `Stock of ${state.name} was already reserved for order ${orderId}.`);
+      if (quantity > state.stock) {
+        return reject('OutOfStock', `Only ${state.stock} of ${state.name} left; the checkout asked for ${quantity}.`);
+      }
+      return [
+        {
+          type: 'StockReserved',
+          data: { orderId, sku: state.sku, quantity, unitPriceCents: state.priceCents, totalCents: quantity * state.priceCents },
+        },
+      ];
+    }
+    case 'ReleaseStock': {
+      const r = state.reservations?.[command.data.orderId];
+      if (!r) return reject('NoReservation', `Nothing of ${state.name} is reserved for order ${command.data.orderId}.`);
+      if (r.status === 'released') return reject('AlreadyReleased', `The reservation of order ${command.data.orderId} was already released.`);
+      return [{ type: 'StockReleased', data: { orderId: command.data.orderId, sku: state.sku, quantity: r.quantity } }];
+    }
   }
 }
 
@@ -121,6 +152,24 @@ function evolve(state: ProductState, event: ProductEvent): ProductState {
         ...state,
         stock: state.stock + event.data.quantity,
         orders: { ...state.orders, [event.data.orderId]: { ...order, status: 'cancelled' } },
+      };
+    }
+    case 'StockReserved':
+      return {
+        ...state,
+        stock: state.stock - event.data.quantity,
+        reservations: {
+          ...state.reservations,
+          [event.data.orderId]: { quantity: event.data.quantity, unitPriceCents: event.data.unitPriceCents, status: 'reserved' },
+        },
+      };
+    case 'StockReleased': {
+      const r = state.reservations?.[event.data.orderId];
+      if (!r) return state;
+      return {
+        ...state,
+        stock: state.stock + event.data.quantity,
+        reservations: { ...state.reservations, [event.data.orderId]: { ...r, status: 'released' } },
       };
     }
   }

@@ -57,11 +57,18 @@ export class EventBus {
     }
   }
 
-  publish(events: readonly EventEnvelope[]): void {
+  /**
+   * Hand events to the subscribers. `wants` narrows who receives an event
+   * (a saga only what it listens to; a projection updated synchronously
+   * nothing); by default every subscriber gets every event.
+   */
+  publish(events: readonly EventEnvelope[], wants?: (subscriber: string, event: EventEnvelope) => boolean): void {
     const { scheduler, rng, trace } = this.#o;
     const s = this.#o.settings();
     const now = scheduler.now;
+    const all = [...this.#subs.values()];
     for (const event of events) {
+      const subs = wants ? all.filter((sub) => wants(sub.name, event)) : all;
       trace.emit(now, {
         type: 'bus.published',
         position: event.position,
@@ -69,9 +76,9 @@ export class EventBus {
         version: event.version,
         eventType: event.type,
         commandId: event.metadata.commandId,
-        subscribers: [...this.#names],
+        subscribers: subs.map((sub) => sub.name),
       });
-      for (const sub of this.#subs.values()) {
+      for (const sub of subs) {
         let at = now + s.latencyMs + (s.jitterMs > 0 ? rng.int(0, s.jitterMs) : 0);
         const streamLast = sub.lastAtByStream.get(event.streamId) ?? 0;
         if (!s.reorder) at = Math.max(at, sub.lastAt);

@@ -3,9 +3,13 @@
 //   - per stream: the highest version applied (dedupe and gap detection);
 //   - the watermark: the highest position p such that every event at or
 //     below p has been applied or was of no interest to this projection.
+// A projection alone in its database keeps them in `checkpoint` and
+// `stream_checkpoints`; projections sharing a database (separation levels 1
+// and 2) keep them in `projection_checkpoints` and
+// `projection_stream_checkpoints`, one row set per projection.
 import type { SqlDb } from '../sqlite.ts';
 
-const SCHEMA = `
+const OWN_SCHEMA = `
 CREATE TABLE IF NOT EXISTS checkpoint (
   id         INTEGER PRIMARY KEY CHECK (id = 1),
   watermark  INTEGER NOT NULL
@@ -17,28 +21,79 @@ CREATE TABLE IF NOT EXISTS stream_checkpoints (
 );
 `;
 
+const SHARED_SCHEMA = `
+CREATE TABLE IF NOT EXISTS projection_checkpoints (
+  projection  TEXT PRIMARY KEY,
+  watermark   INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS projection_stream_checkpoints (
+  projection  TEXT NOT NULL,
+  stream_id   TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  PRIMARY KEY (projection, stream_id)
+) WITHOUT ROWID;
+`;
+
+/** Tables that hold checkpoints rather than read-model rows. */
+export const CHECKPOINT_TABLES: readonly string[] = ['checkpoint', 'stream_checkpoints', 'projection_checkpoints', 'projection_stream_checkpoints'];
+
+interface Statements {
+  versions: string;
+  watermark: string;
+  upsertVersion: string;
+  setWatermark: string;
+  clear: string[];
+  params: (string | number)[];
+}
+
 export class Checkpoint {
   readonly db: SqlDb;
-  /** Highest version applied per stream (cache of stream_checkpoints). */
+  /** Projection name when the database is shared, undefined when the projection has it to itself. */
+  readonly scope: string | undefined;
+  /** Highest version applied per stream (cache of the stream table). */
   versions = new Map<string, number>();
   watermark = 0;
   /** Positions handled above the watermark, waiting for the ones below them. */
   #doneAbove = new Set<number>();
   #dirty = new Set<string>();
   #watermarkDirty = false;
+  readonly #sql: Statements;
 
-  constructor(db: SqlDb) {
+  constructor(db: SqlDb, scope?: string) {
     this.db = db;
-    db.exec(SCHEMA);
+    this.scope = scope;
+    if (scope === undefined) {
+      db.exec(OWN_SCHEMA);
+      this.#sql = {
+        versions: 'SELECT stream_id, version FROM stream_checkpoints',
+        watermark: 'SELECT watermark FROM checkpoint WHERE id = 1',
+        upsertVersion:
+          'INSERT INTO stream_checkpoints (stream_id, version) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version',
+        setWatermark: 'UPDATE checkpoint SET watermark = ? WHERE id = 1',
+        clear: ['DELETE FROM stream_checkpoints', 'UPDATE checkpoint SET watermark = 0 WHERE id = 1'],
+        params: [],
+      };
+    } else {
+      db.exec(SHARED_SCHEMA);
+      db.run('INSERT OR IGNORE INTO projection_checkpoints (projection, watermark) VALUES (?, 0)', [scope]);
+      this.#sql = {
+        versions: 'SELECT stream_id, version FROM projection_stream_checkpoints WHERE projection = ?',
+        watermark: 'SELECT watermark FROM projection_checkpoints WHERE projection = ?',
+        upsertVersion:
+          'INSERT INTO projection_stream_checkpoints (projection, stream_id, version) VALUES (?, ?, ?) ON CONFLICT (projection, stream_id) DO UPDATE SET version = excluded.version',
+        setWatermark: 'UPDATE projection_checkpoints SET watermark = ? WHERE projection = ?',
+        clear: ['DELETE FROM projection_stream_checkpoints WHERE projection = ?', 'UPDATE projection_checkpoints SET watermark = 0 WHERE projection = ?'],
+        params: [scope],
+      };
+    }
     this.reload();
   }
 
   /** Forget everything in memory and read what was committed. */
   reload(): void {
-    this.versions = new Map(
-      this.db.rows('SELECT stream_id, version FROM stream_checkpoints').map((r) => [String(r[0]), Number(r[1])]),
-    );
-    this.watermark = Number(this.db.rows('SELECT watermark FROM checkpoint WHERE id = 1')[0]?.[0] ?? 0);
+    const p = this.#sql.params;
+    this.versions = new Map(this.db.rows(this.#sql.versions, p.length ? p : undefined).map((r) => [String(r[0]), Number(r[1])]));
+    this.watermark = Number(this.db.rows(this.#sql.watermark, p.length ? p : undefined)[0]?.[0] ?? 0);
     this.#doneAbove.clear();
     this.#dirty.clear();
     this.#watermarkDirty = false;
@@ -73,17 +128,29 @@ export class Checkpoint {
   }
 
   persistStreams(): void {
+    const scoped = this.scope !== undefined;
     for (const streamId of this.#dirty) {
-      this.db.run(
-        'INSERT INTO stream_checkpoints (stream_id, version) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version',
-        [streamId, this.versions.get(streamId) ?? 0],
-      );
+      const version = this.versions.get(streamId) ?? 0;
+      this.db.run(this.#sql.upsertVersion, scoped ? [this.scope!, streamId, version] : [streamId, version]);
     }
     this.#dirty.clear();
   }
 
   persistWatermark(): void {
-    if (this.#watermarkDirty) this.db.run('UPDATE checkpoint SET watermark = ? WHERE id = 1', [this.watermark]);
+    if (this.#watermarkDirty) {
+      this.db.run(this.#sql.setWatermark, this.scope !== undefined ? [this.watermark, this.scope] : [this.watermark]);
+    }
     this.#watermarkDirty = false;
+  }
+
+  /** Replace everything (memory and tables) with another checkpoint's committed state; call inside a transaction. */
+  replaceWith(other: Checkpoint): void {
+    for (const sql of this.#sql.clear) this.db.run(sql, this.#sql.params.length ? this.#sql.params : undefined);
+    this.versions = new Map(other.versions);
+    this.watermark = other.watermark;
+    this.#doneAbove.clear();
+    this.#dirty = new Set(this.versions.keys());
+    this.#watermarkDirty = true;
+    this.persist();
   }
 }

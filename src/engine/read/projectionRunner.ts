@@ -1,16 +1,26 @@
-// Runs one projection against its own read store (a separate sql.js
-// database). A batch of events is applied in ONE transaction together with
-// the checkpoint. Guards:
+// Runs one projection against its read store. A batch of events is applied
+// in ONE transaction together with the checkpoint. Guards:
 //   dedupe   — an event whose stream version is already applied is skipped;
 //   ordering — an event that arrives before its predecessor is held until
 //              the missing one arrives (or is read back from the store).
 // A crash rolls the batch back and loses what was only in memory.
-import type { ProjectionDefinition } from '../domain.ts';
-import { SqlDb, type SqlJsStatic } from '../sqlite.ts';
+//
+// Where the store lives depends on the separation level: alone in its own
+// sql.js database (level 3), or in a database shared with other projections
+// (level 2: the read database) or with the event store (level 1). A rebuild
+// or a shadow build always fills a fresh database of its own; in a shared
+// database it is copied into place in one transaction when it takes over.
+//
+// Beside the live store the runner may keep one other store, built from the
+// log by the shadow (blue/green) rebuild: a 'candidate' (a new version being
+// built or waiting to take over) or, after a flip, the 'previous' version,
+// kept up to date so a rollback is one more flip.
+import type { ProjectionCode, ProjectionDefinition, ReadStoreDb } from '../domain.ts';
+import { SqlDb, type SqlJsStatic, type SqlParams, type SqlRow, type SqlValue } from '../sqlite.ts';
 import type { ProjectionGuards } from '../settings.ts';
 import type { TraceBody } from '../trace.ts';
 import type { EventEnvelope } from '../write/envelope.ts';
-import { Checkpoint } from './checkpoint.ts';
+import { CHECKPOINT_TABLES, Checkpoint } from './checkpoint.ts';
 
 export interface ProjectionCounters {
   /** Events applied to the read model (handled types only). */
@@ -34,6 +44,44 @@ export interface BatchOutcome {
   reason?: string;
   watermark: number;
   counters: ProjectionCounters;
+  /** Read-model rows written by the batch (when metered). */
+  rowsWritten?: number;
+}
+
+export interface ApplyOptions {
+  /** Count rows written and read (feed projections always are). */
+  meter?: boolean;
+  /** The caller holds a transaction (a synchronous projection inside the command's transaction): use a savepoint. */
+  inTransaction?: boolean;
+  /** Label of projection.applied records; defaults to the mode. */
+  label?: 'live' | 'catchUp' | 'sync';
+}
+
+export interface TableDiff {
+  table: string;
+  /** Same key, different values. */
+  changed: number;
+  onlyLive: number;
+  onlyOther: number;
+  samples: { key: string; live: SqlRow | null; other: SqlRow | null }[];
+}
+
+export interface Comparison {
+  liveVariant: string;
+  otherVariant: string;
+  livePosition: number;
+  otherPosition: number;
+  /** Rows that differ in total (changed + only on one side). */
+  differingRows: number;
+  tables: TableDiff[];
+}
+
+export interface OtherStoreInfo {
+  variant: string;
+  role: 'candidate' | 'previous';
+  watermark: number;
+  /** Events applied to it since it was started. */
+  events: number;
 }
 
 /** Thrown inside a batch to simulate the process dying mid-transaction. */
@@ -47,22 +95,73 @@ function crashReason(e: unknown): string {
 interface ReadModelStore {
   sql: SqlDb;
   checkpoint: Checkpoint;
+  /** True when the database belongs to this store alone. */
+  own: boolean;
+  code: ProjectionCode;
+  handles: Set<string>;
+  variant: string;
+}
+
+/** A ReadStoreDb that counts rows written (as SQLite reports them) and rows returned. */
+export class MeteredDb implements ReadStoreDb {
+  rowsRead = 0;
+  rowsWritten = 0;
+  readonly inner: SqlDb;
+  constructor(inner: SqlDb) {
+    this.inner = inner;
+  }
+  run(sql: string, params?: SqlParams): void {
+    this.inner.run(sql, params);
+    this.rowsWritten += this.inner.db.getRowsModified();
+  }
+  get(sql: string, params?: SqlParams): SqlRow | undefined {
+    const row = this.inner.get(sql, params);
+    if (row) this.rowsRead++;
+    return row;
+  }
+  all(sql: string, params?: SqlParams): SqlRow[] {
+    const rows = this.inner.all(sql, params);
+    this.rowsRead += rows.length;
+    return rows;
+  }
+}
+
+const tableCache = new WeakMap<ProjectionCode, string[]>();
+
+/** The tables a projection's DDL creates (read from a scratch database once). */
+export function tablesOf(sqlJs: SqlJsStatic, code: ProjectionCode): string[] {
+  let tables = tableCache.get(code);
+  if (!tables) {
+    const scratch = SqlDb.create(sqlJs);
+    for (const ddl of code.schema) scratch.exec(ddl);
+    tables = scratch.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((r) => String(r[0]));
+    scratch.close();
+    tableCache.set(code, tables);
+  }
+  return tables;
 }
 
 export class ProjectionRunner {
   readonly definition: ProjectionDefinition;
   readonly #sqlJs: SqlJsStatic;
+  /** The shared database the live store lives in (levels 1 and 2), or undefined (level 3). */
+  readonly #home: SqlDb | undefined;
   #store: ReadModelStore;
   #shadow: ReadModelStore | undefined;
-  #handles: Set<string>;
+  #other: (ReadModelStore & { role: 'candidate' | 'previous'; events: number }) | undefined;
   #held = new Map<string, Map<number, EventEnvelope>>();
   #counters: ProjectionCounters = { applied: 0, duplicatesSkipped: 0, ignored: 0, gapsDetected: 0, held: 0 };
 
-  constructor(sqlJs: SqlJsStatic, definition: ProjectionDefinition) {
+  constructor(sqlJs: SqlJsStatic, definition: ProjectionDefinition, home?: SqlDb) {
     this.definition = definition;
     this.#sqlJs = sqlJs;
-    this.#handles = new Set(definition.handles);
-    this.#store = this.#freshStore();
+    this.#home = home;
+    if (home) {
+      for (const ddl of definition.schema) home.exec(ddl);
+      this.#store = this.#wrap(home, new Checkpoint(home, definition.name), false, definition, 'current');
+    } else {
+      this.#store = this.#freshStore(definition, 'current');
+    }
   }
 
   get sql(): SqlDb {
@@ -74,8 +173,23 @@ export class ProjectionRunner {
   get counters(): ProjectionCounters {
     return { ...this.#counters, held: this.#heldCount() };
   }
+  /** Name of the code version answering queries ('current' = the definition itself). */
+  get variant(): string {
+    return this.#store.variant;
+  }
+  get shared(): boolean {
+    return this.#home !== undefined;
+  }
   appliedVersion(streamId: string): number {
     return this.#store.checkpoint.appliedVersion(streamId);
+  }
+  /** The code of a version: 'current' or one of the definition's variants. */
+  code(variant: string): ProjectionCode | undefined {
+    if (variant === 'current') return this.definition;
+    return this.definition.variants?.[variant];
+  }
+  variants(): string[] {
+    return ['current', ...Object.keys(this.definition.variants ?? {})];
   }
 
   /**
@@ -88,23 +202,33 @@ export class ProjectionRunner {
     guards: ProjectionGuards,
     headPosition: number,
     failAfter?: number,
+    options: ApplyOptions = {},
   ): BatchOutcome {
     const store = this.#store;
     const before = { ...this.#counters };
     const drafts: TraceBody[] = [];
+    const meter = options.meter === true || this.definition.fanOut !== undefined;
+    const metered = meter ? new MeteredDb(store.sql) : undefined;
+    const label = options.label ?? mode;
     let processed = 0;
-    store.sql.run('BEGIN');
+    const nested = options.inTransaction === true;
+    store.sql.run(nested ? 'SAVEPOINT projection_batch' : 'BEGIN');
     try {
       for (const event of events) {
         if (failAfter !== undefined && processed >= failAfter) throw new SimulatedCrash();
-        this.#process(store, event, mode, guards, drafts);
+        this.#process(store, event, label, guards, drafts, metered);
         processed++;
       }
       if (failAfter !== undefined && processed >= failAfter) throw new SimulatedCrash();
       store.checkpoint.persist();
-      store.sql.run('COMMIT');
+      store.sql.run(nested ? 'RELEASE projection_batch' : 'COMMIT');
     } catch (e) {
-      store.sql.run('ROLLBACK');
+      if (nested) {
+        store.sql.run('ROLLBACK TO projection_batch');
+        store.sql.run('RELEASE projection_batch');
+      } else {
+        store.sql.run('ROLLBACK');
+      }
       // A handler that throws (a poison event, a bug) takes the projection
       // down exactly like a simulated crash: nothing of the batch is kept.
       this.#loseMemory(before);
@@ -119,7 +243,9 @@ export class ProjectionRunner {
       lagEvents: Math.max(0, headPosition - watermark),
       events: events.length,
     });
-    return { crashed: false, drafts, rolledBack: 0, watermark, counters: this.counters };
+    const out: BatchOutcome = { crashed: false, drafts, rolledBack: 0, watermark, counters: this.counters };
+    if (metered) out.rowsWritten = metered.rowsWritten;
+    return out;
   }
 
   /** The process died while idle: what was only in memory is gone. */
@@ -131,7 +257,7 @@ export class ProjectionRunner {
   // The live store keeps answering queries meanwhile.
   startRebuild(): void {
     this.#shadow?.sql.close();
-    this.#shadow = this.#freshStore();
+    this.#shadow = this.#freshStore(this.#store.code, this.#store.variant);
   }
 
   rebuildBatch(events: readonly EventEnvelope[], guards: ProjectionGuards, failAfter?: number): { crashed: boolean; watermark: number; reason?: string } {
@@ -164,11 +290,10 @@ export class ProjectionRunner {
     const shadow = this.#shadow;
     if (!shadow) throw new Error('no rebuild in progress');
     shadow.sql.transaction(() => shadow.checkpoint.persist());
-    this.#store.sql.close();
-    this.#store = shadow;
     this.#shadow = undefined;
+    this.#takeOver(shadow);
     this.#held.clear();
-    return { watermark: shadow.checkpoint.watermark };
+    return { watermark: this.watermark };
   }
 
   abortRebuild(): void {
@@ -176,15 +301,206 @@ export class ProjectionRunner {
     this.#shadow = undefined;
   }
 
-  close(): void {
-    this.abortRebuild();
-    this.#store.sql.close();
+  // ── shadow (blue/green) builds ───────────────────────────────────────────
+
+  otherInfo(): OtherStoreInfo | undefined {
+    const o = this.#other;
+    return o ? { variant: o.variant, role: o.role, watermark: o.checkpoint.watermark, events: o.events } : undefined;
   }
 
-  #freshStore(): ReadModelStore {
+  /** Start building `variant` beside the live store, from position 0. */
+  shadowStart(variant: string): void {
+    const code = this.code(variant);
+    if (!code) throw new Error(`unknown variant '${variant}'`);
+    this.#other?.sql.close();
+    this.#other = { ...this.#freshStore(code, variant), role: 'candidate', events: 0 };
+  }
+
+  /** Apply the next events of the log to the other store (in order, dedupe by stream version). */
+  shadowBatch(events: readonly EventEnvelope[]): { watermark: number } {
+    const o = this.#other;
+    if (!o) throw new Error('no shadow store');
+    const guards = { dedupe: true, ordering: false };
+    o.sql.transaction(() => {
+      for (const e of events) if (this.#apply(o, e, guards)) o.events++;
+      o.checkpoint.persist();
+    });
+    return { watermark: o.checkpoint.watermark };
+  }
+
+  /**
+   * Swap the live store and the other one, atomically: the other answers the
+   * next query. The old live store becomes the other (its role flips).
+   */
+  shadowSwap(): { watermark: number; variant: string } {
+    const o = this.#other;
+    if (!o) throw new Error('no shadow store');
+    const role = o.role === 'candidate' ? 'previous' : 'candidate';
+    const other: ReadModelStore = o;
+    if (this.#home) {
+      // The live rows live in the shared database: copy them out first so the
+      // old version survives as the other store, then copy the new one in.
+      const old = this.#freshStore(this.#store.code, this.#store.variant);
+      old.sql.transaction(() => {
+        copyTables(this.#store.sql, old.sql, tablesOf(this.#sqlJs, this.#store.code));
+        old.checkpoint.replaceWith(this.#store.checkpoint);
+      });
+      this.#takeOver(other);
+      this.#other = { ...old, role, events: 0 };
+    } else {
+      const old = this.#store;
+      this.#store = other;
+      this.#other = { ...old, role, events: 0 };
+    }
+    this.#held.clear();
+    return { watermark: this.watermark, variant: this.#store.variant };
+  }
+
+  shadowDrop(): void {
+    this.#other?.sql.close();
+    this.#other = undefined;
+  }
+
+  /** Rows that differ between the live store and the other one, table by table (keyed by primary key). */
+  compare(): Comparison {
+    const o = this.#other;
+    if (!o) throw new Error('no shadow store');
+    const liveTables = tablesOf(this.#sqlJs, this.#store.code);
+    const otherTables = new Set(tablesOf(this.#sqlJs, o.code));
+    const tables: TableDiff[] = [];
+    for (const table of liveTables) {
+      if (!otherTables.has(table)) continue;
+      const info = this.#store.sql.all(`PRAGMA table_info("${table}")`);
+      const otherColumns = new Set(o.sql.all(`PRAGMA table_info("${table}")`).map((c) => String(c['name'])));
+      // Only the columns both versions have are compared (a new version may add some).
+      const columns = info.map((c) => String(c['name'])).filter((c) => otherColumns.has(c));
+      const pk = info
+        .filter((c) => Number(c['pk']) > 0 && otherColumns.has(String(c['name'])))
+        .sort((a, b) => Number(a['pk']) - Number(b['pk']))
+        .map((c) => String(c['name']));
+      const keyOf = (r: SqlRow): string => JSON.stringify(pk.length > 0 ? pk.map((k) => r[k] ?? null) : r);
+      const select = `SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM "${table}"`;
+      const index = (db: SqlDb): Map<string, SqlRow> => {
+        const m = new Map<string, SqlRow>();
+        for (const r of db.all(select)) m.set(keyOf(r), r);
+        return m;
+      };
+      const live = index(this.#store.sql);
+      const other = index(o.sql);
+      const diff: TableDiff = { table, changed: 0, onlyLive: 0, onlyOther: 0, samples: [] };
+      const sample = (key: string, l: SqlRow | undefined, r: SqlRow | undefined): void => {
+        if (diff.samples.length < 3) diff.samples.push({ key, live: l ?? null, other: r ?? null });
+      };
+      for (const [key, row] of [...live].sort(byKey)) {
+        const twin = other.get(key);
+        if (!twin) {
+          diff.onlyLive++;
+          sample(key, row, undefined);
+        } else if (JSON.stringify(twin) !== JSON.stringify(row)) {
+          diff.changed++;
+          sample(key, row, twin);
+        }
+      }
+      for (const [key, row] of [...other].sort(byKey)) {
+        if (!live.has(key)) {
+          diff.onlyOther++;
+          sample(key, undefined, row);
+        }
+      }
+      tables.push(diff);
+    }
+    return {
+      liveVariant: this.#store.variant,
+      otherVariant: o.variant,
+      livePosition: this.watermark,
+      otherPosition: o.checkpoint.watermark,
+      differingRows: tables.reduce((n, t) => n + t.changed + t.onlyLive + t.onlyOther, 0),
+      tables,
+    };
+  }
+
+  // ── reads that change nothing ──────────────────────────────────────────
+
+  /**
+   * Run `read` on the live store as if `events` had been applied on top of it
+   * (dedupe by stream version), then roll everything back: the predicted
+   * answer of an optimistic UI, or a read-your-writes answer completed from
+   * the event store.
+   */
+  overlay<T>(events: readonly EventEnvelope[], read: (db: ReadStoreDb) => T): { result: T; applied: number } {
+    const store = this.#store;
+    const versions = new Map(store.checkpoint.versions);
+    let applied = 0;
+    store.sql.run('SAVEPOINT overlay');
+    try {
+      for (const e of events) {
+        if (e.version <= (versions.get(e.streamId) ?? 0)) continue;
+        versions.set(e.streamId, e.version);
+        if (store.handles.has(e.type)) {
+          store.code.apply(store.sql, e);
+          applied++;
+        }
+      }
+      return { result: read(store.sql), applied };
+    } finally {
+      store.sql.run('ROLLBACK TO overlay');
+      store.sql.run('RELEASE overlay');
+    }
+  }
+
+  /** The projection as it stood once `events` (the log from position 1) were applied: a temporal query. */
+  static at<T>(sqlJs: SqlJsStatic, code: ProjectionCode, events: readonly EventEnvelope[], read: (db: SqlDb) => T): T {
+    const db = SqlDb.create(sqlJs);
+    try {
+      for (const ddl of code.schema) db.exec(ddl);
+      const versions = new Map<string, number>();
+      const handles = new Set(code.handles);
+      db.transaction(() => {
+        for (const e of events) {
+          if (e.version <= (versions.get(e.streamId) ?? 0)) continue;
+          versions.set(e.streamId, e.version);
+          if (handles.has(e.type)) code.apply(db, e);
+        }
+      });
+      return read(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  close(): void {
+    this.abortRebuild();
+    this.shadowDrop();
+    if (!this.#home) this.#store.sql.close();
+  }
+
+  #wrap(sql: SqlDb, checkpoint: Checkpoint, own: boolean, code: ProjectionCode, variant: string): ReadModelStore {
+    return { sql, checkpoint, own, code, handles: new Set(code.handles), variant };
+  }
+
+  #freshStore(code: ProjectionCode, variant: string): ReadModelStore {
     const sql = SqlDb.create(this.#sqlJs);
-    for (const ddl of this.definition.schema) sql.exec(ddl);
-    return { sql, checkpoint: new Checkpoint(sql) };
+    for (const ddl of code.schema) sql.exec(ddl);
+    return this.#wrap(sql, new Checkpoint(sql), true, code, variant);
+  }
+
+  /** A store built on its own becomes the live one (copied into the shared database when there is one). */
+  #takeOver(source: ReadModelStore): void {
+    const home = this.#home;
+    if (!home) {
+      this.#store.sql.close();
+      this.#store = source;
+      return;
+    }
+    const live = this.#store;
+    home.transaction(() => {
+      for (const t of tablesOf(this.#sqlJs, live.code)) home.run(`DROP TABLE IF EXISTS "${t}"`);
+      for (const ddl of source.code.schema) home.exec(ddl);
+      copyTables(source.sql, home, tablesOf(this.#sqlJs, source.code));
+      live.checkpoint.replaceWith(source.checkpoint);
+    });
+    source.sql.close();
+    this.#store = this.#wrap(home, live.checkpoint, false, source.code, source.variant);
   }
 
   #loseMemory(counters: ProjectionCounters): void {
@@ -199,7 +515,14 @@ export class ProjectionRunner {
     return n;
   }
 
-  #process(store: ReadModelStore, event: EventEnvelope, mode: 'live' | 'catchUp', guards: ProjectionGuards, drafts: TraceBody[]): void {
+  #process(
+    store: ReadModelStore,
+    event: EventEnvelope,
+    mode: 'live' | 'catchUp' | 'sync',
+    guards: ProjectionGuards,
+    drafts: TraceBody[],
+    metered: MeteredDb | undefined,
+  ): void {
     const name = this.definition.name;
     const cp = store.checkpoint;
     const applied = cp.appliedVersion(event.streamId);
@@ -245,14 +568,14 @@ export class ProjectionRunner {
       drafts.push({ type: 'projection.held', projection: name, position: event.position, streamId: event.streamId, version: event.version });
       return;
     }
-    this.#applyAndTrace(store, event, mode, guards, drafts);
+    this.#applyAndTrace(store, event, mode, guards, drafts, metered);
     // The missing event arrived: release whatever was waiting behind it.
     const waiting = this.#held.get(event.streamId);
     if (waiting) {
       let next = waiting.get(cp.appliedVersion(event.streamId) + 1);
       while (next) {
         waiting.delete(next.version);
-        this.#applyAndTrace(store, next, mode, guards, drafts);
+        this.#applyAndTrace(store, next, mode, guards, drafts, metered);
         next = waiting.get(cp.appliedVersion(event.streamId) + 1);
       }
       // Anything left that is now at or below the applied version is stale.
@@ -261,8 +584,17 @@ export class ProjectionRunner {
     }
   }
 
-  #applyAndTrace(store: ReadModelStore, event: EventEnvelope, mode: 'live' | 'catchUp', guards: ProjectionGuards, drafts: TraceBody[]): void {
-    if (this.#apply(store, event, guards)) {
+  #applyAndTrace(
+    store: ReadModelStore,
+    event: EventEnvelope,
+    mode: 'live' | 'catchUp' | 'sync',
+    guards: ProjectionGuards,
+    drafts: TraceBody[],
+    metered: MeteredDb | undefined,
+  ): void {
+    const read0 = metered?.rowsRead ?? 0;
+    const written0 = metered?.rowsWritten ?? 0;
+    if (this.#apply(store, event, guards, metered)) {
       drafts.push({
         type: 'projection.applied',
         projection: this.definition.name,
@@ -273,20 +605,32 @@ export class ProjectionRunner {
         commandId: event.metadata.commandId,
         mode,
       });
+      const strategy = this.definition.fanOut;
+      if (strategy !== undefined && metered) {
+        drafts.push({
+          type: 'feed.written',
+          projection: this.definition.name,
+          strategy,
+          position: event.position,
+          eventType: event.type,
+          rowsWritten: metered.rowsWritten - written0,
+          rowsRead: metered.rowsRead - read0,
+        });
+      }
     }
   }
 
   /** Apply without trace (rebuild path). Returns true if the event type is handled. */
-  #apply(store: ReadModelStore, event: EventEnvelope, guards: ProjectionGuards): boolean {
+  #apply(store: ReadModelStore, event: EventEnvelope, guards: ProjectionGuards, metered?: MeteredDb): boolean {
     const cp = store.checkpoint;
     const applied = cp.appliedVersion(event.streamId);
     if (guards.dedupe && event.version <= applied) {
       cp.markDone(event.position);
       return false;
     }
-    const handled = this.#handles.has(event.type);
+    const handled = store.handles.has(event.type);
     if (handled) {
-      this.definition.apply(store.sql, event);
+      store.code.apply(metered ?? store.sql, event);
       if (store === this.#store) this.#counters.applied++;
     } else if (store === this.#store) {
       this.#counters.ignored++;
@@ -294,5 +638,22 @@ export class ProjectionRunner {
     if (event.version > applied) cp.setVersion(event.streamId, event.version);
     cp.markDone(event.position);
     return handled;
+  }
+}
+
+function byKey(a: [string, SqlRow], b: [string, SqlRow]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/** Copy every row of `tables` from one database to another (same DDL on both sides). */
+export function copyTables(from: SqlDb, to: SqlDb, tables: readonly string[]): void {
+  for (const table of tables) {
+    if (CHECKPOINT_TABLES.includes(table)) continue;
+    const rows = from.rows(`SELECT * FROM "${table}"`);
+    to.run(`DELETE FROM "${table}"`);
+    if (rows.length === 0) continue;
+    const marks = rows[0]!.map(() => '?').join(', ');
+    const insert = `INSERT INTO "${table}" VALUES (${marks})`;
+    for (const r of rows) to.run(insert, r as SqlValue[]);
   }
 }

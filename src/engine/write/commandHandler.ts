@@ -12,15 +12,39 @@
 import type { AggregateDefinition, DomainDefinition, Message, Route } from '../domain.ts';
 import { isRejection } from '../domain.ts';
 import type { Rejection } from '../domain.ts';
+import { InvalidIntentError, UnknownStreamError } from '../errors.ts';
+import type { BatchOutcome } from '../read/projectionRunner.ts';
+import type { ReadModels } from '../read/readModels.ts';
 import type { CommandAccepted } from '../results.ts';
+import type { ProjectionGuards } from '../settings.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { EventStore } from './eventStore.ts';
+
+/** Snapshot policy handed to the write side with each load and append. */
+export interface SnapshotPolicy {
+  /** Every N events of a stream (0 = snapshots off: none read, none taken). */
+  every: number;
+  /** State version per aggregate name (default: the aggregate's stateVersion, or 1). */
+  stateVersions: Record<string, number>;
+}
+
+/** What a load found about snapshots for one stream. */
+export interface SnapshotUse {
+  /** Stream version the snapshot was taken at. */
+  version: number;
+  stateVersion: number;
+  /** False when it was taken under another state version and therefore ignored. */
+  used: boolean;
+  /** The state version the current code expects. */
+  expectedStateVersion: number;
+}
 
 export interface LoadRequest {
   commandId: string;
   commandType: string;
   data: Record<string, unknown>;
   idempotency: boolean;
+  snapshots?: SnapshotPolicy;
 }
 
 export interface LoadedStream {
@@ -30,6 +54,10 @@ export interface LoadedStream {
   version: number;
   /** Aggregate state folded from the stream (plain JSON). */
   state: unknown;
+  /** Events folded to get the state (the tail after a snapshot, or the whole stream). */
+  eventsFolded?: number;
+  /** The snapshot found for the stream, used or ignored. */
+  snapshot?: SnapshotUse;
 }
 
 export type LoadOutcome =
@@ -47,6 +75,17 @@ export interface AppendRequest {
   idempotency: boolean;
   loaded: LoadedStream[];
   attempts: number;
+  snapshots?: SnapshotPolicy;
+  /** Outbox delivery: the events also join the outbox, in the same transaction. */
+  outbox?: boolean;
+  /** Separation level 1: projections updated inside this transaction (the write side hosts them). */
+  syncProjections?: { projection: string; guards: ProjectionGuards; meter?: boolean }[];
+}
+
+export interface SnapshotTaken {
+  streamId: string;
+  version: number;
+  stateVersion: number;
 }
 
 export interface DecidedEvent {
@@ -58,11 +97,64 @@ export type AppendOutcome =
   | { kind: 'duplicate'; result: CommandAccepted }
   | { kind: 'rejected'; rejection: Rejection }
   | { kind: 'conflict'; decided: DecidedEvent[]; streamId: string; expectedVersion: number; actualVersion: number }
-  | { kind: 'appended'; decided: DecidedEvent[]; result: CommandAccepted; events: EventEnvelope[] };
+  | {
+      kind: 'appended';
+      decided: DecidedEvent[];
+      result: CommandAccepted;
+      events: EventEnvelope[];
+      snapshots?: SnapshotTaken[];
+      /** Level 1 synchronous projections, applied in the command's transaction. */
+      projections?: { projection: string; outcome: BatchOutcome }[];
+    }
+  /** A synchronous projection failed inside the transaction: everything was rolled back. */
+  | { kind: 'projectionFailed'; decided: DecidedEvent[]; projection: string; reason: string; outcome: BatchOutcome };
+
+export type PredictOutcome =
+  | { kind: 'events'; events: { streamId: string; version: number; type: string; data: Record<string, unknown> }[] }
+  | { kind: 'rejected'; rejection: Rejection };
+
+export interface AggregateAtRequest {
+  streamId: string;
+  /** One of: the stream as it stood at a global position, at a virtual time, or at one of its versions. */
+  position?: number;
+  at?: number;
+  version?: number;
+  snapshots?: SnapshotPolicy;
+}
+
+export interface AggregateAtResult {
+  streamId: string;
+  aggregate: string;
+  /** Stream version reached (0: the stream did not exist yet). */
+  version: number;
+  /** Global position and virtual time of that version's event (0 when none). */
+  position: number;
+  recordedAt: number;
+  state: unknown;
+  eventsFolded: number;
+  snapshot: SnapshotUse | null;
+}
+
+export interface ImportedEvent {
+  streamId: string;
+  type: string;
+  /** Schema version the payload is in (default: the current one). */
+  schemaVersion?: number;
+  data: Record<string, unknown>;
+}
+
+export interface ImportRequest {
+  commandId: string;
+  events: ImportedEvent[];
+  at: number;
+  outbox?: boolean;
+}
 
 export class CommandHandler {
   readonly store: EventStore;
   readonly domain: DomainDefinition;
+  /** Read models hosted in this database (separation level 1). */
+  readModels: ReadModels | undefined;
   #aggregates: Map<string, AggregateDefinition>;
   #schemaVersions: Map<string, number>;
 
@@ -88,17 +180,133 @@ export class CommandHandler {
   load(req: LoadRequest): LoadOutcome {
     // The commandId is not looked up here: the append transaction does it,
     // before deciding, so there is exactly one authoritative check.
-    const streams = this.routes(req.commandType, req.data).map((route) => {
-      const aggregate = this.#aggregate(route.aggregate);
-      let state = aggregate.decider.initialState;
-      let version = 0;
-      for (const e of this.store.loadStream(route.streamId)) {
-        state = aggregate.decider.evolve(state, e);
-        version = e.version;
-      }
-      return { streamId: route.streamId, aggregate: route.aggregate, version, state };
-    });
+    const streams = this.routes(req.commandType, req.data).map((route) => this.#fold(route.streamId, route.aggregate, req.snapshots));
     return { kind: 'loaded', streams };
+  }
+
+  /** Decide without appending: the events a command would append right now (an optimistic UI's prediction). */
+  predict(req: { commandType: string; data: Record<string, unknown>; snapshots?: SnapshotPolicy }): PredictOutcome {
+    const out: Extract<PredictOutcome, { kind: 'events' }>['events'] = [];
+    for (const route of this.routes(req.commandType, req.data)) {
+      const loaded = this.#fold(route.streamId, route.aggregate, req.snapshots);
+      const decision = this.#aggregate(route.aggregate).decider.decide(route.command, loaded.state);
+      if (isRejection(decision)) return { kind: 'rejected', rejection: { code: decision.code, message: decision.message } };
+      let version = loaded.version;
+      for (const e of decision) out.push({ streamId: route.streamId, version: ++version, type: e.type, data: e.data as Record<string, unknown> });
+    }
+    return { kind: 'events', events: out };
+  }
+
+  /** A temporal query: the aggregate's state as it stood at a position, a virtual time or a version. */
+  aggregateAt(req: AggregateAtRequest): AggregateAtResult {
+    const current = this.store.streamVersion(req.streamId);
+    if (current === 0) throw new UnknownStreamError(req.streamId);
+    const aggregate = this.aggregateOf(req.streamId);
+    let target = current;
+    if (req.version !== undefined) target = Math.min(req.version, current);
+    else if (req.position !== undefined) target = this.store.streamVersionAtPosition(req.streamId, req.position);
+    else if (req.at !== undefined) target = this.store.streamVersionAtPosition(req.streamId, this.store.positionAt(req.at));
+    const folded = this.#fold(req.streamId, aggregate.name, req.snapshots, target);
+    const last = target > 0 ? this.store.readStream(req.streamId, target)[0] : undefined;
+    return {
+      streamId: req.streamId,
+      aggregate: aggregate.name,
+      version: folded.version,
+      position: last?.position ?? 0,
+      recordedAt: last?.metadata.recordedAt ?? 0,
+      state: folded.state,
+      eventsFolded: folded.eventsFolded ?? folded.version,
+      snapshot: folded.snapshot ?? null,
+    };
+  }
+
+  /** The aggregate a stream belongs to, by its prefix. */
+  aggregateOf(streamId: string): AggregateDefinition {
+    let best: AggregateDefinition | undefined;
+    for (const a of this.#aggregates.values()) {
+      if (streamId.startsWith(a.streamPrefix) && (!best || a.streamPrefix.length > best.streamPrefix.length)) best = a;
+    }
+    if (!best) {
+      throw new InvalidIntentError(
+        `Stream '${streamId}' belongs to no aggregate of this domain (streams start with: ${[...this.#aggregates.values()].map((a) => a.streamPrefix).join(', ')}).`,
+      );
+    }
+    return best;
+  }
+
+  /** The state version snapshots of `aggregate` must carry to be trusted. */
+  stateVersion(aggregate: string, policy: SnapshotPolicy | undefined): number {
+    return policy?.stateVersions[aggregate] ?? this.#aggregates.get(aggregate)?.stateVersion ?? 1;
+  }
+
+  /**
+   * Legacy import: append events as they were written by an older system
+   * (any schema version from 1 to the current one), at the end of their
+   * streams, in one transaction. No decider runs: this is history, not a
+   * command. Returns them as readers see them (upcast).
+   */
+  importEvents(req: ImportRequest): EventEnvelope[] {
+    const next = new Map<string, number>();
+    const pending: Omit<EventEnvelope, 'position'>[] = [];
+    for (const e of req.events) {
+      const spec = this.domain.events.find((s) => s.type === e.type);
+      if (!spec) throw new InvalidIntentError(`Unknown event type '${e.type}'.`);
+      const aggregate = this.aggregateOf(e.streamId);
+      if (aggregate.name !== spec.aggregate) {
+        throw new InvalidIntentError(`Event '${e.type}' belongs to ${spec.aggregate} streams, not to '${e.streamId}'.`);
+      }
+      const version = (next.get(e.streamId) ?? this.store.streamVersion(e.streamId)) + 1;
+      next.set(e.streamId, version);
+      pending.push({
+        streamId: e.streamId,
+        version,
+        type: e.type,
+        schemaVersion: e.schemaVersion ?? spec.schemaVersion,
+        data: e.data,
+        metadata: { commandId: req.commandId, correlationId: req.commandId, causationId: req.commandId, recordedAt: req.at },
+      });
+    }
+    const events = this.store.sql.transaction(() => {
+      const inserted = this.store.insert(pending);
+      if (req.outbox) this.store.enqueue(inserted, req.at);
+      return inserted;
+    });
+    this.store.committed(events);
+    const up = this.store.upcasting;
+    return events.map((e) => {
+      if (!up || !up.needsUpcast(e.type, e.schemaVersion)) return e;
+      return { ...e, data: up.upcast(e.type, e.schemaVersion, e.data), upcastFrom: e.schemaVersion, schemaVersion: up.currentVersion(e.type)! };
+    });
+  }
+
+  /** Fold a stream (from its latest trusted snapshot when the policy allows) up to `upTo`. */
+  #fold(streamId: string, aggregateName: string, policy: SnapshotPolicy | undefined, upTo = Number.MAX_SAFE_INTEGER): LoadedStream {
+    const aggregate = this.#aggregate(aggregateName);
+    let state = aggregate.decider.initialState;
+    let version = 0;
+    let snapshot: SnapshotUse | undefined;
+    if (policy !== undefined && policy.every > 0) {
+      const found = this.store.latestSnapshot(streamId, upTo);
+      if (found) {
+        const expected = this.stateVersion(aggregateName, policy);
+        const used = found.stateVersion === expected && found.aggregate === aggregateName;
+        snapshot = { version: found.version, stateVersion: found.stateVersion, used, expectedStateVersion: expected };
+        if (used) {
+          state = found.state;
+          version = found.version;
+        }
+      }
+    }
+    const tail = this.store.loadStream(streamId, version, upTo);
+    const evolve = aggregate.decider.evolve;
+    for (const e of tail) state = evolve(state, e);
+    if (tail.length > 0) version = tail[tail.length - 1]!.version;
+    const loaded: LoadedStream = { streamId, aggregate: aggregateName, version, state };
+    if (policy !== undefined && policy.every > 0) {
+      loaded.eventsFolded = tail.length;
+      if (snapshot) loaded.snapshot = snapshot;
+    }
+    return loaded;
   }
 
   append(req: AppendRequest): AppendOutcome {
@@ -192,9 +400,32 @@ export class CommandHandler {
         }
         throw e;
       }
+      if (req.outbox) store.enqueue(events, req.at);
+      const snapshots = this.#takeSnapshots(decisions, req);
+      let projections: { projection: string; outcome: BatchOutcome }[] | undefined;
+      if (req.syncProjections && req.syncProjections.length > 0) {
+        const models = this.readModels;
+        if (!models) throw new Error('synchronous projections in the write transaction need separation level 1');
+        projections = [];
+        const head = events[events.length - 1]?.position ?? store.head;
+        for (const sp of req.syncProjections) {
+          const outcome = models.applyBatch(
+            { projection: sp.projection, events, mode: 'live', guards: sp.guards, headPosition: head, label: 'sync', ...(sp.meter ? { meter: true } : {}) },
+            true,
+          );
+          if (outcome.crashed) {
+            store.sql.run('ROLLBACK');
+            return { kind: 'projectionFailed', decided, projection: sp.projection, reason: outcome.reason ?? 'failed', outcome };
+          }
+          projections.push({ projection: sp.projection, outcome });
+        }
+      }
       store.sql.run('COMMIT');
       store.committed(events);
-      return { kind: 'appended', decided, result, events };
+      const out: AppendOutcome = { kind: 'appended', decided, result, events };
+      if (snapshots.length > 0) out.snapshots = snapshots;
+      if (projections) out.projections = projections;
+      return out;
     } catch (e) {
       try {
         store.sql.run('ROLLBACK');
@@ -203,6 +434,26 @@ export class CommandHandler {
       }
       throw e;
     }
+  }
+
+  /** Inside the append transaction: snapshot every stream that moved `every` events past its last snapshot. */
+  #takeSnapshots(decisions: { route: Route; loaded: LoadedStream; events: readonly Message[] }[], req: AppendRequest): SnapshotTaken[] {
+    const policy = req.snapshots;
+    const taken: SnapshotTaken[] = [];
+    if (policy === undefined || policy.every <= 0) return taken;
+    for (const d of decisions) {
+      if (d.events.length === 0) continue;
+      const newVersion = d.loaded.version + d.events.length;
+      const base = d.loaded.snapshot?.used ? d.loaded.snapshot.version : 0;
+      if (newVersion - base < policy.every) continue;
+      const aggregate = this.#aggregate(d.route.aggregate);
+      let state = d.loaded.state;
+      for (const e of d.events) state = aggregate.decider.evolve(state, e);
+      const stateVersion = this.stateVersion(aggregate.name, policy);
+      this.store.saveSnapshot(d.route.streamId, newVersion, aggregate.name, stateVersion, state, req.at);
+      taken.push({ streamId: d.route.streamId, version: newVersion, stateVersion });
+    }
+    return taken;
   }
 
   /** Read the actual version (inside the transaction), then roll back. */

@@ -16,7 +16,10 @@ export interface EventEnvelope {
   /** Position inside its stream, 1-based, unique per stream. */
   version: number;
   type: string;
+  /** Schema version of `data` as handed out: the current one (older events are upcast when read). */
   schemaVersion: number;
   data: Record<string, unknown>;
   metadata: EventMetadata;
+  /** Present when the stored event was older: the schema version it was written under. */
+  upcastFrom?: number;
 }

@@ -1,60 +1,112 @@
 // The product page's read model: name, price and stock in one row per SKU,
 // so the hot read never touches the write side. Stock moves by deltas, which
 // is exactly why this projection needs the dedupe guard.
-import type { ProjectionDefinition, QuerySpec } from '../../../engine/domain.ts';
+import type { ProjectionCode, ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/domain.ts';
+import type { EventEnvelope } from '../../../engine/write/envelope.ts';
 import { skuField } from '../commands.ts';
 
-export const catalogue: ProjectionDefinition = {
-  name: 'catalogue',
-  description: 'Catalogue with stock: one row per product with price, units in stock and units sold.',
-  schema: [
-    `CREATE TABLE catalogue (
-      sku          TEXT PRIMARY KEY,
-      name         TEXT    NOT NULL,
-      price_cents  INTEGER NOT NULL,
-      stock        INTEGER NOT NULL,
-      units_sold   INTEGER NOT NULL DEFAULT 0,
-      open_orders  INTEGER NOT NULL DEFAULT 0,
-      updated_at   INTEGER NOT NULL
-    )`,
-  ],
-  handles: ['ProductAdded', 'ProductRestocked', 'PriceChanged', 'OrderPlaced', 'OrderCancelled'],
-  apply(db, event) {
-    const d = event.data;
-    const at = event.metadata.recordedAt;
-    const sku = d['sku'] as string;
-    switch (event.type) {
-      case 'ProductAdded':
-        db.run(
-          `INSERT INTO catalogue (sku, name, price_cents, stock, updated_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price_cents = excluded.price_cents, stock = excluded.stock`,
-          [sku, d['name'] as string, d['priceCents'] as number, d['stock'] as number, at],
-        );
-        return;
-      case 'ProductRestocked':
-        db.run('UPDATE catalogue SET stock = stock + ?, updated_at = ? WHERE sku = ?', [d['quantity'] as number, at, sku]);
-        return;
-      case 'PriceChanged':
-        db.run('UPDATE catalogue SET price_cents = ?, updated_at = ? WHERE sku = ?', [d['toCents'] as number, at, sku]);
-        return;
-      case 'OrderPlaced':
-        db.run(
-          'UPDATE catalogue SET stock = stock - ?, units_sold = units_sold + ?, open_orders = open_orders + 1, updated_at = ? WHERE sku = ?',
-          [d['quantity'] as number, d['quantity'] as number, at, sku],
-        );
-        return;
-      case 'OrderCancelled':
-        db.run(
-          'UPDATE catalogue SET stock = stock + ?, units_sold = units_sold - ?, open_orders = open_orders - 1, updated_at = ? WHERE sku = ?',
-          [d['quantity'] as number, d['quantity'] as number, at, sku],
-        );
-        return;
-    }
+const TABLE = `CREATE TABLE catalogue (
+  sku             TEXT PRIMARY KEY,
+  name            TEXT    NOT NULL,
+  category        TEXT    NOT NULL,
+  price_cents     INTEGER NOT NULL,
+  stock           INTEGER NOT NULL,
+  reserved_units  INTEGER NOT NULL DEFAULT 0,
+  units_sold      INTEGER NOT NULL DEFAULT 0,
+  open_orders     INTEGER NOT NULL DEFAULT 0,
+  updated_at      INTEGER NOT NULL
+)`;
+
+const HANDLES = ['ProductAdded', 'ProductRestocked', 'PriceChanged', 'OrderPlaced', 'OrderCancelled', 'StockReserved', 'StockReleased'];
+
+function apply(db: ReadStoreDb, event: EventEnvelope, options: { ignoreCancellations?: boolean } = {}): void {
+  const d = event.data;
+  const at = event.metadata.recordedAt;
+  const sku = d['sku'] as string;
+  switch (event.type) {
+    case 'ProductAdded':
+      db.run(
+        `INSERT INTO catalogue (sku, name, category, price_cents, stock, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (sku) DO UPDATE SET name = excluded.name, category = excluded.category, price_cents = excluded.price_cents, stock = excluded.stock`,
+        [sku, d['name'] as string, d['category'] as string, d['priceCents'] as number, d['stock'] as number, at],
+      );
+      return;
+    case 'ProductRestocked':
+      db.run('UPDATE catalogue SET stock = stock + ?, updated_at = ? WHERE sku = ?', [d['quantity'] as number, at, sku]);
+      return;
+    case 'PriceChanged':
+      db.run('UPDATE catalogue SET price_cents = ?, updated_at = ? WHERE sku = ?', [d['toCents'] as number, at, sku]);
+      return;
+    case 'OrderPlaced':
+      db.run(
+        'UPDATE catalogue SET stock = stock - ?, units_sold = units_sold + ?, open_orders = open_orders + 1, updated_at = ? WHERE sku = ?',
+        [d['quantity'] as number, d['quantity'] as number, at, sku],
+      );
+      return;
+    case 'OrderCancelled':
+      if (options.ignoreCancellations) return;
+      db.run(
+        'UPDATE catalogue SET stock = stock + ?, units_sold = units_sold - ?, open_orders = open_orders - 1, updated_at = ? WHERE sku = ?',
+        [d['quantity'] as number, d['quantity'] as number, at, sku],
+      );
+      return;
+    case 'StockReserved':
+      db.run('UPDATE catalogue SET stock = stock - ?, reserved_units = reserved_units + ?, updated_at = ? WHERE sku = ?', [
+        d['quantity'] as number,
+        d['quantity'] as number,
+        at,
+        sku,
+      ]);
+      return;
+    case 'StockReleased':
+      db.run('UPDATE catalogue SET stock = stock + ?, reserved_units = reserved_units - ?, updated_at = ? WHERE sku = ?', [
+        d['quantity'] as number,
+        d['quantity'] as number,
+        at,
+        sku,
+      ]);
+      return;
+  }
+}
+
+/**
+ * Other versions of the catalogue's code, for shadow (blue/green) rebuilds:
+ * - withRevenue: a new version that also keeps the revenue per product (an
+ *   added column; the rows the queries read stay the same);
+ * - ignoresCancellations: a faulty build that forgets to put cancelled units
+ *   back in stock (flip to it, compare, roll back).
+ */
+const variants: Record<string, ProjectionCode> = {
+  withRevenue: {
+    description: 'Catalogue v2: also keeps the revenue of each product.',
+    schema: [TABLE.replace('updated_at      INTEGER NOT NULL', 'revenue_cents   INTEGER NOT NULL DEFAULT 0,\n  updated_at      INTEGER NOT NULL')],
+    handles: HANDLES,
+    apply(db, event) {
+      apply(db, event);
+      const d = event.data;
+      if (event.type === 'OrderPlaced') db.run('UPDATE catalogue SET revenue_cents = revenue_cents + ? WHERE sku = ?', [d['totalCents'] as number, d['sku'] as string]);
+      if (event.type === 'OrderCancelled') db.run('UPDATE catalogue SET revenue_cents = revenue_cents - ? WHERE sku = ?', [d['refundCents'] as number, d['sku'] as string]);
+    },
+  },
+  ignoresCancellations: {
+    description: 'A faulty build: cancelled orders never give their units back to stock.',
+    schema: [TABLE],
+    handles: HANDLES,
+    apply: (db, event) => apply(db, event, { ignoreCancellations: true }),
   },
 };
 
-const COLUMNS = `sku, name, price_cents AS priceCents, stock, stock > 0 AS inStock, units_sold AS unitsSold,
-  open_orders AS openOrders, updated_at AS updatedAt`;
+export const catalogue: ProjectionDefinition = {
+  name: 'catalogue',
+  description: 'Catalogue with stock: one row per product with its category, price, units in stock, reserved and sold.',
+  schema: [TABLE],
+  handles: HANDLES,
+  apply: (db, event) => apply(db, event),
+  variants,
+};
+
+const COLUMNS = `sku, name, category, price_cents AS priceCents, stock, stock > 0 AS inStock, reserved_units AS reservedUnits,
+  units_sold AS unitsSold, open_orders AS openOrders, updated_at AS updatedAt`;
 
 export const catalogueQueries: QuerySpec[] = [
   {
