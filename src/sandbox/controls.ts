@@ -1,0 +1,72 @@
+// The settings panel as data: one entry per control, each naming the engine
+// setting it changes. The panel renders ranges, toggles and selects from this
+// list, so a new engine setting (part 2's consistency strategy and sync mode)
+// is one more entry here, e.g.
+//   { kind: 'select', id: 'strategy', path: ['consistency', 'strategy'], label: 'Consistency strategy', options: [...] }
+import type { EngineSettings, SettingsPatch } from '../engine/settings.ts';
+
+interface Base {
+  id: string;
+  label: string;
+  help: string;
+  /** Group and key of the engine setting, e.g. ['bus', 'latencyMs'] or ['idempotency']. */
+  path: readonly [string] | readonly [string, string];
+}
+
+export type SettingControl =
+  | (Base & {
+      kind: 'range';
+      /** The slider's range in display units (the engine accepts more; the sandbox keeps to a teachable range). */
+      min: number;
+      max: number;
+      step: number;
+      unit: 'ms' | '%';
+      /** Display value × scale = engine value (percent → probability: 0.01). */
+      scale?: number;
+    })
+  | (Base & { kind: 'toggle' })
+  | (Base & { kind: 'select'; options: readonly { value: string; label: string }[] });
+
+export const SETTING_CONTROLS: readonly SettingControl[] = [
+  { id: 'latency', kind: 'range', path: ['bus', 'latencyMs'], label: 'Bus latency', help: 'Delay between the append and each delivery.', min: 0, max: 5000, step: 10, unit: 'ms' },
+  { id: 'jitter', kind: 'range', path: ['bus', 'jitterMs'], label: 'Jitter', help: 'Extra random delay per delivery, from 0 up to this.', min: 0, max: 2000, step: 10, unit: 'ms' },
+  { id: 'duplicates', kind: 'range', path: ['bus', 'duplicateProbability'], label: 'Duplicates', help: 'Chance that an event is delivered a second time.', min: 0, max: 100, step: 1, unit: '%', scale: 0.01 },
+  { id: 'drops', kind: 'range', path: ['bus', 'dropProbability'], label: 'Drops', help: 'Chance that a delivery is lost and redelivered later.', min: 0, max: 90, step: 1, unit: '%', scale: 0.01 },
+  { id: 'reorder', kind: 'toggle', path: ['bus', 'reorder'], label: 'Reorder', help: 'Let streams overtake each other on the bus.' },
+  { id: 'ordered-partitions', kind: 'toggle', path: ['bus', 'orderedPartitions'], label: 'Keep order within a stream', help: 'With reorder on: events of one stream stay in order.' },
+  { id: 'idempotency', kind: 'toggle', path: ['idempotency'], label: 'Idempotent commands', help: 'Record commandIds so a repeated command returns its first result.' },
+  { id: 'dedupe', kind: 'toggle', path: ['projection', 'dedupe'], label: 'Projection dedupe guard', help: 'Skip events whose stream version was already applied.' },
+  { id: 'ordering', kind: 'toggle', path: ['projection', 'ordering'], label: 'Projection ordering guard', help: 'Hold an event that arrives before its predecessor.' },
+  { id: 'command-ms', kind: 'range', path: ['costs', 'commandMs'], label: 'Command service time', help: 'Virtual time between loading a stream and appending.', min: 0, max: 1000, step: 1, unit: 'ms' },
+  { id: 'project-ms', kind: 'range', path: ['costs', 'projectMs'], label: 'Projection time per event', help: 'Virtual time a projection spends on each event: its capacity.', min: 0, max: 100, step: 1, unit: 'ms' },
+];
+
+/** The engine value of a control in `settings`. */
+export function engineValue(control: SettingControl, settings: EngineSettings): unknown {
+  const [group, key] = control.path;
+  const g = (settings as unknown as Record<string, unknown>)[group];
+  return key === undefined ? g : (g as Record<string, unknown> | undefined)?.[key];
+}
+
+/** What the control shows for `settings` (percent for probabilities). */
+export function displayValue(control: SettingControl, settings: EngineSettings): number | boolean | string {
+  const v = engineValue(control, settings);
+  if (control.kind === 'range') return Math.round((v as number) / (control.scale ?? 1));
+  if (control.kind === 'toggle') return v as boolean;
+  return String(v);
+}
+
+/** The settings patch that sets the control to `display`. */
+export function patchFor(control: SettingControl, display: number | boolean | string): SettingsPatch {
+  const value = control.kind === 'range' ? round((display as number) * (control.scale ?? 1)) : display;
+  const [group, key] = control.path;
+  return (key === undefined ? { [group]: value } : { [group]: { [key]: value } }) as SettingsPatch;
+}
+
+const round = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+export function formatDisplay(control: SettingControl, display: number | boolean | string): string {
+  if (control.kind === 'range') return control.unit === '%' ? `${display}%` : `${Number(display).toLocaleString('en-US')} ms`;
+  if (control.kind === 'toggle') return display ? 'on' : 'off';
+  return control.options.find((o) => o.value === display)?.label ?? String(display);
+}

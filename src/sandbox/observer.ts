@@ -1,0 +1,95 @@
+// Everything the sandbox shows, folded from the trace one record at a time
+// (in the coordinator worker, so the page only receives small summaries):
+// the consistency windows, read staleness and session guarantees, the latest
+// commands, and timeline keyframes.
+import type { DomainDefinition } from '../engine/domain.ts';
+import type { TraceRecord } from '../engine/trace.ts';
+import { WindowTracker } from './consistencyWindow.ts';
+import { GuaranteeChecker, type Violation } from './sessionGuarantees.ts';
+import { WorldKeyframes } from './timeline.ts';
+
+export type CommandOutcome = 'pending' | 'completed' | 'rejected' | 'duplicate' | 'failed';
+
+export interface CommandSummary {
+  commandId: string;
+  commandType: string;
+  sessionId?: string;
+  at: number;
+  outcome: CommandOutcome;
+  /** Consistency token when it completed; rejection code when rejected. */
+  detail?: string;
+  seq: number;
+}
+
+export class SessionObserver {
+  readonly windows: WindowTracker;
+  readonly guarantees = new GuaranteeChecker();
+  readonly keyframes: WorldKeyframes;
+  readonly #commands = new Map<string, CommandSummary>();
+  readonly commandLimit: number;
+  records = 0;
+  lastSeq = 0;
+  appended = 0;
+
+  constructor(domain: Pick<DomainDefinition, 'projections'>, commandLimit = 200) {
+    this.windows = new WindowTracker(domain);
+    this.keyframes = new WorldKeyframes(domain.projections.map((p) => p.name));
+    this.commandLimit = commandLimit;
+  }
+
+  add(r: TraceRecord): Violation | undefined {
+    this.records++;
+    this.lastSeq = r.seq;
+    this.windows.add(r);
+    this.keyframes.add(r);
+    switch (r.type) {
+      case 'command.received':
+        if (r.attempt === 1 && !this.#commands.has(r.commandId)) {
+          this.#commands.set(r.commandId, {
+            commandId: r.commandId,
+            commandType: r.commandType,
+            ...(r.sessionId !== undefined ? { sessionId: r.sessionId } : {}),
+            at: r.at,
+            outcome: 'pending',
+            seq: r.seq,
+          });
+          if (this.#commands.size > this.commandLimit * 2) {
+            const drop = [...this.#commands.keys()].slice(0, this.#commands.size - this.commandLimit);
+            for (const k of drop) this.#commands.delete(k);
+          }
+        }
+        break;
+      case 'events.appended':
+        this.appended += r.events.length;
+        break;
+      case 'command.completed':
+        this.#settle(r.commandId, 'completed', `token ${r.consistencyToken}`);
+        break;
+      case 'command.rejected':
+        this.#settle(r.commandId, 'rejected', r.rejection.code);
+        break;
+      case 'command.duplicate':
+        this.#settle(r.commandId, 'duplicate', r.consistencyToken === null ? undefined : `token ${r.consistencyToken}`);
+        break;
+      case 'command.failed':
+        this.#settle(r.commandId, 'failed', r.code);
+        break;
+      default:
+        break;
+    }
+    return this.guarantees.add(r);
+  }
+
+  #settle(commandId: string, outcome: CommandOutcome, detail?: string): void {
+    const c = this.#commands.get(commandId);
+    if (!c) return;
+    c.outcome = outcome;
+    if (detail !== undefined) c.detail = detail;
+  }
+
+  /** The latest commands, newest first. */
+  recentCommands(limit = 30): CommandSummary[] {
+    const all = [...this.#commands.values()];
+    return all.slice(Math.max(0, all.length - limit)).reverse().map((c) => ({ ...c }));
+  }
+}

@@ -1,0 +1,41 @@
+// What an embedded sandbox starts with. Lessons and scenarios pass a preset;
+// /sandbox uses the full one.
+import type { ScriptEntry } from '../engine/intent.ts';
+import type { SettingsPatch } from '../engine/settings.ts';
+
+export const PANELS = [
+  'controls',
+  'commands',
+  'queries',
+  'terminal',
+  'projections',
+  'window',
+  'charts',
+  'guarantees',
+  'diagram',
+  'log',
+  'tables',
+  'timeline',
+  'sessions',
+] as const;
+export type PanelId = (typeof PANELS)[number];
+
+export interface SandboxPreset {
+  /** Storage key for autosave; embeds with different ids keep separate sessions. Omit to not persist. */
+  id?: string;
+  domain: string;
+  seed?: number;
+  settings?: SettingsPatch;
+  /** Intents replayed before the learner takes over. */
+  script?: ScriptEntry[];
+  /** Panels shown, in this order (default: all). */
+  panels?: readonly PanelId[];
+  /** Virtual ms per real ms (0.1–10). */
+  speed?: number;
+  /** Read the URL hash (#s=…) on load. Only the full sandbox page does. */
+  readUrl?: boolean;
+}
+
+export const FULL_SANDBOX: SandboxPreset = { id: 'sandbox', domain: 'commerce', seed: 42, panels: PANELS, speed: 1, readUrl: true };
+
+export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10] as const;

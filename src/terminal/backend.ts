@@ -1,0 +1,195 @@
+// What the terminal runs against: an async subset of the engine's public API
+// plus session-level operations (time, reset, export/import, scenarios). In
+// the browser the sandbox's worker client implements it, so the terminal and
+// the sandbox's controls drive the same engine and show the same state; in
+// Node and in tests `createLocalBackend(engine)` (localBackend.ts) wraps an
+// in-process Engine. Only plain data crosses this interface.
+import type {
+  DispatchResult,
+  DomainDefinition,
+  EngineSettings,
+  EngineStatus,
+  EventEnvelope,
+  FieldSpec,
+  Intent,
+  SqlResult,
+  TraceRecord,
+} from '../engine/index.ts';
+
+export type { ConsistencyOptions, ConsistencyStrategy } from '../engine/intent.ts';
+
+/**
+ * What the terminal dispatches: the engine's own Intent. Queries carry the
+ * consistency options at the intent's top level (`{ kind: 'query', query,
+ * sessionId, consistency }`), projection intents include the shadow
+ * (blue/green) actions. Plain JSON, passed through as is.
+ */
+export type TerminalIntent = Intent;
+
+/** Plain-data description of the loaded domain: what completion, help and parsing need. */
+export interface DomainCatalog {
+  name: string;
+  title: string;
+  description: string;
+  aggregates: { name: string; streamPrefix: string; description: string }[];
+  commands: { type: string; description: string; fields: FieldSpec[] }[];
+  queries: { type: string; projection: string; description: string; fields: FieldSpec[] }[];
+  /** `variants`: other versions of its code a shadow rebuild can build ('current' is the definition itself). */
+  projections: { name: string; description: string; variants: string[] }[];
+  events: { type: string; aggregate: string; description: string }[];
+}
+
+/** Strip a DomainDefinition down to plain data (functions stay behind). */
+export function catalogOf(domain: DomainDefinition): DomainCatalog {
+  const fields = (fs: readonly FieldSpec[]): FieldSpec[] => fs.map((f) => JSON.parse(JSON.stringify(f)) as FieldSpec);
+  return {
+    name: domain.name,
+    title: domain.title,
+    description: domain.description,
+    aggregates: domain.aggregates.map((a) => ({ name: a.name, streamPrefix: a.streamPrefix, description: a.description })),
+    commands: domain.commands.map((c) => ({ type: c.type, description: c.description, fields: fields(c.fields) })),
+    queries: domain.queries.map((q) => ({ type: q.type, projection: q.projection, description: q.description, fields: fields(q.fields) })),
+    projections: domain.projections.map((p) => ({ name: p.name, description: p.description, variants: Object.keys(p.variants ?? {}) })),
+    events: domain.events.map((e) => ({ type: e.type, aggregate: e.aggregate, description: e.description })),
+  };
+}
+
+export interface StreamSummary {
+  streamId: string;
+  version: number;
+  lastPosition: number;
+}
+
+export interface ClockState {
+  /** Virtual milliseconds. */
+  at: number;
+  /** Scheduler steps run so far. */
+  step: number;
+  pendingTasks: number;
+  /** True while virtual time flows on its own (play); false when only commands and `time` move it. */
+  running: boolean;
+  /** Virtual milliseconds per real millisecond while running. */
+  speed: number;
+  seed: number;
+}
+
+/** Which trace records to return; all given conditions must hold. */
+export interface TraceFilter {
+  /**
+   * A commandId, correlationId or queryId: the records carrying it, and for a
+   * command also the bus and projection records of the events it appended.
+   */
+  id?: string;
+  /** Record types, exact (`bus.dropped`) or by prefix ending in a dot (`projection.`). */
+  types?: string[];
+  projection?: string;
+  /** Only records with seq ≥ this. */
+  fromSeq?: number;
+  /** Keep only the last N of what matched. */
+  last?: number;
+}
+
+export interface ScenarioInfo {
+  id: string;
+  title: string;
+  description?: string;
+  domain?: string;
+}
+
+export interface DomainInfo {
+  name: string;
+  title: string;
+  description: string;
+}
+
+export interface ResetOptions {
+  /** A new seed; the current one when omitted. */
+  seed?: number;
+  /** Another registered domain; the current one when omitted. */
+  domain?: string;
+  /** Back to default settings; otherwise the current settings are kept. */
+  defaults?: boolean;
+}
+
+export interface TerminalBackend {
+  /** The loaded domain as plain data. */
+  catalog(): Promise<DomainCatalog>;
+  /** Commands and queries run to completion; configure and projection intents apply at once. */
+  dispatch(intent: TerminalIntent): Promise<DispatchResult>;
+  status(): Promise<EngineStatus>;
+  settings(): Promise<EngineSettings>;
+  clock(): Promise<ClockState>;
+  /** Read-only SQL, enforced by SQLite: store is 'write' or a projection name. */
+  readOnlySql(store: string, sql: string): Promise<SqlResult>;
+  readStream(streamId: string): Promise<EventEnvelope[]>;
+  readAll(fromPosition: number, limit: number): Promise<EventEnvelope[]>;
+  listStreams(): Promise<StreamSummary[]>;
+  trace(filter: TraceFilter): Promise<TraceRecord[]>;
+
+  // time
+  play(): Promise<void>;
+  pause(): Promise<void>;
+  setSpeed(speed: number): Promise<void>;
+  /** Run up to n scheduled tasks; returns how many ran (fewer when the simulation went idle). */
+  step(n: number): Promise<number>;
+  advance(ms: number): Promise<void>;
+  runUntilIdle(): Promise<void>;
+
+  // session
+  reset(options?: ResetOptions): Promise<void>;
+  exportSession(): Promise<string>;
+  /** Replace the session with an exported one; on any error the current session is left as it was. */
+  importSession(text: string): Promise<void>;
+  listDomains?(): Promise<DomainInfo[]>;
+  listScenarios?(): Promise<ScenarioInfo[]>;
+  loadScenario?(id: string): Promise<{ title?: string; messages?: string[] } | void>;
+}
+
+/**
+ * Filter trace records (shared by backends, so every one answers the same).
+ * `records` in seq order.
+ */
+export function filterTrace(records: readonly TraceRecord[], filter: TraceFilter): TraceRecord[] {
+  const only = Object.keys(filter).filter((k) => filter[k as keyof TraceFilter] !== undefined);
+  // The common cases on a long trace: the latest n, or everything since a seq.
+  if (only.length === 1 && filter.last !== undefined) return records.slice(Math.max(0, records.length - Math.max(0, filter.last)));
+  let out: readonly TraceRecord[] = records;
+  if (filter.fromSeq !== undefined) {
+    const from = filter.fromSeq;
+    // seq grows by one per record: binary search for the first one at or after `from`.
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (out[mid]!.seq < from) lo = mid + 1;
+      else hi = mid;
+    }
+    out = out.slice(lo);
+  }
+  if (filter.id !== undefined) {
+    const id = filter.id;
+    const positions = new Set<number>();
+    for (const r of out) {
+      if (r.type === 'events.appended' && (r.commandId === id || r.correlationId === id)) {
+        for (const e of r.events) positions.add(e.position);
+      }
+    }
+    out = out.filter((r) => {
+      const x = r as unknown as Record<string, unknown>;
+      if (x['commandId'] === id || x['correlationId'] === id || x['queryId'] === id || x['causationId'] === id) return true;
+      const pos = x['position'];
+      return typeof pos === 'number' && positions.has(pos) && (r.type.startsWith('bus.') || r.type.startsWith('projection.'));
+    });
+  }
+  if (filter.types !== undefined && filter.types.length > 0) {
+    const types = filter.types;
+    out = out.filter((r) => types.some((t) => (t.endsWith('.') ? r.type.startsWith(t) : r.type === t)));
+  }
+  if (filter.projection !== undefined) {
+    const p = filter.projection;
+    out = out.filter((r) => (r as { projection?: unknown }).projection === p);
+  }
+  const result = [...out];
+  if (filter.last !== undefined && result.length > filter.last) return result.slice(result.length - Math.max(0, filter.last));
+  return result;
+}

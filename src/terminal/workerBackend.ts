@@ -1,0 +1,103 @@
+// A TerminalBackend over the sandbox's running engine: the coordinator worker
+// the sandbox's controls drive (no second engine). Everything the terminal
+// does — commands, settings, time, reset, import — lands on the same run, so
+// the sandbox's panels show it on their next frame, and what the controls
+// change the terminal reads back. The driver is the sandbox controller; its
+// coordinator changes on reset, import and restart, so it is asked each time.
+import type * as Comlink from 'comlink';
+import { domains } from '../domain/index.ts';
+import type { DomainDefinition } from '../engine/domain.ts';
+import { unwrap, type CoordinatorApi } from '../worker/engineProtocol.ts';
+import { parseSessionFile, toSessionFile } from '../sandbox/sessionFormat.ts';
+import type { SessionState } from '../sandbox/sessionState.ts';
+import { catalogOf, type ClockState, type DomainInfo, type ResetOptions, type TerminalBackend } from './backend.ts';
+
+/** What the backend needs of the sandbox (SandboxController satisfies it). */
+export interface SandboxDriver {
+  coordinator(): Comlink.Remote<CoordinatorApi>;
+  readonly domain: DomainDefinition;
+  readonly seed: number;
+  reset(seed?: number, domain?: string, defaults?: boolean): Promise<void>;
+  session(): Promise<SessionState>;
+  open(state: SessionState): Promise<void>;
+  /** Set after a reset that failed (the sandbox keeps its current run). */
+  readonly announcement?: string;
+}
+
+export function createWorkerBackend(driver: SandboxDriver): TerminalBackend {
+  const api = () => driver.coordinator();
+  return {
+    async catalog() {
+      return catalogOf(driver.domain);
+    },
+    async dispatch(intent) {
+      return unwrap(await api().dispatch(intent));
+    },
+    async status() {
+      return api().status();
+    },
+    async settings() {
+      return api().settings();
+    },
+    async clock(): Promise<ClockState> {
+      const c = (await api().frame()).clock;
+      return { at: c.at, step: c.step, pendingTasks: c.pendingTasks, running: c.running, speed: c.speed, seed: driver.seed };
+    },
+    async readOnlySql(store, sql) {
+      return unwrap(await api().readOnlySql(store, sql));
+    },
+    async readStream(streamId) {
+      return unwrap(await api().readStream(streamId));
+    },
+    async readAll(fromPosition, limit) {
+      return api().readAll(fromPosition, limit);
+    },
+    async listStreams() {
+      return unwrap(await api().listStreams());
+    },
+    async trace(filter) {
+      return api().trace(filter);
+    },
+    async play() {
+      await api().setRunning(true);
+    },
+    async pause() {
+      await api().setRunning(false);
+    },
+    async setSpeed(speed) {
+      if (!(speed >= 0.1 && speed <= 10)) throw new RangeError(`Speed must be from 0.1 to 10 here, got ${speed}.`);
+      await api().setSpeed(speed);
+    },
+    async step(n) {
+      let ran = 0;
+      while (ran < n && unwrap(await api().step())) ran++;
+      return ran;
+    },
+    async advance(ms) {
+      unwrap(await api().advance(ms));
+    },
+    async runUntilIdle() {
+      unwrap(await api().runUntilIdle());
+    },
+    async reset(options: ResetOptions = {}) {
+      if (options.domain !== undefined && !(options.domain in domains)) {
+        throw new Error(`There is no domain called '${options.domain}'. Available: ${Object.keys(domains).join(', ')}.`);
+      }
+      const before = api();
+      await driver.reset(options.seed ?? driver.seed, options.domain ?? driver.domain.name, options.defaults ?? false);
+      // The controller reports a failed reset in its announcement and keeps the current run.
+      if (api() === before) throw new Error(driver.announcement || 'The reset did not complete.');
+    },
+    async exportSession() {
+      const session = await driver.session();
+      return JSON.stringify(toSessionFile(session, `${driver.domain.title}, seed ${session.seed}`, new Date().toISOString()));
+    },
+    async importSession(text) {
+      // Throws on a malformed file; open() starts the new run before dropping the current one.
+      await driver.open(parseSessionFile(text).session);
+    },
+    async listDomains(): Promise<DomainInfo[]> {
+      return Object.values(domains).map((d) => ({ name: d.name, title: d.title, description: d.description }));
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// `npm run bench:ui`: the sandbox page under load, in Chromium. The load
+// generator sends 1,000 commands/s (one event each, so 1,000 events/s
+// through the bus to every projection) while time runs at 1×; meanwhile
+// the bench types into a form field and moves a select with the arrow keys
+// every 250 ms, and pauses and resumes time every 2 s.
+// It reports the main thread's long tasks (Long Tasks API), the latency of
+// those inputs (Event Timing API: input → next paint), and how much of the
+// load the engine actually carried. Serves dist/ (or SITE_DIST); build first.
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../support/chromium.ts';
+import { serveStatic } from '../support/staticServer.ts';
+
+const SECONDS = Number(process.env['BENCH_UI_SECONDS'] ?? '20');
+const RATE = Number(process.env['BENCH_UI_RATE'] ?? '1000');
+const site = await serveStatic(resolve(process.env['SITE_DIST'] ?? resolve(import.meta.dirname, '../../dist')));
+const browser = await chromium.launch(chromiumLaunchOptions());
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+
+await page.addInitScript(() => {
+  const w = window as unknown as { __longTasks: number[]; __inputs: { name: string; delay: number; duration: number }[]; __from: number };
+  w.__longTasks = [];
+  w.__inputs = [];
+  w.__from = Number.POSITIVE_INFINITY;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.startTime >= w.__from) w.__longTasks.push(e.duration);
+  }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as PerformanceEventTiming[]) {
+      if (e.startTime >= w.__from) w.__inputs.push({ name: e.name, delay: e.processingStart - e.startTime, duration: e.duration });
+    }
+  }).observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
+});
+
+page.on('pageerror', (e) => console.error('page error:', e.message));
+await page.goto(`${site.url}/sandbox/`, { waitUntil: 'load' });
+await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
+
+const status = () =>
+  page.evaluate(() => {
+    const text = document.querySelector('[data-testid="clock"]')!.textContent!;
+    const num = (re: RegExp) => Number((re.exec(text)?.[1] ?? '0').replace(/,/g, ''));
+    return { at: num(/Virtual time ([\d.,]+) s/) * 1000, events: num(/events ([\d,]+)/), text: text.replace(/\s+/g, ' ').trim() };
+  });
+
+// Start the load and the clock, then measure after a short warm-up.
+await page.locator('[data-panel="run"] input[type="range"]').fill(String(RATE));
+await page.click('[data-testid="play"]');
+await page.waitForTimeout(2000);
+const start = await status();
+const wallStart = Date.now();
+await page.evaluate(() => ((window as unknown as { __from: number }).__from = performance.now()));
+// A trace of the same window gives each main-thread task's CPU time beside its wall time, so a task
+// that was long only because the thread waited for a core can be told from one that worked that long.
+await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+
+// Interact while it runs: typing into a form field, arrow keys on a select, pause/run clicks.
+const field = page.locator('[data-panel="commands"] [data-field="sku"]');
+const select = page.getByLabel('Read model');
+const play = page.locator('[data-testid="play"]');
+let interactions = 0;
+while (Date.now() - wallStart < SECONDS * 1000) {
+  await field.press('x');
+  await field.press('Backspace');
+  await select.press(interactions % 2 === 0 ? 'ArrowDown' : 'ArrowUp');
+  if (interactions % 8 === 0) {
+    // Pause time and run it again: the controls themselves must answer promptly.
+    await play.click();
+    await play.click();
+  }
+  interactions += 3;
+  await page.waitForTimeout(250);
+}
+const wall = (Date.now() - wallStart) / 1000;
+const traceEvents = (JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { name: string; ph: string; tid: number; dur?: number; tdur?: number; args?: { name?: string } }[] }).traceEvents;
+const mainTid = traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
+const tasks = traceEvents.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.tid === mainTid);
+const longByWall = tasks.filter((t) => (t.dur ?? 0) > 50_000);
+const longByCpu = tasks.filter((t) => (t.tdur ?? 0) > 50_000);
+const busyMs = tasks.reduce((n, t) => n + (t.tdur ?? 0), 0) / 1000;
+const end = await status();
+const { longTasks, inputs } = await page.evaluate(() => {
+  const w = window as unknown as { __longTasks: number[]; __inputs: { name: string; delay: number; duration: number }[] };
+  return { longTasks: w.__longTasks, inputs: w.__inputs };
+});
+const projections = await page.$$eval('[data-panel="projections"] tbody tr', (rows) =>
+  rows.map((r) => [...r.querySelectorAll('th, td')].slice(0, 5).map((c) => c.textContent?.trim()).join(' ')),
+);
+
+const pct = (xs: number[], p: number) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!);
+const eventsPerSecond = (end.events - start.events) / wall;
+const virtualPerReal = (end.at - start.at) / 1000 / wall;
+console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min): a long task's wall time includes waiting for a core`);
+console.log(`load: ${RATE} commands/s requested (1 event each, to every projection), ${wall.toFixed(1)} s measured`);
+console.log(`engine: ${Math.round(eventsPerSecond)} events/s appended per real second; virtual time ran at ${virtualPerReal.toFixed(2)}× real time`);
+console.log(`main thread long tasks (>50 ms wall, Long Tasks API): ${longTasks.length}${longTasks.length ? `, longest ${Math.round(Math.max(...longTasks))} ms` : ''}`);
+console.log(`main thread tasks from the trace: ${tasks.length}; over 50 ms wall ${longByWall.length}, over 50 ms of CPU ${longByCpu.length} (most CPU in one task ${Math.round(Math.max(0, ...tasks.map((t) => t.tdur ?? 0)) / 1000)} ms); main thread busy ${Math.round((busyMs / wall / 10))}% of the time`);
+console.log(`inputs: ${interactions} sent; ${inputs.length} took 16 ms or more to paint; worst input→paint ${Math.round(Math.max(0, ...inputs.map((i) => i.duration)))} ms, p95 ${Math.round(pct(inputs.map((i) => i.duration), 95))} ms, worst input delay ${Math.round(Math.max(0, ...inputs.map((i) => i.delay)))} ms`);
+console.log(`status: ${end.text}`);
+for (const p of projections) console.log(`  ${p}`);
+await browser.close();
+await site.close();
+process.exitCode = longByCpu.length > 0 ? 1 : 0;

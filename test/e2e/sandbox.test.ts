@@ -1,0 +1,194 @@
+// The sandbox page, driven like a learner: controls change the running
+// engine, the measured window follows the latency, a link and an exported
+// file reproduce the same trace, a corrupt file is refused and nothing is
+// lost, the session survives a reload, and a failing worker is restarted.
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { commerce } from '../../src/domain/index.ts';
+
+/** Windows a command of this event type opens: one per projection that handles it. */
+const handling = (eventType: string) => commerce.projections.filter((p) => p.handles.includes(eventType)).length;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+async function openSandbox(context: BrowserContext, hash = ''): Promise<{ page: Page; errors: string[] }> {
+  const watched = await watchedPage(context);
+  await watched.page.goto(`${baseUrl()}/sandbox/${hash}`, { waitUntil: 'load' });
+  await ready(watched.page);
+  return watched;
+}
+
+async function ready(page: Page): Promise<void> {
+  await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
+  await page.waitForFunction(() => !document.querySelector('.sandbox .busy'));
+}
+
+async function send(page: Page, type: string, fields: Record<string, string> = {}): Promise<void> {
+  const before = await page.locator('[data-testid="command-results"] li').count();
+  await page.selectOption('[data-testid="command-type"]', type);
+  for (const [name, value] of Object.entries(fields)) await page.fill(`[data-panel="commands"] [data-field="${name}"]`, value);
+  await page.click('[data-testid="command-send"]');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="command-results"] li').length > n, before);
+}
+
+async function download(page: Page, testId: string): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="${testId}"]`)]);
+  return readFile((await file.path())!, 'utf8');
+}
+
+/** Panels off screen are not rendered (content-visibility), so tests read textContent, not innerText. */
+/** Panels off screen stop re-rendering (they keep their last frame): bring one into view before reading it. */
+async function show(page: Page, panel: string): Promise<void> {
+  await page.locator(`[data-panel="${panel}"]`).scrollIntoViewIfNeeded();
+}
+
+const clockText = (page: Page) => page.locator('[data-testid="clock"]').innerText();
+
+/** A small run with time paused: every step is driven by the page, so it is exactly reproducible. */
+async function smallRun(page: Page): Promise<void> {
+  await send(page, 'AddProduct');
+  await send(page, 'PlaceOrder', { orderId: 'o-1' });
+  await page.locator('[data-setting="duplicates"]').fill('40');
+  await send(page, 'PlaceOrder', { orderId: 'o-2' });
+  await page.click('[data-testid="query-send"]');
+  await page.waitForSelector('[data-testid="query-results"] li');
+  for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Step one task' }).click();
+}
+
+describe('the sandbox page', () => {
+  it('measures a consistency window of at least the bus latency the learner sets', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await openSandbox(context);
+    await page.locator('[data-setting="jitter"]').fill('0');
+    await page.locator('[data-setting="latency"]').fill('1500');
+    await page.waitForFunction(() => document.querySelector('[data-setting="latency"]')?.getAttribute('aria-valuetext') === '1,500 ms');
+    await send(page, 'AddProduct');
+    await send(page, 'PlaceOrder');
+    await page.selectOption('[data-panel="run"] select >> nth=0', '10');
+    await page.click('[data-testid="play"]');
+    await show(page, 'window');
+    const expected = String(handling('ProductAdded') + handling('OrderPlaced'));
+    await page.waitForFunction((n) => document.querySelector('[data-stat="count"]')?.textContent === n, expected, { timeout: 20_000 });
+    const min = Number((await page.locator('[data-stat="min"]').innerText()).replace(/[^0-9]/g, ''));
+    const p50 = Number((await page.locator('[data-stat="p50"]').innerText()).replace(/[^0-9]/g, ''));
+    expect(min).toBeGreaterThanOrEqual(1500);
+    expect(p50).toBeGreaterThanOrEqual(1500);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('reproduces the same trace from a shared link', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await openSandbox(context);
+    await smallRun(page);
+    const trace = await download(page, 'download-trace');
+    await page.click('[data-testid="share"]');
+    const link = await page.locator('[data-testid="share-url"]').inputValue();
+    expect(link).toMatch(/\/sandbox\/#s=[A-Za-z0-9_-]+$/);
+
+    const other = await browser.newContext();
+    const opened = await watchedPage(other);
+    await opened.page.goto(link, { waitUntil: 'load' });
+    await ready(opened.page);
+    expect(await opened.page.locator('[data-testid="session-notice"]').textContent()).toMatch(/Opened the run shared in this link/);
+    expect(await clockText(opened.page)).toBe(await clockText(page));
+    expect(await download(opened.page, 'download-trace')).toBe(trace);
+    expect(JSON.parse(trace).length).toBeGreaterThan(20);
+    expect([...errors, ...opened.errors]).toEqual([]);
+    await other.close();
+    await context.close();
+  });
+
+  it('exports a session and imports it back to the same trace; refuses a corrupt file and keeps the current session', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await openSandbox(context);
+    await smallRun(page);
+    const trace = await download(page, 'download-trace');
+    const exported = await download(page, 'export');
+    expect(JSON.parse(exported)).toMatchObject({ format: 'cqrs-lab-session', version: 1, session: { domain: 'commerce', seed: 42 } });
+
+    const other = await browser.newContext();
+    const { page: fresh, errors: freshErrors } = await openSandbox(other);
+    const clockBefore = await clockText(fresh);
+    await fresh.setInputFiles('[data-testid="import"]', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"cqrs-lab-session","version":1,"session":{"domain":"commerce"') });
+    await fresh.waitForFunction(() => /refused/.test(document.querySelector('[data-testid="session-notice"]')?.textContent ?? ''));
+    expect(await fresh.locator('[data-testid="session-notice"]').textContent()).toMatch(/broken\.json was refused: .*not valid JSON.*Your current session is unchanged/);
+    await fresh.setInputFiles('[data-testid="import"]', { name: 'foreign.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'todo-app', items: [] })) });
+    await fresh.waitForFunction(() => /foreign\.json was refused/.test(document.querySelector('[data-testid="session-notice"]')?.textContent ?? ''));
+    expect(await fresh.locator('[data-testid="session-notice"]').textContent()).toMatch(/"format" is "todo-app"/);
+    expect(await clockText(fresh)).toBe(clockBefore);
+
+    await fresh.setInputFiles('[data-testid="import"]', { name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    await fresh.waitForFunction(() => /Imported run\.json/.test(document.querySelector('[data-testid="session-notice"]')?.textContent ?? ''));
+    await ready(fresh);
+    expect(await download(fresh, 'download-trace')).toBe(trace);
+    // A corrupt file after a good import: still refused, the imported run is kept.
+    const clockAfterImport = await clockText(fresh);
+    await fresh.setInputFiles('[data-testid="import"]', { name: 'bad-script.json', mimeType: 'application/json', buffer: Buffer.from(exported.replace('"AddProduct"', '"Explode"')) });
+    await fresh.waitForFunction(() => /bad-script\.json was refused/.test(document.querySelector('[data-testid="session-notice"]')?.textContent ?? ''));
+    expect(await clockText(fresh)).toBe(clockAfterImport);
+    expect(await download(fresh, 'download-trace')).toBe(trace);
+    expect([...errors, ...freshErrors]).toEqual([]);
+    await other.close();
+    await context.close();
+  });
+
+  it('keeps the session across a reload (IndexedDB)', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await openSandbox(context);
+    await smallRun(page);
+    const trace = await download(page, 'download-trace');
+    // Autosave runs every two seconds: wait until it has saved where the run stands.
+    await page.waitForFunction(() => {
+      const s = document.querySelector<HTMLElement>('.sandbox')!;
+      return s.dataset.saved !== '' && s.dataset.saved === s.dataset.position;
+    }, null, { timeout: 15_000 });
+    await page.reload({ waitUntil: 'load' });
+    await ready(page);
+    expect(await download(page, 'download-trace')).toBe(trace);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('reports a worker that throws and restarts it without losing the event store', async () => {
+    const context = await browser.newContext();
+    const { page } = await openSandbox(context);
+    await send(page, 'AddProduct');
+    await send(page, 'PlaceOrder', { orderId: 'o-1' });
+    await show(page, 'log');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="event-log"] tbody tr').length === 2);
+    const events = await page.locator('[data-testid="event-log"] tbody').textContent();
+    await page.getByRole('button', { name: 'Make the read worker throw' }).click();
+    await page.click('[data-testid="play"]');
+    const alert = page.locator('[data-testid="worker-fault"]');
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(/The read worker failed.*Injected fault/s);
+    await page.getByRole('button', { name: 'Restart the workers' }).click();
+    await alert.waitFor({ state: 'detached' });
+    await ready(page);
+    await show(page, 'log');
+    expect(await page.locator('[data-testid="event-log"] tbody').textContent()).toBe(events);
+    await page.click('[data-testid="play"]');
+    await show(page, 'projections');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-panel="projections"] [data-status]')].every((s) => s.textContent === 'live'));
+    await context.close();
+  });
+
+  it('stacks its panels at phone width without overflowing the page', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 780 } });
+    const { page, errors } = await openSandbox(context);
+    await send(page, 'AddProduct');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(360);
+    const columns = await page.evaluate(() => getComputedStyle(document.querySelector('.sandbox .panels')!).gridTemplateColumns.split(' ').length);
+    expect(columns).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
