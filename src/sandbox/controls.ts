@@ -1,8 +1,7 @@
 // The settings panel as data: one entry per control, each naming the engine
 // setting it changes. The panel renders ranges, toggles and selects from this
-// list, so a new engine setting (part 2's consistency strategy and sync mode)
-// is one more entry here, e.g.
-//   { kind: 'select', id: 'strategy', path: ['consistency', 'strategy'], label: 'Consistency strategy', options: [...] }
+// list, so a new engine setting is one more entry here. (The consistency
+// strategy is not a setting: it travels with each query, chosen in the query form.)
 import type { EngineSettings, SettingsPatch } from '../engine/settings.ts';
 
 interface Base {
@@ -20,7 +19,7 @@ export type SettingControl =
       min: number;
       max: number;
       step: number;
-      unit: 'ms' | '%';
+      unit: 'ms' | '%' | 'events';
       /** Display value × scale = engine value (percent → probability: 0.01). */
       scale?: number;
     })
@@ -39,6 +38,30 @@ export const SETTING_CONTROLS: readonly SettingControl[] = [
   { id: 'ordering', kind: 'toggle', path: ['projection', 'ordering'], label: 'Projection ordering guard', help: 'Hold an event that arrives before its predecessor.' },
   { id: 'command-ms', kind: 'range', path: ['costs', 'commandMs'], label: 'Command service time', help: 'Virtual time between loading a stream and appending.', min: 0, max: 1000, step: 1, unit: 'ms' },
   { id: 'project-ms', kind: 'range', path: ['costs', 'projectMs'], label: 'Projection time per event', help: 'Virtual time a projection spends on each event: its capacity.', min: 0, max: 100, step: 1, unit: 'ms' },
+  {
+    id: 'sync-mode',
+    kind: 'select',
+    path: ['sync', 'mode'],
+    label: 'Projection sync mode',
+    help: 'Asynchronous: projections follow through the bus. Synchronous: every projection is updated before the command returns, and the command pays for it.',
+    options: [
+      { value: 'async', label: 'Asynchronous' },
+      { value: 'sync', label: 'Synchronous' },
+    ],
+  },
+  {
+    id: 'delivery',
+    kind: 'select',
+    path: ['delivery'],
+    label: 'Publishing',
+    help: 'Dual write commits, then publishes separately: a crash in between loses the event for the bus. Outbox writes it in the same transaction and a relay publishes it.',
+    options: [
+      { value: 'dualWrite', label: 'Dual write' },
+      { value: 'outbox', label: 'Transactional outbox' },
+    ],
+  },
+  { id: 'publish-failures', kind: 'range', path: ['faults', 'publishFailureProbability'], label: 'Publish crashes', help: 'Chance that the process dies between committing and publishing (dual write) or inside the relay (outbox).', min: 0, max: 50, step: 1, unit: '%', scale: 0.01 },
+  { id: 'snapshot-every', kind: 'range', path: ['snapshots', 'every'], label: 'Snapshot every', help: 'Take a snapshot of an aggregate every N events (0: never); loading reads the snapshot plus the events after it.', min: 0, max: 500, step: 5, unit: 'events' },
 ];
 
 /** The engine value of a control in `settings`. */
@@ -66,7 +89,10 @@ export function patchFor(control: SettingControl, display: number | boolean | st
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 export function formatDisplay(control: SettingControl, display: number | boolean | string): string {
-  if (control.kind === 'range') return control.unit === '%' ? `${display}%` : `${Number(display).toLocaleString('en-US')} ms`;
+  if (control.kind === 'range') {
+    if (control.unit === '%') return `${display}%`;
+    return `${Number(display).toLocaleString('en-US')} ${control.unit}`;
+  }
   if (control.kind === 'toggle') return display ? 'on' : 'off';
   return control.options.find((o) => o.value === display)?.label ?? String(display);
 }

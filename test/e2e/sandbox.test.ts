@@ -192,3 +192,60 @@ describe('the sandbox page', () => {
     await context.close();
   });
 });
+
+describe('part-2 controls in the sandbox', () => {
+  /** Time paused: nothing moves between the command and the query unless the query waits for it. */
+  async function pauseTime(page: Page): Promise<void> {
+    const play = page.locator('[data-testid="play"]');
+    if ((await play.getAttribute('aria-pressed')) === 'true') await play.click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="play"]')?.getAttribute('aria-pressed') === 'false');
+  }
+
+  async function queryWith(page: Page, strategy: string): Promise<{ staleness: string; consistency: string }> {
+    const before = await page.locator('[data-testid="query-results"] li').count();
+    await page.selectOption('[data-testid="query-type"]', 'GetProduct');
+    await page.selectOption('[data-testid="query-strategy"]', strategy);
+    await page.click('[data-testid="query-send"]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="query-results"] li').length > n, before);
+    const newest = page.locator('[data-testid="query-results"] li').first();
+    return {
+      staleness: await newest.locator('[data-staleness]').innerText(),
+      consistency: await newest.locator('.consistency').innerText(),
+    };
+  }
+
+  it('answers a read right after a write stale with eventual, and fresh with read-your-writes', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await openSandbox(context);
+    await page.locator('[data-setting="jitter"]').fill('0');
+    await page.locator('[data-setting="latency"]').fill('800');
+    await page.waitForFunction(() => document.querySelector('[data-setting="latency"]')?.getAttribute('aria-valuetext') === '800 ms');
+    await pauseTime(page);
+    await send(page, 'AddProduct');
+
+    const eventual = await queryWith(page, 'eventual');
+    expect(eventual.staleness).toMatch(/behind/);
+    expect(eventual.consistency).toMatch(/your own last write is NOT visible/);
+
+    const ryw = await queryWith(page, 'readYourWrites');
+    expect(ryw.staleness).toBe('up to date');
+    expect(ryw.consistency).toMatch(/your own last write is visible/);
+    const waited = Number(/waiting (\d+) ms/.exec(ryw.consistency)?.[1]);
+    expect(waited).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('makes a read right after a write fresh when projections run synchronously', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await openSandbox(context);
+    await page.locator('[data-setting="latency"]').fill('800');
+    await page.selectOption('[data-setting="sync-mode"]', 'sync');
+    await pauseTime(page);
+    await send(page, 'AddProduct');
+    const eventual = await queryWith(page, 'eventual');
+    expect(eventual.staleness).toBe('up to date');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

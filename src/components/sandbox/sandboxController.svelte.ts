@@ -6,7 +6,7 @@
 import { domains, getDomain } from '../../domain/index.ts';
 import type { DomainDefinition } from '../../engine/domain.ts';
 import type { DispatchResult } from '../../engine/engine.ts';
-import type { Intent } from '../../engine/intent.ts';
+import type { ConsistencyOptions, Intent } from '../../engine/intent.ts';
 import type { CommandResult, QueryResult } from '../../engine/results.ts';
 import { DEFAULT_SETTINGS, applySettingsPatch, type SettingsPatch } from '../../engine/settings.ts';
 import { SessionStore, type SessionSummary } from '../../sandbox/persistence.ts';
@@ -265,9 +265,9 @@ export class SandboxController {
     return entry;
   }
 
-  async runQuery(type: string, params: Record<string, unknown>): Promise<ResultEntry> {
+  async runQuery(type: string, params: Record<string, unknown>, consistency?: ConsistencyOptions): Promise<ResultEntry> {
     const sessionId = this.sessionId;
-    const r = await this.#dispatch({ kind: 'query', query: { type, params }, sessionId });
+    const r = await this.#dispatch({ kind: 'query', query: { type, params }, sessionId, ...(consistency ? { consistency } : {}) });
     const entry: ResultEntry = r.ok
       ? { id: ++this.#resultSeq, kind: 'query', type, sessionId, ok: true, query: r.value as QueryResult }
       : { id: ++this.#resultSeq, kind: 'query', type, sessionId, ok: false, error: r.error };
