@@ -5,16 +5,10 @@
 // `metrics.consistencyWindows` on the same trace; a rebuild that applies
 // events silently closes their windows when the new store is swapped in.
 import type { DomainDefinition } from '../engine/domain.ts';
-import { percentile } from '../engine/metrics.ts';
+import { percentile, type ConsistencyWindow } from '../engine/metrics.ts';
 import type { TraceRecord } from '../engine/trace.ts';
 
-export interface MeasuredWindow {
-  commandId: string;
-  commandType: string;
-  projection: string;
-  appendedAt: number;
-  appliedAt: number;
-  windowMs: number;
+export interface MeasuredWindow extends ConsistencyWindow {
   /** Trace seq of the record that closed the window. */
   seq: number;
 }
