@@ -2101,49 +2101,80 @@ export class Engine {
       p.cursor = st.watermark + 1;
       this.#emit({ type: 'projection.catchUpStarted', projection: p.name, fromPosition: p.cursor, headPosition: this.#head });
     }
-    const events = await this.#write.readAll(p.cursor, this.#settings.projection.replayBatchSize);
-    const last = events[events.length - 1];
-    if (!last) {
-      p.status = 'live';
-      this.#emit({ type: 'projection.caughtUp', projection: p.name, watermark: p.watermark });
-      this.#advanced(p);
-      this.#scheduleDrain(p);
-      return;
-    }
-    p.cursor = last.position + 1;
-    p.busy = true;
-    const apply = async (): Promise<void> => {
-      p.busy = false;
-      const outcome = await this.#host().applyBatch({
-        projection: p.name,
-        events,
-        mode: 'catchUp',
-        guards: guardsFor(this.#settings, p.name),
-        headPosition: this.#head,
-        ...this.#failAfter(p, events.length),
-        ...this.#meter(p.name),
-      });
-      this.#setState(p, outcome);
-      if (outcome.crashed) return this.#markCrashed(p, outcome.rolledBack, outcome.reason);
-      for (const d of outcome.drafts) this.#emit(d);
-      this.#advanced(p);
-      await this.#catchUpStep(p);
-    };
-    const cost = this.#settings.costs.projectMs * events.length;
-    if (cost === 0) await apply();
-    else this.scheduler.schedule(this.clock.now + cost, 'projection.catchUpApply', apply);
+    await this.#replayFromStore(p, 'projection.catchUpApply', {
+      finish: async () => {
+        p.status = 'live';
+        this.#emit({ type: 'projection.caughtUp', projection: p.name, watermark: p.watermark });
+      },
+      apply: async (events) => {
+        const outcome = await this.#host().applyBatch({
+          projection: p.name,
+          events,
+          mode: 'catchUp',
+          guards: guardsFor(this.#settings, p.name),
+          headPosition: this.#head,
+          ...this.#failAfter(p, events.length),
+          ...this.#meter(p.name),
+        });
+        this.#setState(p, outcome);
+        if (outcome.crashed) {
+          this.#markCrashed(p, outcome.rolledBack, outcome.reason);
+          return false;
+        }
+        for (const d of outcome.drafts) this.#emit(d);
+        this.#advanced(p);
+        return true;
+      },
+      next: () => this.#catchUpStep(p),
+    });
   }
 
   /** Replay from position 0 into a fresh store, batch by batch, then swap it in. */
   async #rebuildStep(p: ProjectionProcess): Promise<void> {
     if (p.status !== 'rebuilding') return;
+    await this.#replayFromStore(p, 'projection.rebuildApply', {
+      finish: async () => {
+        const st = await this.#host().finishRebuild(p.name);
+        this.#setState(p, st);
+        p.status = 'live';
+        this.#emit({ type: 'projection.rebuildFinished', projection: p.name, watermark: p.watermark, events: p.rebuilt });
+      },
+      apply: async (events) => {
+        const outcome = await this.#host().rebuildBatch({
+          projection: p.name,
+          events,
+          guards: guardsFor(this.#settings, p.name),
+          ...this.#failAfter(p, events.length),
+        });
+        if (outcome.crashed) {
+          const st = await this.#host().state(p.name);
+          this.#setState(p, st);
+          this.#markCrashed(p, 0, outcome.reason);
+          return false;
+        }
+        p.rebuilt += events.length;
+        const last = events[events.length - 1]!;
+        this.#emit({ type: 'projection.rebuildProgress', projection: p.name, position: last.position, headPosition: this.#head, events: events.length });
+        return true;
+      },
+      next: () => this.#rebuildStep(p),
+    });
+  }
+
+  /**
+   * One step of reading the event store from the projection's cursor (catch-up and rebuild):
+   * an empty batch finishes and goes live; otherwise the batch is applied after its virtual
+   * cost (projectMs per event), then the next step runs unless the apply crashed.
+   */
+  async #replayFromStore(
+    p: ProjectionProcess,
+    task: string,
+    step: { finish: () => Promise<void>; apply: (events: EventEnvelope[]) => Promise<boolean>; next: () => Promise<void> },
+  ): Promise<void> {
     const events = await this.#write.readAll(p.cursor, this.#settings.projection.replayBatchSize);
     const last = events[events.length - 1];
     if (!last) {
-      const st = await this.#host().finishRebuild(p.name);
-      this.#setState(p, st);
-      p.status = 'live';
-      this.#emit({ type: 'projection.rebuildFinished', projection: p.name, watermark: p.watermark, events: p.rebuilt });
+      await step.finish();
       this.#advanced(p);
       this.#scheduleDrain(p);
       return;
@@ -2152,24 +2183,11 @@ export class Engine {
     p.busy = true;
     const apply = async (): Promise<void> => {
       p.busy = false;
-      const outcome = await this.#host().rebuildBatch({
-        projection: p.name,
-        events,
-        guards: guardsFor(this.#settings, p.name),
-        ...this.#failAfter(p, events.length),
-      });
-      if (outcome.crashed) {
-        const st = await this.#host().state(p.name);
-        this.#setState(p, st);
-        return this.#markCrashed(p, 0, outcome.reason);
-      }
-      p.rebuilt += events.length;
-      this.#emit({ type: 'projection.rebuildProgress', projection: p.name, position: last.position, headPosition: this.#head, events: events.length });
-      await this.#rebuildStep(p);
+      if (await step.apply(events)) await step.next();
     };
     const cost = this.#settings.costs.projectMs * events.length;
     if (cost === 0) await apply();
-    else this.scheduler.schedule(this.clock.now + cost, 'projection.rebuildApply', apply);
+    else this.scheduler.schedule(this.clock.now + cost, task, apply);
   }
 
   // ── sagas ────────────────────────────────────────────────────────────────

@@ -1,19 +1,9 @@
 // The banking commands as clients send them, with their field specs.
 import type { CommandSpec, Route } from '../../engine/domain.ts';
-import type { FieldSpec } from '../../engine/validation.ts';
+import { idField, type FieldSpec } from '../../engine/validation.ts';
 import { accountStream } from './account.ts';
 
-const ID_PATTERN = '[A-Za-z0-9][A-Za-z0-9_-]*';
-const ID_HINT = 'letters, digits, - and _';
-const id = (name: string, description: string, example: string): FieldSpec => ({
-  name,
-  kind: 'string',
-  description,
-  example,
-  max: 40,
-  pattern: ID_PATTERN,
-  patternHint: ID_HINT,
-});
+const id = idField;
 
 export const accountIdField = id('accountId', 'Account number', 'acc-1');
 const amountField: FieldSpec = { name: 'amountCents', kind: 'integer', description: 'Amount in cents', example: 2500, min: 1, max: 100_000_000 };

@@ -1,40 +1,14 @@
 // The commerce commands as the outside world sends them, with the field
 // specs that validate them and generate forms, terminal help and completion.
 import type { CommandSpec, Route } from '../../engine/domain.ts';
-import type { FieldSpec } from '../../engine/validation.ts';
+import { idField, type FieldSpec } from '../../engine/validation.ts';
 import { orderStream, paymentStream } from './checkout.ts';
 import { productStream } from './product.ts';
 
-const ID_PATTERN = '[A-Za-z0-9][A-Za-z0-9_-]*';
-const ID_HINT = 'letters, digits, - and _';
 
-export const skuField: FieldSpec = {
-  name: 'sku',
-  kind: 'string',
-  description: 'Stock-keeping unit: the product id',
-  example: 'KB-42',
-  max: 40,
-  pattern: ID_PATTERN,
-  patternHint: ID_HINT,
-};
-export const orderIdField: FieldSpec = {
-  name: 'orderId',
-  kind: 'string',
-  description: 'Id chosen by the client, so a retry names the same order',
-  example: 'o-1001',
-  max: 40,
-  pattern: ID_PATTERN,
-  patternHint: ID_HINT,
-};
-export const customerIdField: FieldSpec = {
-  name: 'customerId',
-  kind: 'string',
-  description: 'Who is buying',
-  example: 'ada',
-  max: 40,
-  pattern: ID_PATTERN,
-  patternHint: ID_HINT,
-};
+export const skuField = idField('sku', 'Stock-keeping unit: the product id', 'KB-42');
+export const orderIdField = idField('orderId', 'Id chosen by the client, so a retry names the same order', 'o-1001');
+export const customerIdField = idField('customerId', 'Who is buying', 'ada');
 const priceField: FieldSpec = { name: 'priceCents', kind: 'integer', description: 'Unit price in cents', example: 4999, min: 1, max: 10_000_000 };
 const quantityField: FieldSpec = { name: 'quantity', kind: 'integer', description: 'Units to buy', example: 1, min: 1, max: 1000 };
 const cardField: FieldSpec = {

@@ -1,19 +1,9 @@
 // The social commands with their field specs.
 import type { CommandSpec, Route } from '../../engine/domain.ts';
-import type { FieldSpec } from '../../engine/validation.ts';
+import { idField, type FieldSpec } from '../../engine/validation.ts';
 import { FEED_SETTINGS_STREAM, userStream } from './user.ts';
 
-const ID_PATTERN = '[A-Za-z0-9][A-Za-z0-9_-]*';
-const ID_HINT = 'letters, digits, - and _';
-const id = (name: string, description: string, example: string): FieldSpec => ({
-  name,
-  kind: 'string',
-  description,
-  example,
-  max: 40,
-  pattern: ID_PATTERN,
-  patternHint: ID_HINT,
-});
+const id = idField;
 
 export const userIdField = id('userId', 'User id', 'ada');
 const onUser = (field: string, type: string) =>

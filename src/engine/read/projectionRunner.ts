@@ -526,9 +526,8 @@ export class ProjectionRunner {
     const name = this.definition.name;
     const cp = store.checkpoint;
     const applied = cp.appliedVersion(event.streamId);
-    if (guards.dedupe && event.version <= applied) {
+    const skipDuplicate = (): void => {
       this.#counters.duplicatesSkipped++;
-      cp.markDone(event.position);
       drafts.push({
         type: 'projection.duplicateSkipped',
         projection: name,
@@ -537,6 +536,10 @@ export class ProjectionRunner {
         version: event.version,
         appliedVersion: applied,
       });
+    };
+    if (guards.dedupe && event.version <= applied) {
+      cp.markDone(event.position);
+      skipDuplicate();
       return;
     }
     if (guards.ordering && event.version > applied + 1) {
@@ -544,15 +547,7 @@ export class ProjectionRunner {
       if (!waiting) this.#held.set(event.streamId, (waiting = new Map()));
       if (waiting.has(event.version)) {
         // Already held: a second copy of the same early event.
-        this.#counters.duplicatesSkipped++;
-        drafts.push({
-          type: 'projection.duplicateSkipped',
-          projection: name,
-          position: event.position,
-          streamId: event.streamId,
-          version: event.version,
-          appliedVersion: applied,
-        });
+        skipDuplicate();
         return;
       }
       this.#counters.gapsDetected++;
