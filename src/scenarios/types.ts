@@ -1,0 +1,146 @@
+// The shape of a scenario file in `simulations/` once validated (schema.ts
+// checks the JSON against it). A scenario tells one story from the syllabus on
+// the real engine, then hands the learner a challenge the engine checks.
+// Plain JSON throughout: the same file plays headless in Node (tests) and in
+// the browser player (through the engine workers).
+import type { Intent, IntentKind, QueryInput, ConsistencyOptions } from '../engine/intent.ts';
+import type { SettingsPatch } from '../engine/settings.ts';
+import type { PanelId } from '../sandbox/presets.ts';
+
+/** The scenario slugs, fixed: lessons, interview questions and the terminal link to them. */
+export const SCENARIO_SLUGS = [
+  'flash-sale',
+  'read-your-own-write',
+  'duplicate-charge',
+  'dual-write',
+  'buggy-projection',
+  'upcasting',
+  'saga-compensation',
+  'banking',
+  'feed-fan-out',
+  'work-item-board',
+  'reads-vs-writes',
+  'ordering',
+] as const;
+export type ScenarioSlug = (typeof SCENARIO_SLUGS)[number];
+
+export interface Scenario {
+  /** Equals the file name without `.json`. */
+  slug: string;
+  title: string;
+  /** One sentence for the scenario list. */
+  summary: string;
+  /** Position in the scenario list. */
+  order: number;
+  /** Lesson slugs (content/lessons) that this scenario illustrates. */
+  lessons: string[];
+  /** A domain registered in src/domain/index.ts. */
+  domain: string;
+  seed: number;
+  settings?: SettingsPatch;
+  /** Sandbox panels shown beside the narration, in order. */
+  panels?: PanelId[];
+  /** A measured lab shown with the story (real sql.js timings on the learner's machine). */
+  lab?: 'flashSaleReadPaths' | 'workItemBoardReadPaths';
+  /** Intents run silently before the first step (initial data). */
+  setup?: Intent[];
+  steps: ScenarioStep[];
+  challenge?: ScenarioChallenge;
+}
+
+export interface ScenarioStep {
+  id: string;
+  /** What the learner reads while this step plays (plain text; `code` in backticks). */
+  narration: string;
+  /** Dispatched in order when the step plays. */
+  intents?: Intent[];
+  /** After the intents: advance virtual time by this many ms, or run until the bus is idle. */
+  then?: { advanceMs: number } | { runUntilIdle: true };
+  /** A question the learner answers before the step plays on. */
+  checkpoint?: Checkpoint;
+  /** Facts the story claims after this step; tests check them on the real run, the player may show them. */
+  expect?: Criterion[];
+}
+
+export interface Checkpoint {
+  question: string;
+  choices: string[];
+  /** Index into `choices`. */
+  answer: number;
+  explanation: string;
+}
+
+export interface ScenarioChallenge {
+  goal: string;
+  hints?: string[];
+  /** What the learner may change: dotted setting paths (`bus.latencyMs`, `idempotency`) and intent kinds. */
+  allowed: {
+    settings?: string[];
+    intents?: IntentKind[];
+    /** Projection actions allowed when `intents` includes 'projection'. */
+    projectionActions?: string[];
+    /** Consistency strategies the learner may pick for the workload's queries. */
+    consistency?: boolean;
+  };
+  /**
+   * Run on verify, on the learner's engine as it stands (after their
+   * changes), then run until idle. Queries in the workload use the strategy
+   * the learner picked when `allowed.consistency` is set.
+   */
+  workload: Intent[];
+  criteria: Criterion[];
+  /** A known-good answer: intents applied before verify (configure, projection, session…). Tests prove it passes. */
+  solution: Intent[];
+  /** Shown after success: what the learner just proved. */
+  debrief: string;
+}
+
+export type Comparison = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+/**
+ * One success criterion, evaluated against the engine's state and the trace
+ * recorded since verify started (`scope: 'verify'`, default for challenges)
+ * or since the scenario began (`scope: 'all'`).
+ */
+export type Criterion = CriterionBody & { description: string; scope?: 'verify' | 'all' };
+
+export type CriterionBody =
+  /** Run a query; compare a value at `path` (dot path into `data`, `length` allowed) or whether it found anything. */
+  | { kind: 'query'; query: QueryInput; consistency?: ConsistencyOptions; sessionId?: string; path?: string; op: Comparison; value: unknown }
+  /** A read-only SQL scalar (first column of the first row) against `write` or a projection's store. */
+  | { kind: 'sql'; store: string; sql: string; op: Comparison; value: number | string | null }
+  /** Count of trace records of a type, optionally filtered by equal fields. */
+  | { kind: 'traceCount'; type: string; where?: Record<string, unknown>; op: Comparison; value: number }
+  /** A measured metric from the trace (see criteria.ts for the list). */
+  | { kind: 'metric'; metric: MetricName; projection?: string; op: Comparison; value: number }
+  /** The projection's live store equals a replay of the event store from scratch. */
+  | { kind: 'matchesReplay'; projection: string }
+  /** The live version (variant) of a projection. */
+  | { kind: 'projectionVariant'; projection: string; variant: string };
+
+export type MetricName =
+  | 'staleReads'
+  | 'windowP50'
+  | 'windowP95'
+  | 'windowP99'
+  | 'commandsRejected'
+  | 'commandsFailed'
+  | 'conflicts'
+  | 'duplicatesSkipped'
+  | 'eventsLost'
+  | 'queryRowsReadMax'
+  | 'readYourWriteMisses';
+
+export interface CriterionResult {
+  description: string;
+  passed: boolean;
+  /** What was measured, e.g. `staleReads = 3 (needs == 0)`. */
+  measured: string;
+}
+
+export interface Verdict {
+  passed: boolean;
+  results: CriterionResult[];
+  /** Changes the learner made that the challenge does not allow (empty when none). */
+  disallowed: string[];
+}
