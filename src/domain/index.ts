@@ -3,8 +3,9 @@ import type { DomainDefinition } from '../engine/domain.ts';
 import { banking } from './banking/index.ts';
 import { commerce } from './commerce/index.ts';
 import { social } from './social/index.ts';
+import { workItems } from './workItems/index.ts';
 
-export const domains: Record<string, DomainDefinition> = { commerce, banking, social };
+export const domains: Record<string, DomainDefinition> = { commerce, banking, social, workItems };
 
 export function getDomain(name: string): DomainDefinition {
   const d = domains[name];
@@ -12,4 +13,4 @@ export function getDomain(name: string): DomainDefinition {
   return d;
 }
 
-export { banking, commerce, social };
+export { banking, commerce, social, workItems };

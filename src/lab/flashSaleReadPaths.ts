@@ -1,4 +1,7 @@
 import type { Database, SqlJsStatic } from 'sql.js';
+import { checkWholeNumber, seededRandom, timeReads, type ReadPathTiming } from './readTiming.ts';
+
+export type { ReadPathTiming };
 
 // The flash-sale product page, two ways, in one SQLite database:
 // - the CRUD read path assembles the page with a four-table JOIN over normalised tables;
@@ -12,15 +15,6 @@ export interface ReadPathOptions {
   lookups: number;
   /** Seed for the product ids each read asks for. */
   seed: number;
-}
-
-export interface ReadPathTiming {
-  /** Median time per read, over samples that each average READS_PER_SAMPLE reads. */
-  medianMicros: number;
-  /** 95th percentile of the same samples. */
-  p95Micros: number;
-  /** Reads divided by the total time spent reading. */
-  readsPerSecond: number;
 }
 
 export interface ReadPathReport {
@@ -62,18 +56,6 @@ const JOIN_QUERY = `
 
 const PROJECTION_QUERY = 'SELECT product_id, name, description, price_cents, available FROM product_page WHERE product_id = ?';
 
-/** A tiny deterministic generator (mulberry32): the same seed asks for the same products. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function populate(db: Database, products: number, random: () => number): void {
   db.run(SCHEMA);
   db.run('BEGIN');
@@ -101,44 +83,29 @@ function populate(db: Database, products: number, random: () => number): void {
   db.run('COMMIT');
 }
 
-function percentile(sorted: number[], fraction: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
-  return sorted[Math.max(0, index)]!;
-}
-
-// Browsers coarsen performance.now() (to about 0.1 ms without cross-origin isolation), far
-// coarser than one indexed read. So reads are timed in batches, and each batch's mean is a sample.
+// Product-page reads are far below the browser's clock resolution: time them 100 at a time.
 export const READS_PER_SAMPLE = 100;
 
-function timeReads(db: Database, sql: string, ids: number[], now: () => number): { timing: ReadPathTiming; pages: string[] } {
+/** Reads one product page per id through one prepared statement; each page as JSON, to compare paths. */
+function timePages(db: Database, sql: string, ids: number[], now: () => number): { timing: ReadPathTiming; pages: string[] } {
   const statement = db.prepare(sql);
-  const samples: number[] = [];
-  const pages: string[] = [];
-  let elapsedMs = 0;
-  for (let start = 0; start < ids.length; start += READS_PER_SAMPLE) {
-    const batch = ids.slice(start, start + READS_PER_SAMPLE);
-    const t0 = now();
-    for (const id of batch) {
-      statement.bind([id]);
-      statement.step();
-      pages.push(JSON.stringify(statement.get()));
-      statement.reset();
-    }
-    const batchMs = now() - t0;
-    elapsedMs += batchMs;
-    samples.push((batchMs * 1000) / batch.length);
+  try {
+    const { timing, answers } = timeReads(
+      ids,
+      (id) => {
+        statement.bind([id]);
+        statement.step();
+        const page = JSON.stringify(statement.get());
+        statement.reset();
+        return page;
+      },
+      now,
+      READS_PER_SAMPLE,
+    );
+    return { timing, pages: answers };
+  } finally {
+    statement.free();
   }
-  statement.free();
-  samples.sort((a, b) => a - b);
-  return {
-    timing: {
-      medianMicros: percentile(samples, 0.5),
-      p95Micros: percentile(samples, 0.95),
-      readsPerSecond: elapsedMs > 0 ? (ids.length / elapsedMs) * 1000 : Number.POSITIVE_INFINITY,
-    },
-    pages,
-  };
 }
 
 /**
@@ -148,22 +115,18 @@ function timeReads(db: Database, sql: string, ids: number[], now: () => number):
  */
 export function measureReadPaths(SQL: SqlJsStatic, now: () => number, options: Partial<ReadPathOptions> = {}): ReadPathReport {
   const resolved = { ...DEFAULT_READ_PATH_OPTIONS, ...options };
-  if (!Number.isInteger(resolved.products) || resolved.products < 1 || resolved.products > 200_000) {
-    throw new RangeError(`products must be a whole number from 1 to 200000, got ${resolved.products}`);
-  }
-  if (!Number.isInteger(resolved.lookups) || resolved.lookups < 1 || resolved.lookups > 100_000) {
-    throw new RangeError(`lookups must be a whole number from 1 to 100000, got ${resolved.lookups}`);
-  }
-  const random = seeded(resolved.seed);
+  checkWholeNumber('products', resolved.products, 1, 200_000);
+  checkWholeNumber('lookups', resolved.lookups, 1, 100_000);
+  const random = seededRandom(resolved.seed);
   const db = new SQL.Database();
   try {
     populate(db, resolved.products, random);
     const ids = Array.from({ length: resolved.lookups }, () => 1 + Math.floor(random() * resolved.products));
     // Warm both statements once so neither pays first-use costs inside the timing.
-    timeReads(db, JOIN_QUERY, ids.slice(0, READS_PER_SAMPLE), now);
-    timeReads(db, PROJECTION_QUERY, ids.slice(0, READS_PER_SAMPLE), now);
-    const join = timeReads(db, JOIN_QUERY, ids, now);
-    const projection = timeReads(db, PROJECTION_QUERY, ids, now);
+    timePages(db, JOIN_QUERY, ids.slice(0, READS_PER_SAMPLE), now);
+    timePages(db, PROJECTION_QUERY, ids.slice(0, READS_PER_SAMPLE), now);
+    const join = timePages(db, JOIN_QUERY, ids, now);
+    const projection = timePages(db, PROJECTION_QUERY, ids, now);
     const sameAnswers = join.pages.every((page, i) => page === projection.pages[i]);
     return {
       options: resolved,

@@ -6,6 +6,7 @@
 import type { Intent, IntentKind, QueryInput, ConsistencyOptions } from '../engine/intent.ts';
 import type { SettingsPatch } from '../engine/settings.ts';
 import type { PanelId } from '../sandbox/presets.ts';
+import type { DispatchResult } from '../engine/engine.ts';
 
 /** The scenario slugs, fixed: lessons, interview questions and the terminal link to them. */
 export const SCENARIO_SLUGS = [
@@ -58,8 +59,27 @@ export interface ScenarioStep {
   then?: { advanceMs: number } | { runUntilIdle: true };
   /** A question the learner answers before the step plays on. */
   checkpoint?: Checkpoint;
+  /**
+   * A generated load, submitted after `intents` and before `then`: intents
+   * overlap as they would in production (commands conflict, queries queue).
+   */
+  load?: LoadSpec[];
   /** Facts the story claims after this step; tests check them on the real run, the player may show them. */
   expect?: Criterion[];
+}
+
+/**
+ * A stream of intents over virtual time: `count` ticks, `everyMs` apart, from
+ * `startMs` after the load begins; at each tick every intent of `intents` is
+ * submitted (not awaited). In any string of an intent, `{i}` becomes the tick
+ * number (0-based) and `{i%N}` the tick number modulo N. Several loads in one
+ * list interleave by time (same instant: list order).
+ */
+export interface LoadSpec {
+  count: number;
+  everyMs: number;
+  startMs?: number;
+  intents: Intent[];
 }
 
 export interface Checkpoint {
@@ -88,9 +108,13 @@ export interface ScenarioChallenge {
    * the learner picked when `allowed.consistency` is set.
    */
   workload: Intent[];
+  /** A generated load run after `workload` (same rules as a step's load; its queries get the learner's strategy too). */
+  load?: LoadSpec[];
   criteria: Criterion[];
   /** A known-good answer: intents applied before verify (configure, projection, session…). Tests prove it passes. */
   solution: Intent[];
+  /** The strategy the known-good answer picks for the workload's queries (challenges with `allowed.consistency`). */
+  solutionConsistency?: ConsistencyOptions;
   /** Shown after success: what the learner just proved. */
   debrief: string;
 }
@@ -99,8 +123,9 @@ export type Comparison = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
 /**
  * One success criterion, evaluated against the engine's state and the trace
- * recorded since verify started (`scope: 'verify'`, default for challenges)
- * or since the scenario began (`scope: 'all'`).
+ * recorded since verify started (`scope: 'verify'`, the default; for a step's
+ * `expect` it means since the step began) or since the scenario began
+ * (`scope: 'all'`).
  */
 export type Criterion = CriterionBody & { description: string; scope?: 'verify' | 'all' };
 
@@ -129,7 +154,38 @@ export type MetricName =
   | 'duplicatesSkipped'
   | 'eventsLost'
   | 'queryRowsReadMax'
-  | 'readYourWriteMisses';
+  | 'readYourWriteMisses'
+  | 'commandsCompleted'
+  | 'commandFailureRate'
+  | 'commandP95Ms'
+  | 'queries'
+  | 'queryP95Ms'
+  | 'queryP99Ms';
+
+/** What playing one intent gave: its answer, or the typed error (or rejection) as the learner would read it. */
+export interface IntentOutcome {
+  intent: Intent;
+  ok: boolean;
+  result?: DispatchResult;
+  /** Error or rejection code and message (`ok` false). */
+  error?: { code: string; message: string };
+}
+
+/** How a step's generated load went, counted from the trace. */
+export interface LoadOutcome {
+  commands: { submitted: number; completed: number; rejected: number; failed: number; duplicates: number };
+  queries: { submitted: number; executed: number; stale: number };
+}
+
+export interface StepOutcome {
+  stepId: string;
+  intents: IntentOutcome[];
+  load: LoadOutcome | null;
+  /** Trace seq of the first record of this step (for criteria scoped to the step). */
+  fromSeq: number;
+  /** Virtual time when the step finished. */
+  at: number;
+}
 
 export interface CriterionResult {
   description: string;

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { measureReadPaths, type ReadPathOptions, type ReadPathReport } from '../lab/flashSaleReadPaths.ts';
+import { measureBoardReadPaths, type BoardReadPathOptions, type BoardReadPathReport } from '../lab/workItemBoardReadPaths.ts';
 
 // The wasm is served by the site itself, never a CDN.
 const sqlReady = initSqlJs({ locateFile: () => wasmUrl });
@@ -22,6 +23,11 @@ const sqlLab = {
   async measureReadPaths(options: Partial<ReadPathOptions> = {}): Promise<ReadPathReport> {
     const SQL = await sqlReady;
     return measureReadPaths(SQL, () => performance.now(), options);
+  },
+  /** The work-item board read from normalised tables with a JOIN vs from the board projection. */
+  async measureBoardReadPaths(options: Partial<BoardReadPathOptions> = {}): Promise<BoardReadPathReport> {
+    const SQL = await sqlReady;
+    return measureBoardReadPaths(SQL, () => performance.now(), options);
   },
 };
 

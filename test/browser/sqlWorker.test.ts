@@ -1,5 +1,7 @@
 import { afterAll, expect, it } from 'vitest';
+import { mount, unmount } from 'svelte';
 import { connectSqlLab } from '../../src/worker/sqlLabClient.ts';
+import BoardReadPathRace from '../../src/components/embeds/BoardReadPathRace.svelte';
 
 const connection = connectSqlLab();
 afterAll(() => connection.close());
@@ -21,3 +23,47 @@ it('measures both flash-sale read paths in the worker and gets the same pages fr
   expect(report.join.readsPerSecond).toBeGreaterThan(0);
   expect(report.projection.readsPerSecond).toBeGreaterThan(0);
 });
+
+it('measures both work-item board read paths in the worker and gets the same board from each', async () => {
+  const report = await connection.lab.measureBoardReadPaths({ boards: 3, itemsPerBoard: 20, reads: 20, seed: 1 });
+  expect(report.sameAnswers).toBe(true);
+  expect(report.data.items).toBe(60);
+  expect(report.joined.readsPerSecond).toBeGreaterThan(0);
+  expect(report.projection.readsPerSecond).toBeGreaterThan(0);
+});
+
+it('reports a board size the lab refuses with its reason, across the worker boundary', async () => {
+  await expect(connection.lab.measureBoardReadPaths({ boards: 0 })).rejects.toThrow(/boards must be a whole number/);
+});
+
+it('the board race measures on click and shows both paths with the verdict, labelled as measured here', async () => {
+  const host = document.createElement('div');
+  document.body.append(host);
+  const component = mount(BoardReadPathRace, { target: host });
+  try {
+    const button = host.querySelector('button')!;
+    await waitFor(() => !button.disabled);
+    const select = host.querySelector('select')!;
+    expect(host.querySelector(`label[for="${select.id}"]`)!.textContent).toBe('Cards on each of the 20 boards');
+    select.value = '25';
+    select.dispatchEvent(new Event('change'));
+    button.click();
+    await waitFor(() => host.querySelector('table') !== null, 60_000);
+    expect(host.querySelector('caption')!.textContent!.replace(/\s+/g, ' ')).toMatch(/Measured on your machine: 200 board reads, 500 cards built from [\d,]+ events/);
+    expect(host.querySelectorAll('tbody tr')).toHaveLength(2);
+    expect(host.textContent!.replace(/\s+/g, ' ')).toContain('both paths returned the same board, card for card, on every read');
+    expect(host.querySelector('[data-speedup]')!.textContent).toMatch(/^\d+(\.\d)?×$/);
+    expect(button.textContent!.trim()).toBe('Measure again');
+  } finally {
+    unmount(component);
+    host.remove();
+  }
+}, 90_000);
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = performance.now();
+  while (!condition()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

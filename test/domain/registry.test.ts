@@ -3,8 +3,8 @@ import { domains, getDomain } from '../../src/domain/index.ts';
 
 describe('domain registry', () => {
   it('lists the domains and describes every part introspectably', () => {
-    expect(Object.keys(domains)).toEqual(['commerce', 'banking', 'social']);
-    expect(() => getDomain('crypto')).toThrow(/commerce, banking, social/);
+    expect(Object.keys(domains)).toEqual(['commerce', 'banking', 'social', 'workItems']);
+    expect(() => getDomain('crypto')).toThrow(/commerce, banking, social, workItems/);
     for (const d of Object.values(domains)) {
       const eventTypes = new Set(d.events.map((e) => e.type));
       const projections = new Set(d.projections.map((p) => p.name));
@@ -20,6 +20,7 @@ describe('domain registry', () => {
     }
     expect(getDomain('commerce').projections.map((p) => p.name)).toEqual(['orderSummary', 'catalogue', 'customerOrders', 'checkouts']);
     expect(getDomain('banking').projections.map((p) => p.name)).toEqual(['balance', 'statement']);
+    expect(getDomain('workItems').projections.map((p) => p.name)).toEqual(['board', 'boardNormalized']);
     expect(getDomain('social').projections.map((p) => [p.name, p.fanOut])).toEqual([['feedPush', 'push'], ['feedPull', 'pull'], ['feedHybrid', 'hybrid']]);
   });
 });
