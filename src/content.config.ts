@@ -1,7 +1,8 @@
 import { defineCollection, reference } from 'astro:content';
-import { glob } from 'astro/loaders';
+import { file, glob } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { FORMATS, KINDS, LEVELS, SOURCES, TOPICS } from './interview/taxonomy';
+import { SCENARIO_SLUGS } from './scenarios/types';
 
 // Lessons live in the top-level content/ folder, one MDX file each.
 // The schema fails the build with the file and the field named.
@@ -19,6 +20,8 @@ const lessons = defineCollection({
       takeaways: z.array(z.string().min(3)).min(1),
       /** Other lessons worth reading next, by slug. */
       related: z.array(reference('lessons')).default([]),
+      /** Scenarios (/scenarios/<slug>/) that show this lesson's mechanism, from SCENARIO_SLUGS. */
+      scenarios: z.array(z.enum(SCENARIO_SLUGS)).default([]),
     })
     .strict(),
 });
@@ -38,14 +41,14 @@ const interview = defineCollection({
       level: z.enum(LEVELS),
       /** What it asks for: a concept, a trade-off, a design, or debugging an incident. */
       kind: z.enum(KINDS),
-      /** How it is answered; `written` for now (a `drill` format is planned). */
+      /** How it is answered; design drills live in content/drills/ and link back through their `questions`. */
       format: z.enum(FORMATS).default('written'),
       /** Topics from the fixed list in src/interview/taxonomy.ts; the first is the main one. */
       topics: z.array(z.enum(TOPICS)).min(1),
       /** The lesson that teaches the answer, by slug; it must exist. */
       lesson: reference('lessons'),
-      /** A scenario that shows it, by slug (optional; no scenario exists yet). */
-      scenario: z.string().regex(SLUG).optional(),
+      /** A scenario (/scenarios/<slug>/) that shows the answer, from SCENARIO_SLUGS (optional). */
+      scenario: z.enum(SCENARIO_SLUGS).optional(),
       /** Key points of a strong answer; the learner ticks the ones they made. */
       rubric: z.array(z.string().min(3)).min(2).max(8),
       /** What an interviewer would ask next. */
@@ -68,4 +71,22 @@ const interview = defineCollection({
     }),
 });
 
-export const collections = { lessons, interview };
+// The glossary: one entry per term, in content/glossary.json. Lessons use
+// <Term id="…"> for the first mention of a term; /glossary/ lists them all.
+const glossary = defineCollection({
+  loader: file('./content/glossary.json'),
+  schema: z
+    .object({
+      /** Anchor on /glossary/ and the id <Term> uses, e.g. "projection". */
+      id: z.string().regex(SLUG),
+      /** The term as the glossary lists it. */
+      term: z.string().min(2).max(60),
+      /** One or two sentences in our words; shown in the tooltip. */
+      definition: z.string().min(20).max(320),
+      /** The lesson that teaches the term. */
+      lesson: reference('lessons'),
+    })
+    .strict(),
+});
+
+export const collections = { lessons, interview, glossary };

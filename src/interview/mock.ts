@@ -1,8 +1,8 @@
-// A mock interview: a timed set of random questions, answered one after another, then a
-// summary. A run is kept in the browser so it survives a reload or a page change.
+// A mock interview: a timed set of random questions and one design drill, answered one
+// after another, then a summary. A run is kept in the browser so it survives a reload or a
+// page change.
 //
-// A run is a list of slots. Today every slot is a written question; a hands-on drill on
-// the engine will become a second slot kind ({ kind: 'drill', ... }) without changing the rest.
+// A run is a list of slots: written questions, then a hands-on drill run on the engine.
 import { z } from 'astro/zod';
 import type { KeyValueStorage } from './progress';
 import { TOPIC_INFO, TOPICS, type Level, type Topic } from './taxonomy';
@@ -15,13 +15,36 @@ export interface QuestionSlot {
   kind: 'question';
   slug: string;
 }
-export type MockSlot = QuestionSlot;
+export interface DrillSlot {
+  kind: 'drill';
+  slug: string;
+}
+export type MockSlot = QuestionSlot | DrillSlot;
 
-export interface MockResult {
+/** Minutes a drill adds to the clock: reading the brief, choosing, committing, running. */
+export const DRILL_MINUTES = 10;
+
+export interface QuestionResult {
   grade: Grade;
   rubricHit: number;
   rubricTotal: number;
   at: string;
+}
+/** A drill's verdict from its engine run. */
+export interface DrillResult {
+  passed: boolean;
+  met: number;
+  total: number;
+  at: string;
+}
+export type MockResult = QuestionResult | DrillResult;
+
+export const isDrillResult = (result: MockResult): result is DrillResult => 'passed' in result;
+
+/** What the mock needs to know about a drill. */
+export interface DrillSummary {
+  slug: string;
+  title: string;
 }
 
 export interface MockRun {
@@ -59,17 +82,28 @@ export function eligible(questions: readonly QuestionSummary[], options: Pick<Mo
   );
 }
 
-/** A new run, or null when no question matches the options. */
-export function planMock(questions: readonly QuestionSummary[], options: MockOptions, now: Date, random: () => number): MockRun | null {
+/** A new run (the questions, then one random drill when there are drills), or null when no question matches the options. */
+export function planMock(
+  questions: readonly QuestionSummary[],
+  options: MockOptions,
+  now: Date,
+  random: () => number,
+  drills: readonly DrillSummary[] = [],
+): MockRun | null {
   const chosen = pickRandom(eligible(questions, options), options.count, random);
   if (chosen.length === 0) return null;
+  const drill = pickRandom(drills, 1, random)[0];
+  const slots: MockSlot[] = [
+    ...chosen.map((question): MockSlot => ({ kind: 'question', slug: question.slug })),
+    ...(drill ? [{ kind: 'drill', slug: drill.slug } as const] : []),
+  ];
   return {
     version: 1,
     id: `${now.getTime().toString(36)}-${Math.floor(random() * 1e9).toString(36)}`,
     startedAt: now.toISOString(),
-    durationMs: chosen.reduce((sum, question) => sum + question.minutes, 0) * 60_000,
-    slots: chosen.map((question) => ({ kind: 'question', slug: question.slug })),
-    results: chosen.map(() => null),
+    durationMs: (chosen.reduce((sum, question) => sum + question.minutes, 0) + (drill ? DRILL_MINUTES : 0)) * 60_000,
+    slots,
+    results: slots.map(() => null),
     finishedAt: null,
   };
 }
@@ -80,12 +114,12 @@ export function currentSlot(run: MockRun): number | null {
   return index === -1 ? null : index;
 }
 
-export function slotOf(run: MockRun, slug: string): number {
-  return run.slots.findIndex((slot) => slot.kind === 'question' && slot.slug === slug);
+export function slotOf(run: MockRun, slug: string, kind: MockSlot['kind'] = 'question'): number {
+  return run.slots.findIndex((slot) => slot.kind === kind && slot.slug === slug);
 }
 
 export function recordMockResult(run: MockRun, slug: string, result: MockResult): MockRun {
-  const index = slotOf(run, slug);
+  const index = slotOf(run, slug, isDrillResult(result) ? 'drill' : 'question');
   if (index === -1 || run.finishedAt) return run;
   const results = run.results.map((entry, i) => (i === index ? result : entry));
   const done = results.every((entry) => entry !== null);
@@ -111,6 +145,7 @@ export function formatClock(ms: number): string {
 }
 
 export interface MockSummaryRow {
+  kind: MockSlot['kind'];
   slug: string;
   title: string;
   result: MockResult | null;
@@ -128,12 +163,15 @@ export interface MockSummary {
   overtimeMs: number;
   grades: Record<Grade, number>;
   rows: MockSummaryRow[];
+  /** The drill's verdict, when the run had a drill. */
+  drill: { slug: string; title: string; result: DrillResult | null } | null;
   /** Topics of questions skipped, graded again or hard, or under half the rubric: study these next. */
   revisit: Array<{ topic: Topic; label: string; lesson: string }>;
 }
 
-export function summarizeMock(run: MockRun, questions: readonly QuestionSummary[], now: Date): MockSummary {
+export function summarizeMock(run: MockRun, questions: readonly QuestionSummary[], now: Date, drills: readonly DrillSummary[] = []): MockSummary {
   const bySlug = new Map(questions.map((question) => [question.slug, question]));
+  const drillTitle = new Map(drills.map((drill) => [drill.slug, drill.title]));
   const end = run.finishedAt ? Date.parse(run.finishedAt) : now.getTime();
   const usedMs = Math.max(0, end - Date.parse(run.startedAt));
   const grades = Object.fromEntries(GRADES.map((grade) => [grade, 0])) as Record<Grade, number>;
@@ -141,22 +179,29 @@ export function summarizeMock(run: MockRun, questions: readonly QuestionSummary[
   let answered = 0;
   let rubricHit = 0;
   let rubricTotal = 0;
-  const rows = run.slots.map((slot, index) => {
+  let drill: MockSummary['drill'] = null;
+  const rows = run.slots.map((slot, index): MockSummaryRow => {
     const result = run.results[index] ?? null;
+    if (slot.kind === 'drill') {
+      const title = drillTitle.get(slot.slug) ?? slot.slug;
+      drill = { slug: slot.slug, title, result: result && isDrillResult(result) ? result : null };
+      return { kind: 'drill', slug: slot.slug, title, result };
+    }
     const question = bySlug.get(slot.slug);
-    if (result) {
+    if (result && !isDrillResult(result)) {
       answered++;
       rubricHit += result.rubricHit;
       rubricTotal += result.rubricTotal;
       grades[result.grade]++;
     }
-    const struggled = !result || result.grade === 'again' || result.grade === 'hard' || (result.rubricTotal > 0 && result.rubricHit / result.rubricTotal < 0.5);
+    const graded = result && !isDrillResult(result) ? result : null;
+    const struggled = !graded || graded.grade === 'again' || graded.grade === 'hard' || (graded.rubricTotal > 0 && graded.rubricHit / graded.rubricTotal < 0.5);
     if (struggled && question) weak.add(question.topics[0]!);
-    return { slug: slot.slug, title: question?.title ?? slot.slug, result };
+    return { kind: 'question', slug: slot.slug, title: question?.title ?? slot.slug, result };
   });
   return {
     answered,
-    total: run.slots.length,
+    total: run.slots.filter((slot) => slot.kind === 'question').length,
     rubricHit,
     rubricTotal,
     score: rubricTotal > 0 ? rubricHit / rubricTotal : null,
@@ -165,20 +210,22 @@ export function summarizeMock(run: MockRun, questions: readonly QuestionSummary[
     overtimeMs: Math.max(0, usedMs - run.durationMs),
     grades,
     rows,
+    drill,
     revisit: TOPICS.filter((topic) => weak.has(topic)).map((topic) => ({ topic, label: TOPIC_INFO[topic].label, lesson: TOPIC_INFO[topic].lesson })),
   };
 }
 
-const resultSchema = z
-  .object({ grade: z.enum(GRADES), rubricHit: z.number().int().min(0), rubricTotal: z.number().int().min(0), at: z.string() })
-  .strict();
+const resultSchema = z.union([
+  z.object({ grade: z.enum(GRADES), rubricHit: z.number().int().min(0), rubricTotal: z.number().int().min(0), at: z.string() }).strict(),
+  z.object({ passed: z.boolean(), met: z.number().int().min(0), total: z.number().int().min(0), at: z.string() }).strict(),
+]);
 const runSchema = z
   .object({
     version: z.literal(1),
     id: z.string(),
     startedAt: z.string(),
     durationMs: z.number().positive(),
-    slots: z.array(z.object({ kind: z.literal('question'), slug: z.string() }).strict()).min(1),
+    slots: z.array(z.object({ kind: z.enum(['question', 'drill']), slug: z.string() }).strict()).min(1),
     results: z.array(resultSchema.nullable()),
     finishedAt: z.string().nullable(),
   })
@@ -201,3 +248,8 @@ export function saveMock(storage: KeyValueStorage, run: MockRun | null): void {
   storage.setItem(MOCK_KEY, run ? JSON.stringify(run) : '');
 }
 
+
+/** Where a slot is answered in mock mode: a question page or a drill page. */
+export function slotHref(base: string, slot: MockSlot): string {
+  return slot.kind === 'drill' ? `${base}drills/${slot.slug}/?mode=mock` : `${base}${slot.slug}/?mode=mock`;
+}

@@ -24,9 +24,24 @@ export interface QuestionProgress {
   attempts: Attempt[];
 }
 
+/** One run of a design drill: the design committed to, the verdict, and which requirements failed. */
+export interface DrillAttempt {
+  at: string;
+  /** Option id per choice id. */
+  design: Record<string, string>;
+  passed: boolean;
+  /** Requirement ids that failed. */
+  failed: string[];
+  requirementsTotal: number;
+  /** The learner's written justification, if any. */
+  justification?: string;
+}
+
 export interface Progress {
   version: typeof PROGRESS_VERSION;
   questions: Record<string, QuestionProgress>;
+  /** Design drill runs per drill slug (absent in files written before drills existed). */
+  drills?: Record<string, DrillAttempt[]>;
 }
 
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date');
@@ -55,6 +70,17 @@ export const attemptSchema = z
   .strict()
   .refine((attempt) => attempt.rubricHit <= attempt.rubricTotal, { message: 'rubricHit is more than rubricTotal', path: ['rubricHit'] });
 
+export const drillAttemptSchema = z
+  .object({
+    at: isoDate,
+    design: z.record(z.string(), z.string()),
+    passed: z.boolean(),
+    failed: z.array(z.string()),
+    requirementsTotal: z.number().int().min(0),
+    justification: z.string().max(5000).optional(),
+  })
+  .strict();
+
 export const progressSchema = z
   .object({
     version: z.literal(PROGRESS_VERSION),
@@ -62,6 +88,7 @@ export const progressSchema = z
       z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a question slug'),
       z.object({ card: cardSchema, attempts: z.array(attemptSchema) }).strict(),
     ),
+    drills: z.record(z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a drill slug'), z.array(drillAttemptSchema)).optional(),
   })
   .strict();
 
@@ -84,6 +111,12 @@ export function applyReview(
     attempts: [...(previous?.attempts ?? []), attempt].slice(-MAX_ATTEMPTS),
   };
   return { ...progress, questions: { ...progress.questions, [slug]: next } };
+}
+
+/** The progress with one more drill run recorded (the last MAX_ATTEMPTS kept): pure. */
+export function applyDrillAttempt(progress: Progress, slug: string, attempt: DrillAttempt): Progress {
+  const previous = progress.drills?.[slug] ?? [];
+  return { ...progress, drills: { ...progress.drills, [slug]: [...previous, attempt].slice(-MAX_ATTEMPTS) } };
 }
 
 /** The subset of the Web Storage API the store needs; tests pass a Map-backed fake. */
@@ -154,6 +187,13 @@ export class ProgressStore {
   /** Read, apply one graded review, write back; returns the new progress. */
   recordReview(slug: string, grade: Grade, rubric: { hit: number; total: number }, now: Date): Progress {
     const next = applyReview(this.read(), slug, grade, rubric, now);
+    this.write(next);
+    return next;
+  }
+
+  /** Read, record one drill run, write back. */
+  recordDrill(slug: string, attempt: DrillAttempt): Progress {
+    const next = applyDrillAttempt(this.read(), slug, attempt);
     this.write(next);
     return next;
   }

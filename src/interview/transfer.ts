@@ -2,7 +2,7 @@
 // anything wrong (not JSON, not our file, a newer version, a bad field) is refused with a
 // message saying what, and the caller keeps the current progress untouched. A good import
 // is merged, never replacing a more recent review with an older one.
-import { MAX_ATTEMPTS, PROGRESS_VERSION, progressSchema, type Attempt, type Progress, type QuestionProgress } from './progress';
+import { MAX_ATTEMPTS, PROGRESS_VERSION, progressSchema, type Attempt, type DrillAttempt, type Progress, type QuestionProgress } from './progress';
 
 export const EXPORT_FORMAT = 'cqrs-lab/interview-progress';
 /** The export file's own version; bump it when the file layout changes and add a migration. */
@@ -83,7 +83,18 @@ function mergeAttempts(a: Attempt[], b: Attempt[]): Attempt[] {
   return [...seen.values()].sort((x, y) => Date.parse(x.at) - Date.parse(y.at)).slice(-MAX_ATTEMPTS);
 }
 
-/** Combines two progress records: per question, the card reviewed last wins; histories are unioned. */
+function mergeDrills(a: Progress['drills'], b: Progress['drills']): Progress['drills'] {
+  if (!a && !b) return undefined;
+  const out: NonNullable<Progress['drills']> = { ...a };
+  for (const [slug, runs] of Object.entries(b ?? {})) {
+    const seen = new Map<string, DrillAttempt>();
+    for (const run of [...(out[slug] ?? []), ...runs]) seen.set(`${run.at}|${JSON.stringify(run.design)}`, run);
+    out[slug] = [...seen.values()].sort((x, y) => Date.parse(x.at) - Date.parse(y.at)).slice(-MAX_ATTEMPTS);
+  }
+  return out;
+}
+
+/** Combines two progress records: per question, the card reviewed last wins; histories are unioned (drill runs too). */
 export function mergeProgress(current: Progress, incoming: Progress): MergeResult {
   const questions: Record<string, QuestionProgress> = { ...current.questions };
   let added = 0;
@@ -103,7 +114,8 @@ export function mergeProgress(current: Progress, incoming: Progress): MergeResul
     if (changed) updated++;
     else unchanged++;
   }
-  return { progress: { version: PROGRESS_VERSION, questions }, added, updated, unchanged };
+  const drills = mergeDrills(current.drills, incoming.drills);
+  return { progress: { version: PROGRESS_VERSION, questions, ...(drills ? { drills } : {}) }, added, updated, unchanged };
 }
 
 export type ImportResult = ({ ok: true } & MergeResult & { message: string }) | { ok: false; reason: ImportFailure; message: string };
@@ -114,9 +126,11 @@ export function importProgress(current: Progress, text: string): ImportResult {
   if (!parsed.ok) return parsed;
   const merged = mergeProgress(current, parsed.progress);
   const total = Object.keys(parsed.progress.questions).length;
+  const drillRuns = Object.values(parsed.progress.drills ?? {}).reduce((sum, runs) => sum + runs.length, 0);
+  const drillNote = drillRuns > 0 ? ` Drill runs in the file: ${drillRuns}.` : '';
   const message =
-    total === 0
+    total === 0 && drillRuns === 0
       ? 'The file holds no reviews; your progress is unchanged.'
-      : `Imported progress for ${total} question${total === 1 ? '' : 's'}: ${merged.added} new, ${merged.updated} updated, ${merged.unchanged} already up to date.`;
+      : `Imported progress for ${total} question${total === 1 ? '' : 's'}: ${merged.added} new, ${merged.updated} updated, ${merged.unchanged} already up to date.${drillNote}`;
   return { ok: true, ...merged, message };
 }

@@ -74,7 +74,7 @@ describe('interview question schema', () => {
     const { status, output } = astro('sync');
     expect(output).not.toMatch(/InvalidContentEntryDataError/);
     expect(status).toBe(0);
-  });
+  }, 60_000);
 
   it.each([
     ['a value outside an enum', GOOD.replace('level: senior', 'level: guru'), 'level'],
@@ -83,13 +83,21 @@ describe('interview question schema', () => {
     ['a missing field', GOOD.replace(/rubric:\n  - .*\n  - .*\n/, ''), 'rubric'],
     ['an unknown field', GOOD.replace('minutes: 4', 'minutes: 4\nanswer: spoilers'), 'answer'],
     ['a seed question that does not say where it comes from', GOOD.replace('source: original', 'source: seed'), 'seed'],
+    ['a scenario slug not in SCENARIO_SLUGS', GOOD.replace('lesson: the-lesson', 'lesson: the-lesson\nscenario: black-friday'), 'scenario'],
   ])('fails on %s, naming the file and the field', (_case, source, field) => {
     writeQuestion('broken-question.md', source);
     const { status, output } = astro('sync');
     expect(status).not.toBe(0);
     expect(output).toContain('broken-question.md');
     expect(output).toContain(field);
-  });
+  }, 60_000);
+
+  it('accepts a scenario from the fixed list', () => {
+    writeQuestion('scenario-question.md', GOOD.replace('lesson: the-lesson', 'lesson: the-lesson\nscenario: flash-sale'));
+    const { status, output } = astro('sync');
+    expect(output).not.toMatch(/InvalidContentEntryDataError/);
+    expect(status).toBe(0);
+  }, 60_000);
 
   it('fails the build when the lesson does not exist, naming the question and the field', () => {
     writeQuestion('dangling-question.md', GOOD.replace('lesson: the-lesson', 'lesson: no-such-lesson'));

@@ -25,6 +25,11 @@ const SYLLABUS: { topic: string; lesson: string; terms: string[] }[] = [
   { topic: 'Real systems', lesson: 'real-world', terms: ['Shopify', 'Azure DevOps', 'LinkedIn', 'bank'] },
   { topic: 'Variants and related patterns', lesson: 'variants', terms: ['partial CQRS', 'micro-CQRS', 'event-driven'] },
   { topic: 'When to use it and when not', lesson: 'when-to-use', terms: ['decision matrix', 'myth'] },
+  {
+    topic: 'Building one: the engine behind the sandbox',
+    lesson: 'building-one',
+    terms: ['Decider', 'expected version', 'processed_commands', 'duplicate', 'checkpoint', 'gap', 'rebuild', 'watermark', 'virtual clock', 'seed', 'trace', 'SourceQuote'],
+  },
 ];
 
 describe('the syllabus', () => {

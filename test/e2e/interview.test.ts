@@ -172,15 +172,68 @@ describe('mock interview', () => {
       await page.locator('[data-next]').click();
     }
     expect(seen.size).toBe(3);
+    // The last part is one design drill, run on the engine like on its own page.
+    await page.waitForURL(/\/interview\/drills\/[a-z-]+\/\?mode=mock$/);
+    await chooseFirstOptions(page);
+    await page.getByRole('button', { name: 'Commit to this design' }).click();
+    await page.getByRole('button', { name: 'Run it on the engine' }).click();
+    await page.locator('[data-drill-report]').waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'See your mock interview summary' }).click();
     const summary = page.locator('[data-mock-summary]');
     await summary.waitFor();
-    expect(await summary.locator('tbody tr').count()).toBe(3);
+    expect(await summary.locator('tbody tr').count()).toBe(4);
+    expect(await summary.locator('tr[data-summary-row="drill"]').textContent()).toMatch(/Design drill: .*(Passed|Failed) on the engine\s*\d+ of \d+ requirements met/);
     expect(await summary.locator('.iv-stats').textContent()).toContain('3 / 3');
     expect(await summary.getByRole('heading', { name: 'Revisit these topics' }).count()).toBe(1);
     expect(await axeProblems(page)).toEqual([]);
 
     await summary.getByRole('button', { name: 'Start a new mock interview' }).click();
     await page.getByRole('button', { name: 'Start the mock interview' }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+async function chooseFirstOptions(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('[data-drill-form]')?.closest('astro-island')?.hasAttribute('ssr') === false);
+  const groups = page.locator('[data-drill-form] fieldset');
+  for (let i = 0; i < (await groups.count()); i++) await groups.nth(i).locator('input[type="radio"]').first().check();
+}
+
+describe('design drills', () => {
+  it('runs the chosen design on the engine and shows the verdict, the numbers and why a requirement failed', async () => {
+    const context = await browser.newContext({ colorScheme: 'dark' });
+    const { page, errors } = await watchedPage(context);
+    await page.goto(`${baseUrl()}/interview/`);
+    await page.getByRole('link', { name: 'design drill', exact: true }).click();
+    await page.getByRole('link', { name: 'A team board where cards stay where you drop them' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-drill-form]')?.closest('astro-island')?.hasAttribute('ssr') === false);
+
+    // Committing needs every choice; the form says which are missing.
+    await page.getByRole('button', { name: 'Commit to this design' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('Pick an option for');
+
+    await page.getByRole('group', { name: 'What the board reads' }).getByLabel(/A board view/).check();
+    await page.getByRole('group', { name: 'When the board view is updated' }).getByLabel('Asynchronously, from events on the bus').check();
+    await page.getByRole('group', { name: 'Consistency of the board right after a drag' }).getByLabel(/Eventual: show the board/).check();
+    await page.getByLabel(/Why this design/).fill('Async keeps moves fast.');
+    await page.getByRole('button', { name: 'Commit to this design' }).click();
+    // Committed: the design can no longer change until the learner asks to.
+    expect(await page.getByRole('group', { name: 'What the board reads' }).getByLabel(/A board view/).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Run it on the engine' }).click();
+
+    const report = page.locator('[data-drill-report]');
+    await report.waitFor({ timeout: 60_000 });
+    expect(await report.getAttribute('data-passed')).toBe('false');
+    const missed = report.locator('[data-requirement="drag-ryw"]');
+    expect(await missed.textContent()).toMatch(/Failed:.*Measured: \d+ stale reads.*Why: GetBoard answered \d+ of \d+ reads before the session's own write was projected \(eventual consistency/s);
+    expect(Number(await missed.getAttribute('data-value'))).toBeGreaterThan(0);
+    expect(await report.locator('[data-requirement="move-fast"]').textContent()).toMatch(/Met:.*Measured: \d+(\.\d)? ms/s);
+    expect(await report.getByRole('heading', { name: 'The model design' }).count()).toBe(1);
+    expect(await axeProblems(page)).toEqual([]);
+
+    const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('cqrs-lab:interview:progress') ?? '{}'));
+    expect(saved.drills['work-item-board'][0]).toMatchObject({ passed: false, failed: expect.arrayContaining(['drag-ryw']), justification: 'Async keeps moves fast.' });
     expect(errors).toEqual([]);
     await context.close();
   });

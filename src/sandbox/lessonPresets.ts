@@ -1,0 +1,204 @@
+// The sandboxes embedded in lessons, by name. Each one is set up to show one
+// mechanism, with only the panels that mechanism needs (a lesson page stays
+// light) and a short script of ordinary intents that prepares the data the
+// lesson's steps use (the forms are prefilled with the same ids: product
+// KB-42, order o-1001, customer ada, account acc-1). Every setting and intent
+// here is a real engine setting or intent; the lesson text says what to click.
+import type { Intent, ScriptEntry } from '../engine/intent.ts';
+import type { SandboxPreset } from './presets.ts';
+
+// 10 virtual ms apart: intents at the same instant would all load before the first one appends.
+const at0 = (...intents: Intent[]): ScriptEntry[] => intents.map((intent, i) => ({ at: i * 10, intent }));
+const command = (type: string, data: Record<string, unknown>, commandId?: string): Intent => ({
+  kind: 'command',
+  command: commandId ? { type, data, commandId } : { type, data },
+});
+
+const keyboard = command('AddProduct', { sku: 'KB-42', name: 'Mechanical keyboard', priceCents: 4999, stock: 100, category: 'peripherals' });
+const account = [
+  command('OpenAccount', { accountId: 'acc-1', owner: 'Ada Lovelace', overdraftLimitCents: 0 }),
+  command('Deposit', { accountId: 'acc-1', amountCents: 10000 }),
+];
+const orders = (count: number): Intent[] =>
+  Array.from({ length: count }, (_, i) =>
+    command('PlaceOrder', { orderId: `o-${i + 1}`, customerId: i % 3 === 0 ? 'ada' : i % 3 === 1 ? 'grace' : 'alan', sku: 'KB-42', quantity: 1 }),
+  );
+
+export const LESSON_PRESETS = {
+  // Lesson 19: one account, so a Deposit can be followed from command to query
+  // in the sequence diagram and the event log.
+  'building-one': { domain: 'banking', seed: 42, script: at0(...account), panels: ['commands', 'diagram', 'log'] },
+
+  // Why CRUD breaks: the load slider drives a stream of orders; projections
+  // at 2 ms per event fall behind at high rates while every order still
+  // succeeds. The read side absorbs the spike as lag, not as failed writes.
+  'flash-sale': { domain: 'commerce', seed: 7, settings: { costs: { projectMs: 2 } }, panels: ['controls', 'charts', 'window'] },
+
+  // Commands: idempotency by commandId. The terminal can repeat a command
+  // with the same id (--id); switching idempotency off double-books it.
+  'idempotent-withdraw': { domain: 'banking', seed: 42, script: at0(...account), panels: ['terminal', 'log'] },
+
+  // Queries: a fresh order is not in the read model yet. Bus latency 1 s, so
+  // an eventual read right after the command finds nothing, a token read waits.
+  'fresh-404': {
+    domain: 'commerce',
+    seed: 42,
+    settings: { bus: { latencyMs: 1000, jitterMs: 0 } },
+    script: at0(keyboard),
+    panels: ['controls', 'commands', 'queries'],
+  },
+
+  // Projections: the bus delivers 30% of events twice. With the dedupe guard
+  // on the catalogue skips them; with it off, restocks are counted twice.
+  'projection-duplicates': {
+    domain: 'commerce',
+    seed: 42,
+    settings: { bus: { duplicateProbability: 0.3 } },
+    script: at0(keyboard),
+    panels: ['controls', 'commands', 'queries', 'projections'],
+  },
+
+  // Projections: crash one projection under load, resume, watch it catch up
+  // from its checkpoint (and rebuild to compare).
+  'crash-resume': { domain: 'commerce', seed: 42, script: at0(keyboard), panels: ['controls', 'projections', 'charts'] },
+
+  // Projections: one event, four read models, each with its own position. A
+  // 1.5 s jitter at quarter speed makes each delivery land at its own time.
+  'projection-fan-out': {
+    domain: 'commerce',
+    seed: 42,
+    speed: 0.25,
+    settings: { bus: { latencyMs: 200, jitterMs: 1500, reorder: true } },
+    script: at0(keyboard),
+    panels: ['commands', 'projections'],
+  },
+
+  // Projections: a rebuild replays 60 events in batches of 5 at 20 ms an
+  // event, slow enough to watch the position climb while the old store answers.
+  rebuild: {
+    domain: 'commerce',
+    seed: 42,
+    settings: { costs: { projectMs: 20 }, projection: { replayBatchSize: 5 } },
+    script: at0(keyboard, ...orders(30)),
+    panels: ['projections', 'queries', 'tables'],
+  },
+
+  // Sync strategies: switch projections between asynchronous and
+  // synchronous; a paused projection then blocks commands.
+  'sync-vs-async': {
+    domain: 'commerce',
+    seed: 42,
+    settings: { bus: { latencyMs: 300 }, costs: { projectMs: 10 } },
+    script: at0(keyboard),
+    panels: ['controls', 'commands', 'projections', 'window'],
+  },
+
+  // Eventual consistency: latency and load against the measured window, with
+  // pause/crash to reproduce a deploy's sawtooth.
+  'consistency-window': {
+    domain: 'commerce',
+    seed: 42,
+    settings: { bus: { latencyMs: 200 } },
+    panels: ['controls', 'window', 'projections', 'charts'],
+  },
+
+  // Living with eventual consistency: the same query under each client
+  // strategy, after a write, with half a second of bus latency.
+  'consistency-strategies': {
+    domain: 'commerce',
+    seed: 42,
+    settings: { bus: { latencyMs: 500, jitterMs: 0 } },
+    script: at0(keyboard),
+    panels: ['commands', 'queries', 'guarantees'],
+  },
+
+  // Event sourcing: one account's history; the timeline scrubs the trace and
+  // the terminal reads the stream and folds it with SQL up to a position.
+  'time-travel': {
+    domain: 'banking',
+    seed: 42,
+    script: [
+      ...at0(...account),
+      { at: 1000, intent: command('Withdraw', { accountId: 'acc-1', amountCents: 2500 }) },
+      { at: 2000, intent: command('Deposit', { accountId: 'acc-1', amountCents: 4000 }) },
+      { at: 3000, intent: command('Withdraw', { accountId: 'acc-1', amountCents: 7000 }) },
+    ],
+    panels: ['timeline', 'terminal'],
+  },
+
+  // Failure modes: a double-clicked Place order. The orderId is chosen once
+  // per checkout, so the second click is refused as DuplicateOrder.
+  'double-click': {
+    domain: 'commerce',
+    seed: 42,
+    settings: { bus: { latencyMs: 300 } },
+    script: at0(keyboard),
+    panels: ['commands', 'queries', 'log'],
+  },
+
+  // Schema evolution: two products imported as version 1 ProductAdded (no
+  // category) beside one added today (version 2). Readers see them upcast.
+  upcasting: {
+    domain: 'commerce',
+    seed: 42,
+    script: at0(
+      {
+        kind: 'import',
+        events: [
+          { streamId: 'product-OLD-1', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD-1', name: 'Ballpoint pen', priceCents: 150, stock: 40 } },
+          { streamId: 'product-OLD-2', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD-2', name: 'Desk lamp', priceCents: 2900, stock: 8 } },
+        ],
+      },
+      keyboard,
+    ),
+    panels: ['queries', 'projections', 'tables'],
+  },
+
+  // Shadow replay: the catalogue has two other versions of its code; build
+  // one beside the live store, compare, flip and roll back from the terminal.
+  'shadow-replay': {
+    domain: 'commerce',
+    seed: 42,
+    script: at0(keyboard, ...orders(6), command('CancelOrder', { orderId: 'o-2', sku: 'KB-42' })),
+    panels: ['terminal', 'projections'],
+  },
+
+  // Outbox: 20% of publishes crash. Dual write loses events for the bus and
+  // projections stop below the hole; the outbox relays them again.
+  outbox: {
+    domain: 'commerce',
+    seed: 42,
+    settings: { faults: { publishFailureProbability: 0.2 } },
+    script: at0(command('AddProduct', { sku: 'KB-42', name: 'Mechanical keyboard', priceCents: 4999, stock: 100000, category: 'peripherals' })),
+    panels: ['controls', 'commands', 'projections'],
+  },
+
+  // Sagas: checkouts with a gateway that declines half of the charges; the
+  // checkouts read model and the log show compensation.
+  saga: {
+    domain: 'commerce',
+    seed: 42,
+    settings: { sagas: { failureProbability: 0.5 } },
+    script: at0(keyboard),
+    panels: ['commands', 'queries', 'log'],
+  },
+
+  // Real world: a celebrity with 2,000 followers. Each row a projection
+  // writes costs 1 ms, so push fan-out lags and pull does not.
+  'feed-fan-out': {
+    domain: 'social',
+    seed: 42,
+    settings: { costs: { projectRowMs: 1 } },
+    script: at0(
+      command('RegisterUser', { userId: 'ada', name: 'Ada Lovelace' }),
+      command('RegisterUser', { userId: 'bob', name: 'Bob Stone' }),
+      command('GainFollowers', { followeeId: 'ada', prefix: 'fan', count: 2000 }),
+      command('Follow', { followerId: 'fan1', followeeId: 'bob' }),
+    ),
+    panels: ['commands', 'projections', 'queries'],
+  },
+} satisfies Record<string, SandboxPreset>;
+
+export type LessonPresetName = keyof typeof LESSON_PRESETS;
+
+export const LESSON_PRESET_NAMES = Object.keys(LESSON_PRESETS) as LessonPresetName[];

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { baseUrl, inParallel, launchBrowser, lessonPaths as lessonPathList, watchedPage } from './browser.ts';
+import { LESSON_PRESETS, type LessonPresetName } from '../../src/sandbox/lessonPresets.ts';
+import { READING_PROGRESS_KEY } from '../../src/scripts/readingProgress.ts';
+
+// Lessons as a learner meets them: live sandboxes in the text, glossary terms
+// that explain themselves, links that lead somewhere, and reading progress.
+let browser: Browser;
+const lessonPaths = lessonPathList();
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+/** The data-panel values each preset panel renders (controls is two sections). */
+const panelSections = (name: LessonPresetName): string[] =>
+  LESSON_PRESETS[name].panels.flatMap((panel) => (panel === 'controls' ? ['run', 'settings'] : [panel]));
+
+describe('lesson sandboxes', () => {
+  it('boots every embedded sandbox with its panels and no console error', async () => {
+    const booted: string[] = [];
+    const problems: string[] = [];
+    await inParallel(lessonPaths, 2, async (path) => {
+      const context = await browser.newContext();
+      const { page, errors } = await watchedPage(context);
+      await page.goto(baseUrl() + path);
+      const embeds = page.locator('[data-lesson-sandbox]');
+      for (let i = 0; i < (await embeds.count()); i++) {
+        const embed = embeds.nth(i);
+        const name = (await embed.getAttribute('data-lesson-sandbox')) as LessonPresetName;
+        await embed.scrollIntoViewIfNeeded();
+        await embed.locator('.sandbox[data-phase="ready"]').waitFor({ timeout: 60_000 });
+        const shown = await embed.locator('[data-panel]').evaluateAll((els) => els.map((el) => el.getAttribute('data-panel')));
+        if (JSON.stringify(shown) !== JSON.stringify(panelSections(name))) problems.push(`${path} ${name}: panels ${shown.join(', ')}`);
+        booted.push(name);
+      }
+      if (errors.length > 0) problems.push(`${path}: ${errors.join(' | ')}`);
+      await context.close();
+    });
+    expect(problems).toEqual([]);
+    expect(new Set(booted)).toEqual(new Set(Object.keys(LESSON_PRESETS)));
+  }, 600_000);
+});
+
+describe('glossary terms', () => {
+  it('shows a definition on hover and on keyboard focus, and Escape hides it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${baseUrl()}/lessons/projections/`);
+    const term = page.locator('.term[data-term="projection"]').first();
+    const tip = term.locator('[role="tooltip"]');
+    const link = term.locator('a');
+    expect(await link.getAttribute('aria-describedby')).toBe(await tip.getAttribute('id'));
+    expect(await tip.isVisible()).toBe(false);
+
+    await link.hover();
+    await tip.waitFor({ state: 'visible' });
+    expect(await tip.textContent()).toContain('Code that turns events into a read model');
+    await page.mouse.move(0, 0);
+    await tip.waitFor({ state: 'hidden' });
+
+    await link.focus();
+    await tip.waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    await tip.waitFor({ state: 'hidden' });
+    await context.close();
+  });
+
+  it('resolves every glossary and lesson link on every lesson page, anchors included', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const links = new Set<string>();
+    for (const path of lessonPaths) {
+      await page.goto(baseUrl() + path);
+      const hrefs = await page.locator('main a[href]').evaluateAll((els) => els.map((el) => (el as HTMLAnchorElement).href));
+      for (const href of hrefs) {
+        const url = new URL(href);
+        if (url.origin === new URL(baseUrl()).origin && /^\/(glossary|lessons)\//.test(url.pathname)) links.add(url.pathname + url.hash);
+      }
+    }
+    expect([...links].some((link) => link.startsWith('/glossary/#'))).toBe(true);
+    const broken: string[] = [];
+    const anchorsByPage = new Map<string, string[]>();
+    for (const link of links) {
+      const [pathname, anchor] = link.split('#') as [string, string | undefined];
+      if (!anchorsByPage.has(pathname)) {
+        const response = await page.goto(baseUrl() + pathname);
+        if (response?.status() !== 200) broken.push(`${pathname}: HTTP ${response?.status()}`);
+        anchorsByPage.set(pathname, await page.locator('[id]').evaluateAll((els) => els.map((el) => el.id)));
+      }
+      if (anchor && !anchorsByPage.get(pathname)!.includes(decodeURIComponent(anchor))) broken.push(`${link}: no element with that id`);
+    }
+    expect(broken).toEqual([]);
+    await context.close();
+  }, 300_000);
+});
+
+describe('reading progress', () => {
+  it('keeps a lesson marked read across a reload and shows it in the sidebar and the index', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${baseUrl()}/lessons/commands/`);
+    const toggle = page.getByRole('button', { name: 'Mark as read' });
+    await toggle.click();
+    expect(await page.locator('[data-read-toggle]').getAttribute('aria-pressed')).toBe('true');
+    await page.reload();
+    expect(await page.locator('[data-read-toggle]').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#lesson-sidebar a[data-read-slug="commands"]').getAttribute('data-read')).toBe('');
+    expect(await page.locator('#lesson-sidebar [data-read-count]').textContent()).toBe(`1 of ${lessonPaths.length} read`);
+
+    await page.goto(`${baseUrl()}/lessons/`);
+    expect(await page.locator('main [data-read-count]').textContent()).toBe(`1 of ${lessonPaths.length} read`);
+    expect(await page.locator('main a[data-read-slug="commands"]').getAttribute('data-read')).toBe('');
+    await context.close();
+  });
+
+  it('marks a lesson read when the learner reaches its end', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${baseUrl()}/lessons/variants/`);
+    expect(await page.locator('[data-read-toggle]').getAttribute('aria-pressed')).toBe('false');
+    await page.locator('[data-read-sentinel]').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('[data-read-toggle]')?.getAttribute('aria-pressed') === 'true');
+    await context.close();
+  });
+
+  it('ignores corrupt stored progress and still works', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await watchedPage(context);
+    await page.goto(`${baseUrl()}/lessons/`);
+    await page.evaluate((key) => localStorage.setItem(key, '{not json'), READING_PROGRESS_KEY);
+    await page.reload();
+    expect(await page.locator('main [data-read-count]').textContent()).toBe(`0 of ${lessonPaths.length} read`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
