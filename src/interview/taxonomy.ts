@@ -10,9 +10,9 @@ export const KINDS = ['concept', 'trade-off', 'design', 'debugging'] as const;
 export type Kind = (typeof KINDS)[number];
 
 /**
- * How the learner answers. Today every question is written: free text, then a model
- * answer and a rubric. A `drill` format (a hands-on exercise on the engine, with a
- * scenario) is planned; it will be added here and given its own fields.
+ * How the learner answers a question: free text, then a model answer and a rubric.
+ * Design drills, answered by running the engine, are their own collection
+ * (content/drills, src/drills) and come into the mock interview as a drill slot.
  */
 export const FORMATS = ['written'] as const;
 export type Format = (typeof FORMATS)[number];

@@ -7,7 +7,8 @@ import { join, relative, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '../..');
 const SEEDS = resolve(ROOT, '../shared/seeds');
 const RUN_LENGTH = 8;
-const CONTENT_DIRS = ['content'];
+// Everything a learner reads: lessons, questions, drills, glossary, and the scenario files.
+const CONTENT_DIRS = ['content', 'simulations'];
 
 function words(text: string): string[] {
   return text
