@@ -464,6 +464,18 @@ export class Engine {
     return this.#read.readOnlySql(store, sql);
   }
 
+  /**
+   * A copy of a store's SQLite file ('write' or a projection name), for
+   * running learner SQL somewhere that can be stopped: sql.js cannot
+   * interrupt a query, so an endless one would otherwise hang this engine.
+   */
+  async exportStore(store: 'write' | string): Promise<Uint8Array> {
+    await this.#pendingSides;
+    if (store !== 'write' && !this.#projections.has(store)) throw new UnknownProjectionError(store, ['write', ...this.#projections.keys()]);
+    if (store === 'write' || this.#level === 1) return need(this.#write.exportStore, 'exporting a store').call(this.#write, store);
+    return need(this.#read.exportStore, 'exporting a read store').call(this.#read, store);
+  }
+
   // ── driving the engine ─────────────────────────────────────────────────
 
   /** Run a command to completion (the rest of the world keeps running meanwhile). */

@@ -45,6 +45,8 @@ export interface ReadModelsPort {
   query(type: string, params: Record<string, unknown>): MaybePromise<QueryAnswer>;
   readOnlySql(projection: string, sql: string): MaybePromise<SqlResult>;
   // part 2
+  /** A copy of the database file holding a read store (the terminal runs learner SQL on it elsewhere). */
+  exportStore?(store: string): MaybePromise<Uint8Array>;
   overlayQuery?(req: OverlayQueryRequest): MaybePromise<QueryAnswer & { applied: number }>;
   projectionAt?(req: ProjectionAtRequest): MaybePromise<ProjectionAtAnswer>;
   shadowStart?(projection: string, variant: string): MaybePromise<void>;
@@ -147,6 +149,9 @@ export class ReadSide implements ReadSidePort {
   }
   readOnlySql(projection: string, sql: string): SqlResult {
     return this.models.readOnlySql(projection, sql);
+  }
+  exportStore(projection: string): Uint8Array {
+    return this.models.exportStore(projection);
   }
   close(): void {
     this.#teardown();

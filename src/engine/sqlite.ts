@@ -85,6 +85,17 @@ export class SqlDb {
     return rows;
   }
 
+  /** The first row as an array (or undefined): the hot path's single-row read. */
+  first(sqlText: string, params?: SqlParams): SqlValue[] | undefined {
+    const st = this.prepared(sqlText);
+    try {
+      if (params) st.bind(params);
+      return st.step() ? st.get() : undefined;
+    } finally {
+      st.reset();
+    }
+  }
+
   /** Run DDL or several statements at once (not cached). */
   exec(sqlText: string): void {
     this.db.exec(sqlText);

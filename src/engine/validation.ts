@@ -41,9 +41,8 @@ export function validatePayload(owner: string, fields: readonly FieldSpec[], dat
     throw new InvalidPayloadError(owner, '(payload)', data, `an object with fields ${fields.map((f) => f.name).join(', ') || '(none)'}`);
   }
   const input = data as Record<string, unknown>;
-  const known = new Set(fields.map((f) => f.name));
   for (const key of Object.keys(input)) {
-    if (!known.has(key)) {
+    if (!fields.some((f) => f.name === key)) {
       throw new InvalidPayloadError(
         owner,
         key,
@@ -65,6 +64,17 @@ export function validatePayload(owner: string, fields: readonly FieldSpec[], dat
   return out;
 }
 
+/** Field patterns compiled once: validation runs on every command. */
+const compiled = new Map<string, RegExp>();
+function patternOf(source: string): RegExp {
+  let re = compiled.get(source);
+  if (!re) {
+    re = new RegExp(`^(?:${source})$`);
+    compiled.set(source, re);
+  }
+  return re;
+}
+
 function checkField(owner: string, field: FieldSpec, value: unknown): void {
   const fail = (): never => {
     throw new InvalidPayloadError(owner, field.name, value, describeField(field));
@@ -75,7 +85,7 @@ function checkField(owner: string, field: FieldSpec, value: unknown): void {
       const s = value as string;
       if (s.length < (field.min ?? 1)) fail();
       if (field.max !== undefined && s.length > field.max) fail();
-      if (field.pattern !== undefined && !new RegExp(`^(?:${field.pattern})$`).test(s)) fail();
+      if (field.pattern !== undefined && !patternOf(field.pattern).test(s)) fail();
       return;
     }
     case 'integer':

@@ -160,6 +160,11 @@ export class WriteSide implements WriteSidePort {
     this.models.runner(projection);
     return runReadOnlySql(this.db.db, projection, sql);
   }
+  /** A copy of this database: the event log, and at level 1 the read models too. */
+  exportStore(store: 'write' | string): Uint8Array {
+    if (store !== 'write') this.models.runner(store);
+    return this.db.db.export();
+  }
 
   // outbox
   outboxPending(limit: number): EventEnvelope[] {

@@ -4,6 +4,7 @@
 // characters first. `renderPlain` gives the same layout without colour.
 import { scrub, tableLines, type TableLayout } from './format.ts';
 import type { Output, Span, Style } from './output.ts';
+import { wrapSpans } from './wrap.ts';
 
 export type ThemeName = 'light' | 'dark';
 
@@ -99,8 +100,18 @@ export interface RenderOptions extends TableLayout {
   theme?: ThemeName;
 }
 
-/** Output as lines of spans (tables laid out), shared by both renderers. */
+/**
+ * Output as lines of spans, shared by both renderers. With a `width`, tables
+ * are laid out to fit it and every other line is wrapped at spaces.
+ */
 export function outputLines(output: Output, layout: TableLayout = {}): Span[][] {
+  const lines = unwrappedLines(output, layout);
+  const width = layout.width;
+  if (width === undefined || width <= 0) return lines;
+  return lines.flatMap((line) => wrapSpans(line, width));
+}
+
+function unwrappedLines(output: Output, layout: TableLayout): Span[][] {
   const lines: Span[][] = [];
   for (const block of output.blocks) {
     if (block.kind === 'table') {

@@ -1,5 +1,5 @@
 // What the terminal runs against: an async subset of the engine's public API
-// plus session-level operations (time, reset, export/import, scenarios). In
+// plus session-level operations (time, reset, export/import). In
 // the browser the sandbox's worker client implements it, so the terminal and
 // the sandbox's controls drive the same engine and show the same state; in
 // Node and in tests `createLocalBackend(engine)` (localBackend.ts) wraps an
@@ -89,13 +89,6 @@ export interface TraceFilter {
   last?: number;
 }
 
-export interface ScenarioInfo {
-  id: string;
-  title: string;
-  description?: string;
-  domain?: string;
-}
-
 export interface DomainInfo {
   name: string;
   title: string;
@@ -119,8 +112,14 @@ export interface TerminalBackend {
   status(): Promise<EngineStatus>;
   settings(): Promise<EngineSettings>;
   clock(): Promise<ClockState>;
-  /** Read-only SQL, enforced by SQLite: store is 'write' or a projection name. */
+  /**
+   * Read-only SQL, enforced by SQLite: store is 'write' or a projection name.
+   * A backend that can stop a long query rejects with an error whose code is
+   * 'QUERY_STOPPED' and whose message says so.
+   */
   readOnlySql(store: string, sql: string): Promise<SqlResult>;
+  /** Stop a long-running read such as an SQL query (Ctrl+C); true when one was stopped. */
+  interrupt?(): boolean;
   readStream(streamId: string): Promise<EventEnvelope[]>;
   readAll(fromPosition: number, limit: number): Promise<EventEnvelope[]>;
   listStreams(): Promise<StreamSummary[]>;
@@ -141,8 +140,6 @@ export interface TerminalBackend {
   /** Replace the session with an exported one; on any error the current session is left as it was. */
   importSession(text: string): Promise<void>;
   listDomains?(): Promise<DomainInfo[]>;
-  listScenarios?(): Promise<ScenarioInfo[]>;
-  loadScenario?(id: string): Promise<{ title?: string; messages?: string[] } | void>;
 }
 
 /**

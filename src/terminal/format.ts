@@ -165,8 +165,39 @@ export function wrapText(text: string, width: number): string[] {
   return lines.length > 0 ? lines : [''];
 }
 
-/** Lay a table out as lines of spans: header, rule, rows, caption. */
+/**
+ * Lay a table out as lines of spans: header, rule, rows, caption. A table
+ * too wide for the terminal even with its columns cut is printed one record
+ * at a time instead (column name, then value), so no row is broken across
+ * lines by the terminal.
+ */
 export function tableLines(block: TableBlock, layout: TableLayout = {}): Span[][] {
+  const lines = gridLines(block, layout);
+  const width = layout.width;
+  if (width === undefined || width <= 0 || block.columns.length === 0) return lines;
+  const fits = lines.every((line) => displayWidth(line.map((s) => s.text).join('')) <= width);
+  return fits ? lines : recordLines(block, layout);
+}
+
+/** One record per row: `── row n ──`, then a `column  value` line per column, values wrapped. */
+function recordLines(block: TableBlock, layout: TableLayout): Span[][] {
+  const lines: Span[][] = [];
+  block.rows.forEach((row, r) => {
+    lines.push([{ text: `── row ${r + 1} ──`, style: 'dim' }]);
+    const pairs: TableBlock = {
+      kind: 'table',
+      columns: [],
+      rows: block.columns.map((name, i) => [{ text: name, style: 'heading' }, row[i] ?? '']),
+      align: ['left', 'left'],
+      wrap: true,
+    };
+    lines.push(...gridLines(pairs, { ...layout, maxCellWidth: Math.max(4, Math.floor((layout.width ?? DEFAULT_WRAP_WIDTH) / 3)) }));
+  });
+  if (block.caption !== undefined) lines.push([{ text: scrub(block.caption), style: 'dim' }]);
+  return lines;
+}
+
+function gridLines(block: TableBlock, layout: TableLayout): Span[][] {
   const maxCell = Math.max(4, layout.maxCellWidth ?? 60);
   const ncols = Math.max(block.columns.length, ...block.rows.map((r) => r.length));
   const texts = block.rows.map((row) =>
@@ -189,10 +220,10 @@ export function tableLines(block: TableBlock, layout: TableLayout = {}): Span[][
   );
   const gaps = GAP.length * Math.max(0, ncols - 1);
   if (wrapLast) {
-    // The last column takes what the others leave (at least 20 columns).
+    // The last column takes what the others leave (at least 20 columns, or half a narrow terminal).
     const total = layout.width !== undefined && layout.width > 0 ? layout.width : DEFAULT_WRAP_WIDTH;
     const others = widths.slice(0, -1).reduce((a, b) => a + b, 0) + gaps;
-    widths[ncols - 1] = Math.min(widths[ncols - 1]!, Math.max(20, total - others));
+    widths[ncols - 1] = Math.min(widths[ncols - 1]!, Math.max(Math.min(20, Math.floor(total / 2)), total - others));
   } else if (layout.width !== undefined && layout.width > 0) {
     const total = (): number => widths.reduce((a, b) => a + b, 0) + gaps;
     while (total() > layout.width) {

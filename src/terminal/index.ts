@@ -9,7 +9,6 @@ export type {
   ClockState,
   TraceFilter,
   StreamSummary,
-  ScenarioInfo,
   DomainInfo,
   ResetOptions,
   ConsistencyOptions,

@@ -22,6 +22,7 @@ import {
 import { TerminalHistory, type KeyValueStorage } from './history.ts';
 import { OutputBuilder, span, type Output } from './output.ts';
 import { findSubcommand, looksLikeSql, parseLine, type ParseResult } from './parse.ts';
+import { scenarioCatalog } from '../scenarios/index.ts';
 import { STRATEGY_HELP } from './strategies.ts';
 import { quoteIfNeeded, tokenize, type Token } from './tokenize.ts';
 
@@ -55,6 +56,7 @@ export class TerminalSession {
   #catalogKey = '';
   #table: CommandTable | undefined;
   #chain: Promise<unknown> = Promise.resolve();
+  readonly #storage: KeyValueStorage | undefined;
 
   constructor(options: TerminalSessionOptions) {
     this.backend = options.backend;
@@ -65,6 +67,7 @@ export class TerminalSession {
     });
     this.state = { sessionId: options.sessionId ?? 'terminal' };
     this.host = options.host ?? {};
+    this.#storage = options.storage;
   }
 
   /** The command table for the domain the backend has loaded now (rebuilt when it changes). */
@@ -129,6 +132,7 @@ export class TerminalSession {
             state: this.state,
             history: this.history,
             host: this.host,
+            ...(this.#storage ? { storage: this.#storage } : {}),
             entry: parsed.entry,
           };
           try {
@@ -339,7 +343,7 @@ async function valuesOf(spec: ArgSpec | OptionSpec, ctx: CompletionContext): Pro
     case 'domain':
       return ctx.backend.listDomains ? (await ctx.backend.listDomains()).map((d) => d.name) : [catalog.name];
     case 'scenario':
-      return ctx.backend.listScenarios ? (await ctx.backend.listScenarios()).map((s) => s.id) : [];
+      return scenarioCatalog().map((s) => s.slug);
     case 'strategy':
       return Object.keys(STRATEGY_HELP);
     case 'variant':

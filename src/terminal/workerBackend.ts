@@ -4,10 +4,14 @@
 // the sandbox's panels show it on their next frame, and what the controls
 // change the terminal reads back. The driver is the sandbox controller; its
 // coordinator changes on reset, import and restart, so it is asked each time.
+// Learner SQL is the exception: it runs on a copy of the store in a worker of
+// its own that a time limit or Ctrl+C can end (an endless recursive CTE would
+// otherwise freeze the engine, since sql.js cannot interrupt a statement).
 import type * as Comlink from 'comlink';
 import { domains } from '../domain/index.ts';
 import type { DomainDefinition } from '../engine/domain.ts';
 import { unwrap, type CoordinatorApi } from '../worker/engineProtocol.ts';
+import { createSqlQueryRunner, QueryStoppedError, SQL_QUERY_TIMEOUT_MS, type SqlQueryRunner } from '../worker/sqlQueryClient.ts';
 import { parseSessionFile, toSessionFile } from '../sandbox/sessionFormat.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 import { catalogOf, type ClockState, type DomainInfo, type ResetOptions, type TerminalBackend } from './backend.ts';
@@ -24,8 +28,19 @@ export interface SandboxDriver {
   readonly announcement?: string;
 }
 
-export function createWorkerBackend(driver: SandboxDriver): TerminalBackend {
+export interface WorkerBackend extends TerminalBackend {
+  /** The line that was interrupted has ended: SQL may run again. */
+  lineEnded(): void;
+  dispose(): void;
+}
+
+export function createWorkerBackend(driver: SandboxDriver, sqlRunner: SqlQueryRunner = createSqlQueryRunner()): WorkerBackend {
   const api = () => driver.coordinator();
+  /** Ctrl+C came during this line: its queries stop, even one still being copied. */
+  let interrupted = false;
+  const stopIfInterrupted = (): void => {
+    if (interrupted) throw new QueryStoppedError('cancelled', SQL_QUERY_TIMEOUT_MS);
+  };
   return {
     async catalog() {
       return catalogOf(driver.domain);
@@ -44,7 +59,20 @@ export function createWorkerBackend(driver: SandboxDriver): TerminalBackend {
       return { at: c.at, step: c.step, pendingTasks: c.pendingTasks, running: c.running, speed: c.speed, seed: driver.seed };
     },
     async readOnlySql(store, sql) {
-      return unwrap(await api().readOnlySql(store, sql));
+      stopIfInterrupted();
+      const bytes = unwrap(await api().exportStore(store));
+      stopIfInterrupted();
+      return sqlRunner.run(bytes, store, sql);
+    },
+    interrupt() {
+      interrupted = true;
+      return sqlRunner.cancel();
+    },
+    lineEnded() {
+      interrupted = false;
+    },
+    dispose() {
+      sqlRunner.close();
     },
     async readStream(streamId) {
       return unwrap(await api().readStream(streamId));

@@ -117,6 +117,32 @@ describe('the sandbox terminal', () => {
     expect(await run(page, 'sql SELECT COUNT(*) AS n FROM events')).toMatch(new RegExp(`\\b${before}\\b`));
   });
 
+  const ENDLESS = 'sql WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c';
+
+  it('stops an endless recursive query after 3 s, and the sandbox keeps working', async () => {
+    const before = await eventCount(page);
+    const text = await run(page, ENDLESS, /Stopped after 3 s/);
+    expect(text.replace(/\s+/g, ' ')).toContain('Stopped after 3 s: the query was still running — an endless recursive CTE? Nothing changed.');
+    // The engine was never blocked: SQL, commands and the event log still answer.
+    expect(await run(page, 'sql SELECT COUNT(*) AS n FROM events')).toMatch(new RegExp(`\\b${before}\\b`));
+    const added = await run(page, 'AddProduct sku=MS-1 name=Mouse priceCents=1999 stock=3');
+    expect(added.slice(added.lastIndexOf('cqrs> AddProduct'))).toContain('✓ AddProduct accepted');
+    await page.waitForFunction((n) => (document.querySelector('[data-testid="clock"]') as HTMLElement | null)?.innerText.match(/events\s+([\d,]+)/)?.[1] !== n, before);
+  });
+
+  it('stops a running query on Ctrl+C', async () => {
+    const before = await runs(page);
+    await focusTerminal(page);
+    await page.keyboard.type(ENDLESS.replace('count(*)', 'max(x)'));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+C');
+    await page.waitForFunction((n) => Number(document.querySelector('[data-panel="terminal"]')?.getAttribute('data-runs')) > n, before, { timeout: 20_000 });
+    await idlePrompt(page);
+    const text = (await screen(page)).replace(/\s+/g, ' ');
+    expect(text).toContain('Cancelled: the query was stopped before it finished. Nothing changed.');
+    expect(await run(page, "sql SELECT 'still here' AS answer")).toContain('still here');
+  });
+
   it('suggests the nearest command for a typo', async () => {
     expect(await run(page, 'statsu')).toContain('Did you mean');
   });
@@ -148,5 +174,14 @@ describe('the sandbox terminal', () => {
     await page.keyboard.press('Control+C');
     await idlePrompt(page);
     expect(errors).toEqual([]);
+  });
+
+  // Last: it leaves the sandbox.
+  it('lists scenarios and opens one’s page', async () => {
+    expect(await run(page, 'scenario list', /scenario open <slug>/)).toMatch(/^flash-sale\s+Flash sale/m);
+    await focusTerminal(page);
+    await page.keyboard.type('scenario open flash-sale');
+    await Promise.all([page.waitForURL(/\/scenarios\/flash-sale\/$/, { timeout: 20_000 }), page.keyboard.press('Enter')]);
+    expect(new URL(page.url()).pathname).toBe('/scenarios/flash-sale/');
   });
 });

@@ -192,6 +192,11 @@ export class ReadModels {
     return runReadOnlySql(this.runner(projection).sql.db, projection, sql);
   }
 
+  /** A copy of the database holding a projection's read store (sql.js's export keeps the connection and its statements). */
+  exportStore(projection: string): Uint8Array {
+    return this.runner(projection).sql.db.export();
+  }
+
   /** Rows of one table of a projection (tests, dumps). */
   rows(projection: string, table: string): SqlRow[] {
     return this.runner(projection).sql.all(`SELECT * FROM "${table}"`);

@@ -9,7 +9,7 @@
 //           checks keeps the happy path at two inserts, like a bare loop.
 // Between the two, virtual time passes (settings.costs.commandMs), which is
 // how two commands on the same stream come to conflict.
-import type { AggregateDefinition, DomainDefinition, Message, Route } from '../domain.ts';
+import type { AggregateDefinition, CommandSpec, DomainDefinition, Message, Route } from '../domain.ts';
 import { isRejection } from '../domain.ts';
 import type { Rejection } from '../domain.ts';
 import { InvalidIntentError, UnknownStreamError } from '../errors.ts';
@@ -157,22 +157,32 @@ export class CommandHandler {
   readModels: ReadModels | undefined;
   #aggregates: Map<string, AggregateDefinition>;
   #schemaVersions: Map<string, number>;
+  #commands: Map<string, CommandSpec>;
 
   constructor(store: EventStore, domain: DomainDefinition) {
     this.store = store;
     this.domain = domain;
     this.#aggregates = new Map(domain.aggregates.map((a) => [a.name, a]));
     this.#schemaVersions = new Map(domain.events.map((e) => [e.type, e.schemaVersion]));
+    this.#commands = new Map(domain.commands.map((c) => [c.type, c]));
   }
 
   routes(commandType: string, data: Record<string, unknown>): Route[] {
-    const spec = this.domain.commands.find((c) => c.type === commandType);
+    return this.#routes(this.#spec(commandType), data);
+  }
+
+  #spec(commandType: string): CommandSpec {
+    const spec = this.#commands.get(commandType);
     if (!spec) throw new Error(`command '${commandType}' reached the write side without validation`);
+    return spec;
+  }
+
+  #routes(spec: CommandSpec, data: Record<string, unknown>): Route[] {
     const routes = spec.route(data);
-    const seen = new Set<string>();
-    for (const r of routes) {
-      if (seen.has(r.streamId)) throw new Error(`command '${commandType}' routes twice to stream '${r.streamId}'`);
-      seen.add(r.streamId);
+    for (let i = 1; i < routes.length; i++) {
+      for (let j = 0; j < i; j++) {
+        if (routes[i]!.streamId === routes[j]!.streamId) throw new Error(`command '${spec.type}' routes twice to stream '${routes[i]!.streamId}'`);
+      }
     }
     return routes;
   }
@@ -310,13 +320,15 @@ export class CommandHandler {
   }
 
   append(req: AppendRequest): AppendOutcome {
-    const routes = this.routes(req.commandType, req.data);
+    const spec = this.#spec(req.commandType);
+    const routes = this.#routes(spec, req.data);
     const store = this.store;
     store.sql.run('BEGIN');
     try {
       // Decide every stream first: a rejection anywhere means nothing appends.
-      const decisions: { route: Route; loaded: LoadedStream; events: readonly Message[] }[] = [];
-      for (const [i, route] of routes.entries()) {
+      const decisions: StreamVerdict[] = [];
+      for (let i = 0; i < routes.length; i++) {
+        const route = routes[i]!;
         const loaded = req.loaded[i];
         if (!loaded || loaded.streamId !== route.streamId) throw new Error('loaded streams do not match the routes');
         const decision = this.#aggregate(route.aggregate).decider.decide(route.command, loaded.state);
@@ -329,19 +341,20 @@ export class CommandHandler {
         }
         decisions.push({ route, loaded, events: decision });
       }
-      const decided = decisions.flatMap((d) => d.events.map((e) => ({ streamId: d.route.streamId, eventType: e.type })));
+      const decided: DecidedEvent[] = [];
       const pending: Omit<EventEnvelope, 'position'>[] = [];
       const streams: { streamId: string; version: number }[] = [];
       for (const d of decisions) {
+        const streamId = d.route.streamId;
         // A stream that gets no new event is not protected by the UNIQUE
         // constraint, so its version is checked explicitly.
         if (d.events.length === 0) {
-          const actual = store.streamVersion(d.route.streamId);
-          if (actual !== d.loaded.version) return this.#conflict(decided, d.route.streamId, d.loaded.version);
+          const actual = store.streamVersion(streamId);
+          if (actual !== d.loaded.version) return this.#conflict(decisions, streamId, d.loaded.version);
         }
         let version = d.loaded.version;
         for (const e of d.events) {
-          version++;
+          decided.push({ streamId, eventType: e.type });
           const metadata: EventEnvelope['metadata'] = {
             commandId: req.commandId,
             correlationId: req.correlationId,
@@ -349,24 +362,16 @@ export class CommandHandler {
             recordedAt: req.at,
           };
           if (req.sessionId !== undefined) metadata.sessionId = req.sessionId;
-          pending.push({
-            streamId: d.route.streamId,
-            version,
-            type: e.type,
-            schemaVersion: this.#schemaVersions.get(e.type) ?? 1,
-            data: e.data,
-            metadata,
-          });
+          pending.push({ streamId, version: ++version, type: e.type, schemaVersion: this.#schemaVersions.get(e.type) ?? 1, data: e.data, metadata });
         }
-        streams.push({ streamId: d.route.streamId, version });
+        streams.push({ streamId, version });
       }
-      const spec = this.domain.commands.find((c) => c.type === req.commandType);
       const result: CommandAccepted = {
         ok: true,
         commandId: req.commandId,
         commandType: req.commandType,
         correlationId: req.correlationId,
-        ids: spec?.ids?.(req.data) ?? {},
+        ids: spec.ids?.(req.data) ?? {},
         streams,
         // Positions continue from the head, so the token is known before inserting.
         consistencyToken: store.head + pending.length,
@@ -437,7 +442,7 @@ export class CommandHandler {
   }
 
   /** Inside the append transaction: snapshot every stream that moved `every` events past its last snapshot. */
-  #takeSnapshots(decisions: { route: Route; loaded: LoadedStream; events: readonly Message[] }[], req: AppendRequest): SnapshotTaken[] {
+  #takeSnapshots(decisions: StreamVerdict[], req: AppendRequest): SnapshotTaken[] {
     const policy = req.snapshots;
     const taken: SnapshotTaken[] = [];
     if (policy === undefined || policy.every <= 0) return taken;
@@ -457,7 +462,8 @@ export class CommandHandler {
   }
 
   /** Read the actual version (inside the transaction), then roll back. */
-  #conflict(decided: DecidedEvent[], streamId: string, expectedVersion: number): AppendOutcome {
+  #conflict(decisions: StreamVerdict[], streamId: string, expectedVersion: number): AppendOutcome {
+    const decided = decisions.flatMap((d) => d.events.map((e) => ({ streamId: d.route.streamId, eventType: e.type })));
     const actualVersion = this.store.streamVersion(streamId);
     this.store.sql.run('ROLLBACK');
     return { kind: 'conflict', decided, streamId, expectedVersion, actualVersion };
@@ -468,6 +474,13 @@ export class CommandHandler {
     if (!a) throw new Error(`route names unknown aggregate '${name}'`);
     return a;
   }
+}
+
+/** One stream's verdict inside an append. */
+interface StreamVerdict {
+  route: Route;
+  loaded: LoadedStream;
+  events: readonly Message[];
 }
 
 function duplicateOf(resultJson: string): CommandAccepted {

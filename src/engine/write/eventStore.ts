@@ -66,6 +66,13 @@ export interface SnapshotRow {
 const COLUMNS =
   'position, stream_id, stream_version, event_type, schema_version, payload, command_id, correlation_id, causation_id, session_id, recorded_at';
 
+// loadStream's statements: the columns (types alone, or 'Type:schemaVersion'
+// tokens when upcasting may apply) and the filter (whole stream or a range).
+const LOAD_TYPED = `SELECT group_concat(payload, ','), group_concat(event_type, ','), group_concat(stream_version, ',') FROM events`;
+const LOAD_TYPED_WITH_SCHEMA = `SELECT group_concat(payload, ','), group_concat(event_type || ':' || schema_version, ','), group_concat(stream_version, ',') FROM events`;
+const LOAD_WHOLE = ' WHERE stream_id = ?';
+const LOAD_RANGE = ' WHERE stream_id = ? AND stream_version > ? AND stream_version <= ?';
+
 export interface StreamInfo {
   streamId: string;
   version: number;
@@ -78,10 +85,18 @@ export class EventStore {
   #head: number;
   /** 'Type:version' tokens of loadStream, parsed once. */
   #tokens = new Map<string, { type: string; version: number }>();
+  /** Some event type is past schema version 1 (see Upcasting.evolved). */
+  readonly #evolved: boolean;
+  readonly #loadWhole: string;
+  readonly #loadRange: string;
 
   constructor(sql: SqlDb, upcasting?: Upcasting) {
     this.sql = sql;
     this.upcasting = upcasting;
+    this.#evolved = upcasting?.evolved ?? false;
+    const columns = this.#evolved ? LOAD_TYPED_WITH_SCHEMA : LOAD_TYPED;
+    this.#loadWhole = columns + LOAD_WHOLE;
+    this.#loadRange = columns + LOAD_RANGE;
     sql.exec(SCHEMA);
     this.#head = Number(sql.get('SELECT COALESCE(MAX(position), 0) AS head FROM events')?.['head'] ?? 0);
   }
@@ -111,22 +126,29 @@ export class EventStore {
    * current schema. The scan follows the (stream_id, stream_version) index,
    * so the events come in version order; the versions come along and are
    * checked, and sorted if SQLite ever chose another order.
+   * A command's load is the whole stream, so that case gets a statement with
+   * one parameter, and schema versions are fetched only when the domain has
+   * evolved an event type (each text SQLite builds per event costs).
    */
   loadStream(streamId: string, afterVersion = 0, upToVersion = Number.MAX_SAFE_INTEGER): FoldEvent[] {
-    const row = this.sql.rows(
-      `SELECT '[' || group_concat(payload, ',') || ']', group_concat(event_type || ':' || schema_version, ','), group_concat(stream_version, ',')
-       FROM events WHERE stream_id = ? AND stream_version > ? AND stream_version <= ?`,
-      [streamId, afterVersion, upToVersion],
-    )[0];
+    const whole = afterVersion === 0 && upToVersion === Number.MAX_SAFE_INTEGER;
+    const row = this.sql.first(whole ? this.#loadWhole : this.#loadRange, whole ? [streamId] : [streamId, afterVersion, upToVersion]);
     if (!row || row[0] === null) return [];
-    const payloads = JSON.parse(row[0] as string) as Record<string, unknown>[];
+    const payloads = JSON.parse(`[${row[0] as string}]`) as Record<string, unknown>[];
     const tokens = (row[1] as string).split(',');
     const versions = (row[2] as string).split(',');
-    const up = this.upcasting;
+    const up = this.#evolved ? this.upcasting : undefined;
     const out = new Array<FoldEvent>(payloads.length);
     let ordered = true;
     let previous = afterVersion;
     for (let i = 0; i < payloads.length; i++) {
+      const version = +versions[i]!;
+      if (version <= previous) ordered = false;
+      previous = version;
+      if (up === undefined) {
+        out[i] = { version, type: tokens[i]!, data: payloads[i]! };
+        continue;
+      }
       const token = tokens[i]!;
       let t = this.#tokens.get(token);
       if (!t) {
@@ -134,10 +156,7 @@ export class EventStore {
         t = { type: token.slice(0, at), version: Number(token.slice(at + 1)) };
         this.#tokens.set(token, t);
       }
-      const version = +versions[i]!;
-      if (version <= previous) ordered = false;
-      previous = version;
-      const data = up !== undefined && up.needsUpcast(t.type, t.version) ? up.upcast(t.type, t.version, payloads[i]!) : payloads[i]!;
+      const data = up.needsUpcast(t.type, t.version) ? up.upcast(t.type, t.version, payloads[i]!) : payloads[i]!;
       out[i] = { version, type: t.type, data };
     }
     return ordered ? out : out.sort((a, b) => a.version - b.version);
@@ -260,7 +279,9 @@ export class EventStore {
         m.sessionId ?? null,
         m.recordedAt,
       ]);
-      out.push({ position, ...e });
+      const stored: EventEnvelope = { position, streamId: e.streamId, version: e.version, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: m };
+      if (e.upcastFrom !== undefined) stored.upcastFrom = e.upcastFrom;
+      out.push(stored);
     }
     return out;
   }

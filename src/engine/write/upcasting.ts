@@ -25,6 +25,15 @@ export class Upcasting {
     }
   }
 
+  /**
+   * False when every event type is at schema version 1: no stored event can
+   * be older than its readers, so loads need not fetch schema versions.
+   */
+  get evolved(): boolean {
+    for (const v of this.#current.values()) if (v > 1) return true;
+    return false;
+  }
+
   /** The version readers expect (undefined for an unknown type). */
   currentVersion(type: string): number | undefined {
     return this.#current.get(type);

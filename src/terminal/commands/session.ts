@@ -1,10 +1,8 @@
-// The session as a whole: seed, reset, export and import, scenarios.
+// The session as a whole: seed, reset, export and import (scenarios: scenarios.ts).
 import type { ScriptEntry } from '../../engine/index.ts';
 import { plural } from '../format.ts';
 import { clockLine } from './time.ts';
 import { UsageError, type CommandContext, type CommandDef } from './types.ts';
-
-const NOT_YET = 'Scenarios are not available here yet.';
 
 async function afterSwap(ctx: CommandContext, what: string): Promise<void> {
   const [catalog, clock, status] = await Promise.all([ctx.backend.catalog(), ctx.backend.clock(), ctx.backend.status()]);
@@ -108,72 +106,5 @@ export function sessionCommands(): CommandDef[] {
         await afterSwap(ctx, 'Session imported');
       },
     },
-    {
-      name: 'scenarios',
-      family: 'session',
-      description: 'List the scenarios you can load.',
-      examples: ['scenarios'],
-      async execute(_args, ctx) {
-        await listScenarios(ctx);
-      },
-    },
-    {
-      name: 'scenario',
-      family: 'session',
-      subject: 'scenario action',
-      description: 'List or load a scenario: a prepared situation to explore.',
-      examples: ['scenario list', 'scenario load flash-sale'],
-      subcommands: [
-        {
-          name: 'list',
-          aliases: ['ls'],
-          family: 'session',
-          description: 'List the scenarios you can load.',
-          examples: ['scenario list'],
-          async execute(_args, ctx) {
-            await listScenarios(ctx);
-          },
-        },
-        {
-          name: 'load',
-          family: 'session',
-          description: 'Load a scenario (this replaces the session).',
-          examples: ['scenario load flash-sale'],
-          args: [{ name: 'id', kind: 'scenario', description: 'A scenario id from `scenarios`' }],
-          async execute(args, ctx) {
-            const { backend, out } = ctx;
-            if (!backend.loadScenario) {
-              out.warn(NOT_YET);
-              return;
-            }
-            const id = args.values['id'] as string;
-            const loaded = await backend.loadScenario(id);
-            ctx.state.lastCommandId = undefined;
-            ctx.state.lastCommandType = undefined;
-            ctx.state.lastToken = undefined;
-            await afterSwap(ctx, `Scenario ${loaded && loaded.title ? loaded.title : id} loaded`);
-            for (const m of (loaded && loaded.messages) || []) out.text(m);
-          },
-        },
-      ],
-      async execute(_args, ctx) {
-        await listScenarios(ctx);
-      },
-    },
   ];
-}
-
-async function listScenarios(ctx: CommandContext): Promise<void> {
-  const { backend, out } = ctx;
-  if (!backend.listScenarios) {
-    out.warn(NOT_YET);
-    return;
-  }
-  const list = await backend.listScenarios();
-  if (list.length === 0) {
-    out.dim('No scenarios yet.');
-    return;
-  }
-  out.table(['id', 'title', 'domain', 'description'], list.map((s) => [s.id, s.title, s.domain ?? '', s.description ?? '']));
-  out.dim('`scenario load <id>` loads one.');
 }

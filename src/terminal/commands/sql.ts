@@ -38,6 +38,11 @@ async function runSql(ctx: CommandContext, store: string, sql: string, firstWord
     out.table(result.columns, result.rows, { caption: rowCount(result.rows.length, result.truncated) + (result.statements > 1 ? ` from the last of ${result.statements} statements` : '') });
   } catch (e) {
     const code = (e as { code?: unknown }).code;
+    if (code === 'QUERY_STOPPED') {
+      // Stopped by the time limit or Ctrl+C: the query ran on a copy, nothing to undo.
+      out.error((e as Error).message);
+      return;
+    }
     if (code === 'READ_ONLY') {
       out.error((e as Error).message);
       out.warn(writeHint(catalog));
@@ -70,6 +75,7 @@ export function sqlCommands(catalog: DomainCatalog): CommandDef[] {
         `Stores: ${stores.join(', ')}. The write store holds the events and processed_commands tables.`,
         'SQLite itself refuses any write (query_only): state changes only through commands.',
         'Several statements may be given; the rows of the last one are shown (at most 1000).',
+        'In the sandbox a query runs on a copy of the store and is stopped after 3 s of real time (or by Ctrl+C), so an endless query cannot freeze the engine.',
       ],
       examples: [
         'sql SELECT position, stream_id, event_type FROM events ORDER BY position DESC LIMIT 10',

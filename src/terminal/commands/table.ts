@@ -7,6 +7,7 @@ import { busCommands } from './bus.ts';
 import { domainCommands } from './domain.ts';
 import { projectionCommands } from './projections.ts';
 import { readCommands } from './read.ts';
+import { scenarioCommands } from './scenarios.ts';
 import { sessionCommands } from './session.ts';
 import { sqlCommands } from './sql.ts';
 import { terminalCommands } from './terminal.ts';
@@ -23,6 +24,7 @@ export function buildCommandTable(catalog: DomainCatalog): CommandTable {
     ...projectionCommands(catalog),
     ...timeCommands(),
     ...sessionCommands(),
+    ...scenarioCommands(),
     ...terminalCommands(),
   ];
   const builtins = defs.map((d) => finish(d, []));

@@ -3,7 +3,7 @@
 // execution. Help, parsing and completion all read the same entry.
 import type { FieldSpec } from '../../engine/index.ts';
 import type { ConsistencyOptions, DomainCatalog, TerminalBackend } from '../backend.ts';
-import type { TerminalHistory } from '../history.ts';
+import type { KeyValueStorage, TerminalHistory } from '../history.ts';
 import type { Block, OutputBuilder } from '../output.ts';
 import type { Token } from '../tokenize.ts';
 
@@ -47,7 +47,7 @@ export type ArgKind =
   | 'setting'
   /** A registered domain name (completed from the backend). */
   | 'domain'
-  /** A scenario id (completed from the backend). */
+  /** A scenario slug (completed from the scenario catalogue). */
   | 'scenario'
   /** A query consistency strategy: read-your-writes, polling, swr… or the engine's own names. */
   | 'strategy'
@@ -111,6 +111,8 @@ export interface TerminalHost {
   download?(filename: string, text: string): Promise<void> | void;
   /** Ask the learner for a file; resolves to its text, or undefined when cancelled. */
   pickFile?(): Promise<string | undefined>;
+  /** Go to another page of the site; `path` is relative to the site's base (`scenarios/flash-sale/`). */
+  navigate?(path: string): void;
 }
 
 export interface CommandTable {
@@ -133,6 +135,8 @@ export interface CommandContext {
   state: SessionState;
   history: TerminalHistory;
   host: TerminalHost;
+  /** The browser's storage (scenario progress is read from it), when there is one. */
+  storage?: KeyValueStorage;
   /** The entry being run. */
   entry: CommandEntry;
 }

@@ -370,12 +370,6 @@ describe('session', () => {
     expect(await h.run('import {"format":"nope"}')).toContain('That is not an exported session');
   });
 
-  it('says scenarios are not available yet', async () => {
-    const h = await harness();
-    expect(await h.run('scenarios')).toBe('Scenarios are not available here yet.');
-    expect(await h.run('scenario load flash-sale')).toBe('Scenarios are not available here yet.');
-  });
-
   it('shows what controls changed outside the terminal', async () => {
     const h = await harness();
     h.backend.engine.configure({ bus: { latencyMs: 777 } });

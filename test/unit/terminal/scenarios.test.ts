@@ -1,0 +1,100 @@
+// Scenarios from the terminal: the list (with what this browser has finished),
+// opening a scenario's page, slug completion and help.
+import { describe, expect, it } from 'vitest';
+import { renderPlain } from '../../../src/terminal/ansi.ts';
+import { memoryStorage } from '../../../src/terminal/history.ts';
+import { TerminalSession } from '../../../src/terminal/session.ts';
+import { COMPLETION_KEY, COMPLETION_VERSION } from '../../../src/scenarios/completion.ts';
+import { scenarioCatalog } from '../../../src/scenarios/index.ts';
+import { harness } from './helpers.ts';
+
+const catalog = scenarioCatalog();
+const withChallenge = catalog.find((s) => s.challenge !== undefined)!;
+const storyOnly = catalog.find((s) => s.challenge === undefined);
+
+/** A session whose host records where `scenario open` went. */
+async function navigating(storage = memoryStorage()) {
+  const h = await harness(undefined, { storage });
+  const visited: string[] = [];
+  const session = new TerminalSession({ backend: h.backend, storage, host: { navigate: (path) => visited.push(path) } });
+  return { visited, run: async (line: string) => renderPlain(await session.run(line)), out: (line: string) => session.run(line), session };
+}
+
+describe('scenario commands', () => {
+  it('lists every scenario with its slug and title', async () => {
+    const h = await harness();
+    const text = await h.run('scenario list');
+    expect(catalog.length).toBeGreaterThan(0);
+    for (const s of catalog) expect(text).toMatch(new RegExp(`^${s.slug}\\s+${s.title.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    expect(text).toContain('scenario open <slug>');
+    expect(await h.run('scenarios')).toBe(text);
+    expect(await h.run('scenario')).toBe(text);
+  });
+
+  it('shows what this browser has finished, from the scenario pages’ storage', async () => {
+    const storage = memoryStorage();
+    const scenarios: Record<string, { storyFinished: boolean; challengeSolved: boolean }> = {
+      [withChallenge.slug]: { storyFinished: true, challengeSolved: false },
+    };
+    if (storyOnly) scenarios[storyOnly.slug] = { storyFinished: true, challengeSolved: false };
+    storage.setItem(COMPLETION_KEY, JSON.stringify({ version: COMPLETION_VERSION, scenarios }));
+    const t = await navigating(storage);
+    const rowOf = (text: string, slug: string) => text.split('\n').find((l) => l.startsWith(`${slug} `)) ?? '';
+    let text = await t.run('scenario list');
+    expect(rowOf(text, withChallenge.slug)).toMatch(/story played, challenge open$/);
+    if (storyOnly) expect(rowOf(text, storyOnly.slug)).toMatch(/finished$/);
+    const untouched = catalog.find((s) => !(s.slug in scenarios))!;
+    expect(rowOf(text, untouched.slug)).toMatch(/not yet$/);
+
+    scenarios[withChallenge.slug] = { storyFinished: true, challengeSolved: true };
+    storage.setItem(COMPLETION_KEY, JSON.stringify({ version: COMPLETION_VERSION, scenarios }));
+    text = await t.run('scenario list');
+    expect(rowOf(text, withChallenge.slug)).toMatch(/finished$/);
+  });
+
+  it('opens a scenario’s page', async () => {
+    const t = await navigating();
+    const out = await t.out(`scenario open ${withChallenge.slug}`);
+    expect(out.ok).toBe(true);
+    expect(t.visited).toEqual([`scenarios/${withChallenge.slug}/`]);
+    expect(renderPlain(out)).toContain(`Opening ${withChallenge.title}…`);
+    // `load` from before still works, and goes to the same page.
+    await t.run(`scenario load ${withChallenge.slug}`);
+    expect(t.visited).toEqual([`scenarios/${withChallenge.slug}/`, `scenarios/${withChallenge.slug}/`]);
+  });
+
+  it('prints the address where the page cannot be opened from here', async () => {
+    const h = await harness();
+    expect(await h.run(`scenario open ${withChallenge.slug}`)).toBe(`${withChallenge.title}: open /scenarios/${withChallenge.slug}/ to play it.`);
+  });
+
+  it('refuses an unknown slug with the nearest one, and goes nowhere', async () => {
+    const t = await navigating();
+    const typo = `${withChallenge.slug.slice(0, -1)}x`;
+    const out = await t.out(`scenario open ${typo}`);
+    expect(out.ok).toBe(false);
+    expect(renderPlain(out)).toContain(`There is no scenario '${typo}'. Did you mean '${withChallenge.slug}'?`);
+    expect(renderPlain(out)).toContain('usage:   scenario open <slug>');
+    expect(renderPlain(await t.out('scenario open'))).toContain('usage:   scenario open <slug>');
+    expect(t.visited).toEqual([]);
+  });
+
+  it('completes slugs with Tab', async () => {
+    const t = await navigating();
+    const prefix = withChallenge.slug.slice(0, 3);
+    const matching = catalog.map((s) => s.slug).filter((s) => s.startsWith(prefix));
+    const c = await t.session.complete(`scenario open ${prefix}`);
+    expect(c.candidates).toEqual(matching);
+    if (matching.length === 1) expect(c.line).toBe(`scenario open ${withChallenge.slug} `);
+    expect((await t.session.complete('scenario o')).line).toBe('scenario open ');
+  });
+
+  it('explains scenarios in help', async () => {
+    const h = await harness();
+    const text = await h.run('help scenario');
+    expect(text).toContain('scenario [list|open]');
+    expect(text).toContain('Its steps, checkpoints and Verify button are on its page');
+    expect(text).toContain('scenario open flash-sale');
+    expect(await h.run('help scenario open')).toContain('Tab completes');
+  });
+});
