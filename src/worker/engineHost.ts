@@ -387,6 +387,20 @@ export class EngineHost {
     this.#throwIfFaulted();
   }
 
+  // ── scenarios ─────────────────────────────────────────────────────────
+
+  /** Let the scenario player (src/scenarios/playerWorker.ts) drive the engine, like a request from the page. */
+  async playScenario<T>(play: (engine: Engine) => Promise<T>): Promise<T> {
+    this.#throwIfFaulted();
+    try {
+      return await play(this.engine);
+    } finally {
+      this.#target = Math.max(this.#target, this.engine.now);
+      this.#frameKey = '';
+      this.#throwIfFaulted();
+    }
+  }
+
   // ── faults ────────────────────────────────────────────────────────────
 
   #onFault(worker: WorkerName, error: Error): void {

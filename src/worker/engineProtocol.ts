@@ -20,6 +20,9 @@ import type { CommandSummary } from '../sandbox/observer.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 import type { SessionSummary } from '../sandbox/persistence.ts';
 import type { WorldAt } from '../sandbox/timeline.ts';
+import type { ConsistencyOptions } from '../engine/intent.ts';
+import type { Scenario, ScenarioStep, Verdict } from '../scenarios/types.ts';
+import type { PlayedStep } from '../scenarios/playerWorker.ts';
 
 export type WorkerName = 'write' | 'read';
 
@@ -212,10 +215,22 @@ export interface CoordinatorApi {
   status(): EngineStatus;
   settings(): EngineSettings;
   readOnlySql(store: string, sql: string): Promise<Reply<SqlResult>>;
+  /** A copy of a store's SQLite file: the terminal runs learner SQL on it in a worker it can stop (sqlQueryClient.ts). */
+  exportStore(store: 'write' | string): Promise<Reply<Uint8Array>>;
   readStream(streamId: string): Promise<Reply<EventEnvelope[]>>;
   listStreams(): Promise<Reply<StreamInfo[]>>;
   /** Trace records matching the filter (filterTrace over the retained trace). */
   trace(filter: TraceFilter): TraceRecord[];
   /** Move virtual time forward by ms, running what falls due. */
   advance(ms: number): Promise<Reply<void>>;
+
+  // What the scenario player drives (src/scenarios/playerWorker.ts).
+  /** Dispatch a scenario's initial data, in order. */
+  playScenarioSetup(setup: Intent[]): Promise<Reply<void>>;
+  /** Play one step of a story and measure its `expect` facts. */
+  playScenarioStep(step: ScenarioStep): Promise<Reply<PlayedStep>>;
+  /** Intents recorded so far: a challenge counts the learner's intents from here. */
+  scriptLength(): number;
+  /** Run the challenge's check on a replayed copy of this run (the live run is left as it is). */
+  verifyScenario(scenario: Scenario, learner: { fromScript: number; consistency?: ConsistencyOptions }): Promise<Reply<Verdict>>;
 }

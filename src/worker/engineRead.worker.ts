@@ -14,7 +14,7 @@ let side: ReadSide | undefined;
 let faultArmed = false;
 
 /** Learner SQL is not a step of the simulation: an injected fault waits for the next step. */
-const NOT_STEPS = new Set(['readOnlySql', 'shadowInfo']);
+const NOT_STEPS = new Set(['readOnlySql', 'shadowInfo', 'exportStore']);
 const METHODS = portMethods(ReadSide.prototype);
 
 const remote: ReadSideRemote = {

@@ -9,6 +9,7 @@ import { getDomain } from '../domain/index.ts';
 import { WriteSide } from '../engine/writeSide.ts';
 import { SessionStore } from '../sandbox/persistence.ts';
 import { EngineHost } from './engineHost.ts';
+import { playSetup, playStoryStep, verifyOnReplay } from '../scenarios/playerWorker.ts';
 import { replyAsync, replySync, WorkerFaultError, type CoordinatorApi, type ReadSideRemote } from './engineProtocol.ts';
 
 // The wasm is served by the site itself, never a CDN.
@@ -80,10 +81,15 @@ const api: CoordinatorApi = {
   status: () => current().engine.status(),
   settings: () => current().engine.settings,
   readOnlySql: (store, sql) => replyAsync(() => current().engine.readOnlySql(store, sql), 'write'),
+  exportStore: (store) => replyAsync(() => current().engine.exportStore(store), 'write'),
   readStream: (streamId) => replyAsync(() => current().engine.readStream(streamId), 'write'),
   listStreams: () => replyAsync(() => current().engine.listStreams(), 'write'),
   trace: (filter) => current().trace(filter),
   advance: (ms) => replyAsync(() => current().advance(ms), 'write'),
+  playScenarioSetup: (setup) => replyAsync(() => current().playScenario((engine) => playSetup(engine, setup)), 'write'),
+  playScenarioStep: (step) => replyAsync(() => current().playScenario((engine) => playStoryStep(engine, step)), 'write'),
+  scriptLength: () => current().engine.recordedScript().length,
+  verifyScenario: (scenario, learner) => replyAsync(async () => verifyOnReplay(await sqlReady, current().session(), scenario, learner), 'write'),
 };
 
 Comlink.expose(api);

@@ -1,0 +1,80 @@
+// What the scenario player asks of the engine, run where the engine lives
+// (the sandbox's write worker; Node in tests). The page sends plain JSON
+// (steps, the scenario) and gets plain JSON back: the UI thread never runs
+// the engine or SQL.
+import type { SqlJsStatic } from 'sql.js';
+import { getDomain } from '../domain/index.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { ConsistencyOptions, Intent, ScriptEntry } from '../engine/intent.ts';
+import { replayScript } from '../engine/script.ts';
+import type { SessionState } from '../sandbox/sessionState.ts';
+// Not index.ts: that would bundle every scenario file (and the schema) into the worker.
+import { evaluateCriteria } from './criteria.ts';
+import { verifyChallenge } from './challenge.ts';
+import { playIntent } from './dispatch.ts';
+import { playStep } from './play.ts';
+import type { CriterionResult, Scenario, ScenarioStep, StepOutcome, Verdict } from './types.ts';
+
+export interface PlayedStep {
+  outcome: StepOutcome;
+  /** The step's `expect` facts measured on this run ("what just happened"). */
+  facts: CriterionResult[];
+}
+
+/** The scenario's initial data, exactly as the headless runner applies it (startScenario): each intent in order, then until idle. */
+export async function playSetup(engine: Engine, setup: readonly Intent[]): Promise<void> {
+  for (const intent of setup) {
+    const o = await playIntent(engine, intent);
+    if (!o.ok) throw new Error(`A setup intent failed: ${o.error?.message ?? JSON.stringify(intent)}`);
+  }
+  await engine.runUntilIdle();
+}
+
+/** Play one step of the story and measure the facts it claims. */
+export async function playStoryStep(engine: Engine, step: ScenarioStep): Promise<PlayedStep> {
+  const outcome = await playStep(engine, step);
+  const facts = step.expect && step.expect.length > 0 ? await evaluateCriteria(engine, step.expect, outcome.fromSeq) : [];
+  return { outcome, facts };
+}
+
+/**
+ * Verify the learner's answer on a copy of their run: the recorded session is
+ * replayed on a fresh in-process engine (byte-identical trace) and the
+ * challenge's workload runs there. The learner's own sandbox is left as it
+ * is, so Verify can be pressed again after another change, and the workload
+ * never counts as something the learner did.
+ */
+export async function verifyOnReplay(
+  sql: SqlJsStatic,
+  session: SessionState,
+  scenario: Scenario,
+  learner: { fromScript: number; consistency?: ConsistencyOptions },
+): Promise<Verdict> {
+  const engine = await replayScript(sql, getDomain(session.domain), session.seed, session.settings, withAutoCommandIds(session.script), session.until ?? 'idle');
+  try {
+    const intents = session.script.slice(learner.fromScript).map((entry) => entry.intent);
+    return await verifyChallenge(engine, scenario, { intents, ...(learner.consistency ? { consistency: learner.consistency } : {}) });
+  } finally {
+    engine.close();
+  }
+}
+
+/**
+ * The script with the command ids the engine assigned itself (`cmd-1`,
+ * `cmd-2`, … in order) left out again. The engine records every command with
+ * its id, and a replay that passes those ids back does not advance the
+ * engine's own counter, so the next command without an id (the challenge
+ * workload's) would get `cmd-1` again and be taken for a duplicate. Left out,
+ * the replay assigns the same ids in the same order (the same trace) and its
+ * counter ends where the original's did.
+ */
+export function withAutoCommandIds(script: readonly ScriptEntry[]): ScriptEntry[] {
+  let next = 1;
+  return script.map((entry) => {
+    const intent = entry.intent;
+    if (intent.kind !== 'command' || intent.command.commandId !== `cmd-${next}`) return entry;
+    next++;
+    const { commandId: _assigned, ...command } = intent.command;
+    return { ...entry, intent: { ...intent, command } };
+  });
+}
