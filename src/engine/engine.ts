@@ -743,6 +743,10 @@ export class Engine {
     if (input.commandId !== undefined && (typeof input.commandId !== 'string' || input.commandId.length === 0)) {
       throw new InvalidIntentError('commandId must be a non-empty text when given.', { commandId: input.commandId });
     }
+    // A replayed script carries the ids the engine assigned (cmd-<n>): keep the
+    // counter past them, so the next command without an id gets a fresh one.
+    const assigned = input.commandId === undefined ? null : /^cmd-(\d+)$/.exec(input.commandId);
+    if (assigned) this.#commandSeq = Math.max(this.#commandSeq, Number(assigned[1]));
     const commandId = input.commandId ?? `cmd-${++this.#commandSeq}`;
     const correlationId = input.correlationId ?? commandId;
     const run: CommandRun = {

@@ -167,6 +167,17 @@ describe('trace', () => {
     expect(JSON.stringify(replayed.trace)).toBe(JSON.stringify(original.trace));
   });
 
+  it('after a replay, the next command without an id gets a fresh id, not a duplicate of a replayed one', async () => {
+    const original = await session(5);
+    const replayed = await replayScript(await sqlJs(), commerce, 5, FAULTY, JSON.parse(JSON.stringify(original.recordedScript())));
+    const before = recordsOf(replayed.trace, 'command.received').length;
+    const result = await replayed.execute({ type: 'AddProduct', data: { sku: 'NEW-1', name: 'New', priceCents: 100, stock: 1 } });
+    expect(result.ok && result.duplicate).toBe(false);
+    expect(result.ok).toBe(true);
+    expect(original.recordedScript().some((s) => s.intent.kind === 'command' && s.intent.command.commandId === result.commandId)).toBe(false);
+    expect(recordsOf(replayed.trace, 'command.received').length).toBe(before + 1);
+  });
+
   it('replay can stop at exactly the point the original had reached', async () => {
     const e = await commerceEngine(FAULTY, 3);
     await e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 6 } });
