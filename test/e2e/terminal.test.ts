@@ -13,7 +13,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   ({ page, errors } = await watchedPage(context));
-  await page.goto(`${baseUrl()}/sandbox/`, { waitUntil: 'load' });
+  await page.goto(`${baseUrl()}/sandbox/?paused`, { waitUntil: 'load' });
   await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
   await page.waitForSelector('[data-panel="terminal"][data-terminal="ready"]', { timeout: 30_000 });
   await page.locator('[data-panel="terminal"]').scrollIntoViewIfNeeded();

@@ -1,5 +1,5 @@
 // `npm run screenshots`: pictures of the built site for the README and for reviewing a change.
-// Serves dist/ on a free port, then shoots the given paths at desktop and phone widths, both themes.
+// Serves dist/ (or SITE_DIST) on a free port, then shoots the given paths at desktop and phone widths, both themes.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -7,7 +7,7 @@ import { chromiumLaunchOptions } from './chromium.ts';
 import { serveStatic } from './staticServer.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const dist = join(root, 'dist');
+const dist = process.env.SITE_DIST ? resolve(process.env.SITE_DIST) : join(root, 'dist');
 const out = resolve(process.env.SCREENSHOT_DIR ?? join(root, 'test-results/screenshots'));
 const paths = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['/', '/lessons/why-crud-breaks/'];
 const site = await serveStatic(dist);
