@@ -3,8 +3,9 @@
 // choices, the known designs). Every problem is a DrillError naming the file
 // and the field, so an author fixes it without reading this code.
 import { z } from 'zod';
+import { consistencyOptions, jsonRecord, nonEmptyText } from '../lib/zodShapes.ts';
 import type { DomainDefinition } from '../engine/domain.ts';
-import { CONSISTENCY_STRATEGIES, type Intent } from '../engine/intent.ts';
+import type { Intent } from '../engine/intent.ts';
 import { DEFAULT_SETTINGS, applySettingsPatch, type SettingsPatch } from '../engine/settings.ts';
 import { domains as registeredDomains } from '../domain/index.ts';
 import type { Drill } from './types.ts';
@@ -21,19 +22,11 @@ export class DrillError extends Error {
   }
 }
 
-const text = z.string().trim().min(1);
+const text = nonEmptyText;
+const record = jsonRecord;
+const consistency = consistencyOptions;
 const id = z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]*$/, 'an id of letters, digits and dashes');
-const record = z.record(z.string(), z.unknown());
 const comparison = z.enum(['==', '!=', '<', '<=', '>', '>=']);
-const consistency = z
-  .object({
-    strategy: z.enum(CONSISTENCY_STRATEGIES as [string, ...string[]]),
-    token: z.number().int().min(0).optional(),
-    timeoutMs: z.number().int().min(0).optional(),
-    pollIntervalMs: z.number().int().min(1).optional(),
-    via: z.enum(['wait', 'writeSide']).optional(),
-  })
-  .strict();
 const commandIntent = z
   .object({ kind: z.literal('command'), command: z.object({ type: text, data: record, commandId: text.optional() }).strict(), sessionId: text.optional() })
   .strict();

@@ -3,8 +3,9 @@
 // Every problem is a ScenarioError naming the file, the field and what was
 // expected, so an author fixes it without reading this code.
 import { z } from 'zod';
+import { consistencyOptions, jsonRecord, nonEmptyText } from '../lib/zodShapes.ts';
 import type { DomainDefinition } from '../engine/domain.ts';
-import { CONSISTENCY_STRATEGIES, PROJECTION_ACTIONS } from '../engine/intent.ts';
+import { PROJECTION_ACTIONS } from '../engine/intent.ts';
 import { DEFAULT_SETTINGS, SETTING_RULES, TOP_LEVEL_SETTING_RULES, applySettingsPatch } from '../engine/settings.ts';
 import { InvalidSettingError } from '../engine/errors.ts';
 import { PANELS } from '../sandbox/presets.ts';
@@ -28,17 +29,9 @@ export class ScenarioError extends Error {
 
 // ── the JSON shape ─────────────────────────────────────────────────────────
 
-const text = z.string().trim().min(1);
-const record = z.record(z.string(), z.unknown());
-const consistency = z
-  .object({
-    strategy: z.enum(CONSISTENCY_STRATEGIES as [string, ...string[]]),
-    token: z.number().int().min(0).optional(),
-    timeoutMs: z.number().int().min(0).optional(),
-    pollIntervalMs: z.number().int().min(1).optional(),
-    via: z.enum(['wait', 'writeSide']).optional(),
-  })
-  .strict();
+const text = nonEmptyText;
+const record = jsonRecord;
+const consistency = consistencyOptions;
 const queryInput = z.object({ type: text, params: record.optional() }).strict();
 const commandInput = z.object({ type: text, data: record, commandId: text.optional(), correlationId: text.optional() }).strict();
 const asOf = z.union([z.object({ position: z.number().int().min(0) }).strict(), z.object({ at: z.number().min(0) }).strict()]);
