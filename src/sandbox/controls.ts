@@ -26,7 +26,7 @@ export type SettingControl =
   | (Base & { kind: 'toggle' })
   | (Base & { kind: 'select'; options: readonly { value: string; label: string }[] });
 
-export const SETTING_CONTROLS: readonly SettingControl[] = [
+const SETTINGS = [
   { id: 'latency', kind: 'range', path: ['bus', 'latencyMs'], label: 'Bus latency', help: 'Delay between the append and each delivery.', min: 0, max: 5000, step: 10, unit: 'ms' },
   { id: 'jitter', kind: 'range', path: ['bus', 'jitterMs'], label: 'Jitter', help: 'Extra random delay per delivery, from 0 up to this.', min: 0, max: 2000, step: 10, unit: 'ms' },
   { id: 'duplicates', kind: 'range', path: ['bus', 'duplicateProbability'], label: 'Duplicates', help: 'Chance that an event is delivered a second time.', min: 0, max: 100, step: 1, unit: '%', scale: 0.01 },
@@ -62,7 +62,43 @@ export const SETTING_CONTROLS: readonly SettingControl[] = [
   },
   { id: 'publish-failures', kind: 'range', path: ['faults', 'publishFailureProbability'], label: 'Publish crashes', help: 'Chance that the process dies between committing and publishing (dual write) or inside the relay (outbox).', min: 0, max: 50, step: 1, unit: '%', scale: 0.01 },
   { id: 'snapshot-every', kind: 'range', path: ['snapshots', 'every'], label: 'Snapshot every', help: 'Take a snapshot of an aggregate every N events (0: never); loading reads the snapshot plus the events after it.', min: 0, max: 500, step: 5, unit: 'events' },
-];
+] as const satisfies readonly SettingControl[];
+export const SETTING_CONTROLS: readonly SettingControl[] = SETTINGS;
+export type SettingControlId = (typeof SETTINGS)[number]['id'];
+
+// The run panel's sections, by id, so an embed can show some of them.
+export const RUN_SECTIONS = ['time', 'load', 'new-run', 'workers'] as const;
+export type RunSectionId = (typeof RUN_SECTIONS)[number];
+
+/** What a preset's `controls` list may name: a run-panel section or a setting. */
+export type ControlId = RunSectionId | SettingControlId;
+export const CONTROL_IDS: readonly ControlId[] = [...RUN_SECTIONS, ...SETTINGS.map((c) => c.id)];
+
+/**
+ * The controls an embed shows, in the preset's order (all of them when it
+ * lists none). An id that names no control throws, naming the known ones:
+ * a typo must not silently hide the slider a lesson talks about.
+ */
+export function shownControls(ids: readonly string[] | undefined): ShownControls {
+  if (ids === undefined) return { run: [...RUN_SECTIONS], settings: [...SETTING_CONTROLS], settingsFirst: false };
+  const unknown = ids.filter((id) => !(CONTROL_IDS as readonly string[]).includes(id));
+  if (unknown.length > 0) throw new Error(`Unknown sandbox control ${unknown.map((id) => `"${id}"`).join(', ')}. Known controls: ${CONTROL_IDS.join(', ')}.`);
+  const isRun = (id: string): id is RunSectionId => (RUN_SECTIONS as readonly string[]).includes(id);
+  return {
+    run: ids.filter(isRun),
+    settings: ids.flatMap((id) => SETTING_CONTROLS.filter((c) => c.id === id)),
+    settingsFirst: ids.length > 0 && !isRun(ids[0]!),
+  };
+}
+
+export interface ShownControls {
+  /** Run-panel sections (the panel keeps its own order: time, load, new run, workers). */
+  run: RunSectionId[];
+  /** Settings, in the order listed. */
+  settings: SettingControl[];
+  /** The first id listed is a setting: the settings panel comes before the run panel. */
+  settingsFirst: boolean;
+}
 
 /** The engine value of a control in `settings`. */
 export function engineValue(control: SettingControl, settings: EngineSettings): unknown {

@@ -4,6 +4,8 @@
 // lesson's steps use (the forms are prefilled with the same ids: product
 // KB-42, order o-1001, customer ada, account acc-1). Every setting and intent
 // here is a real engine setting or intent; the lesson text says what to click.
+// `controls` keeps the controls panel to the one or two the lesson talks
+// about, and `running` starts time so the learner sees things happen at once.
 import type { Intent, ScriptEntry } from '../engine/intent.ts';
 import type { SandboxPreset } from './presets.ts';
 
@@ -15,6 +17,8 @@ const command = (type: string, data: Record<string, unknown>, commandId?: string
 });
 
 const keyboard = command('AddProduct', { sku: 'KB-42', name: 'Mechanical keyboard', priceCents: 4999, stock: 100, category: 'peripherals' });
+// Stock for a long burst from the load generator.
+const bigStock = command('AddProduct', { sku: 'KB-42', name: 'Mechanical keyboard', priceCents: 4999, stock: 100000, category: 'peripherals' });
 const account = [
   command('OpenAccount', { accountId: 'acc-1', owner: 'Ada Lovelace', overdraftLimitCents: 0 }),
   command('Deposit', { accountId: 'acc-1', amountCents: 10000 }),
@@ -27,25 +31,28 @@ const orders = (count: number): Intent[] =>
 export const LESSON_PRESETS = {
   // Lesson 19: one account, so a Deposit can be followed from command to query
   // in the sequence diagram and the event log.
-  'building-one': { domain: 'banking', seed: 42, script: at0(...account), panels: ['commands', 'diagram', 'log'] },
+  'building-one': { domain: 'banking', seed: 42, script: at0(...account), panels: ['commands', 'diagram', 'log'], running: true },
 
   // Why CRUD breaks: the load slider drives a stream of orders; projections
   // at 2 ms per event fall behind at high rates while every order still
   // succeeds. The read side absorbs the spike as lag, not as failed writes.
-  'flash-sale': { domain: 'commerce', seed: 7, settings: { costs: { projectMs: 2 } }, panels: ['controls', 'charts', 'window'] },
+  'flash-sale': { domain: 'commerce', seed: 7, settings: { costs: { projectMs: 2 } }, panels: ['controls', 'charts', 'window'], controls: ['load'], running: true },
 
   // Commands: idempotency by commandId. The terminal can repeat a command
   // with the same id (--id); switching idempotency off double-books it.
-  'idempotent-withdraw': { domain: 'banking', seed: 42, script: at0(...account), panels: ['terminal', 'log'] },
+  'idempotent-withdraw': { domain: 'banking', seed: 42, script: at0(...account), panels: ['terminal', 'log'], running: true },
 
-  // Queries: a fresh order is not in the read model yet. Bus latency 1 s, so
-  // an eventual read right after the command finds nothing, a token read waits.
+  // Queries: a fresh order is not in the read model yet. Bus latency 3 s
+  // (slow enough for a person to reach the query form in time), so an
+  // eventual read right after the command finds nothing, a token read waits.
   'fresh-404': {
     domain: 'commerce',
     seed: 42,
-    settings: { bus: { latencyMs: 1000, jitterMs: 0 } },
+    settings: { bus: { latencyMs: 3000, jitterMs: 0 } },
     script: at0(keyboard),
     panels: ['controls', 'commands', 'queries'],
+    controls: ['latency'],
+    running: true,
   },
 
   // Projections: the bus delivers 30% of events twice. With the dedupe guard
@@ -56,11 +63,13 @@ export const LESSON_PRESETS = {
     settings: { bus: { duplicateProbability: 0.3 } },
     script: at0(keyboard),
     panels: ['controls', 'commands', 'queries', 'projections'],
+    controls: ['duplicates', 'dedupe'],
+    running: true,
   },
 
   // Projections: crash one projection under load, resume, watch it catch up
   // from its checkpoint (and rebuild to compare).
-  'crash-resume': { domain: 'commerce', seed: 42, script: at0(keyboard), panels: ['controls', 'projections', 'charts'] },
+  'crash-resume': { domain: 'commerce', seed: 42, script: at0(keyboard), panels: ['controls', 'projections', 'charts'], controls: ['load'], running: true },
 
   // Projections: one event, four read models, each with its own position. A
   // 1.5 s jitter at quarter speed makes each delivery land at its own time.
@@ -71,16 +80,19 @@ export const LESSON_PRESETS = {
     settings: { bus: { latencyMs: 200, jitterMs: 1500, reorder: true } },
     script: at0(keyboard),
     panels: ['commands', 'projections'],
+    running: true,
   },
 
-  // Projections: a rebuild replays 60 events in batches of 5 at 20 ms an
-  // event, slow enough to watch the position climb while the old store answers.
+  // Projections: a rebuild replays 31 events in batches of 5. Once the live
+  // stores have caught up (at 1 s), each event costs 100 ms, so a rebuild
+  // takes about 3 s: long enough to query the old store while it runs.
   rebuild: {
     domain: 'commerce',
     seed: 42,
-    settings: { costs: { projectMs: 20 }, projection: { replayBatchSize: 5 } },
-    script: at0(keyboard, ...orders(30)),
+    settings: { projection: { replayBatchSize: 5 } },
+    script: [...at0(keyboard, ...orders(30)), { at: 1000, intent: { kind: 'configure', settings: { costs: { projectMs: 100 } } } }],
     panels: ['projections', 'queries', 'tables'],
+    running: true,
   },
 
   // Sync strategies: switch projections between asynchronous and
@@ -91,6 +103,8 @@ export const LESSON_PRESETS = {
     settings: { bus: { latencyMs: 300 }, costs: { projectMs: 10 } },
     script: at0(keyboard),
     panels: ['controls', 'commands', 'projections', 'window'],
+    controls: ['sync-mode'],
+    running: true,
   },
 
   // Eventual consistency: latency and load against the measured window, with
@@ -100,16 +114,20 @@ export const LESSON_PRESETS = {
     seed: 42,
     settings: { bus: { latencyMs: 200 } },
     panels: ['controls', 'window', 'projections', 'charts'],
+    controls: ['load', 'latency', 'project-ms'],
+    running: true,
   },
 
   // Living with eventual consistency: the same query under each client
-  // strategy, after a write, with half a second of bus latency.
+  // strategy, after a write, with two seconds of bus latency (time to move
+  // from the command form to the query form before the event lands).
   'consistency-strategies': {
     domain: 'commerce',
     seed: 42,
-    settings: { bus: { latencyMs: 500, jitterMs: 0 } },
+    settings: { bus: { latencyMs: 2000, jitterMs: 0 } },
     script: at0(keyboard),
     panels: ['commands', 'queries', 'guarantees'],
+    running: true,
   },
 
   // Event sourcing: one account's history; the timeline scrubs the trace and
@@ -124,6 +142,8 @@ export const LESSON_PRESETS = {
       { at: 3000, intent: command('Withdraw', { accountId: 'acc-1', amountCents: 7000 }) },
     ],
     panels: ['timeline', 'terminal'],
+    // Running, so the last scripted Withdraw (at 3 s) runs at once instead of waiting for a "Run time" button the embed does not show.
+    running: true,
   },
 
   // Failure modes: a double-clicked Place order. The orderId is chosen once
@@ -134,6 +154,7 @@ export const LESSON_PRESETS = {
     settings: { bus: { latencyMs: 300 } },
     script: at0(keyboard),
     panels: ['commands', 'queries', 'log'],
+    running: true,
   },
 
   // Schema evolution: two products imported as version 1 ProductAdded (no
@@ -152,6 +173,7 @@ export const LESSON_PRESETS = {
       keyboard,
     ),
     panels: ['queries', 'projections', 'tables'],
+    running: true,
   },
 
   // Shadow replay: the catalogue has two other versions of its code; build
@@ -161,16 +183,32 @@ export const LESSON_PRESETS = {
     seed: 42,
     script: at0(keyboard, ...orders(6), command('CancelOrder', { orderId: 'o-2', sku: 'KB-42' })),
     panels: ['terminal', 'projections'],
+    running: true,
   },
 
   // Outbox: 20% of publishes crash. Dual write loses events for the bus and
-  // projections stop below the hole; the outbox relays them again.
+  // projections stop below the hole (a later switch to the outbox cannot
+  // fill it, so the outbox has an embed of its own, below).
   outbox: {
     domain: 'commerce',
     seed: 42,
-    settings: { faults: { publishFailureProbability: 0.2 } },
-    script: at0(command('AddProduct', { sku: 'KB-42', name: 'Mechanical keyboard', priceCents: 4999, stock: 100000, category: 'peripherals' })),
+    settings: { delivery: 'dualWrite', faults: { publishFailureProbability: 0.2 } },
+    script: at0(bigStock),
     panels: ['controls', 'commands', 'projections'],
+    controls: ['publish-failures', 'load'],
+    running: true,
+  },
+
+  // Outbox: the same crashes with a transactional outbox. The relay runs
+  // again and republishes; a repeat is skipped by the dedupe guard.
+  'outbox-relay': {
+    domain: 'commerce',
+    seed: 42,
+    settings: { delivery: 'outbox', faults: { publishFailureProbability: 0.2 } },
+    script: at0(bigStock),
+    panels: ['controls', 'commands', 'projections'],
+    controls: ['publish-failures', 'load'],
+    running: true,
   },
 
   // Sagas: checkouts with a gateway that declines half of the charges; the
@@ -181,21 +219,27 @@ export const LESSON_PRESETS = {
     settings: { sagas: { failureProbability: 0.5 } },
     script: at0(keyboard),
     panels: ['commands', 'queries', 'log'],
+    running: true,
   },
 
-  // Real world: a celebrity with 2,000 followers. Each row a projection
-  // writes costs 1 ms, so push fan-out lags and pull does not.
+  // Real world: a celebrity with 2,000 followers. Projecting the follows is
+  // free (so the embed opens settled); from 1 s on, each row a projection
+  // writes costs 1 ms: push fan-out lags and pull does not.
   'feed-fan-out': {
     domain: 'social',
     seed: 42,
-    settings: { costs: { projectRowMs: 1 } },
-    script: at0(
-      command('RegisterUser', { userId: 'ada', name: 'Ada Lovelace' }),
-      command('RegisterUser', { userId: 'bob', name: 'Bob Stone' }),
-      command('GainFollowers', { followeeId: 'ada', prefix: 'fan', count: 2000 }),
-      command('Follow', { followerId: 'fan1', followeeId: 'bob' }),
-    ),
+    settings: { costs: { projectMs: 0 } },
+    script: [
+      ...at0(
+        command('RegisterUser', { userId: 'ada', name: 'Ada Lovelace' }),
+        command('RegisterUser', { userId: 'bob', name: 'Bob Stone' }),
+        command('GainFollowers', { followeeId: 'ada', prefix: 'fan', count: 2000 }),
+        command('Follow', { followerId: 'fan1', followeeId: 'bob' }),
+      ),
+      { at: 1000, intent: { kind: 'configure', settings: { costs: { projectRowMs: 1 } } } },
+    ],
     panels: ['commands', 'projections', 'queries'],
+    running: true,
   },
 } satisfies Record<string, SandboxPreset>;
 

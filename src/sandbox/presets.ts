@@ -2,6 +2,7 @@
 // /sandbox uses the full one.
 import type { ScriptEntry } from '../engine/intent.ts';
 import type { SettingsPatch } from '../engine/settings.ts';
+import type { ControlId } from './controls.ts';
 
 export const PANELS = [
   'controls',
@@ -30,12 +31,26 @@ export interface SandboxPreset {
   script?: ScriptEntry[];
   /** Panels shown, in this order (default: all). */
   panels?: readonly PanelId[];
+  /**
+   * With the `controls` panel: only these controls, in this order (run-panel
+   * sections such as 'time' or 'load', and settings such as 'latency'; see
+   * controls.ts). Default: every control. An unknown id fails loudly.
+   */
+  controls?: readonly ControlId[];
   /** Virtual ms per real ms (0.1–10). */
   speed?: number;
   /** Read the URL hash (#s=…) on load. Only the full sandbox page does. */
   readUrl?: boolean;
+  /**
+   * Start with time running (at `speed`) when the sandbox starts from this
+   * preset (default: paused). A restored session or a shared link opens
+   * paused where it stopped; with readUrl, `?paused` in the address keeps a
+   * fresh start paused too.
+   */
+  running?: boolean;
 }
 
-export const FULL_SANDBOX: SandboxPreset = { id: 'sandbox', domain: 'commerce', seed: 42, panels: PANELS, speed: 1, readUrl: true };
+// A learner opening /sandbox expects time to flow; `/sandbox/?paused` starts it paused.
+export const FULL_SANDBOX: SandboxPreset = { id: 'sandbox', domain: 'commerce', seed: 42, panels: PANELS, speed: 1, readUrl: true, running: true };
 
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10] as const;

@@ -6,6 +6,7 @@ import { createEngine, recordsOf } from '../../src/engine/index.ts';
 import { getDomain } from '../../src/domain/index.ts';
 import { LESSON_PRESETS, LESSON_PRESET_NAMES } from '../../src/sandbox/lessonPresets.ts';
 import { PANELS, type SandboxPreset } from '../../src/sandbox/presets.ts';
+import { CONTROL_IDS, shownControls } from '../../src/sandbox/controls.ts';
 
 // Every preset a lesson embeds must start cleanly on the real engine: its
 // settings accepted, its script replayed with no command refused or failed.
@@ -33,5 +34,37 @@ describe('lesson sandbox presets', () => {
     }
     expect([...used].filter((name) => !(name in LESSON_PRESETS))).toEqual([]);
     expect(LESSON_PRESET_NAMES.filter((name) => !used.has(name))).toEqual([]);
+  });
+
+  // A lesson shows the one or two controls it talks about, never the whole control panel.
+  it.each(LESSON_PRESET_NAMES)('%s lists the controls it shows, each one a real control', (name) => {
+    const preset: SandboxPreset = LESSON_PRESETS[name];
+    const hasPanel = (preset.panels ?? PANELS).includes('controls');
+    if (!hasPanel) {
+      expect(preset.controls, 'controls listed without the controls panel').toBeUndefined();
+      return;
+    }
+    expect(preset.controls, 'a controls panel with no list shows every control').toBeDefined();
+    expect(preset.controls!.length).toBeGreaterThan(0);
+    expect(preset.controls!.filter((id) => !CONTROL_IDS.includes(id))).toEqual([]);
+    expect(new Set(preset.controls).size).toBe(preset.controls!.length);
+  });
+});
+
+describe('shownControls', () => {
+  it('keeps the listed settings in their order and splits off the run sections', () => {
+    const shown = shownControls(['project-ms', 'load', 'latency']);
+    expect(shown.settings.map((c) => c.id)).toEqual(['project-ms', 'latency']);
+    expect(shown.run).toEqual(['load']);
+    expect(shown.settingsFirst).toBe(true);
+  });
+
+  it('shows every control when the preset lists none', () => {
+    const shown = shownControls(undefined);
+    expect(shown.run.length + shown.settings.length).toBe(CONTROL_IDS.length);
+  });
+
+  it('refuses an unknown id, naming it and the known ones', () => {
+    expect(() => shownControls(['latency', 'latnecy'])).toThrow(/Unknown sandbox control "latnecy"\. Known controls: time, load, new-run, workers, latency/);
   });
 });

@@ -19,7 +19,8 @@ afterAll(() => browser?.close());
 
 async function openSandbox(context: BrowserContext, hash = ''): Promise<{ page: Page; errors: string[] }> {
   const watched = await watchedPage(context);
-  await watched.page.goto(`${baseUrl()}/sandbox/${hash}`, { waitUntil: 'load' });
+  // ?paused: these tests drive time themselves (a fresh /sandbox/ starts with time running).
+  await watched.page.goto(`${baseUrl()}/sandbox/?paused${hash}`, { waitUntil: 'load' });
   await ready(watched.page);
   return watched;
 }
@@ -136,6 +137,23 @@ describe('the sandbox page', () => {
     expect(await download(fresh, 'download-trace')).toBe(trace);
     expect([...errors, ...freshErrors]).toEqual([]);
     await other.close();
+    await context.close();
+  });
+
+  it('starts a fresh sandbox with time running, so the first command flows through on its own', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await watchedPage(context);
+    await page.goto(`${baseUrl()}/sandbox/`, { waitUntil: 'load' });
+    await ready(page);
+    await expect.poll(() => page.getAttribute('[data-testid="play"]', 'aria-pressed')).toBe('true');
+    await send(page, 'AddProduct');
+    // Nobody presses Run or Step: the bus delivers and every projection catches up by itself.
+    await show(page, 'projections');
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-panel="projections"] [data-projection]')];
+      return rows.length > 0 && rows.every((r) => r.getAttribute('data-position') === '1');
+    }, null, { timeout: 30_000 });
+    expect(errors).toEqual([]);
     await context.close();
   });
 

@@ -129,13 +129,15 @@ export class SandboxController {
         this.#recordId = current.summary.id;
       }
     }
+    // A learner opening the sandbox expects time to run; a restored run or a shared link opens where it stopped.
+    const fresh = state === null;
     state ??= this.#presetState();
     try {
-      await this.open(state, { keepRecord: true });
+      await this.open(state, { keepRecord: true, running: fresh && this.#startsRunning() });
     } catch (e) {
       // A saved session that no longer replays: start from the preset instead.
       this.sessionNotice = { kind: 'error', text: `The saved session could not be restored: ${message(e)}` };
-      await this.open(this.#presetState()).catch((err) => {
+      await this.open(this.#presetState(), { running: this.#startsRunning() }).catch((err) => {
         this.phase = 'failed';
         this.startError = message(err);
       });
@@ -167,8 +169,15 @@ export class SandboxController {
     }
   };
 
+  #startsRunning(): boolean {
+    if (!this.preset.running) return false;
+    return !(this.preset.readUrl && new URLSearchParams(location.search).has('paused'));
+  }
+
   #presetState(): SessionState {
-    return { domain: this.preset.domain, seed: this.preset.seed ?? 42, settings: this.preset.settings ?? {}, script: this.preset.script ?? [] };
+    // Island props arrive as deep $state proxies, which postMessage cannot clone.
+    const preset = $state.snapshot(this.preset);
+    return { domain: preset.domain, seed: preset.seed ?? 42, settings: preset.settings ?? {}, script: preset.script ?? [] };
   }
 
   /**
