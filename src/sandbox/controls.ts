@@ -91,6 +91,23 @@ export function shownControls(ids: readonly string[] | undefined): ShownControls
   };
 }
 
+/**
+ * The setting controls for dotted engine setting paths (`bus.reorder`,
+ * `sync.mode`, or a whole group such as `bus`), in the order the paths come,
+ * each once. Paths no control edits (`projection.batchSize`,
+ * `projections.catalogue`) give none.
+ */
+export function controlsForSettingPaths(paths: readonly string[]): SettingControlId[] {
+  const out: SettingControlId[] = [];
+  for (const path of paths) {
+    for (const c of SETTINGS) {
+      const own = c.path.join('.');
+      if ((own === path || own.startsWith(`${path}.`)) && !out.includes(c.id)) out.push(c.id);
+    }
+  }
+  return out;
+}
+
 export interface ShownControls {
   /** Run-panel sections (the panel keeps its own order: time, load, new run, workers). */
   run: RunSectionId[];

@@ -6,7 +6,7 @@
 import { domains, getDomain } from '../../domain/index.ts';
 import type { DomainDefinition } from '../../engine/domain.ts';
 import type { DispatchResult } from '../../engine/engine.ts';
-import type { ConsistencyOptions, Intent } from '../../engine/intent.ts';
+import type { ConsistencyOptions, Intent, ProjectionAction } from '../../engine/intent.ts';
 import type { CommandResult, QueryResult } from '../../engine/results.ts';
 import { DEFAULT_SETTINGS, applySettingsPatch, type SettingsPatch } from '../../engine/settings.ts';
 import { SessionStore, type SessionSummary } from '../../sandbox/persistence.ts';
@@ -171,7 +171,8 @@ export class SandboxController {
 
   #startsRunning(): boolean {
     if (!this.preset.running) return false;
-    return !(this.preset.readUrl && new URLSearchParams(location.search).has('paused'));
+    // `location` is absent while the page is rendered on the server (the Reset hint asks then too).
+    return !(this.preset.readUrl && typeof location !== 'undefined' && new URLSearchParams(location.search).has('paused'));
   }
 
   #presetState(): SessionState {
@@ -295,10 +296,26 @@ export class SandboxController {
     this.announcement = r.ok ? `${label}.` : `Setting refused: ${r.error.message}`;
   }
 
-  async projection(action: 'pause' | 'resume' | 'crash' | 'rebuild', name: string): Promise<void> {
-    const r = await this.#dispatch({ kind: 'projection', action, name });
-    const done = { pause: 'paused', resume: 'resumed', crash: 'crash requested for', rebuild: 'rebuild started for' }[action];
-    this.announcement = r.ok ? `Projection ${name} ${done}.`.replace('Projection crash', 'Crash').replace('Projection rebuild', 'Rebuild') : r.error.message;
+  /**
+   * A projection action (the shadow ones included). Resolves to what the
+   * engine answered (a ProjectionInfo, or a ShadowComparison for compare), or
+   * null when it refused; the announcement says which.
+   */
+  async projection(action: ProjectionAction, name: string, variant?: string): Promise<DispatchResult | null> {
+    const r = await this.#dispatch({ kind: 'projection', action, name, ...(variant !== undefined ? { variant } : {}) });
+    const done: Record<ProjectionAction, string> = {
+      pause: `Projection ${name} paused.`,
+      resume: `Projection ${name} resumed.`,
+      crash: `Crash requested for ${name}.`,
+      rebuild: `Rebuild started for ${name}.`,
+      shadowRebuild: `Shadow rebuild of ${name} (version ${variant ?? 'current'}) started beside the live store.`,
+      compare: `Compared ${name} with its other store.`,
+      flip: `Flip of ${name} scheduled: the shadow takes over at the next step.`,
+      rollback: `Rollback of ${name} scheduled: the previous version takes over at the next step.`,
+      dropShadow: `The other store of ${name} was dropped.`,
+    };
+    this.announcement = r.ok ? done[action] : r.error.message;
+    return r.ok ? r.value : null;
   }
 
   setRunning(running: boolean): void {
@@ -321,20 +338,35 @@ export class SandboxController {
     this.announcement = r.ok ? (rate > 0 ? `Load generator sending ${rate} commands per second.` : 'Load generator stopped.') : wireMessage(r.error);
   }
 
-  /** A fresh run: same domain, the current settings as the starting settings (or the defaults), an empty script. */
+  /**
+   * A fresh run from the sandbox's starting point, with the current settings
+   * (or the defaults): in the preset's domain its script is replayed first
+   * (a lesson's prepared data; none on /sandbox), and time runs if the preset
+   * starts running. The Reset button, a new seed or domain, and the
+   * terminal's `reset` and `seed <n>` all come here.
+   */
   async reset(seed = this.seed, domain = this.domain.name, defaults = false): Promise<void> {
     const names = getDomain(domain).projections.map((p) => p.name);
     let settings: SettingsPatch = {};
     if (defaults) settings = {};
     else if (domain === this.domain.name && this.frame) settings = settingsPatchFrom(this.frame.settings);
     else settings = settingsPatchFrom(applySettingsPatch(DEFAULT_SETTINGS, { bus: this.frame?.settings.bus ?? {} }, names));
+    const script = domain === this.preset.domain ? this.#presetState().script : [];
     await this.autosave();
     try {
-      await this.open({ domain, seed, settings, script: [] });
-      this.announcement = `New run: ${getDomain(domain).title}, seed ${seed}.`;
+      await this.open({ domain, seed, settings, script }, { running: this.#startsRunning() });
+      const prepared = script.length > 0 ? ` (the sandbox's ${script.length.toLocaleString('en-US')} starting intents replayed)` : '';
+      this.announcement = `New run: ${getDomain(domain).title}, seed ${seed}${prepared}.`;
     } catch (e) {
       this.announcement = `Could not start a new run: ${message(e)}`;
     }
+  }
+
+  /** What the Reset button starts from, in words (its hint). */
+  resetText(): string {
+    const n = this.domain.name === this.preset.domain ? (this.preset.script?.length ?? 0) : 0;
+    const from = n > 0 ? `replays this sandbox's ${n === 1 ? 'starting intent' : `${n} starting intents`} (the data it prepares)` : 'starts an empty event store';
+    return `Reset ${from} on the current seed and settings, with time ${this.#startsRunning() ? 'running' : 'paused'}.`;
   }
 
   async injectFault(worker: WorkerName): Promise<void> {
@@ -374,6 +406,17 @@ export class SandboxController {
   }
   timeline(seq: number): Promise<TimelineSlice> {
     return this.#api().timeline(seq, 10, 10);
+  }
+  /**
+   * How far a running rebuild has replayed (its ProjectionInfo keeps the old
+   * store's watermark until the rebuilt store is swapped in): its latest
+   * rebuildStarted/rebuildProgress record. Null when the trace has none left.
+   */
+  async rebuildProgress(projection: string): Promise<{ position: number; headPosition: number } | null> {
+    const [r] = await this.#api().trace({ types: ['projection.rebuildStarted', 'projection.rebuildProgress'], projection, last: 1 });
+    if (r?.type === 'projection.rebuildStarted') return { position: 0, headPosition: r.headPosition };
+    if (r?.type === 'projection.rebuildProgress') return { position: r.position, headPosition: r.headPosition };
+    return null;
   }
   diagram(commandId: string): Promise<{ source: string; records: number; complete: boolean }> {
     return this.#api().diagram(commandId);
@@ -435,6 +478,8 @@ export class SandboxController {
     }
     // An embedded sandbox shares a link to the full sandbox page, which replays the same run.
     const url = new URL(this.preset.readUrl ? location.href : `${import.meta.env.BASE_URL.replace(/\/?$/, '/')}sandbox/`, location.href);
+    // A shared run opens paused where it stopped, so `?paused` (or any other query) has no business in the link.
+    url.search = '';
     url.hash = hashFor(encoded);
     this.shareUrl = url.href;
     try {

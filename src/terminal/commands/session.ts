@@ -33,7 +33,7 @@ export function sessionCommands(): CommandDef[] {
     {
       name: 'reset',
       family: 'session',
-      description: 'Start a fresh session: empty event store and read models, time back to 0 (settings are kept).',
+      description: "Start a fresh session, time back to 0 (settings are kept): the sandbox's starting data is replayed (a lesson's prepared product or account), otherwise the event store and read models start empty.",
       examples: ['reset', 'reset --seed=7', 'reset --defaults', 'reset --domain=banking'],
       options: [
         { name: 'seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, placeholder: 'n', description: 'Use this seed (default: the current one)' },
