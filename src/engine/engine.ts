@@ -34,7 +34,7 @@ import {
   type ScriptEntry,
 } from './intent.ts';
 import type { BatchOutcome, Comparison, ProjectionCounters } from './read/projectionRunner.ts';
-import type { QueryAnswer } from './read/readModels.ts';
+import type { ApplyBatchRequest, QueryAnswer } from './read/readModels.ts';
 import { ReadSide, type ReadModelsPort, type ReadSidePort } from './readSide.ts';
 import type { SqlResult } from './readOnlySql.ts';
 import type { AnswerSource, CommandAccepted, CommandResult, ProjectionStatus, QueryConsistency, QueryResult } from './results.ts';
@@ -286,6 +286,19 @@ interface OptimisticWatch {
 
 const SAGA_PREFIX = 'saga:';
 
+/**
+ * The merge part of a `projection.apply` task: its read-side request and what
+ * to do with the outcome. Applies of distinct projections due at the same
+ * instant share one round trip (see #stepNow): building a request reads
+ * nothing that handling another projection's outcome can change, and any
+ * task that handling schedules runs after the whole group anyway.
+ */
+interface LiveApply {
+  projection: string;
+  request(): ApplyBatchRequest;
+  applied(outcome: BatchOutcome): void;
+}
+
 export function createEngine(options: EngineOptions): Engine {
   return new Engine(options);
 }
@@ -294,7 +307,7 @@ export class Engine {
   readonly domain: DomainDefinition;
   readonly seed: number;
   readonly clock = new VirtualClock();
-  readonly scheduler: Scheduler;
+  readonly scheduler: Scheduler<LiveApply>;
   readonly rng: SeededRng;
   readonly #trace: Trace;
   readonly #write: WriteSidePort;
@@ -336,7 +349,7 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.domain = options.domain;
     this.seed = options.seed;
-    this.scheduler = new Scheduler(this.clock);
+    this.scheduler = new Scheduler<LiveApply>(this.clock);
     this.rng = new SeededRng(options.seed);
     this.#trace = new Trace(options.traceLimit);
     Upcasting.validate(options.domain);
@@ -617,9 +630,21 @@ export class Engine {
     }
   }
 
-  /** Run the next scheduled task. False when there is nothing to run. */
-  step(): Promise<boolean> {
-    const next = this.#stepChain.then(() => this.#stepNow());
+  /** Run the next scheduled task, alone. False when there is nothing to run. */
+  async step(): Promise<boolean> {
+    return (await this.stepMerged(1)) > 0;
+  }
+
+  /**
+   * Run the next scheduled task; when it is a projection's live apply, run
+   * with it the live applies of other projections right behind it, due at
+   * the same instant, sending their batches to the read side in one round
+   * trip (at most `maxSteps` tasks). Each task is one step and the trace is
+   * the one step() would give, task by task. Returns the steps run, 0 when
+   * idle.
+   */
+  stepMerged(maxSteps = Number.POSITIVE_INFINITY): Promise<number> {
+    const next = this.#stepChain.then(() => this.#stepNow(maxSteps));
     this.#stepChain = next.catch(() => undefined);
     return next;
   }
@@ -633,7 +658,7 @@ export class Engine {
     for (;;) {
       const next = this.scheduler.nextAt();
       if (next === undefined || next > t) break;
-      await this.step();
+      await this.stepMerged();
     }
     if (t > this.clock.now) this.clock.set(t);
   }
@@ -641,8 +666,11 @@ export class Engine {
   /** Run until nothing is scheduled (quiescence). */
   async runUntilIdle(maxSteps = 5_000_000): Promise<void> {
     let n = 0;
-    while (await this.step()) {
-      if (++n >= maxSteps) throw new NotQuiescentError(n);
+    for (;;) {
+      const ran = await this.stepMerged(maxSteps - n);
+      if (ran === 0) return;
+      n += ran;
+      if (n >= maxSteps) throw new NotQuiescentError(n);
     }
   }
 
@@ -662,7 +690,8 @@ export class Engine {
   /** Run exactly until `step` tasks have run in total. */
   async runToStep(step: number): Promise<void> {
     while (this.scheduler.steps < step) {
-      if (!(await this.step())) throw new InvalidIntentError(`The script expects step ${step}, but the simulation went idle at step ${this.scheduler.steps}.`);
+      // Never merges past `step`: a script's intent lands exactly there.
+      if ((await this.stepMerged(step - this.scheduler.steps)) === 0) throw new InvalidIntentError(`The script expects step ${step}, but the simulation went idle at step ${this.scheduler.steps}.`);
     }
   }
 
@@ -672,11 +701,26 @@ export class Engine {
 
   // ── internals: stepping ────────────────────────────────────────────────
 
-  async #stepNow(): Promise<boolean> {
+  async #stepNow(maxSteps: number): Promise<number> {
     await this.#pendingSides;
     this.#inStep = true;
     try {
-      return await this.scheduler.step();
+      const host = this.#host();
+      const applyBatches = host.applyBatches;
+      if (maxSteps < 2 || typeof applyBatches !== 'function') return (await this.scheduler.step()) ? 1 : 0;
+      return await this.scheduler.stepGroup(
+        maxSteps,
+        (part, taken) => !taken.some((t) => t.projection === part.projection),
+        async (parts, begin) => {
+          begin();
+          // Every request is built as its task would build it: nothing in between could change it.
+          const outcomes = await applyBatches.call(host, parts.map((part) => part.request()));
+          parts.forEach((part, i) => {
+            if (i > 0) begin();
+            part.applied(outcomes[i]!);
+          });
+        },
+      );
     } finally {
       this.#inStep = false;
       const deferred = this.#deferred;
@@ -686,8 +730,9 @@ export class Engine {
   }
 
   async #runUntil(isDone: () => boolean): Promise<void> {
+    // A live apply never settles a command, query or request, so a merged group ends where step() would stop.
     while (!isDone()) {
-      if (!(await this.step())) {
+      if ((await this.stepMerged()) === 0) {
         if (isDone()) return;
         throw new EngineError('NOT_QUIESCENT', 'The simulation went idle before the request completed.');
       }
@@ -2067,21 +2112,31 @@ export class Engine {
     const batch = p.inbox.splice(0, this.#settings.projection.batchSize);
     p.busy = true;
     const cost = this.#settings.costs.projectMs * batch.length;
-    if (cost === 0) await this.#applyLive(p, batch);
-    else this.scheduler.schedule(this.clock.now + cost, 'projection.apply', () => this.#applyLive(p, batch));
+    const live = this.#liveApply(p, batch);
+    const run = async (): Promise<void> => live.applied(await this.#host().applyBatch(live.request()));
+    if (cost === 0) await run();
+    else this.scheduler.schedule(this.clock.now + cost, 'projection.apply', run, live);
   }
 
-  async #applyLive(p: ProjectionProcess, batch: EventEnvelope[]): Promise<void> {
-    p.busy = false;
-    const outcome = await this.#host().applyBatch({
+  #liveApply(p: ProjectionProcess, batch: EventEnvelope[]): LiveApply {
+    return {
       projection: p.name,
-      events: batch,
-      mode: 'live',
-      guards: guardsFor(this.#settings, p.name),
-      headPosition: this.#head,
-      ...this.#failAfter(p, batch.length),
-      ...this.#meter(p.name),
-    });
+      request: () => ({
+        projection: p.name,
+        events: batch,
+        mode: 'live',
+        guards: guardsFor(this.#settings, p.name),
+        headPosition: this.#head,
+        ...this.#failAfter(p, batch.length),
+        ...this.#meter(p.name),
+      }),
+      applied: (outcome) => this.#appliedLive(p, outcome),
+    };
+  }
+
+  #appliedLive(p: ProjectionProcess, outcome: BatchOutcome): void {
+    // Busy until here (not only until the request left): nothing reads it in between, and a merged group may be put back unstarted.
+    p.busy = false;
     this.#setState(p, outcome);
     if (outcome.crashed) {
       this.#markCrashed(p, outcome.rolledBack, outcome.reason);

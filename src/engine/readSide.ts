@@ -45,6 +45,12 @@ export interface ReadModelsPort {
   query(type: string, params: Record<string, unknown>): MaybePromise<QueryAnswer>;
   readOnlySql(projection: string, sql: string): MaybePromise<SqlResult>;
   // part 2
+  /**
+   * Several live batches in one call (one round trip to a worker), applied
+   * strictly in order, exactly as that many applyBatch calls would be. The
+   * engine sends the batches of distinct projections due at the same instant.
+   */
+  applyBatches?(requests: ApplyBatchRequest[]): MaybePromise<BatchOutcome[]>;
   /** A copy of the database file holding a read store (the terminal runs learner SQL on it elsewhere). */
   exportStore?(store: string): MaybePromise<Uint8Array>;
   overlayQuery?(req: OverlayQueryRequest): MaybePromise<QueryAnswer & { applied: number }>;
@@ -104,6 +110,10 @@ export class ReadSide implements ReadSidePort {
 
   applyBatch(req: ApplyBatchRequest): BatchOutcome {
     return this.models.applyBatch(req);
+  }
+  /** In order; if one throws, those before it stay applied, as with separate calls. */
+  applyBatches(requests: ApplyBatchRequest[]): BatchOutcome[] {
+    return requests.map((r) => this.models.applyBatch(r));
   }
   crash(projection: string): ProjectionState {
     return this.models.crash(projection);

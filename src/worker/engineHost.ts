@@ -260,7 +260,8 @@ export class EngineHost {
         if (t > engine.now) await engine.advanceTo(t);
         return true;
       }
-      await engine.step();
+      // Live applies of several projections due now share one round trip to the read worker.
+      await engine.stepMerged();
     }
   }
 

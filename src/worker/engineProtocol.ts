@@ -98,6 +98,12 @@ export interface ReadSideRemote {
   call(method: string, args: unknown[]): Reply<unknown>;
 }
 
+/** What the read worker has served: calls by method, and live batches applied (applyBatch and applyBatches). */
+export interface ReadSideCalls {
+  calls: Record<string, number>;
+  batches: number;
+}
+
 /** What the page asks of the read worker directly. */
 export interface ReadWorkerApi {
   init(domain: string): Promise<void>;
@@ -105,6 +111,8 @@ export interface ReadWorkerApi {
   connect(port: MessagePort): void;
   /** Make the next read-side call throw, as a bug in the worker would. */
   injectFault(): void;
+  /** Calls served on the channel so far (tests count round trips). */
+  served(): ReadSideCalls;
 }
 
 export interface StartOptions {

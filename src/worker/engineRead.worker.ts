@@ -6,7 +6,7 @@ import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { getDomain } from '../domain/index.ts';
 import { ReadSide } from '../engine/readSide.ts';
-import { portMethods, replySync, type ReadSideRemote, type ReadWorkerApi } from './engineProtocol.ts';
+import { portMethods, replySync, type ReadSideCalls, type ReadSideRemote, type ReadWorkerApi } from './engineProtocol.ts';
 
 // The wasm is served by the site itself, never a CDN.
 const sqlReady = initSqlJs({ locateFile: () => wasmUrl });
@@ -17,11 +17,22 @@ let faultArmed = false;
 const NOT_STEPS = new Set(['readOnlySql', 'shadowInfo', 'exportStore']);
 const METHODS = portMethods(ReadSide.prototype);
 
+/**
+ * Calls served so far, by method, and the batches they applied: round trips
+ * per event explain the sandbox's throughput whatever the machine's load
+ * (`npm run bench:ui` reads them from the worker's global scope).
+ */
+const served: ReadSideCalls = { calls: {}, batches: 0 };
+(globalThis as { __readSideCalls?: ReadSideCalls }).__readSideCalls = served;
+
 const remote: ReadSideRemote = {
   methods() {
     return METHODS;
   },
   call(method, args) {
+    served.calls[method] = (served.calls[method] ?? 0) + 1;
+    if (method === 'applyBatch') served.batches++;
+    if (method === 'applyBatches' && Array.isArray(args[0])) served.batches += args[0].length;
     return replySync(() => {
       if (!side) throw new Error('The read worker was not initialised.');
       if (faultArmed && !NOT_STEPS.has(method)) {
@@ -45,6 +56,9 @@ const api: ReadWorkerApi = {
   },
   injectFault() {
     faultArmed = true;
+  },
+  served() {
+    return served;
   },
 };
 

@@ -1,6 +1,9 @@
 // The same seed and the same script give the same trace in the sandbox's
 // workers as in the engine run in-process, and a recorded session (the
-// URL's content) replays to the identical trace.
+// URL's content) replays to the identical trace. The coordinator sends the
+// live batches of projections due at the same instant in one round trip
+// (applyBatches); the scripts below make that happen, and so does the
+// sandbox's own load generator running against real time.
 import { afterAll, expect, it } from 'vitest';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
@@ -36,11 +39,24 @@ const INTENTS: Intent[] = [
   { kind: 'command', command: { type: 'CancelOrder', data: { orderId: 'o1', sku: 'KB' } }, sessionId: 'a' },
   { kind: 'projection', action: 'rebuild', name: 'customerOrders' },
   { kind: 'query', query: { type: 'GetCustomerOrders', params: { customerId: 'c1' } }, sessionId: 'a' },
+  // A steady bus and a batch of imported events: every projection gets them at the same instant.
+  { kind: 'configure', settings: { bus: { jitterMs: 0, duplicateProbability: 0, dropProbability: 0 }, projection: { batchSize: 2 } } },
+  {
+    kind: 'import',
+    events: Array.from({ length: 8 }, (_, i) => ({ streamId: `product-IMP${i}`, type: 'ProductAdded', data: { sku: `IMP${i}`, name: `Imported ${i}`, priceCents: 10 + i, stock: 3, category: 'imported' } })),
+  },
+  { kind: 'command', command: { type: 'PlaceOrder', data: { orderId: 'o9', customerId: 'c1', sku: 'IMP3', quantity: 1 } }, sessionId: 'a' },
 ];
 
 const sqlReady = initSqlJs({ locateFile: () => wasmUrl });
 const connections: EngineConnection[] = [];
 afterAll(() => connections.forEach((c) => c.close()));
+
+/** Live batches the read worker applied, and the round trips that carried them. */
+async function applied(c: EngineConnection): Promise<{ batches: number; roundTrips: number }> {
+  const served = await c.read.served();
+  return { batches: served.batches, roundTrips: (served.calls['applyBatch'] ?? 0) + (served.calls['applyBatches'] ?? 0) };
+}
 
 async function inWorkers(): Promise<EngineConnection> {
   const c = await connectEngine({ domain: 'commerce', seed: 7, settings: SETTINGS, script: [], speed: 1 });
@@ -58,7 +74,30 @@ it('gives the same trace in the workers as the engine in-process, for the same s
   const fromWorkers = await workers.coordinator.traceJson();
   expect(JSON.parse(fromWorkers).length).toBeGreaterThan(100);
   expect(fromWorkers).toBe(JSON.stringify(local.trace));
+  // Some live batches shared a round trip.
+  const { batches, roundTrips } = await applied(workers);
+  expect(roundTrips).toBeLessThan(batches);
   local.close();
+});
+
+it('replays a run of the load generator against real time to the identical trace, with fewer round trips than batches', async () => {
+  const c = await connectEngine({ domain: 'commerce', seed: 11, settings: {}, script: [], speed: 1 });
+  connections.push(c);
+  unwrap(await c.coordinator.setLoad(1000));
+  await c.coordinator.setRunning(true);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await c.coordinator.setRunning(false);
+  // Runs after the step in flight, if any: the run stands still from here.
+  unwrap(await c.coordinator.advance(0));
+  const session = await c.coordinator.session();
+  const live = await c.coordinator.traceJson();
+  expect(session.script.length).toBeGreaterThan(50);
+  const local = await replayScript(await sqlReady, commerce, session.seed, session.settings, session.script, session.until);
+  expect(JSON.stringify(local.trace)).toBe(live);
+  local.close();
+  const { batches, roundTrips } = await applied(c);
+  expect(batches).toBeGreaterThan(100);
+  expect(roundTrips).toBeLessThan(batches * 0.9);
 });
 
 it('replays a session taken from the URL codec to the identical trace, in-process and in new workers', async () => {
