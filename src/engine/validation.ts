@@ -37,72 +37,81 @@ export function idField(name: string, description: string, example: string): Fie
  * Throws InvalidPayloadError naming the first bad field.
  */
 export function validatePayload(owner: string, fields: readonly FieldSpec[], data: unknown): Payload {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new InvalidPayloadError(owner, '(payload)', data, `an object with fields ${fields.map((f) => f.name).join(', ') || '(none)'}`);
-  }
-  const input = data as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (!fields.some((f) => f.name === key)) {
-      throw new InvalidPayloadError(
-        owner,
-        key,
-        input[key],
-        `no such field (${owner} takes: ${fields.map((f) => f.name).join(', ') || 'nothing'})`,
-      );
-    }
-  }
-  const out: Payload = {};
-  for (const field of fields) {
-    const value = input[field.name];
-    if (value === undefined || value === null) {
-      if (field.required === false) continue;
-      throw new InvalidPayloadError(owner, field.name, undefined, describeField(field));
-    }
-    checkField(owner, field, value);
-    out[field.name] = value;
-  }
-  return out;
+  return validatorFor(fields)(owner, data);
 }
 
-/** Field patterns compiled once: validation runs on every command. */
-const compiled = new Map<string, RegExp>();
-function patternOf(source: string): RegExp {
-  let re = compiled.get(source);
-  if (!re) {
-    re = new RegExp(`^(?:${source})$`);
-    compiled.set(source, re);
+type Validator = (owner: string, data: unknown) => Payload;
+/** One test per field: true when the (present) value is acceptable. */
+type FieldTest = (value: unknown) => boolean;
+
+/**
+ * Validation runs on every command, so each list of field specs is turned
+ * once into a validator: a test per field with its bounds and pattern bound
+ * in, instead of reading the specs again on every call. Specs are data that
+ * do not change once a domain is defined.
+ */
+const validators = new WeakMap<readonly FieldSpec[], Validator>();
+function validatorFor(fields: readonly FieldSpec[]): Validator {
+  let v = validators.get(fields);
+  if (!v) {
+    v = compile(fields);
+    validators.set(fields, v);
   }
-  return re;
+  return v;
 }
 
-function checkField(owner: string, field: FieldSpec, value: unknown): void {
-  const fail = (): never => {
-    throw new InvalidPayloadError(owner, field.name, value, describeField(field));
+function compile(fields: readonly FieldSpec[]): Validator {
+  const names = fields.map((f) => f.name);
+  const tests = fields.map(testOf);
+  const required = fields.map((f) => f.required !== false);
+  const n = fields.length;
+  return (owner, data) => {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new InvalidPayloadError(owner, '(payload)', data, `an object with fields ${names.join(', ') || '(none)'}`);
+    }
+    const input = data as Record<string, unknown>;
+    for (const key of Object.keys(input)) {
+      if (!names.includes(key)) {
+        throw new InvalidPayloadError(owner, key, input[key], `no such field (${owner} takes: ${names.join(', ') || 'nothing'})`);
+      }
+    }
+    const out: Payload = {};
+    for (let i = 0; i < n; i++) {
+      const name = names[i]!;
+      const value = input[name];
+      if (value === undefined || value === null) {
+        if (!required[i]) continue;
+        throw new InvalidPayloadError(owner, name, undefined, describeField(fields[i]!));
+      }
+      if (!tests[i]!(value)) throw new InvalidPayloadError(owner, name, value, describeField(fields[i]!));
+      out[name] = value;
+    }
+    return out;
   };
+}
+
+function testOf(field: FieldSpec): FieldTest {
+  const { min, max } = field;
   switch (field.kind) {
     case 'string': {
-      if (typeof value !== 'string') fail();
-      const s = value as string;
-      if (s.length < (field.min ?? 1)) fail();
-      if (field.max !== undefined && s.length > field.max) fail();
-      if (field.pattern !== undefined && !patternOf(field.pattern).test(s)) fail();
-      return;
+      const shortest = min ?? 1;
+      const longest = max ?? Number.POSITIVE_INFINITY;
+      const pattern = field.pattern === undefined ? undefined : new RegExp(`^(?:${field.pattern})$`);
+      return (v) => typeof v === 'string' && v.length >= shortest && v.length <= longest && (pattern === undefined || pattern.test(v));
     }
     case 'integer':
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) fail();
-      const n = value as number;
-      if (field.kind === 'integer' && !Number.isSafeInteger(n)) fail();
-      if (field.min !== undefined && n < field.min) fail();
-      if (field.max !== undefined && n > field.max) fail();
-      return;
+      const whole = field.kind === 'integer';
+      const low = min ?? Number.NEGATIVE_INFINITY;
+      const high = max ?? Number.POSITIVE_INFINITY;
+      return (v) => typeof v === 'number' && Number.isFinite(v) && (!whole || Number.isSafeInteger(v)) && v >= low && v <= high;
     }
     case 'boolean':
-      if (typeof value !== 'boolean') fail();
-      return;
-    case 'enum':
-      if (typeof value !== 'string' || !(field.values ?? []).includes(value)) fail();
-      return;
+      return (v) => typeof v === 'boolean';
+    case 'enum': {
+      const values = field.values ?? [];
+      return (v) => typeof v === 'string' && values.includes(v);
+    }
   }
 }
 

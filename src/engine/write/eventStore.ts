@@ -65,13 +65,22 @@ export interface SnapshotRow {
 
 const COLUMNS =
   'position, stream_id, stream_version, event_type, schema_version, payload, command_id, correlation_id, causation_id, session_id, recorded_at';
+// Hot statements as whole constants: the statement cache is keyed by the
+// text, and a text built on every call is hashed on every call.
+const INSERT_EVENT = `INSERT INTO events (${COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)`;
+const READ_ALL = `SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`;
 
-// loadStream's statements: the columns (types alone, or 'Type:schemaVersion'
-// tokens when upcasting may apply) and the filter (whole stream or a range).
-const LOAD_TYPED = `SELECT group_concat(payload, ','), group_concat(event_type, ','), group_concat(stream_version, ',') FROM events`;
-const LOAD_TYPED_WITH_SCHEMA = `SELECT group_concat(payload, ','), group_concat(event_type || ':' || schema_version, ','), group_concat(stream_version, ',') FROM events`;
+// loadStream's statements: the payloads and the types (alone, or as
+// 'Type:schemaVersion' tokens when upcasting may apply) of a stream, each
+// joined into one text by SQLite, and the first and last versions; the
+// filter is the whole stream or a range.
+const LOAD_TYPED = `SELECT group_concat(payload, ','), group_concat(event_type, ','), min(stream_version), max(stream_version) FROM events`;
+const LOAD_TYPED_WITH_SCHEMA = `SELECT group_concat(payload, ','), group_concat(event_type || ':' || schema_version, ','), min(stream_version), max(stream_version) FROM events`;
 const LOAD_WHOLE = ' WHERE stream_id = ?';
 const LOAD_RANGE = ' WHERE stream_id = ? AND stream_version > ? AND stream_version <= ?';
+/** The same events row by row, in version order: the load's fallback when the versions have a gap. */
+const LOAD_ROWS = 'SELECT stream_version, event_type, schema_version, payload FROM events';
+const BY_VERSION = ' ORDER BY stream_version';
 
 export interface StreamInfo {
   streamId: string;
@@ -101,6 +110,11 @@ export class EventStore {
     this.#head = Number(sql.get('SELECT COALESCE(MAX(position), 0) AS head FROM events')?.['head'] ?? 0);
   }
 
+  /** loadStream's two statements (whole stream, range), for tests that check their query plan. */
+  get loadStatements(): readonly [string, string] {
+    return [this.#loadWhole, this.#loadRange];
+  }
+
   /** Position of the last event appended (0 when empty). */
   get head(): number {
     return this.#head;
@@ -123,9 +137,12 @@ export class EventStore {
    * Just what a decider needs to fold a stream, cheaper than full envelopes:
    * the events after `afterVersion` (up to `upToVersion`) fetched as ONE row
    * (payloads joined by SQLite, parsed by one JSON.parse), upcast to the
-   * current schema. The scan follows the (stream_id, stream_version) index,
-   * so the events come in version order; the versions come along and are
-   * checked, and sorted if SQLite ever chose another order.
+   * current schema. The scan walks the UNIQUE (stream_id, stream_version)
+   * index, so the rows come in version order (a test pins that plan), and
+   * the versions are unique: n of them from afterVersion+1 to
+   * afterVersion+n are exactly afterVersion+1, afterVersion+2, …, so they
+   * need not cross from SQLite one by one. A gap (in an event store this
+   * engine did not write) is read again row by row.
    * A command's load is the whole stream, so that case gets a statement with
    * one parameter, and schema versions are fetched only when the domain has
    * evolved an event type (each text SQLite builds per event costs).
@@ -135,20 +152,18 @@ export class EventStore {
     const row = this.sql.first(whole ? this.#loadWhole : this.#loadRange, whole ? [streamId] : [streamId, afterVersion, upToVersion]);
     if (!row || row[0] === null) return [];
     const payloads = JSON.parse(`[${row[0] as string}]`) as Record<string, unknown>[];
+    const n = payloads.length;
+    if (row[2] !== afterVersion + 1 || row[3] !== afterVersion + n) {
+      return this.#loadByRows(whole ? LOAD_ROWS + LOAD_WHOLE + BY_VERSION : LOAD_ROWS + LOAD_RANGE + BY_VERSION, whole ? [streamId] : [streamId, afterVersion, upToVersion]);
+    }
     const tokens = (row[1] as string).split(',');
-    const versions = (row[2] as string).split(',');
-    const up = this.#evolved ? this.upcasting : undefined;
-    const out = new Array<FoldEvent>(payloads.length);
-    let ordered = true;
-    let previous = afterVersion;
-    for (let i = 0; i < payloads.length; i++) {
-      const version = +versions[i]!;
-      if (version <= previous) ordered = false;
-      previous = version;
-      if (up === undefined) {
-        out[i] = { version, type: tokens[i]!, data: payloads[i]! };
-        continue;
-      }
+    const out = new Array<FoldEvent>(n);
+    if (!this.#evolved) {
+      for (let i = 0; i < n; i++) out[i] = { version: afterVersion + i + 1, type: tokens[i]!, data: payloads[i]! };
+      return out;
+    }
+    const up = this.upcasting!;
+    for (let i = 0; i < n; i++) {
       const token = tokens[i]!;
       let t = this.#tokens.get(token);
       if (!t) {
@@ -157,9 +172,21 @@ export class EventStore {
         this.#tokens.set(token, t);
       }
       const data = up.needsUpcast(t.type, t.version) ? up.upcast(t.type, t.version, payloads[i]!) : payloads[i]!;
-      out[i] = { version, type: t.type, data };
+      out[i] = { version: afterVersion + i + 1, type: t.type, data };
     }
-    return ordered ? out : out.sort((a, b) => a.version - b.version);
+    return out;
+  }
+
+  /** loadStream row by row, for streams whose versions have a gap. */
+  #loadByRows(sql: string, params: SqlValue[]): FoldEvent[] {
+    const up = this.upcasting;
+    return this.sql.rows(sql, params).map((r) => {
+      const type = r[1] as string;
+      const schemaVersion = r[2] as number;
+      const payload = JSON.parse(r[3] as string) as Record<string, unknown>;
+      const data = up !== undefined && up.needsUpcast(type, schemaVersion) ? up.upcast(type, schemaVersion, payload) : payload;
+      return { version: r[0] as number, type, data };
+    });
   }
 
   /** The row-by-row load of part 1, kept for comparison (bench). */
@@ -171,7 +198,7 @@ export class EventStore {
 
   readAll(fromPosition: number, limit: number): EventEnvelope[] {
     return this.sql
-      .rows(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`, [fromPosition, limit])
+      .rows(READ_ALL, [fromPosition, limit])
       .map((r) => this.#envelope(r));
   }
 
@@ -266,7 +293,7 @@ export class EventStore {
     for (const e of events) {
       position++;
       const m = e.metadata;
-      this.sql.run(`INSERT INTO events (${COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)`, [
+      this.sql.run(INSERT_EVENT, [
         position,
         e.streamId,
         e.version,
