@@ -422,8 +422,13 @@ export class Engine {
   position(): { at: number; step: number } {
     return { at: this.clock.now, step: this.scheduler.steps };
   }
-  recordedScript(): ScriptEntry[] {
-    return JSON.parse(JSON.stringify(this.#script)) as ScriptEntry[];
+  /** A copy of the recorded intents, from index `from` on (the script only grows). */
+  recordedScript(from = 0): ScriptEntry[] {
+    return JSON.parse(JSON.stringify(from > 0 ? this.#script.slice(from) : this.#script)) as ScriptEntry[];
+  }
+  /** How many intents are recorded, without copying them. */
+  recordedCount(): number {
+    return this.#script.length;
   }
 
   status(): EngineStatus {

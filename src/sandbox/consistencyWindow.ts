@@ -45,8 +45,12 @@ export class WindowTracker {
   readonly #open = new Map<string, OpenWindow>();
   /** Open position → commandId. */
   readonly #byPosition = new Map<number, string>();
-  /** Every closed window's length, per projection (histograms and percentiles). */
-  readonly values = new Map<string, number[]>();
+  /**
+   * Every closed window's length, per projection, as sorted counts: a
+   * summary costs the distinct lengths, not the windows of the whole run.
+   */
+  readonly values = new Map<string, SortedCounts>();
+  readonly #all = new SortedCounts();
   /** The latest closed windows, newest last. */
   readonly recent: MeasuredWindow[] = [];
   readonly recentLimit: number;
@@ -54,7 +58,7 @@ export class WindowTracker {
 
   constructor(domain: Pick<DomainDefinition, 'projections'>, recentLimit = 200) {
     this.#handles = new Map(domain.projections.map((p) => [p.name, new Set(p.handles)]));
-    for (const p of domain.projections) this.values.set(p.name, []);
+    for (const p of domain.projections) this.values.set(p.name, new SortedCounts());
     this.recentLimit = recentLimit;
   }
 
@@ -114,7 +118,11 @@ export class WindowTracker {
       for (const pos of open.positions) this.#byPosition.delete(pos);
     }
     const windowMs = appliedAt - open.appendedAt;
-    this.values.get(projection)?.push(windowMs);
+    const counts = this.values.get(projection);
+    if (counts) {
+      counts.add(windowMs);
+      this.#all.add(windowMs);
+    }
     this.recent.push({ commandId: open.commandId, commandType: open.commandType, projection, appendedAt: open.appendedAt, appliedAt, windowMs, seq });
     if (this.recent.length > this.recentLimit * 2) this.recent.splice(0, this.recent.length - this.recentLimit);
     this.#version++;
@@ -122,16 +130,81 @@ export class WindowTracker {
 
   /** Percentiles and a histogram per projection, plus 'all' (every projection together). */
   summaries(binCount = 20): WindowSummary[] {
-    const all: number[] = [];
-    for (const v of this.values.values()) for (const x of v) all.push(x);
-    let min = Number.POSITIVE_INFINITY;
-    for (const x of all) if (x < min) min = x;
-    const width = niceBinWidth(all.length === 0 ? 0 : maxOf(all) - min, binCount);
-    return [
-      summarize('all', all, width),
-      ...[...this.values].map(([projection, v]) => summarize(projection, v, width)),
-    ];
+    const all = this.#all;
+    const width = niceBinWidth(all.count === 0 ? 0 : Math.max(0, all.max) - all.min, binCount);
+    return [summarizeCounts('all', all, width), ...[...this.values].map(([projection, v]) => summarizeCounts(projection, v, width))];
   }
+}
+
+/**
+ * A multiset of numbers kept as its distinct values in ascending order, each
+ * with how often it occurs. Window lengths repeat a lot (virtual ms), so
+ * there are far fewer distinct values than windows.
+ */
+export class SortedCounts {
+  readonly keys: number[] = [];
+  readonly counts: number[] = [];
+  count = 0;
+
+  add(value: number): void {
+    const keys = this.keys;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid]! < value) lo = mid + 1;
+      else hi = mid;
+    }
+    if (keys[lo] === value) this.counts[lo]!++;
+    else {
+      keys.splice(lo, 0, value);
+      this.counts.splice(lo, 0, 1);
+    }
+    this.count++;
+  }
+
+  get min(): number {
+    return this.keys[0] ?? Number.NaN;
+  }
+  get max(): number {
+    return this.keys[this.keys.length - 1] ?? Number.NaN;
+  }
+
+  /** The value at 1-based rank `rank` in ascending order. */
+  atRank(rank: number): number {
+    let seen = 0;
+    for (let i = 0; i < this.keys.length; i++) {
+      seen += this.counts[i]!;
+      if (seen >= rank) return this.keys[i]!;
+    }
+    return this.max;
+  }
+
+  /** The same percentile as the engine's `percentile` on the values. */
+  percentile(p: number): number {
+    const rank = Math.ceil((Math.min(100, Math.max(0, p)) / 100) * this.count);
+    return this.atRank(Math.max(1, rank));
+  }
+}
+
+/** `summarize` of the values the counts hold, in time proportional to their distinct values. */
+export function summarizeCounts(projection: string, values: SortedCounts, binWidth: number): WindowSummary {
+  if (values.count === 0) return { projection, count: 0, min: null, p50: null, p95: null, p99: null, max: null, bins: [] };
+  const max = Math.max(0, values.max);
+  const first = Math.floor(Math.max(0, values.min) / binWidth);
+  const n = Math.floor(max / binWidth) - first + 1;
+  const bins: HistogramBin[] = Array.from({ length: n }, (_, i) => ({ from: (first + i) * binWidth, to: (first + i + 1) * binWidth, count: 0 }));
+  for (let i = 0; i < values.keys.length; i++) bins[Math.min(n - 1, Math.max(0, Math.floor(values.keys[i]! / binWidth) - first))]!.count += values.counts[i]!;
+  return {
+    projection,
+    count: values.count,
+    min: values.min,
+    p50: values.percentile(50),
+    p95: values.percentile(95),
+    p99: values.percentile(99),
+    max,
+    bins,
+  };
 }
 
 /** Windows of any run: fold every record (what the worker does incrementally). */

@@ -3,6 +3,7 @@
 // stored apart from the session itself (its whole script, which can be
 // large): the coordinator worker writes sessions, the page only lists them.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { ScriptEntry } from '../engine/intent.ts';
 import type { SessionState } from './sessionState.ts';
 
 export interface SessionSummary {
@@ -73,5 +74,46 @@ export class SessionStore {
 
   async close(): Promise<void> {
     (await this.#db).close();
+  }
+}
+
+/** What autosave reads from a running engine: all cheap except the copy of new intents. */
+export interface RecordedRun {
+  recordedCount(): number;
+  /** A copy of the recorded intents from index `from` on. */
+  recordedScript(from: number): ScriptEntry[];
+  position(): { at: number; step: number };
+}
+
+/**
+ * Autosave every few seconds without costs that grow with the run: nothing
+ * is copied or written when nothing changed since the last save, and the
+ * script (append-only) is copied once, then extended by its new intents.
+ */
+export class Autosave {
+  readonly #store: () => Pick<SessionStore, 'save'>;
+  #last: { run: RecordedRun; key: string; summary: SessionSummary; script: ScriptEntry[] } | undefined;
+
+  constructor(store: () => Pick<SessionStore, 'save'>) {
+    this.#store = store;
+  }
+
+  /** Save `run` under `meta`; `sessionOf` completes the session around the script. Returns what the store holds. */
+  async save(
+    meta: Omit<SessionSummary, 'savedAt' | 'intents'>,
+    run: RecordedRun,
+    sessionOf: (script: ScriptEntry[]) => SessionState,
+    savedAt: number,
+  ): Promise<SessionSummary> {
+    const { at, step } = run.position();
+    const key = JSON.stringify([meta.id, meta.name, meta.sandbox, run.recordedCount(), at, step]);
+    const last = this.#last?.run === run ? this.#last : undefined;
+    if (last?.key === key) return last.summary;
+    const script = last?.script ?? [];
+    for (const entry of run.recordedScript(script.length)) script.push(entry);
+    const summary: SessionSummary = { ...meta, savedAt, intents: script.length };
+    await this.#store().save(summary, sessionOf(script));
+    this.#last = { run, key, summary, script };
+    return summary;
   }
 }

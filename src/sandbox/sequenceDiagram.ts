@@ -13,7 +13,7 @@ export interface CommandStory {
  * correlationId), what the bus and the projections did with its events, and
  * up to `queries` queries by the same session that ran after the append.
  */
-export function commandStory(trace: readonly TraceRecord[], commandId: string, queries = 3): CommandStory {
+export function commandStory(trace: Iterable<TraceRecord>, commandId: string, queries = 3): CommandStory {
   const positions = new Set<number>();
   const out: TraceRecord[] = [];
   let sessionId: string | undefined;
@@ -78,6 +78,123 @@ export function commandStory(trace: readonly TraceRecord[], commandId: string, q
     }
   }
   return { commandId, records: out };
+}
+
+/** Record types a command's story picks by event position. */
+const BY_POSITION = new Set<string>(['bus.published', 'bus.duplicated', 'bus.dropped', 'bus.delivered', 'bus.held', 'bus.discarded', 'projection.duplicateSkipped', 'projection.gapDetected', 'projection.held']);
+/** Record types a story picks by projection (while one of its events waits there). */
+const BY_PROJECTION = new Set<string>(['projection.crashed', 'projection.rebuildFinished', 'projection.caughtUp']);
+
+const push = <K>(map: Map<K, TraceRecord[]>, key: K, r: TraceRecord): void => {
+  const list = map.get(key);
+  if (list) list.push(r);
+  else map.set(key, [r]);
+};
+
+/** The first index in a seq-ordered list whose record has seq >= `seq`. */
+function fromSeq(list: readonly TraceRecord[], seq: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function dropBefore<K>(map: Map<K, TraceRecord[]>, firstSeq: number): void {
+  for (const [key, list] of map) {
+    const from = fromSeq(list, firstSeq);
+    if (from === list.length) map.delete(key);
+    else if (from > 0) list.splice(0, from);
+  }
+}
+
+/**
+ * The trace indexed as it arrives, so a command's story costs its own
+ * records rather than a scan of the whole trace. `story()` gathers every
+ * record `commandStory` could use (the command's own, those at its event
+ * positions, its projections' crashes and rebuilds, its session's queries)
+ * and runs `commandStory` on them in trace order: the same story.
+ */
+export class StoryIndex {
+  readonly #byCommand = new Map<string, TraceRecord[]>();
+  readonly #byPosition = new Map<number, TraceRecord[]>();
+  readonly #byProjection = new Map<string, TraceRecord[]>();
+  readonly #queriesBySession = new Map<string, TraceRecord[]>();
+  readonly #executedByQuery = new Map<string, TraceRecord[]>();
+  /** Records before this seq have left the trace and are left out. */
+  #firstSeq = 1;
+
+  add(r: TraceRecord): void {
+    if ('commandId' in r) {
+      if (typeof r.commandId === 'string') push(this.#byCommand, r.commandId, r);
+      if ('correlationId' in r && typeof r.correlationId === 'string' && r.correlationId !== r.commandId) push(this.#byCommand, r.correlationId, r);
+    }
+    if (BY_POSITION.has(r.type) && 'position' in r) push(this.#byPosition, r.position as number, r);
+    else if (BY_PROJECTION.has(r.type) && 'projection' in r) push(this.#byProjection, r.projection as string, r);
+    else if (r.type === 'query.received' && r.sessionId !== undefined) push(this.#queriesBySession, r.sessionId, r);
+    else if (r.type === 'query.executed') push(this.#executedByQuery, r.queryId, r);
+  }
+
+  /** Forget the records before `firstSeq` (they left the bounded trace). */
+  forgetBefore(firstSeq: number): void {
+    if (firstSeq <= this.#firstSeq) return;
+    this.#firstSeq = firstSeq;
+    dropBefore(this.#byCommand, firstSeq);
+    dropBefore(this.#byPosition, firstSeq);
+    dropBefore(this.#byProjection, firstSeq);
+    dropBefore(this.#queriesBySession, firstSeq);
+    dropBefore(this.#executedByQuery, firstSeq);
+  }
+
+  story(commandId: string, queries = 3): CommandStory {
+    const own = this.#byCommand.get(commandId) ?? [];
+    const picked = new Map<number, TraceRecord>();
+    const take = (r: TraceRecord): void => {
+      if (r.seq >= this.#firstSeq) picked.set(r.seq, r);
+    };
+    own.forEach(take);
+    const positions: number[] = [];
+    let appendSeq: number | undefined;
+    /** Each session the command's records name, from the first record naming it. */
+    const sessions = new Map<string, number>();
+    for (const r of own) {
+      if (r.seq < this.#firstSeq) continue;
+      if (r.type === 'events.appended') {
+        appendSeq ??= r.seq;
+        for (const e of r.events) positions.push(e.position);
+      }
+      if ('sessionId' in r && r.sessionId !== undefined && !sessions.has(r.sessionId)) sessions.set(r.sessionId, r.seq);
+    }
+    const projections = new Set<string>();
+    for (const pos of positions) {
+      for (const r of this.#byPosition.get(pos) ?? []) {
+        take(r);
+        if ('projection' in r && typeof r.projection === 'string') projections.add(r.projection);
+      }
+    }
+    const firstOwn = own.find((r) => r.seq >= this.#firstSeq)?.seq ?? this.#firstSeq;
+    for (const p of projections) {
+      const list = this.#byProjection.get(p) ?? [];
+      for (let i = fromSeq(list, firstOwn); i < list.length; i++) take(list[i]!);
+    }
+    // The session's first queries once both the append and the session are known
+    // (a command naming two sessions, which no engine path does, keeps them all).
+    if (appendSeq !== undefined) {
+      const limit = sessions.size > 1 ? Number.POSITIVE_INFINITY : queries;
+      for (const [s, named] of sessions) {
+        const list = this.#queriesBySession.get(s) ?? [];
+        for (let i = fromSeq(list, Math.max(appendSeq, named)), n = 0; i < list.length && n < limit; i++, n++) {
+          const q = list[i]!;
+          take(q);
+          if (q.type === 'query.received') this.#executedByQuery.get(q.queryId)?.forEach(take);
+        }
+      }
+    }
+    return commandStory([...picked.values()].sort((a, b) => a.seq - b.seq), commandId, queries);
+  }
 }
 
 const clean = (s: string): string => s.replace(/[;#<>{}:]/g, ' ').replace(/\s+/g, ' ').trim();

@@ -9,13 +9,13 @@ import * as Comlink from 'comlink';
 import type { DomainDefinition } from '../engine/domain.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { EngineError } from '../engine/errors.ts';
-import type { Intent } from '../engine/intent.ts';
+import type { Intent, ScriptEntry } from '../engine/intent.ts';
 import type { ReadSidePort } from '../engine/readSide.ts';
 import type { SettingsPatch } from '../engine/settings.ts';
 import type { WriteSide, WriteSidePort } from '../engine/writeSide.ts';
 import { dueAt, loadPlan, type LoadPlan } from '../sandbox/loadGenerator.ts';
 import { SessionObserver } from '../sandbox/observer.ts';
-import { commandStory, sequenceDiagramSource } from '../sandbox/sequenceDiagram.ts';
+import { StoryIndex, sequenceDiagramSource } from '../sandbox/sequenceDiagram.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 import { worldAt } from '../sandbox/timeline.ts';
 import { filterTrace, type TraceFilter } from '../terminal/backend.ts';
@@ -121,6 +121,8 @@ export class EngineHost {
   readonly engine: Engine;
   readonly domain: DomainDefinition;
   readonly observer: SessionObserver;
+  /** The trace indexed by command as it arrives, for diagrams of one command. */
+  readonly #stories = new StoryIndex();
   /** The write side itself (the event log view reads it directly, outside any step). */
   readonly write: WriteSide;
   readonly #armWrite: () => void;
@@ -157,7 +159,12 @@ export class EngineHost {
       traceLimit: options.traceLimit ?? 200_000,
     });
     this.observer = new SessionObserver(options.domain);
-    this.engine.onTrace((r) => this.observer.add(r));
+    this.engine.onTrace((r) => {
+      this.observer.add(r);
+      this.#stories.add(r);
+      // Records that left the bounded trace leave the index too (a no-op until they do).
+      this.#stories.forgetBefore(this.engine.trace[0]?.seq ?? r.seq);
+    });
     this.#load = { plan: loadPlan(options.domain.name), rate: 0, start: 0, sent: 0, setupSent: false };
   }
 
@@ -311,12 +318,13 @@ export class EngineHost {
     }
   }
 
-  session(): SessionState {
+  /** The session so far; `script` when the caller already holds a copy of the recorded intents (autosave). */
+  session(script: ScriptEntry[] = this.engine.recordedScript()): SessionState {
     return {
       domain: this.domain.name,
       seed: this.engine.seed,
       settings: this.#initialSettings,
-      script: this.engine.recordedScript(),
+      script,
       until: this.#fault ? this.#fault.lastGood : this.engine.position(),
     };
   }
@@ -353,7 +361,7 @@ export class EngineHost {
 
   diagram(commandId: string): { source: string; records: number; complete: boolean } {
     const trace = this.engine.trace;
-    const story = commandStory(trace, commandId);
+    const story = this.#stories.story(commandId);
     const complete = (trace[0]?.seq ?? 1) === 1 || story.records.some((r) => r.type === 'command.received');
     return { source: sequenceDiagramSource(story), records: story.records.length, complete };
   }

@@ -7,7 +7,7 @@ import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { getDomain } from '../domain/index.ts';
 import { WriteSide } from '../engine/writeSide.ts';
-import { SessionStore } from '../sandbox/persistence.ts';
+import { Autosave, SessionStore } from '../sandbox/persistence.ts';
 import { EngineHost } from './engineHost.ts';
 import { playSetup, playStoryStep, verifyOnReplay } from '../scenarios/playerWorker.ts';
 import { replyAsync, replySync, WorkerFaultError, type CoordinatorApi, type ReadSideRemote } from './engineProtocol.ts';
@@ -17,6 +17,7 @@ const sqlReady = initSqlJs({ locateFile: () => wasmUrl });
 let host: EngineHost | undefined;
 let readRemote: Comlink.Remote<ReadSideRemote> | undefined;
 let store: SessionStore | undefined;
+const autosaver = new Autosave(() => (store ??= new SessionStore()));
 
 function current(): EngineHost {
   if (!host) throw new WorkerFaultError('write', 'The engine has not been started.');
@@ -61,11 +62,7 @@ const api: CoordinatorApi = {
   async autosave(meta) {
     const h = current();
     if (h.fault) return null;
-    const session = h.session();
-    const summary = { ...meta, savedAt: Date.now(), intents: session.script.length };
-    store ??= new SessionStore();
-    await store.save(summary, session);
-    return summary;
+    return autosaver.save(meta, h.engine, (script) => h.session(script), Date.now());
   },
   tables: () => replyAsync(() => current().tables(), 'write'),
   table: (ref, limit) => replyAsync(() => current().table(ref, limit), 'write'),
@@ -88,7 +85,7 @@ const api: CoordinatorApi = {
   advance: (ms) => replyAsync(() => current().advance(ms), 'write'),
   playScenarioSetup: (setup) => replyAsync(() => current().playScenario((engine) => playSetup(engine, setup)), 'write'),
   playScenarioStep: (step) => replyAsync(() => current().playScenario((engine) => playStoryStep(engine, step)), 'write'),
-  scriptLength: () => current().engine.recordedScript().length,
+  scriptLength: () => current().engine.recordedCount(),
   verifyScenario: (scenario, learner) => replyAsync(async () => verifyOnReplay(await sqlReady, current().session(), scenario, learner), 'write'),
 };
 

@@ -1,5 +1,15 @@
+import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { domains, getDomain } from '../../src/domain/index.ts';
+
+/** The tables and indexes a projection's schema creates, read back from a scratch database. */
+async function objectsOf(schema: readonly string[]): Promise<string[]> {
+  const db = new (await initSqlJs()).Database();
+  for (const ddl of schema) db.exec(ddl);
+  const names = (db.exec("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'")[0]?.values ?? []).map((r) => String(r[0]));
+  db.close();
+  return names;
+}
 
 describe('domain registry', () => {
   it('lists the domains and describes every part introspectably', () => {
@@ -22,5 +32,22 @@ describe('domain registry', () => {
     expect(getDomain('banking').projections.map((p) => p.name)).toEqual(['balance', 'statement']);
     expect(getDomain('workItems').projections.map((p) => p.name)).toEqual(['board', 'boardNormalized']);
     expect(getDomain('social').projections.map((p) => [p.name, p.fanOut])).toEqual([['feedPush', 'push'], ['feedPull', 'pull'], ['feedHybrid', 'hybrid']]);
+  });
+
+  // At separation levels 1 and 2 the projections share one database: a name
+  // two projections create would fail there ("table … already exists").
+  it('no two projections of a domain create the same table or index, so every separation level works', async () => {
+    for (const d of Object.values(domains)) {
+      const owner = new Map<string, string>();
+      for (const p of d.projections) {
+        const codes = [p.schema, ...Object.values(p.variants ?? {}).map((v) => v.schema)];
+        const names = new Set((await Promise.all(codes.map(objectsOf))).flat());
+        expect(names.size, `${d.name}.${p.name} creates no table`).toBeGreaterThan(0);
+        for (const name of names) {
+          expect(owner.get(name), `${d.name}: ${name} is created by ${owner.get(name)} and ${p.name}`).toBeUndefined();
+          owner.set(name, p.name);
+        }
+      }
+    }
   });
 });

@@ -20,15 +20,33 @@ import type { EventEnvelope } from '../../../engine/write/envelope.ts';
 import { userIdField } from '../commands.ts';
 import { DEFAULT_CELEBRITY_THRESHOLD } from '../user.ts';
 
-const FOLLOWS = `CREATE TABLE follows (
+// Each projection names its tables after itself (push_follows, pull_posts,
+// hybrid_timeline…): at separation levels 1 and 2 the projections share one
+// database, so two projections must never create the same table.
+interface FeedTables {
+  follows: string;
+  posts: string;
+  timeline: string;
+  thresholds: string;
+}
+
+function feedTables(prefix: 'push' | 'pull' | 'hybrid'): FeedTables {
+  return { follows: `${prefix}_follows`, posts: `${prefix}_posts`, timeline: `${prefix}_timeline`, thresholds: `${prefix}_feed_thresholds` };
+}
+
+const PUSH = feedTables('push');
+const PULL = feedTables('pull');
+const HYBRID = feedTables('hybrid');
+
+const followsDdl = (t: FeedTables): string => `CREATE TABLE ${t.follows} (
   follower  TEXT    NOT NULL,
   followee  TEXT    NOT NULL,
   position  INTEGER NOT NULL,
   PRIMARY KEY (follower, followee)
 )`;
-const FOLLOWERS_INDEX = 'CREATE INDEX follows_by_followee ON follows (followee, position)';
+const followersIndexDdl = (t: FeedTables): string => `CREATE INDEX ${t.follows}_by_followee ON ${t.follows} (followee, position)`;
 // A post id is unique per author (decided on the author's stream).
-const POSTS = `CREATE TABLE posts (
+const postsDdl = (t: FeedTables): string => `CREATE TABLE ${t.posts} (
   author    TEXT    NOT NULL,
   post_id   TEXT    NOT NULL,
   text      TEXT    NOT NULL,
@@ -37,8 +55,8 @@ const POSTS = `CREATE TABLE posts (
   pushed    INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (author, post_id)
 )`;
-const POSTS_INDEX = 'CREATE INDEX posts_by_author ON posts (author, position)';
-const TIMELINE = `CREATE TABLE timeline (
+const postsIndexDdl = (t: FeedTables): string => `CREATE INDEX ${t.posts}_by_author ON ${t.posts} (author, position)`;
+const timelineDdl = (t: FeedTables): string => `CREATE TABLE ${t.timeline} (
   user_id   TEXT    NOT NULL,
   post_id   TEXT    NOT NULL,
   author    TEXT    NOT NULL,
@@ -47,8 +65,8 @@ const TIMELINE = `CREATE TABLE timeline (
   at        INTEGER NOT NULL,
   PRIMARY KEY (user_id, author, post_id)
 )`;
-const TIMELINE_INDEX = 'CREATE INDEX timeline_by_user ON timeline (user_id, position)';
-const THRESHOLDS = `CREATE TABLE feed_thresholds (
+const timelineIndexDdl = (t: FeedTables): string => `CREATE INDEX ${t.timeline}_by_user ON ${t.timeline} (user_id, position)`;
+const thresholdsDdl = (t: FeedTables): string => `CREATE TABLE ${t.thresholds} (
   position   INTEGER PRIMARY KEY,
   threshold  INTEGER NOT NULL
 )`;
@@ -61,9 +79,9 @@ interface Post {
   at: number;
 }
 
-function follow(db: ReadStoreDb, e: EventEnvelope): { followee: string; position: number } {
+function follow(db: ReadStoreDb, t: FeedTables, e: EventEnvelope): { followee: string; position: number } {
   const followee = e.data['followeeId'] as string;
-  db.run('INSERT INTO follows (follower, followee, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
+  db.run(`INSERT INTO ${t.follows} (follower, followee, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, [
     e.data['followerId'] as string,
     followee,
     e.position,
@@ -71,7 +89,7 @@ function follow(db: ReadStoreDb, e: EventEnvelope): { followee: string; position
   return { followee, position: e.position };
 }
 
-function storePost(db: ReadStoreDb, e: EventEnvelope): Post {
+function storePost(db: ReadStoreDb, t: FeedTables, e: EventEnvelope): Post {
   const post: Post = {
     post_id: e.data['postId'] as string,
     author: e.data['userId'] as string,
@@ -79,7 +97,7 @@ function storePost(db: ReadStoreDb, e: EventEnvelope): Post {
     position: e.position,
     at: e.metadata.recordedAt,
   };
-  db.run('INSERT INTO posts (post_id, author, text, position, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+  db.run(`INSERT INTO ${t.posts} (post_id, author, text, position, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, [
     post.post_id,
     post.author,
     post.text,
@@ -90,10 +108,10 @@ function storePost(db: ReadStoreDb, e: EventEnvelope): Post {
 }
 
 /** Copy a post into the timelines of its author's followers who followed before it (the fan-out). */
-function pushToFollowers(db: ReadStoreDb, post: Post, markPushed: boolean): void {
-  const followers = db.all('SELECT follower FROM follows WHERE followee = ? AND position < ?', [post.author, post.position]);
+function pushToFollowers(db: ReadStoreDb, t: FeedTables, post: Post, markPushed: boolean): void {
+  const followers = db.all(`SELECT follower FROM ${t.follows} WHERE followee = ? AND position < ?`, [post.author, post.position]);
   for (const f of followers) {
-    db.run('INSERT INTO timeline (user_id, post_id, author, text, position, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+    db.run(`INSERT INTO ${t.timeline} (user_id, post_id, author, text, position, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, [
       f['follower'] as string,
       post.post_id,
       post.author,
@@ -102,17 +120,17 @@ function pushToFollowers(db: ReadStoreDb, post: Post, markPushed: boolean): void
       post.at,
     ]);
   }
-  if (markPushed) db.run('UPDATE posts SET pushed = 1 WHERE author = ? AND post_id = ? AND pushed = 0', [post.author, post.post_id]);
+  if (markPushed) db.run(`UPDATE ${t.posts} SET pushed = 1 WHERE author = ? AND post_id = ? AND pushed = 0`, [post.author, post.post_id]);
 }
 
 /** A follow arrived after some of the followee's later posts: give the follower those posts. */
-function backfill(db: ReadStoreDb, follower: string, followee: string, followPosition: number, onlyPushed: boolean): void {
+function backfill(db: ReadStoreDb, t: FeedTables, follower: string, followee: string, followPosition: number, onlyPushed: boolean): void {
   const posts = db.all(
-    `SELECT post_id, author, text, position, at FROM posts WHERE author = ? AND position > ?${onlyPushed ? ' AND pushed = 1' : ''}`,
+    `SELECT post_id, author, text, position, at FROM ${t.posts} WHERE author = ? AND position > ?${onlyPushed ? ' AND pushed = 1' : ''}`,
     [followee, followPosition],
   );
   for (const p of posts) {
-    db.run('INSERT INTO timeline (user_id, post_id, author, text, position, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+    db.run(`INSERT INTO ${t.timeline} (user_id, post_id, author, text, position, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, [
       follower,
       p['post_id'] as string,
       p['author'] as string,
@@ -138,14 +156,14 @@ export const feedPush: ProjectionDefinition = {
   name: 'feedPush',
   description: 'Home feed, fan-out on write: every post is copied into each follower’s timeline when published.',
   fanOut: 'push',
-  schema: [FOLLOWS, FOLLOWERS_INDEX, POSTS, POSTS_INDEX, TIMELINE, TIMELINE_INDEX],
+  schema: [followsDdl(PUSH), followersIndexDdl(PUSH), postsDdl(PUSH), postsIndexDdl(PUSH), timelineDdl(PUSH), timelineIndexDdl(PUSH)],
   handles: ['Followed', 'PostPublished'],
   apply(db, e) {
     if (e.type === 'Followed') {
-      const f = follow(db, e);
-      backfill(db, e.data['followerId'] as string, f.followee, f.position, false);
+      const f = follow(db, PUSH, e);
+      backfill(db, PUSH, e.data['followerId'] as string, f.followee, f.position, false);
     } else if (e.type === 'PostPublished') {
-      pushToFollowers(db, storePost(db, e), false);
+      pushToFollowers(db, PUSH, storePost(db, PUSH, e), false);
     }
   },
 };
@@ -156,25 +174,25 @@ export const feedPull: ProjectionDefinition = {
   name: 'feedPull',
   description: 'Home feed, fan-out on read: posts are stored once and gathered from the followees when a feed is read.',
   fanOut: 'pull',
-  schema: [FOLLOWS, POSTS, POSTS_INDEX],
+  schema: [followsDdl(PULL), postsDdl(PULL), postsIndexDdl(PULL)],
   handles: ['Followed', 'PostPublished'],
   apply(db, e) {
-    if (e.type === 'Followed') follow(db, e);
-    else if (e.type === 'PostPublished') storePost(db, e);
+    if (e.type === 'Followed') follow(db, PULL, e);
+    else if (e.type === 'PostPublished') storePost(db, PULL, e);
   },
 };
 
-function pull(db: ReadStoreDb, userId: string, limit: number, onlyUnpushed: boolean): ReturnType<typeof rowToPost>[] {
+function pull(db: ReadStoreDb, t: FeedTables, userId: string, limit: number, onlyUnpushed: boolean): ReturnType<typeof rowToPost>[] {
   const followees = db.all(
     onlyUnpushed
-      ? 'SELECT f.followee, f.position FROM follows f WHERE f.follower = ? AND EXISTS (SELECT 1 FROM posts p WHERE p.author = f.followee AND p.pushed = 0)'
-      : 'SELECT followee, position FROM follows WHERE follower = ?',
+      ? `SELECT f.followee, f.position FROM ${t.follows} f WHERE f.follower = ? AND EXISTS (SELECT 1 FROM ${t.posts} p WHERE p.author = f.followee AND p.pushed = 0)`
+      : `SELECT followee, position FROM ${t.follows} WHERE follower = ?`,
     [userId],
   );
   const out: ReturnType<typeof rowToPost>[] = [];
   for (const f of followees) {
     const posts = db.all(
-      `SELECT post_id, author, text, position, at FROM posts WHERE author = ? AND position > ?${onlyUnpushed ? ' AND pushed = 0' : ''} ORDER BY position DESC LIMIT ?`,
+      `SELECT post_id, author, text, position, at FROM ${t.posts} WHERE author = ? AND position > ?${onlyUnpushed ? ' AND pushed = 0' : ''} ORDER BY position DESC LIMIT ?`,
       [f['followee'] as string, f['position'] as number, limit],
     );
     out.push(...posts.map(rowToPost));
@@ -185,27 +203,27 @@ function pull(db: ReadStoreDb, userId: string, limit: number, onlyUnpushed: bool
 // ── hybrid ────────────────────────────────────────────────────────────────
 
 function thresholdAt(db: ReadStoreDb, position: number): number {
-  const row = db.get('SELECT threshold FROM feed_thresholds WHERE position < ? ORDER BY position DESC LIMIT 1', [position]);
+  const row = db.get(`SELECT threshold FROM ${HYBRID.thresholds} WHERE position < ? ORDER BY position DESC LIMIT 1`, [position]);
   return row ? (row['threshold'] as number) : DEFAULT_CELEBRITY_THRESHOLD;
 }
 
 /** Push a post or keep it for pulling, from its author's follower count when it was published. */
 function settlePost(db: ReadStoreDb, post: Post): void {
-  const followers = db.get('SELECT COUNT(*) AS n FROM follows WHERE followee = ? AND position < ?', [post.author, post.position]);
+  const followers = db.get(`SELECT COUNT(*) AS n FROM ${HYBRID.follows} WHERE followee = ? AND position < ?`, [post.author, post.position]);
   const celebrity = ((followers?.['n'] as number | undefined) ?? 0) >= thresholdAt(db, post.position);
   if (celebrity) {
-    db.run('DELETE FROM timeline WHERE author = ? AND post_id = ?', [post.author, post.post_id]);
-    db.run('UPDATE posts SET pushed = 0 WHERE author = ? AND post_id = ? AND pushed = 1', [post.author, post.post_id]);
+    db.run(`DELETE FROM ${HYBRID.timeline} WHERE author = ? AND post_id = ?`, [post.author, post.post_id]);
+    db.run(`UPDATE ${HYBRID.posts} SET pushed = 0 WHERE author = ? AND post_id = ? AND pushed = 1`, [post.author, post.post_id]);
   } else {
-    pushToFollowers(db, post, true);
+    pushToFollowers(db, HYBRID, post, true);
   }
 }
 
 function postsAfter(db: ReadStoreDb, position: number, author?: string): Post[] {
   const rows =
     author === undefined
-      ? db.all('SELECT post_id, author, text, position, at FROM posts WHERE position > ?', [position])
-      : db.all('SELECT post_id, author, text, position, at FROM posts WHERE author = ? AND position > ?', [author, position]);
+      ? db.all(`SELECT post_id, author, text, position, at FROM ${HYBRID.posts} WHERE position > ?`, [position])
+      : db.all(`SELECT post_id, author, text, position, at FROM ${HYBRID.posts} WHERE author = ? AND position > ?`, [author, position]);
   return rows as unknown as Post[];
 }
 
@@ -213,17 +231,25 @@ export const feedHybrid: ProjectionDefinition = {
   name: 'feedHybrid',
   description: 'Home feed, hybrid: posts of authors below the celebrity threshold are pushed, a celebrity’s posts are pulled when read.',
   fanOut: 'hybrid',
-  schema: [FOLLOWS, FOLLOWERS_INDEX, POSTS, POSTS_INDEX, TIMELINE, TIMELINE_INDEX, THRESHOLDS],
+  schema: [
+    followsDdl(HYBRID),
+    followersIndexDdl(HYBRID),
+    postsDdl(HYBRID),
+    postsIndexDdl(HYBRID),
+    timelineDdl(HYBRID),
+    timelineIndexDdl(HYBRID),
+    thresholdsDdl(HYBRID),
+  ],
   handles: ['Followed', 'PostPublished', 'FeedConfigured'],
   apply(db, e) {
     if (e.type === 'Followed') {
-      const f = follow(db, e);
+      const f = follow(db, HYBRID, e);
       // Later posts of the followee now count one more follower: settle them again.
       for (const post of postsAfter(db, f.position, f.followee)) settlePost(db, post);
     } else if (e.type === 'PostPublished') {
-      settlePost(db, storePost(db, e));
+      settlePost(db, storePost(db, HYBRID, e));
     } else if (e.type === 'FeedConfigured') {
-      db.run('INSERT INTO feed_thresholds (position, threshold) VALUES (?, ?) ON CONFLICT DO NOTHING', [e.position, e.data['celebrityThreshold'] as number]);
+      db.run(`INSERT INTO ${HYBRID.thresholds} (position, threshold) VALUES (?, ?) ON CONFLICT DO NOTHING`, [e.position, e.data['celebrityThreshold'] as number]);
       for (const post of postsAfter(db, e.position)) settlePost(db, post);
     }
   },
@@ -231,9 +257,9 @@ export const feedHybrid: ProjectionDefinition = {
 
 // ── queries ───────────────────────────────────────────────────────────────
 
-function timeline(db: ReadStoreDb, userId: string, limit: number): ReturnType<typeof rowToPost>[] {
+function timeline(db: ReadStoreDb, t: FeedTables, userId: string, limit: number): ReturnType<typeof rowToPost>[] {
   return db
-    .all('SELECT post_id, author, text, position, at FROM timeline WHERE user_id = ? ORDER BY position DESC LIMIT ?', [userId, limit])
+    .all(`SELECT post_id, author, text, position, at FROM ${t.timeline} WHERE user_id = ? ORDER BY position DESC LIMIT ?`, [userId, limit])
     .map(rowToPost);
 }
 
@@ -243,14 +269,14 @@ export const feedQueries: QuerySpec[] = [
     projection: 'feedPush',
     description: 'A user’s home feed from the push (fan-out on write) read model: one read of their timeline.',
     fields: [userIdField, limitField],
-    run: (db, p) => timeline(db, p['userId'] as string, limitOf(p)),
+    run: (db, p) => timeline(db, PUSH, p['userId'] as string, limitOf(p)),
   },
   {
     type: 'GetFeedPull',
     projection: 'feedPull',
     description: 'A user’s home feed from the pull (fan-out on read) read model: their followees, then each one’s posts.',
     fields: [userIdField, limitField],
-    run: (db, p) => pull(db, p['userId'] as string, limitOf(p), false).sort(newestFirst).slice(0, limitOf(p)),
+    run: (db, p) => pull(db, PULL, p['userId'] as string, limitOf(p), false).sort(newestFirst).slice(0, limitOf(p)),
   },
   {
     type: 'GetFeedHybrid',
@@ -260,7 +286,7 @@ export const feedQueries: QuerySpec[] = [
     run: (db, p) => {
       const userId = p['userId'] as string;
       const limit = limitOf(p);
-      return [...timeline(db, userId, limit), ...pull(db, userId, limit, true)].sort(newestFirst).slice(0, limit);
+      return [...timeline(db, HYBRID, userId, limit), ...pull(db, HYBRID, userId, limit, true)].sort(newestFirst).slice(0, limit);
     },
   },
   {
@@ -270,8 +296,8 @@ export const feedQueries: QuerySpec[] = [
     fields: [userIdField],
     run: (db, p) => {
       const userId = p['userId'] as string;
-      const followers = db.get('SELECT COUNT(*) AS n FROM follows WHERE followee = ?', [userId])?.['n'] ?? 0;
-      const following = db.get('SELECT COUNT(*) AS n FROM follows WHERE follower = ?', [userId])?.['n'] ?? 0;
+      const followers = db.get(`SELECT COUNT(*) AS n FROM ${HYBRID.follows} WHERE followee = ?`, [userId])?.['n'] ?? 0;
+      const following = db.get(`SELECT COUNT(*) AS n FROM ${HYBRID.follows} WHERE follower = ?`, [userId])?.['n'] ?? 0;
       return { userId, followers, following };
     },
   },
