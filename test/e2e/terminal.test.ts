@@ -137,6 +137,12 @@ describe('the sandbox terminal', () => {
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+C');
     await page.waitForFunction((n) => Number(document.querySelector('[data-panel="terminal"]')?.getAttribute('data-runs')) > n, before, { timeout: 20_000 });
+    // xterm's accessibility rows render a moment after the output: wait for the verdict line itself.
+    await page.waitForFunction(
+      () => /Cancelled:/.test(document.querySelector('[data-panel="terminal"] .xterm-accessibility-tree')?.textContent ?? ''),
+      null,
+      { timeout: 20_000 },
+    );
     await idlePrompt(page);
     const text = (await screen(page)).replace(/\s+/g, ' ');
     expect(text).toContain('Cancelled: the query was stopped before it finished. Nothing changed.');
