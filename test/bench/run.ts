@@ -102,6 +102,22 @@ const COMMANDS = 4000;
 const ACCOUNTS = 400;
 /** Commands per block: the two sides alternate block by block, so a busy machine slows both alike. */
 const COMMAND_BLOCK = 250;
+/** Run two sides block by block, alternating, so a busy machine slows both alike; total ms of each. */
+function interleaved(first: (from: number, to: number) => void, second: (from: number, to: number) => void): [number, number] {
+  let firstMs = 0;
+  let secondMs = 0;
+  for (let from = 0; from < COMMANDS; from += COMMAND_BLOCK) {
+    const to = Math.min(COMMANDS, from + COMMAND_BLOCK);
+    const t0 = now();
+    first(from, to);
+    const t1 = now();
+    second(from, to);
+    firstMs += t1 - t0;
+    secondMs += now() - t1;
+  }
+  return [firstMs, secondMs];
+}
+
 function commandMeasurement(name: string, rawDefaults: boolean): Measurement {
   return {
     name,
@@ -138,17 +154,7 @@ function commandMeasurement(name: string, rawDefaults: boolean): Measurement {
         }
       };
 
-      let oursMs = 0;
-      let rawMs = 0;
-      for (let from = 0; from < COMMANDS; from += COMMAND_BLOCK) {
-        const to = Math.min(COMMANDS, from + COMMAND_BLOCK);
-        const t0 = now();
-        oursBlock(from, to);
-        const t1 = now();
-        rawBlock(from, to);
-        oursMs += t1 - t0;
-        rawMs += now() - t1;
-      }
+      const [oursMs, rawMs] = interleaved(oursBlock, rawBlock);
       const ours = COMMANDS / (oursMs / 1000);
       const raw = COMMANDS / (rawMs / 1000);
       ws.close();
@@ -223,17 +229,7 @@ const commandFloor: Measurement = {
       }
     };
 
-    let engineMs = 0;
-    let floorMs = 0;
-    for (let from = 0; from < COMMANDS; from += COMMAND_BLOCK) {
-      const to = Math.min(COMMANDS, from + COMMAND_BLOCK);
-      const t0 = now();
-      engineBlock(from, to);
-      const t1 = now();
-      floorBlock(from, to);
-      engineMs += t1 - t0;
-      floorMs += now() - t1;
-    }
+    const [engineMs, floorMs] = interleaved(engineBlock, floorBlock);
     for (const st of [loadStream, insertEvent, insertCmd, begin, commit]) st.free();
     ws.close();
     floorSide.close();
