@@ -1056,14 +1056,20 @@ export class Engine {
         label: 'sync',
         ...this.#meter(name),
       });
-      this.#setState(p, outcome);
-      if (outcome.crashed) {
-        this.#markCrashed(p, outcome.rolledBack, outcome.reason);
-        continue;
-      }
-      for (const d of outcome.drafts) this.#emit(d);
-      this.#advanced(p);
+      this.#settle(p, outcome);
     }
+  }
+
+  /** A batch came back: record its state, then either the crash or what it applied. False when it crashed. */
+  #settle(p: ProjectionProcess, outcome: BatchOutcome): boolean {
+    this.#setState(p, outcome);
+    if (outcome.crashed) {
+      this.#markCrashed(p, outcome.rolledBack, outcome.reason);
+      return false;
+    }
+    for (const d of outcome.drafts) this.#emit(d);
+    this.#advanced(p);
+    return true;
   }
 
   // ── delivery: dual write or outbox ──────────────────────────────────────
@@ -2142,14 +2148,7 @@ export class Engine {
   #appliedLive(p: ProjectionProcess, outcome: BatchOutcome): void {
     // Busy until here (not only until the request left): nothing reads it in between, and a merged group may be put back unstarted.
     p.busy = false;
-    this.#setState(p, outcome);
-    if (outcome.crashed) {
-      this.#markCrashed(p, outcome.rolledBack, outcome.reason);
-      return;
-    }
-    for (const d of outcome.drafts) this.#emit(d);
-    this.#advanced(p);
-    this.#afterRows(p, outcome);
+    if (this.#settle(p, outcome)) this.#afterRows(p, outcome);
   }
 
   /** Writing rows takes time too (costs.projectRowMs): the projection stays busy before its next batch. */

@@ -23,6 +23,7 @@ import {
 } from './read/readModels.ts';
 import type { SqlResult } from './readOnlySql.ts';
 import { SqlDb, type SqlJsStatic } from './sqlite.ts';
+import { ReadModelsHost } from './read/readModelsHost.ts';
 import type { SeparationLevel } from './settings.ts';
 import type { BatchOutcome } from './read/projectionRunner.ts';
 
@@ -67,7 +68,7 @@ export interface ReadModelsPort {
 
 export type ReadSidePort = ReadModelsPort;
 
-export class ReadSide implements ReadSidePort {
+export class ReadSide extends ReadModelsHost implements ReadSidePort {
   readonly domain: DomainDefinition;
   readonly #sqlJs: SqlJsStatic;
   #level: SeparationLevel;
@@ -75,6 +76,7 @@ export class ReadSide implements ReadSidePort {
   #shared: SqlDb | undefined;
 
   constructor(sql: SqlJsStatic, domain: DomainDefinition, options: { separationLevel?: SeparationLevel } = {}) {
+    super();
     this.domain = domain;
     this.#sqlJs = sql;
     this.#level = options.separationLevel ?? 3;
@@ -108,54 +110,9 @@ export class ReadSide implements ReadSidePort {
     this.#build();
   }
 
-  applyBatch(req: ApplyBatchRequest): BatchOutcome {
-    return this.models.applyBatch(req);
-  }
   /** In order; if one throws, those before it stay applied, as with separate calls. */
   applyBatches(requests: ApplyBatchRequest[]): BatchOutcome[] {
     return requests.map((r) => this.models.applyBatch(r));
-  }
-  crash(projection: string): ProjectionState {
-    return this.models.crash(projection);
-  }
-  startRebuild(projection: string): void {
-    this.models.startRebuild(projection);
-  }
-  rebuildBatch(req: RebuildBatchRequest): { crashed: boolean; watermark: number; reason?: string } {
-    return this.models.rebuildBatch(req);
-  }
-  finishRebuild(projection: string): ProjectionState {
-    return this.models.finishRebuild(projection);
-  }
-  state(projection: string): ProjectionState {
-    return this.models.state(projection);
-  }
-  query(type: string, params: Record<string, unknown>): QueryAnswer {
-    return this.models.query(type, params);
-  }
-  overlayQuery(req: OverlayQueryRequest): QueryAnswer & { applied: number } {
-    return this.models.overlayQuery(req);
-  }
-  projectionAt(req: ProjectionAtRequest): ProjectionAtAnswer {
-    return this.models.projectionAt(req);
-  }
-  shadowStart(projection: string, variant: string): void {
-    this.models.shadowStart(projection, variant);
-  }
-  shadowBatch(projection: string, events: import('./write/envelope.ts').EventEnvelope[]): { watermark: number } {
-    return this.models.shadowBatch(projection, events);
-  }
-  shadowSwap(projection: string): ShadowState {
-    return this.models.shadowSwap(projection);
-  }
-  shadowDrop(projection: string): void {
-    this.models.shadowDrop(projection);
-  }
-  shadowCompare(projection: string): Comparison {
-    return this.models.shadowCompare(projection);
-  }
-  shadowInfo(projection: string): OtherStoreInfo | null {
-    return this.models.shadowInfo(projection);
   }
   readOnlySql(projection: string, sql: string): SqlResult {
     return this.models.readOnlySql(projection, sql);

@@ -6,23 +6,14 @@
 import type { DomainDefinition, Rejection, SagaCommand } from './domain.ts';
 import { InvalidIntentError, UnknownStreamError } from './errors.ts';
 import { CHECKPOINT_TABLES } from './read/checkpoint.ts';
-import { tablesOf, type BatchOutcome, type Comparison, type OtherStoreInfo } from './read/projectionRunner.ts';
-import {
-  ReadModels,
-  type ApplyBatchRequest,
-  type OverlayQueryRequest,
-  type ProjectionAtAnswer,
-  type ProjectionAtRequest,
-  type ProjectionState,
-  type QueryAnswer,
-  type RebuildBatchRequest,
-  type ShadowState,
-} from './read/readModels.ts';
+import { tablesOf } from './read/projectionRunner.ts';
+import { ReadModels } from './read/readModels.ts';
 import type { ReadModelsPort } from './readSide.ts';
 import { runReadOnlySql, type SqlResult } from './readOnlySql.ts';
 import type { SeparationLevel } from './settings.ts';
 import { SqlDb, type SqlJsStatic } from './sqlite.ts';
 import type { EventEnvelope } from './write/envelope.ts';
+import { ReadModelsHost } from './read/readModelsHost.ts';
 import {
   CommandHandler,
   type AggregateAtRequest,
@@ -76,7 +67,8 @@ export interface WriteSidePort extends Partial<Omit<ReadModelsPort, 'readOnlySql
   readModelSql?(projection: string, sql: string): MaybePromise<SqlResult>;
 }
 
-export class WriteSide implements WriteSidePort {
+// Read-model calls (level 1) come from ReadModelsHost.
+export class WriteSide extends ReadModelsHost implements WriteSidePort {
   readonly db: SqlDb;
   readonly store: EventStore;
   readonly handler: CommandHandler;
@@ -86,6 +78,7 @@ export class WriteSide implements WriteSidePort {
   #level: SeparationLevel = 3;
 
   constructor(sql: SqlJsStatic, domain: DomainDefinition, options: { separationLevel?: SeparationLevel } = {}) {
+    super();
     Upcasting.validate(domain);
     this.domain = domain;
     this.#sqlJs = sql;
@@ -189,53 +182,6 @@ export class WriteSide implements WriteSidePort {
   }
   sagaInstances(saga?: string): SagaInstance[] {
     return this.sagas.instances(saga);
-  }
-
-  // read models (separation level 1)
-  applyBatch(req: ApplyBatchRequest): BatchOutcome {
-    return this.models.applyBatch(req);
-  }
-  crash(projection: string): ProjectionState {
-    return this.models.crash(projection);
-  }
-  startRebuild(projection: string): void {
-    this.models.startRebuild(projection);
-  }
-  rebuildBatch(req: RebuildBatchRequest): { crashed: boolean; watermark: number; reason?: string } {
-    return this.models.rebuildBatch(req);
-  }
-  finishRebuild(projection: string): ProjectionState {
-    return this.models.finishRebuild(projection);
-  }
-  state(projection: string): ProjectionState {
-    return this.models.state(projection);
-  }
-  query(type: string, params: Record<string, unknown>): QueryAnswer {
-    return this.models.query(type, params);
-  }
-  overlayQuery(req: OverlayQueryRequest): QueryAnswer & { applied: number } {
-    return this.models.overlayQuery(req);
-  }
-  projectionAt(req: ProjectionAtRequest): ProjectionAtAnswer {
-    return this.models.projectionAt(req);
-  }
-  shadowStart(projection: string, variant: string): void {
-    this.models.shadowStart(projection, variant);
-  }
-  shadowBatch(projection: string, events: EventEnvelope[]): { watermark: number } {
-    return this.models.shadowBatch(projection, events);
-  }
-  shadowSwap(projection: string): ShadowState {
-    return this.models.shadowSwap(projection);
-  }
-  shadowDrop(projection: string): void {
-    this.models.shadowDrop(projection);
-  }
-  shadowCompare(projection: string): Comparison {
-    return this.models.shadowCompare(projection);
-  }
-  shadowInfo(projection: string): OtherStoreInfo | null {
-    return this.models.shadowInfo(projection);
   }
 
   close(): void {

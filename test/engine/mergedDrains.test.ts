@@ -41,7 +41,12 @@ async function countingSide(domain: DomainDefinition, merging: boolean, during?:
   const counts: RoundTrips = { applyCalls: 0, batches: 0, merged: 0, groups: [] };
   let engine: Engine | undefined;
   const port: Record<string, unknown> = {};
-  for (const name of Object.getOwnPropertyNames(ReadSide.prototype)) {
+  // Every method along the prototype chain (ReadSide and the ReadModelsHost it extends), as the worker exposes them.
+  const names = new Set<string>();
+  for (let proto: object | null = ReadSide.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) names.add(name);
+  }
+  for (const name of names) {
     const fn = (side as unknown as Record<string, unknown>)[name];
     if (name === 'constructor' || typeof fn !== 'function') continue;
     port[name] = (...args: unknown[]) => (fn as (...a: unknown[]) => unknown).apply(side, args);
