@@ -5,7 +5,7 @@
 import type { SqlJsStatic } from 'sql.js';
 import { getDomain } from '../domain/index.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { ConsistencyOptions, Intent, ScriptEntry } from '../engine/intent.ts';
+import type { ConsistencyOptions, Intent } from '../engine/intent.ts';
 import { replayScript } from '../engine/script.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 // Not index.ts: that would bundle every scenario file (and the schema) into the worker.
@@ -50,31 +50,11 @@ export async function verifyOnReplay(
   scenario: Scenario,
   learner: { fromScript: number; consistency?: ConsistencyOptions },
 ): Promise<Verdict> {
-  const engine = await replayScript(sql, getDomain(session.domain), session.seed, session.settings, withAutoCommandIds(session.script), session.until ?? 'idle');
+  const engine = await replayScript(sql, getDomain(session.domain), session.seed, session.settings, session.script, session.until ?? 'idle');
   try {
     const intents = session.script.slice(learner.fromScript).map((entry) => entry.intent);
     return await verifyChallenge(engine, scenario, { intents, ...(learner.consistency ? { consistency: learner.consistency } : {}) });
   } finally {
     engine.close();
   }
-}
-
-/**
- * The script with the command ids the engine assigned itself (`cmd-1`,
- * `cmd-2`, … in order) left out again. The engine records every command with
- * its id, and a replay that passes those ids back does not advance the
- * engine's own counter, so the next command without an id (the challenge
- * workload's) would get `cmd-1` again and be taken for a duplicate. Left out,
- * the replay assigns the same ids in the same order (the same trace) and its
- * counter ends where the original's did.
- */
-export function withAutoCommandIds(script: readonly ScriptEntry[]): ScriptEntry[] {
-  let next = 1;
-  return script.map((entry) => {
-    const intent = entry.intent;
-    if (intent.kind !== 'command' || intent.command.commandId !== `cmd-${next}`) return entry;
-    next++;
-    const { commandId: _assigned, ...command } = intent.command;
-    return { ...entry, intent: { ...intent, command } };
-  });
 }
