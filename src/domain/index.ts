@@ -1,5 +1,5 @@
 // Registry of domains. Adding a domain means adding its folder and one line here.
-import type { DomainDefinition } from '../engine/domain.ts';
+import type { DomainDefinition } from '../engine/index.ts';
 import { banking } from './banking/index.ts';
 import { commerce } from './commerce/index.ts';
 import { social } from './social/index.ts';

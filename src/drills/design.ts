@@ -2,8 +2,8 @@
 // chosen options (in choice order), the consistency and query of each screen,
 // and any extra setup intents. Bad designs (unknown choice or option, a choice
 // left out) are refused with a message naming the choice.
-import type { ConsistencyOptions, Intent } from '../engine/intent.ts';
-import type { SettingsPatch } from '../engine/settings.ts';
+import type { ConsistencyOptions, Intent } from '../engine/index.ts';
+import type { SettingsPatch } from '../engine/index.ts';
 import type { Design, DesignOption, Drill } from './types.ts';
 
 export interface ResolvedDesign {

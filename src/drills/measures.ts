@@ -1,9 +1,9 @@
 // Drill-only measurements: pure functions over the trace of a drill's load,
 // each returning the number and, for a failure, a sentence built from the
 // same records (what was slow, stale or lost, and the design choice behind it).
-import { consistencyWindows, percentile } from '../engine/metrics.ts';
-import type { TraceOf, TraceRecord } from '../engine/trace.ts';
-import type { ConsistencyOptions } from '../engine/intent.ts';
+import { consistencyWindows, percentile } from '../engine/index.ts';
+import type { TraceOf, TraceRecord } from '../engine/index.ts';
+import type { ConsistencyOptions } from '../engine/index.ts';
 import { describeConsistency } from './design.ts';
 import type { Measure } from './types.ts';
 

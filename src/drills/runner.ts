@@ -3,10 +3,10 @@
 // submitted the moment its command returns), until idle. Every requirement is
 // then measured on that run's trace and engine. Pure and deterministic for the
 // drill's seed: no wall clock, no unseeded randomness.
-import { createEngine, type Engine } from '../engine/engine.ts';
-import type { Intent } from '../engine/intent.ts';
-import type { SqlJsStatic } from '../engine/sqlite.ts';
-import type { TraceRecord } from '../engine/trace.ts';
+import { createEngine, type Engine } from '../engine/index.ts';
+import type { Intent } from '../engine/index.ts';
+import type { SqlJsStatic } from '../engine/index.ts';
+import type { TraceRecord } from '../engine/index.ts';
 import { getDomain } from '../domain/index.ts';
 import type { Comparison } from '../scenarios/types.ts';
 import { resolveDesign, type ResolvedDesign } from './design.ts';

@@ -4,9 +4,9 @@
 // and the field, so an author fixes it without reading this code.
 import { z } from 'zod';
 import { consistencyOptions, jsonRecord, nonEmptyText } from '../lib/zodShapes.ts';
-import type { DomainDefinition } from '../engine/domain.ts';
-import type { Intent } from '../engine/intent.ts';
-import { DEFAULT_SETTINGS, applySettingsPatch, type SettingsPatch } from '../engine/settings.ts';
+import type { DomainDefinition } from '../engine/index.ts';
+import type { Intent } from '../engine/index.ts';
+import { DEFAULT_SETTINGS, applySettingsPatch, type SettingsPatch } from '../engine/index.ts';
 import { domains as registeredDomains } from '../domain/index.ts';
 import type { Drill } from './types.ts';
 

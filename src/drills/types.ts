@@ -3,8 +3,8 @@
 // learner picks one option per design choice; runner.ts plays the drill's load
 // on a real engine with the settings those options map to, and the verdict
 // comes from the trace of that run.
-import type { ConsistencyOptions, Intent } from '../engine/intent.ts';
-import type { SettingsPatch } from '../engine/settings.ts';
+import type { ConsistencyOptions, Intent } from '../engine/index.ts';
+import type { SettingsPatch } from '../engine/index.ts';
 import type { Comparison, CriterionBody } from '../scenarios/types.ts';
 
 export interface Drill {

@@ -2,7 +2,7 @@
 // source is due at start + ceil(k × 1000 / perSecond) (rounded down to its burst), and every string in it
 // has `{i}` / `{i%N}` filled with k. No randomness: the engine's seed is the
 // only source of chance in a run.
-import type { Intent } from '../engine/intent.ts';
+import type { Intent } from '../engine/index.ts';
 import type { DrillLoad, SetupEntry, Traffic } from './types.ts';
 
 export interface Arrival {

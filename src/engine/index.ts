@@ -57,3 +57,10 @@ export type { AggregateAtResult, SnapshotPolicy, SnapshotUse, PredictOutcome } f
 export type { SagaInstance, SagaOutcome } from './write/sagaStore.ts';
 export { Upcasting } from './write/upcasting.ts';
 export * as metrics from './metrics.ts';
+export * from './metrics.ts';
+export { idField } from './validation.ts';
+export type { Payload } from './validation.ts';
+export { SqlDb } from './sqlite.ts';
+export type { SqlJsStatic, SqlRow, SqlParams, SqlValue, Database } from './sqlite.ts';
+export { runReadOnlySql } from './readOnlySql.ts';
+export type { StreamInfo } from './write/eventStore.ts';

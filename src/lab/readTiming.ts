@@ -1,7 +1,7 @@
 // Timing read paths on the learner's machine, shared by the labs. The clock
 // is passed in (performance.now in a worker), so labs stay free of globals
 // and run the same in Node and in the browser.
-import { percentile } from '../engine/metrics.ts';
+import { percentile } from '../engine/index.ts';
 
 export interface ReadPathTiming {
   /** Median time per read, over samples that each average a batch of reads. */

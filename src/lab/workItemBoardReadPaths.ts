@@ -1,7 +1,7 @@
 import type { SqlJsStatic } from 'sql.js';
-import type { Message } from '../engine/domain.ts';
-import { SqlDb } from '../engine/sqlite.ts';
-import type { EventEnvelope } from '../engine/write/envelope.ts';
+import type { Message } from '../engine/index.ts';
+import { SqlDb } from '../engine/index.ts';
+import type { EventEnvelope } from '../engine/index.ts';
 import { board, readBoard } from '../domain/workItems/projections/board.ts';
 import { boardNormalized, readBoardJoined } from '../domain/workItems/projections/boardNormalized.ts';
 import {

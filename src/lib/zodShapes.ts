@@ -2,7 +2,7 @@
 // simulations/, design drills in content/drills): one definition of what a
 // consistency choice or a payload looks like, so both files read the same way.
 import { z } from 'zod';
-import { CONSISTENCY_STRATEGIES } from '../engine/intent.ts';
+import { CONSISTENCY_STRATEGIES } from '../engine/index.ts';
 
 export const nonEmptyText = z.string().trim().min(1);
 export const jsonRecord = z.record(z.string(), z.unknown());

@@ -2,7 +2,7 @@
 // setting it changes. The panel renders ranges, toggles and selects from this
 // list, so a new engine setting is one more entry here. (The consistency
 // strategy is not a setting: it travels with each query, chosen in the query form.)
-import type { EngineSettings, SettingsPatch } from '../engine/settings.ts';
+import type { EngineSettings, SettingsPatch } from '../engine/index.ts';
 
 interface Base {
   id: string;

@@ -1,7 +1,7 @@
 // Forms generated from the domain's field specs: text, number, checkbox or
 // select per field kind, prefilled with the spec's example.
-import type { FieldSpec } from '../engine/validation.ts';
-import { parseFieldValue } from '../engine/validation.ts';
+import type { FieldSpec } from '../engine/index.ts';
+import { parseFieldValue } from '../engine/index.ts';
 
 export type FormValues = Record<string, string | boolean>;
 

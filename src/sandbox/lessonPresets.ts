@@ -6,7 +6,7 @@
 // here is a real engine setting or intent; the lesson text says what to click.
 // `controls` keeps the controls panel to the one or two the lesson talks
 // about, and `running` starts time so the learner sees things happen at once.
-import type { Intent, ScriptEntry } from '../engine/intent.ts';
+import type { Intent, ScriptEntry } from '../engine/index.ts';
 import type { SandboxPreset } from './presets.ts';
 
 // 10 virtual ms apart: intents at the same instant would all load before the first one appends.

@@ -1,7 +1,7 @@
 // A steady stream of commands for watching the system under load. Entirely
 // deterministic (command i is a function of i); every command it sends is an
 // ordinary intent, recorded in the script like any other.
-import type { CommandInput } from '../engine/intent.ts';
+import type { CommandInput } from '../engine/index.ts';
 
 export interface LoadPlan {
   /** What the load needs to exist first (sent once, when the load starts). */

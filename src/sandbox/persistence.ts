@@ -3,7 +3,7 @@
 // stored apart from the session itself (its whole script, which can be
 // large): the coordinator worker writes sessions, the page only lists them.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { ScriptEntry } from '../engine/intent.ts';
+import type { ScriptEntry } from '../engine/index.ts';
 import type { SessionState } from './sessionState.ts';
 
 export interface SessionSummary {

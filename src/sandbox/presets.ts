@@ -1,7 +1,7 @@
 // What an embedded sandbox starts with. Lessons and scenarios pass a preset;
 // /sandbox uses the full one.
-import type { ScriptEntry } from '../engine/intent.ts';
-import type { SettingsPatch } from '../engine/settings.ts';
+import type { ScriptEntry } from '../engine/index.ts';
+import type { SettingsPatch } from '../engine/index.ts';
 import type { ControlId } from './controls.ts';
 
 export const PANELS = [

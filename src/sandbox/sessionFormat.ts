@@ -2,10 +2,10 @@
 // its strict validation. Anything unexpected is refused with a message that
 // says what was wrong, before the current session is touched.
 import { domains as registry } from '../domain/index.ts';
-import type { DomainDefinition } from '../engine/domain.ts';
-import { CONSISTENCY_STRATEGIES, PROJECTION_ACTIONS, type Intent, type ScriptEntry } from '../engine/intent.ts';
-import { applySettingsPatch, DEFAULT_SETTINGS } from '../engine/settings.ts';
-import { validatePayload } from '../engine/validation.ts';
+import type { DomainDefinition } from '../engine/index.ts';
+import { CONSISTENCY_STRATEGIES, PROJECTION_ACTIONS, type Intent, type ScriptEntry } from '../engine/index.ts';
+import { applySettingsPatch, DEFAULT_SETTINGS } from '../engine/index.ts';
+import { validatePayload } from '../engine/index.ts';
 import type { SessionState } from './sessionState.ts';
 
 export const SESSION_FORMAT = 'cqrs-lab-session';

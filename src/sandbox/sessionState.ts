@@ -2,8 +2,8 @@
 // with, the intents it received (the engine's recorded script) and where it
 // stopped. Replaying this on a fresh engine gives the identical trace; the
 // URL, IndexedDB and exported files all carry exactly this.
-import { DEFAULT_SETTINGS, type EngineSettings, type SettingsPatch } from '../engine/settings.ts';
-import type { ScriptEntry } from '../engine/intent.ts';
+import { DEFAULT_SETTINGS, type EngineSettings, type SettingsPatch } from '../engine/index.ts';
+import type { ScriptEntry } from '../engine/index.ts';
 
 export interface SessionState {
   domain: string;

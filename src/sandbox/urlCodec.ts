@@ -1,7 +1,7 @@
 // Sandbox state in the URL: the session file, deflate-compressed
 // (CompressionStream 'deflate-raw', built into browsers and Node) and
 // base64url-encoded in the hash: #s=<data>. Opening the link replays it.
-import type { DomainDefinition } from '../engine/domain.ts';
+import type { DomainDefinition } from '../engine/index.ts';
 import { SessionFormatError, toSessionFile, validateSessionFile } from './sessionFormat.ts';
 import type { SessionState } from './sessionState.ts';
 

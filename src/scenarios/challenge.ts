@@ -2,8 +2,8 @@
 // and does the engine, as they left it, meet the criteria under the
 // challenge's workload? The workload runs on the real engine; nothing is
 // predicted or scored by formula.
-import type { Engine } from '../engine/engine.ts';
-import type { ConsistencyOptions, Intent } from '../engine/intent.ts';
+import type { Engine } from '../engine/index.ts';
+import type { ConsistencyOptions, Intent } from '../engine/index.ts';
 import { evaluateCriteria, nextSeq } from './criteria.ts';
 import { playIntent, runLoads } from './dispatch.ts';
 import type { Scenario, ScenarioChallenge, Verdict } from './types.ts';

@@ -2,9 +2,9 @@
 // window of seq numbers), its read models (queries, read-only SQL) and a
 // replay of its event store. Shared by scenario steps, challenges and the
 // interview design drills.
-import type { Engine } from '../engine/engine.ts';
-import { commandMetrics, consistencyWindows, percentile } from '../engine/metrics.ts';
-import type { TraceRecord } from '../engine/trace.ts';
+import type { Engine } from '../engine/index.ts';
+import { commandMetrics, consistencyWindows, percentile } from '../engine/index.ts';
+import type { TraceRecord } from '../engine/index.ts';
 import type { Comparison, Criterion, CriterionResult, MetricName } from './types.ts';
 
 /** The seq the next trace record will carry: pass it as `fromSeq` to scope criteria to what happens next. */

@@ -1,9 +1,9 @@
 // Dispatching a scenario's intents on a real engine: one at a time (each
 // answered before the next) or as a generated load over virtual time.
-import type { Engine } from '../engine/engine.ts';
-import { EngineError } from '../engine/errors.ts';
-import type { ConsistencyOptions, Intent } from '../engine/intent.ts';
-import type { CommandResult } from '../engine/results.ts';
+import type { Engine } from '../engine/index.ts';
+import { EngineError } from '../engine/index.ts';
+import type { ConsistencyOptions, Intent } from '../engine/index.ts';
+import type { CommandResult } from '../engine/index.ts';
 import type { IntentOutcome, LoadOutcome, LoadSpec } from './types.ts';
 
 /** Replace `{i}` and `{i%N}` in every string of an intent by the tick number. */

@@ -2,9 +2,9 @@
 // player, inside the write worker) or the whole file headless (tests, Node).
 // Only the engine's public API is used, so a step plays the same wherever
 // the engine runs.
-import type { SqlJsStatic } from '../engine/sqlite.ts';
-import { createEngine, type Engine } from '../engine/engine.ts';
-import type { Intent } from '../engine/intent.ts';
+import type { SqlJsStatic } from '../engine/index.ts';
+import { createEngine, type Engine } from '../engine/index.ts';
+import type { Intent } from '../engine/index.ts';
 import { getDomain } from '../domain/index.ts';
 import { evaluateCriteria, nextSeq } from './criteria.ts';
 import { verifyChallenge } from './challenge.ts';

@@ -4,7 +4,7 @@
 // engine's own rules (number, on/off, a choice), so every allowed setting can
 // be changed right beside the goal. Pure: tested in Node.
 import { SETTING_CONTROLS } from '../sandbox/controls.ts';
-import { SETTING_RULES, TOP_LEVEL_SETTING_RULES, type EngineSettings, type SettingsPatch } from '../engine/settings.ts';
+import { SETTING_RULES, TOP_LEVEL_SETTING_RULES, type EngineSettings, type SettingsPatch } from '../engine/index.ts';
 
 export type ChallengeControl =
   | { path: string; id: string; label: string; help: string; kind: 'range'; min: number; max: number; step: number; unit: string; scale: number }

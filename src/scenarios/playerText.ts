@@ -1,6 +1,6 @@
 // How the player words what happened: narration with `code` spans, and one
 // line per intent a step dispatched. Pure, so it is tested in Node.
-import type { Intent } from '../engine/intent.ts';
+import type { Intent } from '../engine/index.ts';
 import type { IntentOutcome } from './types.ts';
 
 export interface NarrationPart {

@@ -4,9 +4,9 @@
 // the engine or SQL.
 import type { SqlJsStatic } from 'sql.js';
 import { getDomain } from '../domain/index.ts';
-import type { Engine } from '../engine/engine.ts';
-import type { ConsistencyOptions, Intent } from '../engine/intent.ts';
-import { replayScript } from '../engine/script.ts';
+import type { Engine } from '../engine/index.ts';
+import type { ConsistencyOptions, Intent } from '../engine/index.ts';
+import { replayScript } from '../engine/index.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 // Not index.ts: that would bundle every scenario file (and the schema) into the worker.
 import { evaluateCriteria } from './criteria.ts';

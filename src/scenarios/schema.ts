@@ -4,13 +4,13 @@
 // expected, so an author fixes it without reading this code.
 import { z } from 'zod';
 import { consistencyOptions, jsonRecord, nonEmptyText } from '../lib/zodShapes.ts';
-import type { DomainDefinition } from '../engine/domain.ts';
-import { PROJECTION_ACTIONS } from '../engine/intent.ts';
-import { DEFAULT_SETTINGS, SETTING_RULES, TOP_LEVEL_SETTING_RULES, applySettingsPatch } from '../engine/settings.ts';
-import { InvalidSettingError } from '../engine/errors.ts';
+import type { DomainDefinition } from '../engine/index.ts';
+import { PROJECTION_ACTIONS } from '../engine/index.ts';
+import { DEFAULT_SETTINGS, SETTING_RULES, TOP_LEVEL_SETTING_RULES, applySettingsPatch } from '../engine/index.ts';
+import { InvalidSettingError } from '../engine/index.ts';
 import { PANELS } from '../sandbox/presets.ts';
 import { domains as registeredDomains } from '../domain/index.ts';
-import type { Intent } from '../engine/intent.ts';
+import type { Intent } from '../engine/index.ts';
 import type { Criterion, LoadSpec, Scenario } from './types.ts';
 
 export class ScenarioError extends Error {

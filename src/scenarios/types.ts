@@ -3,10 +3,10 @@
 // the real engine, then hands the learner a challenge the engine checks.
 // Plain JSON throughout: the same file plays headless in Node (tests) and in
 // the browser player (through the engine workers).
-import type { Intent, IntentKind, QueryInput, ConsistencyOptions } from '../engine/intent.ts';
-import type { SettingsPatch } from '../engine/settings.ts';
+import type { Intent, IntentKind, QueryInput, ConsistencyOptions } from '../engine/index.ts';
+import type { SettingsPatch } from '../engine/index.ts';
 import type { PanelId } from '../sandbox/presets.ts';
-import type { DispatchResult } from '../engine/engine.ts';
+import type { DispatchResult } from '../engine/index.ts';
 
 /** The scenario slugs, fixed: lessons, interview questions and the terminal link to them. */
 export const SCENARIO_SLUGS = [

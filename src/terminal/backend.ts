@@ -16,7 +16,7 @@ import type {
   TraceRecord,
 } from '../engine/index.ts';
 
-export type { ConsistencyOptions, ConsistencyStrategy } from '../engine/intent.ts';
+export type { ConsistencyOptions, ConsistencyStrategy } from '../engine/index.ts';
 
 /**
  * What the terminal dispatches: the engine's own Intent. Queries carry the

@@ -12,7 +12,7 @@ import {
   type ScriptEntry,
   type SettingsPatch,
 } from '../engine/index.ts';
-import type { SqlJsStatic } from '../engine/sqlite.ts';
+import type { SqlJsStatic } from '../engine/index.ts';
 import {
   catalogOf,
   filterTrace,

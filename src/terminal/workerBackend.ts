@@ -9,7 +9,7 @@
 // otherwise freeze the engine, since sql.js cannot interrupt a statement).
 import type * as Comlink from 'comlink';
 import { domains } from '../domain/index.ts';
-import type { DomainDefinition } from '../engine/domain.ts';
+import type { DomainDefinition } from '../engine/index.ts';
 import { unwrap, type CoordinatorApi } from '../worker/engineProtocol.ts';
 import { createSqlQueryRunner, QueryStoppedError, SQL_QUERY_TIMEOUT_MS, type SqlQueryRunner } from '../worker/sqlQueryClient.ts';
 import { parseSessionFile, toSessionFile } from '../sandbox/sessionFormat.ts';

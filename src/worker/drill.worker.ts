@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
-import type { SqlJsStatic } from '../engine/sqlite.ts';
+import type { SqlJsStatic } from '../engine/index.ts';
 import { runDrill } from '../drills/runner.ts';
 import type { Design, Drill, DrillReport } from '../drills/types.ts';
 

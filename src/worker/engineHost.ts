@@ -6,20 +6,20 @@
 // itself stays free of real time: this file is the only place that reads
 // performance.now().
 import * as Comlink from 'comlink';
-import type { DomainDefinition } from '../engine/domain.ts';
-import { createEngine, type Engine } from '../engine/engine.ts';
-import { EngineError } from '../engine/errors.ts';
-import type { Intent, ScriptEntry } from '../engine/intent.ts';
-import type { ReadSidePort } from '../engine/readSide.ts';
-import type { SettingsPatch } from '../engine/settings.ts';
-import type { WriteSide, WriteSidePort } from '../engine/writeSide.ts';
+import type { DomainDefinition } from '../engine/index.ts';
+import { createEngine, type Engine } from '../engine/index.ts';
+import { EngineError } from '../engine/index.ts';
+import type { Intent, ScriptEntry } from '../engine/index.ts';
+import type { ReadSidePort } from '../engine/index.ts';
+import type { SettingsPatch } from '../engine/index.ts';
+import type { WriteSide, WriteSidePort } from '../engine/index.ts';
 import { dueAt, loadPlan, type LoadPlan } from '../sandbox/loadGenerator.ts';
 import { SessionObserver } from '../sandbox/observer.ts';
 import { StoryIndex, sequenceDiagramSource } from '../sandbox/sequenceDiagram.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 import { worldAt } from '../sandbox/timeline.ts';
 import { filterTrace, type TraceFilter } from '../terminal/backend.ts';
-import type { TraceRecord } from '../engine/trace.ts';
+import type { TraceRecord } from '../engine/index.ts';
 import {
   WorkerFaultError,
   type ClockState,

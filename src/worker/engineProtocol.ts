@@ -5,14 +5,14 @@
 // The page talks to the coordinator; the coordinator reaches the read side
 // through a MessageChannel the page hands to both. Errors cross as data: an
 // engine error keeps its code and details, anything else is a worker fault.
-import { EngineError, errorFromData, type EngineErrorData } from '../engine/errors.ts';
-import type { ScriptEntry, Intent } from '../engine/intent.ts';
-import type { ProjectionInfo, DispatchResult, EngineStatus } from '../engine/engine.ts';
-import type { EngineSettings, SettingsPatch } from '../engine/settings.ts';
-import type { SqlResult } from '../engine/readOnlySql.ts';
-import type { TraceRecord } from '../engine/trace.ts';
-import type { EventEnvelope } from '../engine/write/envelope.ts';
-import type { StreamInfo } from '../engine/write/eventStore.ts';
+import { EngineError, errorFromData, type EngineErrorData } from '../engine/index.ts';
+import type { ScriptEntry, Intent } from '../engine/index.ts';
+import type { ProjectionInfo, DispatchResult, EngineStatus } from '../engine/index.ts';
+import type { EngineSettings, SettingsPatch } from '../engine/index.ts';
+import type { SqlResult } from '../engine/index.ts';
+import type { TraceRecord } from '../engine/index.ts';
+import type { EventEnvelope } from '../engine/index.ts';
+import type { StreamInfo } from '../engine/index.ts';
 import type { TraceFilter } from '../terminal/backend.ts';
 import type { WindowSummary, MeasuredWindow } from '../sandbox/consistencyWindow.ts';
 import type { ReadStats, Violation } from '../sandbox/sessionGuarantees.ts';
@@ -20,7 +20,7 @@ import type { CommandSummary } from '../sandbox/observer.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 import type { SessionSummary } from '../sandbox/persistence.ts';
 import type { WorldAt } from '../sandbox/timeline.ts';
-import type { ConsistencyOptions } from '../engine/intent.ts';
+import type { ConsistencyOptions } from '../engine/index.ts';
 import type { Scenario, ScenarioStep, Verdict } from '../scenarios/types.ts';
 import type { PlayedStep } from '../scenarios/playerWorker.ts';
 

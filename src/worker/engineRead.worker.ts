@@ -5,7 +5,7 @@ import * as Comlink from 'comlink';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { getDomain } from '../domain/index.ts';
-import { ReadSide } from '../engine/readSide.ts';
+import { ReadSide } from '../engine/index.ts';
 import { portMethods, replySync, type ReadSideCalls, type ReadSideRemote, type ReadWorkerApi } from './engineProtocol.ts';
 
 // The wasm is served by the site itself, never a CDN.

@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { getDomain } from '../domain/index.ts';
-import { WriteSide } from '../engine/writeSide.ts';
+import { WriteSide } from '../engine/index.ts';
 import { Autosave, SessionStore } from '../sandbox/persistence.ts';
 import { EngineHost } from './engineHost.ts';
 import { playSetup, playStoryStep, verifyOnReplay } from '../scenarios/playerWorker.ts';

@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
-import { runReadOnlySql, type SqlResult } from '../engine/readOnlySql.ts';
+import { runReadOnlySql, type SqlResult } from '../engine/index.ts';
 import { replyAsync, type Reply } from './engineProtocol.ts';
 
 // The wasm is served by the site itself, never a CDN.

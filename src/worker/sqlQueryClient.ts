@@ -3,8 +3,8 @@
 // terminating its worker; the next query starts a fresh one. The limit is
 // wall-clock time on purpose: it guards the page, not the simulation.
 import * as Comlink from 'comlink';
-import { EngineError } from '../engine/errors.ts';
-import type { SqlResult } from '../engine/readOnlySql.ts';
+import { EngineError } from '../engine/index.ts';
+import type { SqlResult } from '../engine/index.ts';
 import { unwrap } from './engineProtocol.ts';
 import type { SqlQueryWorker } from './sqlQuery.worker.ts';
 

@@ -4,11 +4,11 @@
 // never sees raw trace records at full rate: it gets a frame of derived
 // status at most ten times a second and asks for details on demand.
 import { domains, getDomain } from '../../domain/index.ts';
-import type { DomainDefinition } from '../../engine/domain.ts';
-import type { DispatchResult } from '../../engine/engine.ts';
-import type { ConsistencyOptions, Intent, ProjectionAction } from '../../engine/intent.ts';
-import type { CommandResult, QueryResult } from '../../engine/results.ts';
-import { DEFAULT_SETTINGS, applySettingsPatch, type SettingsPatch } from '../../engine/settings.ts';
+import type { DomainDefinition } from '../../engine/index.ts';
+import type { DispatchResult } from '../../engine/index.ts';
+import type { ConsistencyOptions, Intent, ProjectionAction } from '../../engine/index.ts';
+import type { CommandResult, QueryResult } from '../../engine/index.ts';
+import { DEFAULT_SETTINGS, applySettingsPatch, type SettingsPatch } from '../../engine/index.ts';
 import { SessionStore, type SessionSummary } from '../../sandbox/persistence.ts';
 import type { SandboxPreset } from '../../sandbox/presets.ts';
 import { SessionFormatError, parseSessionFile, toSessionFile } from '../../sandbox/sessionFormat.ts';

@@ -2,7 +2,7 @@
 // invariant is that a balance never drops below minus its overdraft limit.
 // A transfer touches two accounts: each side is decided by its own account,
 // and both are appended in one transaction (or neither is).
-import { defineAggregate, reject, type Decision, type Message } from '../../engine/domain.ts';
+import { defineAggregate, reject, type Decision, type Message } from '../../engine/index.ts';
 
 export type AccountState = {
   opened: boolean;

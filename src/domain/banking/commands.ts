@@ -1,6 +1,6 @@
 // The banking commands as clients send them, with their field specs.
-import type { CommandSpec, Route } from '../../engine/domain.ts';
-import { idField, type FieldSpec } from '../../engine/validation.ts';
+import type { CommandSpec, Route } from '../../engine/index.ts';
+import { idField, type FieldSpec } from '../../engine/index.ts';
 import { accountStream } from './account.ts';
 
 const id = idField;

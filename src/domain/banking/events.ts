@@ -1,5 +1,5 @@
 // Event catalogue for banking.
-import type { EventSpec } from '../../engine/domain.ts';
+import type { EventSpec } from '../../engine/index.ts';
 
 export const events: EventSpec[] = [
   { type: 'AccountOpened', aggregate: 'Account', schemaVersion: 1, description: 'An account was opened with an overdraft limit.' },

@@ -1,6 +1,6 @@
 // Banking: accounts with overdraft limits, deposits, withdrawals and
 // two-account transfers, with a balance view and a statement view.
-import type { DomainDefinition } from '../../engine/domain.ts';
+import type { DomainDefinition } from '../../engine/index.ts';
 import { Account } from './account.ts';
 import { commands } from './commands.ts';
 import { events } from './events.ts';

@@ -4,7 +4,7 @@
 // Stock is reserved and released on the Product aggregate (product.ts), so
 // the flow spans three aggregates and needs a process manager
 // (checkoutSaga.ts) rather than one transaction.
-import { defineAggregate, reject, type Decision, type Message } from '../../engine/domain.ts';
+import { defineAggregate, reject, type Decision, type Message } from '../../engine/index.ts';
 
 /** The test card that always declines (any other card is approved unless the gateway fails). */
 export const DECLINING_CARD = '4000000000000002';

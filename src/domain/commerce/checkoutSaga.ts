@@ -17,7 +17,7 @@
 // The payment gateway's answer is drawn from the engine's seed
 // (ctx.random), with settings.sagas.failureProbability as the chance that it
 // refuses; the test card 4000000000000002 always declines.
-import { defineSaga, type SagaCommand, type SagaReaction } from '../../engine/domain.ts';
+import { defineSaga, type SagaCommand, type SagaReaction } from '../../engine/index.ts';
 
 export type CheckoutStatus = 'reserving' | 'charging' | 'confirming' | 'completed' | 'compensated' | 'cancelled';
 

@@ -1,7 +1,7 @@
 // The commerce commands as the outside world sends them, with the field
 // specs that validate them and generate forms, terminal help and completion.
-import type { CommandSpec, Route } from '../../engine/domain.ts';
-import { idField, type FieldSpec } from '../../engine/validation.ts';
+import type { CommandSpec, Route } from '../../engine/index.ts';
+import { idField, type FieldSpec } from '../../engine/index.ts';
 import { orderStream, paymentStream } from './checkout.ts';
 import { productStream } from './product.ts';
 

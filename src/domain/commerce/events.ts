@@ -1,6 +1,6 @@
 // Event catalogue: what each fact means and its schema version, plus the
 // upcasters that turn older payloads into the current shape.
-import type { EventSpec, Upcaster } from '../../engine/domain.ts';
+import type { EventSpec, Upcaster } from '../../engine/index.ts';
 import { DEFAULT_CATEGORY } from './product.ts';
 
 export const events: EventSpec[] = [

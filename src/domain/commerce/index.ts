@@ -1,6 +1,6 @@
 // E-commerce: products, stock and orders (the flash-sale domain), plus a
 // checkout flow across three aggregates driven by a saga.
-import type { DomainDefinition } from '../../engine/domain.ts';
+import type { DomainDefinition } from '../../engine/index.ts';
 import { Order, Payment } from './checkout.ts';
 import { checkoutSaga } from './checkoutSaga.ts';
 import { commands } from './commands.ts';

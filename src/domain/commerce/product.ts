@@ -2,7 +2,7 @@
 // a SKU is decided on that product's stream, so two orders racing for the
 // last unit are serialised by optimistic concurrency and stock can never go
 // below zero (the flash-sale row everyone fights over).
-import { defineAggregate, reject, type Decision, type Message } from '../../engine/domain.ts';
+import { defineAggregate, reject, type Decision, type Message } from '../../engine/index.ts';
 
 type OrderLine = { customerId: string; quantity: number; unitPriceCents: number; status: 'placed' | 'cancelled' };
 type Reservation = { quantity: number; unitPriceCents: number; status: 'reserved' | 'released' };

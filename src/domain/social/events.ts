@@ -1,5 +1,5 @@
 // Event catalogue for the social domain.
-import type { EventSpec } from '../../engine/domain.ts';
+import type { EventSpec } from '../../engine/index.ts';
 
 export const events: EventSpec[] = [
   { type: 'UserRegistered', aggregate: 'User', schemaVersion: 1, description: 'A user registered with a display name.' },

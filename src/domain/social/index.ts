@@ -1,7 +1,7 @@
 // Social: follows and posts, and the same home feed built three ways (push,
 // pull, hybrid) so their write amplification and read cost can be measured
 // side by side, up to a celebrity with thousands of followers.
-import type { DomainDefinition } from '../../engine/domain.ts';
+import type { DomainDefinition } from '../../engine/index.ts';
 import { commands } from './commands.ts';
 import { events } from './events.ts';
 import { feedHybrid, feedPull, feedPush, feedQueries } from './projections/feeds.ts';

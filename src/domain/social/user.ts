@@ -2,7 +2,7 @@
 // follower's stream (who I follow is my business); a post on its author's.
 // A feed-wide setting (the celebrity threshold of the hybrid feed) lives in
 // its own stream, so changing it is an event like any other.
-import { defineAggregate, reject, type Decision, type Message } from '../../engine/domain.ts';
+import { defineAggregate, reject, type Decision, type Message } from '../../engine/index.ts';
 
 export type UserState = {
   registered: boolean;

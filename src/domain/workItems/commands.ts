@@ -1,7 +1,7 @@
 // The work-item commands as a board's users send them, named by intent, with
 // the field specs that validate them and build forms, terminal help and completion.
-import type { CommandSpec, Route } from '../../engine/domain.ts';
-import { idField, type FieldSpec } from '../../engine/validation.ts';
+import type { CommandSpec, Route } from '../../engine/index.ts';
+import { idField, type FieldSpec } from '../../engine/index.ts';
 import { BOARD_COLUMNS, START_COLUMNS, WORK_ITEM_KINDS, workItemStream } from './workItem.ts';
 
 export const itemIdField = idField('itemId', 'Work item id, chosen by the client', 'wi-1');

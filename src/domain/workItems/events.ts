@@ -1,5 +1,5 @@
 // Event catalogue for work items.
-import type { EventSpec } from '../../engine/domain.ts';
+import type { EventSpec } from '../../engine/index.ts';
 
 export const events: EventSpec[] = [
   { type: 'WorkItemCreated', aggregate: 'WorkItem', schemaVersion: 1, description: 'A story, bug or task was put on a board.' },

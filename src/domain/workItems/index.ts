@@ -4,7 +4,7 @@
 // Projections: board (denormalised cards + column totals), boardNormalized (history tables).
 // Queries: GetBoard { boardId } (board), GetBoardJoined { boardId } (boardNormalized, JOIN + GROUP BY,
 // same answer shape as GetBoard), GetWorkItem { itemId }, ListBoards (board).
-import type { DomainDefinition } from '../../engine/domain.ts';
+import type { DomainDefinition } from '../../engine/index.ts';
 import { commands } from './commands.ts';
 import { events } from './events.ts';
 import { board, boardQueries } from './projections/board.ts';

@@ -2,7 +2,7 @@
 // task). It guards the rules a board enforces when someone edits a card:
 // known columns only, work in progress has an owner, a closed item stays
 // closed, and a change that changes nothing is refused rather than recorded.
-import { defineAggregate, reject, type Decision, type Message } from '../../engine/domain.ts';
+import { defineAggregate, reject, type Decision, type Message } from '../../engine/index.ts';
 
 /** The columns of every board, left to right. */
 export const BOARD_COLUMNS = ['backlog', 'todo', 'doing', 'review', 'done'] as const;

@@ -1,7 +1,7 @@
 // Projection controls: list, inspect, pause, resume, crash, rebuild, the
 // shadow rebuild (build a new store beside the live one, flip to it, roll
 // back), and the per-projection guards (dedupe, ordering).
-import type { ShadowComparison } from '../../engine/engine.ts';
+import type { ShadowComparison } from '../../engine/index.ts';
 import type { EngineSettings, ProjectionAction, ProjectionInfo, SettingsPatch } from '../../engine/index.ts';
 import type { DomainCatalog } from '../backend.ts';
 import { formatMs, formatValue, plural } from '../format.ts';

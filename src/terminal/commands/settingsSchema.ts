@@ -3,7 +3,7 @@
 // a setting added to the engine shows up in `settings`, `set` and completion
 // without a change here. The engine validates every value; the terminal only
 // turns typed text into the right type.
-import * as engineSettings from '../../engine/settings.ts';
+import * as engineSettings from '../../engine/index.ts';
 import type { EngineSettings, SettingsPatch } from '../../engine/index.ts';
 import type { DomainCatalog } from '../backend.ts';
 import { formatMs, formatPercent } from '../format.ts';

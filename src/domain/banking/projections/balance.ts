@@ -1,5 +1,5 @@
 // Current balance per account, the number a banking app shows first.
-import type { ProjectionDefinition, QuerySpec } from '../../../engine/domain.ts';
+import type { ProjectionDefinition, QuerySpec } from '../../../engine/index.ts';
 import { accountIdField } from '../commands.ts';
 
 const SIGN: Record<string, number> = { MoneyDeposited: 1, TransferReceived: 1, MoneyWithdrawn: -1, TransferSent: -1 };

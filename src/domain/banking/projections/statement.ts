@@ -1,7 +1,7 @@
 // A bank statement: one line per movement with the running balance after it.
 // Lines are keyed by (account, stream version), so a replayed line is not
 // written twice; the running balance is the projection's own state.
-import type { ProjectionDefinition, QuerySpec } from '../../../engine/domain.ts';
+import type { ProjectionDefinition, QuerySpec } from '../../../engine/index.ts';
 import { accountIdField } from '../commands.ts';
 
 function line(type: string, d: Record<string, unknown>): { amount: number; description: string; counterparty: string | null } | undefined {

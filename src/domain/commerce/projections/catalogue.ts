@@ -1,8 +1,8 @@
 // The product page's read model: name, price and stock in one row per SKU,
 // so the hot read never touches the write side. Stock moves by deltas, which
 // is exactly why this projection needs the dedupe guard.
-import type { ProjectionCode, ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/domain.ts';
-import type { EventEnvelope } from '../../../engine/write/envelope.ts';
+import type { ProjectionCode, ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/index.ts';
+import type { EventEnvelope } from '../../../engine/index.ts';
 import { skuField } from '../commands.ts';
 
 const TABLE = `CREATE TABLE catalogue (

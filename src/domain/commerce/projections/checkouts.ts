@@ -2,7 +2,7 @@
 // where it stands in the saga's flow. Events of one checkout come from three
 // streams (order, product, payment) and may arrive in any order, so each
 // event only sets its own column; the status is derived when reading.
-import type { ProjectionDefinition, QuerySpec } from '../../../engine/domain.ts';
+import type { ProjectionDefinition, QuerySpec } from '../../../engine/index.ts';
 import { customerIdField, orderIdField } from '../commands.ts';
 
 const FLAG: Record<string, string> = {

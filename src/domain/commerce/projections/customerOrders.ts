@@ -1,6 +1,6 @@
 // A customer's order history page: their order lines plus running totals,
 // keyed by customer so the page is one indexed read.
-import type { ProjectionDefinition, QuerySpec } from '../../../engine/domain.ts';
+import type { ProjectionDefinition, QuerySpec } from '../../../engine/index.ts';
 import { customerIdField } from '../commands.ts';
 
 export const customerOrders: ProjectionDefinition = {

@@ -3,7 +3,7 @@
 // orderId), each decided on its own product stream, so lines of one order
 // can arrive in any order: every update here is commutative (counters and
 // sums), which keeps the view identical whatever the interleaving.
-import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/domain.ts';
+import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/index.ts';
 import { orderIdField } from '../commands.ts';
 
 export const orderSummary: ProjectionDefinition = {

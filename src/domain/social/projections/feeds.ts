@@ -15,8 +15,8 @@
 // position). Every update keeps that rule whatever order the events arrive
 // in (a follow that arrives after a later post backfills it), so all three
 // feeds show the same posts and each converges to a replay from scratch.
-import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/domain.ts';
-import type { EventEnvelope } from '../../../engine/write/envelope.ts';
+import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/index.ts';
+import type { EventEnvelope } from '../../../engine/index.ts';
 import { userIdField } from '../commands.ts';
 import { DEFAULT_CELEBRITY_THRESHOLD } from '../user.ts';
 

@@ -7,8 +7,8 @@
 // the dedupe guard off. The column totals only ever move by the difference
 // between a card's old and new row (written in the same transaction), so
 // they are sums of the cards whatever order different items' events arrive in.
-import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/domain.ts';
-import type { EventEnvelope } from '../../../engine/write/envelope.ts';
+import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/index.ts';
+import type { EventEnvelope } from '../../../engine/index.ts';
 import { boardIdField, itemIdField } from '../commands.ts';
 import { allColumns, columnPositionSql, toCard, type Board } from './boardShape.ts';
 

@@ -5,7 +5,7 @@
 // the same tables. Reading the board is the price: find each item's latest
 // row in three history tables, JOIN them back to the items, then GROUP BY
 // column for the totals. This is the "board view JOIN" a projection removes.
-import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/domain.ts';
+import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/index.ts';
 import { boardIdField } from '../commands.ts';
 import { allColumns, columnPositionSql, toCard, type Board } from './boardShape.ts';
 

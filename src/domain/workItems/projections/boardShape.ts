@@ -1,7 +1,7 @@
 // What a board screen shows, whichever read model answers: every card with
 // what is printed on it, and a count and point total per column. GetBoard
 // and GetBoardJoined both return this shape so their answers can be compared.
-import type { SqlRow } from '../../../engine/sqlite.ts';
+import type { SqlRow } from '../../../engine/index.ts';
 import { BOARD_COLUMNS } from '../workItem.ts';
 
 export interface BoardCard {
