@@ -11,39 +11,62 @@ export interface Message<T extends string = string, D = Record<string, unknown>>
   data: D;
 }
 
-/** A business rule said no. Not an exception: an ordinary result. */
-export interface Rejection {
-  code: string;
+/**
+ * How a domain declares one of its events or commands, Emmett style: each
+ * domain writes its unions once (`type AccountEvent = AccountOpened | …`) and
+ * every spec, decider, projection, saga and test is checked against them.
+ */
+export type DomainEvent<T extends string, D extends object> = Readonly<{ type: T; data: D }>;
+export type DomainCommand<T extends string, D extends object> = Readonly<{ type: T; data: D }>;
+
+/** The member of union `M` named `T`. */
+export type MessageOf<M extends Message, T extends M['type']> = Extract<M, { type: T }>;
+
+/** A business rule said no. Not an exception: an ordinary result. `Code` is the decider's union of codes. */
+export interface Rejection<Code extends string = string> {
+  code: Code;
   message: string;
 }
 
-export type Decision<E> = readonly E[] | Rejection;
+export type Decision<E, Code extends string = string> = readonly E[] | Rejection<Code>;
 
-export function isRejection<E>(d: Decision<E>): d is Rejection {
+export function isRejection<E, Code extends string>(d: Decision<E, Code>): d is Rejection<Code> {
   return !Array.isArray(d);
 }
 
-export function reject(code: string, message: string): Rejection {
+export function reject<const Code extends string>(code: Code, message: string): Rejection<Code> {
   return { code, message };
 }
 
 /**
- * The Decider pattern: pure functions, no I/O. `decide` never throws for a
- * business rule; `evolve` never fails (events are facts). States must be
+ * The Decider pattern as a domain writes it: pure functions, no I/O.
+ * `decide` never throws for a business rule and refuses only with a code of
+ * `R`; `evolve` never fails (events are facts). `initialState` is a factory,
+ * so no two folds (or two engines) ever share a state object. States must be
  * plain JSON so they can be shown and posted between workers.
  */
-export interface Decider<S, C extends Message, E extends Message> {
-  initialState: S;
-  decide(command: C, state: S): Decision<E>;
+export interface Decider<S, C extends Message, E extends Message, R extends string = string> {
+  initialState: () => S;
+  decide(command: C, state: S): Decision<E, R>;
   evolve(state: S, event: E): S;
 }
 
-export interface AggregateDefinition<S = unknown, C extends Message = Message, E extends Message = Message> {
+/**
+ * The decider as the engine runs it: `initialState` reads a fresh state each
+ * time (defineAggregate turns the factory into a getter), so a fold may start
+ * from it without a copy.
+ */
+export interface RunningDecider<S = unknown, C extends Message = Message, E extends Message = Message, R extends string = string> {
+  readonly initialState: S;
+  decide(command: C, state: S): Decision<E, R>;
+  evolve(state: S, event: E): S;
+}
+
+interface AggregateHeader {
   name: string;
   /** Streams of this aggregate are named `${streamPrefix}${id}`. */
   streamPrefix: string;
   description: string;
-  decider: Decider<S, C, E>;
   /**
    * Version of the state shape that `evolve` produces (default 1). Snapshots
    * record it; a snapshot taken under another version is ignored, never trusted.
@@ -51,11 +74,35 @@ export interface AggregateDefinition<S = unknown, C extends Message = Message, E
   stateVersion?: number;
 }
 
-/** Erase an aggregate's precise types so a domain can list its aggregates together. */
-export function defineAggregate<S, C extends Message, E extends Message>(
-  def: AggregateDefinition<S, C, E>,
-): AggregateDefinition {
-  return def as unknown as AggregateDefinition;
+/** What a domain writes to declare an aggregate. */
+export interface AggregateSpec<S, C extends Message, E extends Message, R extends string = string> extends AggregateHeader {
+  decider: Decider<S, C, E, R>;
+}
+
+/**
+ * An aggregate as the engine holds it. With the default parameters it is the
+ * erased shape a domain lists; defineAggregate's result keeps its unions (and
+ * is assignable to the erased shape) so given/when/then stays typed.
+ */
+export interface AggregateDefinition<S = unknown, C extends Message = Message, E extends Message = Message, R extends string = string>
+  extends AggregateHeader {
+  decider: RunningDecider<S, C, E, R>;
+}
+
+export function defineAggregate<S, C extends Message, E extends Message, R extends string = string>(
+  spec: AggregateSpec<S, C, E, R>,
+): AggregateDefinition<S, C, E, R> {
+  const { initialState, decide, evolve } = spec.decider;
+  return {
+    ...spec,
+    decider: {
+      get initialState() {
+        return initialState();
+      },
+      decide,
+      evolve,
+    },
+  };
 }
 
 /** One stream a command touches, and the aggregate command decided on it. */
@@ -79,12 +126,32 @@ export interface CommandSpec {
   ids?(data: Record<string, unknown>): Record<string, string>;
 }
 
-export interface EventSpec {
-  type: string;
+/** What the catalogue says about one event type (its name is the key it is filed under). */
+export interface EventSpecBody {
   aggregate: string;
   /** The current schema version: what deciders write and what every reader sees (older events are upcast). */
   schemaVersion: number;
   description: string;
+}
+
+export interface EventSpec extends EventSpecBody {
+  type: string;
+}
+
+/**
+ * A domain's event catalogue, keyed by event type: declared with
+ * `satisfies EventSpecs<MyEvent>`, a missing or an extra spec fails to compile.
+ */
+export type EventSpecs<E extends Message> = { readonly [T in E['type']]: EventSpecBody };
+
+/** The event types of a catalogue, in its order (for `handles` that take every event). */
+export function eventTypes<T extends string>(specs: { readonly [K in T]: EventSpecBody }): T[] {
+  return Object.keys(specs) as T[];
+}
+
+/** The catalogue as the list a DomainDefinition holds. */
+export function eventList<T extends string>(specs: { readonly [K in T]: EventSpecBody }): EventSpec[] {
+  return eventTypes(specs).map((type) => ({ type, ...specs[type] }));
 }
 
 /**
@@ -93,8 +160,8 @@ export interface EventSpec {
  * events are read, so the store keeps what was written and every reader
  * (deciders, projections, sagas) sees the current shape.
  */
-export interface Upcaster {
-  eventType: string;
+export interface Upcaster<T extends string = string> {
+  eventType: T;
   fromVersion: number;
   description: string;
   upcast(data: Record<string, unknown>): Record<string, unknown>;
@@ -118,6 +185,39 @@ export interface ProjectionCode {
   apply(db: ReadStoreDb, event: EventEnvelope): void;
 }
 
+/** An envelope whose `type` narrows `data`: one member per event of `E` (a discriminated union). */
+export type EnvelopeOf<E extends Message> = E extends Message
+  ? Omit<EventEnvelope, 'type' | 'data'> & { readonly type: E['type']; readonly data: E['data'] }
+  : never;
+
+/** A projection's code as a domain writes it: `apply` sees only the events named in `handles`, typed. */
+export interface TypedProjectionCode<E extends Message, H extends E['type']> {
+  description: string;
+  schema: readonly string[];
+  handles: readonly H[];
+  apply(db: ReadStoreDb, event: EnvelopeOf<MessageOf<E, H>>): void;
+}
+
+export interface TypedProjectionDefinition<E extends Message, H extends E['type']> extends TypedProjectionCode<E, H> {
+  name: string;
+  /** Other versions of its code, built with projectionCode<E>(). */
+  variants?: Record<string, ProjectionCode>;
+  fanOut?: FanOutStrategy;
+}
+
+// The engine applies an event only when its type is in `handles` (the
+// projection runner filters), so the narrowed `apply` is sound once erased.
+
+/** `defineProjection<MyEvent>()({ handles: ['A', 'B'], apply(db, e) { … e.data … } })`: erased for the engine. */
+export function defineProjection<E extends Message>() {
+  return <const H extends E['type']>(def: TypedProjectionDefinition<E, H>): ProjectionDefinition => def as unknown as ProjectionDefinition;
+}
+
+/** A variant's code (for `variants`), typed like defineProjection. */
+export function projectionCode<E extends Message>() {
+  return <const H extends E['type']>(code: TypedProjectionCode<E, H>): ProjectionCode => code as unknown as ProjectionCode;
+}
+
 /** Feed strategies measured by the engine (rows written per event, rows read per query). */
 export type FanOutStrategy = 'push' | 'pull' | 'hybrid';
 
@@ -134,17 +234,22 @@ export interface ProjectionDefinition extends ProjectionCode {
   fanOut?: FanOutStrategy;
 }
 
-export interface QuerySpec {
+export interface QuerySpec<P extends object = Record<string, unknown>> {
   type: string;
   projection: string;
   description: string;
   fields: readonly FieldSpec[];
-  /** Reads only its projection's read store and returns plain JSON. */
-  run(db: ReadStoreDb, params: Record<string, unknown>): unknown;
+  /** Reads only its projection's read store and returns plain JSON. `params` were validated against `fields`. */
+  run(db: ReadStoreDb, params: P): unknown;
 }
 
-/** What a saga reacts to: an event of the log, the refusal of one of its commands, or the end of a wait. */
-export type SagaMessage = Message & { position?: number };
+/** A query whose params have a declared shape (validated against `fields` before `run`): erased for the engine. */
+export function defineQuery<P extends object>(spec: QuerySpec<P>): QuerySpec {
+  return spec as unknown as QuerySpec;
+}
+
+/** What a saga reacts to: an event of the log (with its position when it came from the log). */
+export type SagaMessage<E extends Message = Message> = E & { position?: number };
 
 export interface SagaContext {
   /** Virtual time now. */
@@ -165,15 +270,27 @@ export interface SagaCommand {
   data: Record<string, unknown>;
 }
 
-export interface SagaReaction<S> {
+/** A saga command typed by a union of commands: `type` narrows `data`. */
+export type SagaCommandOf<C extends Message> = C extends Message ? { key: string; type: C['type']; data: C['data'] } : never;
+
+export interface SagaReaction<S, Cmd extends SagaCommand = SagaCommand> {
   state: S;
   /** Where the flow stands, shown in traces and stored with the state. */
   status: string;
-  commands?: SagaCommand[];
+  commands?: Cmd[];
   /** Start a wait (replacing any running one), or cancel it with null. */
   timeout?: { name: string; afterMs: number } | null;
   /** The flow has finished (its outcome is the status). */
   done?: boolean;
+}
+
+interface SagaHeader<T extends string> {
+  name: string;
+  description: string;
+  /** Event types it listens to. */
+  handles: readonly T[];
+  /** Event types that may start a new instance. */
+  startsWith: readonly T[];
 }
 
 /**
@@ -181,29 +298,44 @@ export interface SagaReaction<S> {
  * Its functions are pure; the engine persists the state (one row per
  * instance, with the positions already handled, so a duplicate delivery is
  * skipped), sends the commands with derived commandIds and runs the timeouts
- * in virtual time.
+ * in virtual time. `E` is the union of events it handles (the engine
+ * delivers only those), `Cmd` what it may send. With the default parameters
+ * it is the erased shape a domain lists.
  */
-export interface SagaDefinition<S = unknown> {
-  name: string;
-  description: string;
-  /** Event types it listens to. */
-  handles: readonly string[];
-  /** Event types that may start a new instance. */
-  startsWith: readonly string[];
+export interface SagaDefinition<S = unknown, E extends Message = Message, Cmd extends SagaCommand = SagaCommand> extends SagaHeader<E['type']> {
   /** The instance an event belongs to (undefined: none). */
-  correlate(event: Message): string | undefined;
-  initialState: S;
+  correlate(event: E): string | undefined;
+  /** A fresh state on every read (defineSaga turns the spec's factory into a getter). */
+  readonly initialState: S;
   /** React to an event; undefined means nothing to do. */
-  react(state: S, event: SagaMessage, ctx: SagaContext): SagaReaction<S> | undefined;
+  react(state: S, event: SagaMessage<E>, ctx: SagaContext): SagaReaction<S, Cmd> | undefined;
   /** A wait ran out. */
-  onTimeout(state: S, timeout: string, ctx: SagaContext): SagaReaction<S> | undefined;
+  onTimeout(state: S, timeout: string, ctx: SagaContext): SagaReaction<S, Cmd> | undefined;
   /** One of its commands was refused (a business rule, or a technical failure after the resends). */
-  onRejected(state: S, command: SagaCommand, rejection: Rejection, ctx: SagaContext): SagaReaction<S> | undefined;
+  onRejected(state: S, command: Cmd, rejection: Rejection, ctx: SagaContext): SagaReaction<S, Cmd> | undefined;
 }
 
-/** Erase a saga's state type so a domain can list its sagas together. */
-export function defineSaga<S>(def: SagaDefinition<S>): SagaDefinition {
-  return def as unknown as SagaDefinition;
+/** What a domain writes to declare a saga: as SagaDefinition over the events it handles (`H`), with `initialState` a factory. */
+export interface SagaSpec<S, E extends Message, H extends E['type'], Cmd extends SagaCommand>
+  extends Omit<SagaDefinition<S, MessageOf<E, H>, Cmd>, 'initialState' | 'handles' | 'startsWith'>, SagaHeader<H> {
+  initialState: () => S;
+}
+
+/**
+ * `defineSaga<MyEvent, MyCommand, MyState>()({ handles: ['A', 'B'], … })`: the
+ * saga's events are narrowed to the ones it handles, its commands to the
+ * domain's commands. The result is assignable to the erased SagaDefinition.
+ */
+export function defineSaga<E extends Message, C extends Message, S>() {
+  return <const H extends E['type']>(spec: SagaSpec<S, E, H, SagaCommandOf<C>>): SagaDefinition<S, MessageOf<E, H>, SagaCommandOf<C>> => {
+    const { initialState } = spec;
+    return {
+      ...spec,
+      get initialState() {
+        return initialState();
+      },
+    };
+  };
 }
 
 export interface DomainDefinition {

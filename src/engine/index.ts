@@ -42,7 +42,7 @@ export type {
   ConsistencySettings,
 } from './settings.ts';
 export type * from './domain.ts';
-export { isRejection, reject, defineAggregate, defineSaga } from './domain.ts';
+export { isRejection, reject, defineAggregate, defineSaga, defineProjection, projectionCode, defineQuery, eventList, eventTypes } from './domain.ts';
 export { validatePayload, describeField, parseFieldValue } from './validation.ts';
 export type { FieldSpec, FieldKind } from './validation.ts';
 export type { EventEnvelope, EventMetadata } from './write/envelope.ts';

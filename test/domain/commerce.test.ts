@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { given } from '../../src/engine/testing/givenWhenThen.ts';
-import { Product } from '../../src/domain/commerce/product.ts';
+import { Product, type ProductCommand } from '../../src/domain/commerce/product.ts';
+import type { OrderCancelled, OrderPlaced, PriceChanged, ProductAdded } from '../../src/domain/commerce/events.ts';
 
-const added = { type: 'ProductAdded', data: { sku: 'KB', name: 'Keyboard', priceCents: 5000, stock: 2 } };
-const placed = (orderId: string, quantity: number, customerId = 'ada') => ({
+const addProduct = { type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 5000, stock: 2 } } as const;
+const added: ProductAdded = { type: 'ProductAdded', data: { ...addProduct.data, category: 'uncategorised' } };
+const placed = (orderId: string, quantity: number, customerId = 'ada'): OrderPlaced => ({
   type: 'OrderPlaced',
   data: { orderId, customerId, sku: 'KB', productName: 'Keyboard', quantity, unitPriceCents: 5000, totalCents: quantity * 5000 },
 });
-const placeOrder = (orderId: string, quantity: number, customerId = 'ada') => ({ type: 'PlaceOrder', data: { orderId, customerId, sku: 'KB', quantity } });
+const placeOrder = (orderId: string, quantity: number, customerId = 'ada'): ProductCommand => ({ type: 'PlaceOrder', data: { orderId, customerId, sku: 'KB', quantity } });
 
 describe('Product aggregate', () => {
   it('AddProduct lists a new product, once (ProductAdded v2 carries a category)', () => {
-    given(Product).when({ type: 'AddProduct', data: added.data }).then([{ type: 'ProductAdded', data: { ...added.data, category: 'uncategorised' } }]);
+    given(Product).when(addProduct).then([{ type: 'ProductAdded', data: { ...addProduct.data, category: 'uncategorised' } }]);
     given(Product)
-      .when({ type: 'AddProduct', data: { ...added.data, category: 'peripherals' } })
-      .then([{ type: 'ProductAdded', data: { ...added.data, category: 'peripherals' } }]);
-    given(Product, [added]).when({ type: 'AddProduct', data: added.data }).thenRejects('ProductAlreadyExists');
+      .when({ type: 'AddProduct', data: { ...addProduct.data, category: 'peripherals' } })
+      .then([{ type: 'ProductAdded', data: { ...addProduct.data, category: 'peripherals' } }]);
+    given(Product, [added]).when(addProduct).thenRejects('ProductAlreadyExists');
   });
 
   it('PlaceOrder snapshots name and price into the event', () => {
@@ -34,12 +36,12 @@ describe('Product aggregate', () => {
   });
 
   it('CancelOrder returns the units and refunds the price paid, even after a price change', () => {
-    const priceChanged = { type: 'PriceChanged', data: { sku: 'KB', fromCents: 5000, toCents: 9000 } };
+    const priceChanged: PriceChanged = { type: 'PriceChanged', data: { sku: 'KB', fromCents: 5000, toCents: 9000 } };
     given(Product, [added, placed('o1', 2), priceChanged])
       .when({ type: 'CancelOrder', data: { orderId: 'o1', sku: 'KB' } })
       .then([{ type: 'OrderCancelled', data: { orderId: 'o1', customerId: 'ada', sku: 'KB', quantity: 2, refundCents: 10000 } }]);
     given(Product, [added, placed('o1', 2)]).when({ type: 'CancelOrder', data: { orderId: 'o9', sku: 'KB' } }).thenRejects('UnknownOrder');
-    const cancelled = { type: 'OrderCancelled', data: { orderId: 'o1', customerId: 'ada', sku: 'KB', quantity: 2, refundCents: 10000 } };
+    const cancelled: OrderCancelled = { type: 'OrderCancelled', data: { orderId: 'o1', customerId: 'ada', sku: 'KB', quantity: 2, refundCents: 10000 } };
     given(Product, [added, placed('o1', 2), cancelled]).when({ type: 'CancelOrder', data: { orderId: 'o1', sku: 'KB' } }).thenRejects('AlreadyCancelled');
     // Stock came back: the units can be sold again.
     given(Product, [added, placed('o1', 2), cancelled]).when(placeOrder('o2', 2)).then([placed('o2', 2)]);

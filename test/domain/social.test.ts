@@ -6,14 +6,15 @@ import { social } from '../../src/domain/social/index.ts';
 import { given } from '../../src/engine/testing/givenWhenThen.ts';
 import { commands } from '../../src/domain/social/commands.ts';
 import { FeedSettings, User } from '../../src/domain/social/user.ts';
+import type { Followed, PostPublished } from '../../src/domain/social/events.ts';
 
 describe('User and FeedSettings', () => {
   it('follows once, never oneself; posts once', () => {
-    const followed = { type: 'Followed', data: { followerId: 'bob', followeeId: 'ada' } };
+    const followed: Followed = { type: 'Followed', data: { followerId: 'bob', followeeId: 'ada' } };
     given(User).when({ type: 'Follow', data: { followerId: 'bob', followeeId: 'ada' } }).then([followed]);
     given(User, [followed]).when({ type: 'Follow', data: { followerId: 'bob', followeeId: 'ada' } }).thenRejects('AlreadyFollowing');
     given(User).when({ type: 'Follow', data: { followerId: 'bob', followeeId: 'bob' } }).thenRejects('CannotFollowSelf');
-    const post = { type: 'PostPublished', data: { userId: 'ada', postId: 'p1', text: 'hi' } };
+    const post: PostPublished = { type: 'PostPublished', data: { userId: 'ada', postId: 'p1', text: 'hi' } };
     given(User).when({ type: 'PublishPost', data: post.data }).then([post]);
     given(User, [post]).when({ type: 'PublishPost', data: post.data }).thenRejects('DuplicatePost');
     given(User).when({ type: 'RegisterUser', data: { userId: 'ada', name: 'Ada' } }).then([{ type: 'UserRegistered', data: { userId: 'ada', name: 'Ada' } }]);

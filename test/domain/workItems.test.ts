@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { given } from '../../src/engine/testing/givenWhenThen.ts';
 import { InvalidPayloadError } from '../../src/engine/errors.ts';
-import { WorkItem } from '../../src/domain/workItems/workItem.ts';
+import { WorkItem, type WorkItemCommand } from '../../src/domain/workItems/workItem.ts';
+import type { WorkItemAssigned, WorkItemClosed, WorkItemCreated, WorkItemMoved } from '../../src/domain/workItems/events.ts';
 import { workItems } from '../../src/domain/workItems/index.ts';
 import type { Board } from '../../src/domain/workItems/projections/boardShape.ts';
 import { createEngine } from '../../src/engine/index.ts';
@@ -13,15 +14,15 @@ import { memoryStorage } from '../../src/terminal/history.ts';
 import { renderPlain } from '../../src/terminal/ansi.ts';
 import { engineFor, INSTANT, sqlJs } from '../engine/helpers.ts';
 
-const created = (column = 'backlog', points: number | null = null) => ({
+const created = (column = 'backlog', points: number | null = null): WorkItemCreated => ({
   type: 'WorkItemCreated',
   data: { itemId: 'w1', boardId: 'team-a', title: 'Fix login', kind: 'bug', column, points },
 });
 const ids = { itemId: 'w1', boardId: 'team-a' };
-const assigned = (assignee: string) => ({ type: 'WorkItemAssigned', data: { ...ids, assignee } });
-const moved = (fromColumn: string, toColumn: string) => ({ type: 'WorkItemMoved', data: { ...ids, fromColumn, toColumn } });
-const closed = (fromColumn: string) => ({ type: 'WorkItemClosed', data: { ...ids, fromColumn } });
-const move = (toColumn: string) => ({ type: 'MoveWorkItem', data: { itemId: 'w1', toColumn } });
+const assigned = (assignee: string): WorkItemAssigned => ({ type: 'WorkItemAssigned', data: { ...ids, assignee } });
+const moved = (fromColumn: string, toColumn: string): WorkItemMoved => ({ type: 'WorkItemMoved', data: { ...ids, fromColumn, toColumn } });
+const closed = (fromColumn: string): WorkItemClosed => ({ type: 'WorkItemClosed', data: { ...ids, fromColumn } });
+const move = (toColumn: string): WorkItemCommand => ({ type: 'MoveWorkItem', data: { itemId: 'w1', toColumn } });
 
 describe('WorkItem aggregate', () => {
   it('is created once, in backlog unless todo is asked for', () => {

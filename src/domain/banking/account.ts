@@ -2,7 +2,8 @@
 // invariant is that a balance never drops below minus its overdraft limit.
 // A transfer touches two accounts: each side is decided by its own account,
 // and both are appended in one transaction (or neither is).
-import { defineAggregate, reject, type Decision, type Message } from '../../engine/index.ts';
+import { defineAggregate, reject, type Decision, type DomainCommand } from '../../engine/index.ts';
+import type { AccountEvent } from './events.ts';
 
 export type AccountState = {
   opened: boolean;
@@ -15,24 +16,20 @@ export type AccountState = {
 };
 
 export type AccountCommand =
-  | Message<'OpenAccount', { accountId: string; owner: string; overdraftLimitCents: number }>
-  | Message<'Deposit', { accountId: string; amountCents: number }>
-  | Message<'Withdraw', { accountId: string; amountCents: number }>
-  | Message<'SendTransfer', { transferId: string; accountId: string; toAccountId: string; amountCents: number }>
-  | Message<'ReceiveTransfer', { transferId: string; accountId: string; fromAccountId: string; amountCents: number }>;
+  | DomainCommand<'OpenAccount', { accountId: string; owner: string; overdraftLimitCents: number }>
+  | DomainCommand<'Deposit', { accountId: string; amountCents: number }>
+  | DomainCommand<'Withdraw', { accountId: string; amountCents: number }>
+  | DomainCommand<'SendTransfer', { transferId: string; accountId: string; toAccountId: string; amountCents: number }>
+  | DomainCommand<'ReceiveTransfer', { transferId: string; accountId: string; fromAccountId: string; amountCents: number }>;
 
-export type AccountEvent =
-  | Message<'AccountOpened', { accountId: string; owner: string; overdraftLimitCents: number }>
-  | Message<'MoneyDeposited', { accountId: string; amountCents: number }>
-  | Message<'MoneyWithdrawn', { accountId: string; amountCents: number }>
-  | Message<'TransferSent', { transferId: string; accountId: string; toAccountId: string; amountCents: number }>
-  | Message<'TransferReceived', { transferId: string; accountId: string; fromAccountId: string; amountCents: number }>;
+/** Every reason an account refuses a command. */
+export type AccountRejection = 'AccountAlreadyOpen' | 'AccountNotFound' | 'InsufficientFunds' | 'SameAccount' | 'DuplicateTransfer';
 
-const initialState: AccountState = { opened: false, accountId: '', owner: '', overdraftLimitCents: 0, balanceCents: 0, transfers: {} };
+const initialState = (): AccountState => ({ opened: false, accountId: '', owner: '', overdraftLimitCents: 0, balanceCents: 0, transfers: {} });
 
 const euros = (cents: number): string => `${(cents / 100).toFixed(2)}`;
 
-function decide(command: AccountCommand, state: AccountState): Decision<AccountEvent> {
+function decide(command: AccountCommand, state: AccountState): Decision<AccountEvent, AccountRejection> {
   if (command.type === 'OpenAccount') {
     if (state.opened) return reject('AccountAlreadyOpen', `Account ${command.data.accountId} is already open.`);
     return [{ type: 'AccountOpened', data: { ...command.data } }];
@@ -75,7 +72,7 @@ function decide(command: AccountCommand, state: AccountState): Decision<AccountE
 function evolve(state: AccountState, event: AccountEvent): AccountState {
   switch (event.type) {
     case 'AccountOpened':
-      return { ...initialState, opened: true, accountId: event.data.accountId, owner: event.data.owner, overdraftLimitCents: event.data.overdraftLimitCents };
+      return { ...initialState(), opened: true, accountId: event.data.accountId, owner: event.data.owner, overdraftLimitCents: event.data.overdraftLimitCents };
     case 'MoneyDeposited':
       return { ...state, balanceCents: state.balanceCents + event.data.amountCents };
     case 'MoneyWithdrawn':
@@ -89,7 +86,7 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
 
 export const accountStream = (accountId: string): string => `account-${accountId}`;
 
-export const Account = defineAggregate<AccountState, AccountCommand, AccountEvent>({
+export const Account = defineAggregate<AccountState, AccountCommand, AccountEvent, AccountRejection>({
   name: 'Account',
   streamPrefix: 'account-',
   description: 'A bank account with an overdraft limit. Its balance never goes below minus the limit.',

@@ -4,7 +4,8 @@
 // Stock is reserved and released on the Product aggregate (product.ts), so
 // the flow spans three aggregates and needs a process manager
 // (checkoutSaga.ts) rather than one transaction.
-import { defineAggregate, reject, type Decision, type Message } from '../../engine/index.ts';
+import { defineAggregate, reject, type Decision, type DomainCommand } from '../../engine/index.ts';
+import type { OrderEvent, PaymentEvent } from './events.ts';
 
 /** The test card that always declines (any other card is approved unless the gateway fails). */
 export const DECLINING_CARD = '4000000000000002';
@@ -19,18 +20,16 @@ export type OrderState = {
 };
 
 export type OrderCommand =
-  | Message<'Checkout', { orderId: string; customerId: string; sku: string; quantity: number; card: string }>
-  | Message<'ConfirmOrder', { orderId: string }>
-  | Message<'CancelCheckout', { orderId: string; reason: string }>;
+  | DomainCommand<'Checkout', { orderId: string; customerId: string; sku: string; quantity: number; card: string }>
+  | DomainCommand<'ConfirmOrder', { orderId: string }>
+  | DomainCommand<'CancelCheckout', { orderId: string; reason: string }>;
 
-export type OrderEvent =
-  | Message<'CheckoutStarted', { orderId: string; customerId: string; sku: string; quantity: number; card: string }>
-  | Message<'OrderConfirmed', { orderId: string; customerId: string; sku: string; quantity: number }>
-  | Message<'CheckoutCancelled', { orderId: string; customerId: string; reason: string }>;
+/** Every reason an order refuses a command. */
+export type OrderRejection = 'DuplicateCheckout' | 'UnknownOrder' | 'AlreadyConfirmed' | 'AlreadyCancelled';
 
-const orderInitial: OrderState = { started: false, orderId: '', customerId: '', sku: '', quantity: 0, status: 'none' };
+const orderInitial = (): OrderState => ({ started: false, orderId: '', customerId: '', sku: '', quantity: 0, status: 'none' });
 
-function decideOrder(command: OrderCommand, state: OrderState): Decision<OrderEvent> {
+function decideOrder(command: OrderCommand, state: OrderState): Decision<OrderEvent, OrderRejection> {
   if (command.type === 'Checkout') {
     if (state.started) return reject('DuplicateCheckout', `Order ${command.data.orderId} was already checked out.`);
     return [{ type: 'CheckoutStarted', data: { ...command.data } }];
@@ -59,7 +58,7 @@ function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
 
 export const orderStream = (orderId: string): string => `order-${orderId}`;
 
-export const Order = defineAggregate<OrderState, OrderCommand, OrderEvent>({
+export const Order = defineAggregate<OrderState, OrderCommand, OrderEvent, OrderRejection>({
   name: 'Order',
   streamPrefix: 'order-',
   description: 'A checkout: started by the customer, then confirmed or cancelled by the checkout saga.',
@@ -73,15 +72,13 @@ export type PaymentState = {
 };
 
 export type PaymentCommand =
-  | Message<'ChargePayment', { orderId: string; amountCents: number; card: string; gatewayApproved: boolean }>
-  | Message<'RefundPayment', { orderId: string }>;
+  | DomainCommand<'ChargePayment', { orderId: string; amountCents: number; card: string; gatewayApproved: boolean }>
+  | DomainCommand<'RefundPayment', { orderId: string }>;
 
-export type PaymentEvent =
-  | Message<'PaymentCharged', { orderId: string; amountCents: number }>
-  | Message<'PaymentDeclined', { orderId: string; amountCents: number; reason: string }>
-  | Message<'PaymentRefunded', { orderId: string; amountCents: number }>;
+/** Every reason a payment refuses a command. */
+export type PaymentRejection = 'AlreadyCharged' | 'NothingToRefund';
 
-function decidePayment(command: PaymentCommand, state: PaymentState): Decision<PaymentEvent> {
+function decidePayment(command: PaymentCommand, state: PaymentState): Decision<PaymentEvent, PaymentRejection> {
   if (command.type === 'ChargePayment') {
     if (state.status !== 'none') return reject('AlreadyCharged', `Payment for order ${command.data.orderId} was already ${state.status}.`);
     const { orderId, amountCents, card, gatewayApproved } = command.data;
@@ -106,9 +103,9 @@ function evolvePayment(state: PaymentState, event: PaymentEvent): PaymentState {
 
 export const paymentStream = (orderId: string): string => `payment-${orderId}`;
 
-export const Payment = defineAggregate<PaymentState, PaymentCommand, PaymentEvent>({
+export const Payment = defineAggregate<PaymentState, PaymentCommand, PaymentEvent, PaymentRejection>({
   name: 'Payment',
   streamPrefix: 'payment-',
   description: 'The payment of one order: charged or declined once, refundable when charged.',
-  decider: { initialState: { status: 'none', orderId: '', amountCents: 0 }, decide: decidePayment, evolve: evolvePayment },
+  decider: { initialState: () => ({ status: 'none', orderId: '', amountCents: 0 }), decide: decidePayment, evolve: evolvePayment },
 });

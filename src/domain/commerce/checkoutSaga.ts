@@ -17,7 +17,13 @@
 // The payment gateway's answer is drawn from the engine's seed
 // (ctx.random), with settings.sagas.failureProbability as the chance that it
 // refuses; the test card 4000000000000002 always declines.
-import { defineSaga, type SagaCommand, type SagaReaction } from '../../engine/index.ts';
+import { defineSaga, type SagaCommandOf, type SagaReaction } from '../../engine/index.ts';
+import type { OrderCommand, PaymentCommand } from './checkout.ts';
+import type { CommerceEvent } from './events.ts';
+import type { ProductCommand } from './product.ts';
+
+/** What the saga may send: any command of the three aggregates it drives. */
+type StepCommand = SagaCommandOf<ProductCommand | OrderCommand | PaymentCommand>;
 
 export type CheckoutStatus = 'reserving' | 'charging' | 'confirming' | 'completed' | 'compensated' | 'cancelled';
 
@@ -32,9 +38,9 @@ export type CheckoutSagaState = {
   reason: string | null;
 };
 
-const initialState: CheckoutSagaState = { orderId: '', customerId: '', sku: '', quantity: 0, card: '', amountCents: 0, status: 'reserving', reason: null };
+const initialState = (): CheckoutSagaState => ({ orderId: '', customerId: '', sku: '', quantity: 0, card: '', amountCents: 0, status: 'reserving', reason: null });
 
-const giveUp = (s: CheckoutSagaState, reason: string): SagaReaction<CheckoutSagaState> => ({
+const giveUp = (s: CheckoutSagaState, reason: string): SagaReaction<CheckoutSagaState, StepCommand> => ({
   state: { ...s, status: 'compensated', reason },
   status: 'compensated',
   commands: [
@@ -47,27 +53,25 @@ const giveUp = (s: CheckoutSagaState, reason: string): SagaReaction<CheckoutSaga
 
 const finished = (s: CheckoutSagaState): boolean => s.status === 'completed' || s.status === 'compensated' || s.status === 'cancelled';
 
-export const checkoutSaga = defineSaga<CheckoutSagaState>({
+export const checkoutSaga = defineSaga<CommerceEvent, ProductCommand | OrderCommand | PaymentCommand, CheckoutSagaState>()({
   name: 'checkout',
   description: 'Checkout: reserve stock, charge the payment, confirm the order; release and cancel when a step fails or times out.',
   handles: ['CheckoutStarted', 'StockReserved', 'PaymentCharged', 'PaymentDeclined', 'OrderConfirmed'],
   startsWith: ['CheckoutStarted'],
-  correlate: (e) => {
-    const id = e.data['orderId'];
-    return typeof id === 'string' ? id : undefined;
-  },
+  // Every event it handles names its order.
+  correlate: (e) => e.data.orderId,
   initialState,
   react(s, event, ctx) {
-    const d = event.data;
     switch (event.type) {
       case 'CheckoutStarted': {
+        const d = event.data;
         const state: CheckoutSagaState = {
-          ...initialState,
-          orderId: String(d['orderId']),
-          customerId: String(d['customerId']),
-          sku: String(d['sku']),
-          quantity: Number(d['quantity']),
-          card: String(d['card']),
+          ...initialState(),
+          orderId: d.orderId,
+          customerId: d.customerId,
+          sku: d.sku,
+          quantity: d.quantity,
+          card: d.card,
         };
         return {
           state,
@@ -82,9 +86,9 @@ export const checkoutSaga = defineSaga<CheckoutSagaState>({
           return { state: s, status: s.status, commands: [{ key: 'release-late', type: 'ReleaseStock', data: { orderId: s.orderId, sku: s.sku } }] };
         }
         if (s.status !== 'reserving') return undefined;
-        const amountCents = Number(d['totalCents']);
+        const amountCents = event.data.totalCents;
         const approved = ctx.random('gateway') >= ctx.settings.failureProbability;
-        const charge: SagaCommand = { key: 'charge', type: 'ChargePayment', data: { orderId: s.orderId, amountCents, card: s.card, gatewayApproved: approved } };
+        const charge: StepCommand = { key: 'charge', type: 'ChargePayment', data: { orderId: s.orderId, amountCents, card: s.card, gatewayApproved: approved } };
         return { state: { ...s, amountCents, status: 'charging' }, status: 'charging', commands: [charge], timeout: { name: 'charge', afterMs: ctx.settings.timeoutMs } };
       }
       case 'PaymentCharged':
@@ -96,12 +100,10 @@ export const checkoutSaga = defineSaga<CheckoutSagaState>({
         return { state: { ...s, status: 'confirming' }, status: 'confirming', commands: [{ key: 'confirm', type: 'ConfirmOrder', data: { orderId: s.orderId } }], timeout: null };
       case 'PaymentDeclined':
         if (s.status !== 'charging') return undefined;
-        return giveUp(s, `payment declined: ${String(d['reason'])}`);
+        return giveUp(s, `payment declined: ${event.data.reason}`);
       case 'OrderConfirmed':
         if (s.status !== 'confirming') return undefined;
         return { state: { ...s, status: 'completed' }, status: 'completed', timeout: null, done: true };
-      default:
-        return undefined;
     }
   },
   onTimeout(s, timeout) {

@@ -2,7 +2,8 @@
 // a SKU is decided on that product's stream, so two orders racing for the
 // last unit are serialised by optimistic concurrency and stock can never go
 // below zero (the flash-sale row everyone fights over).
-import { defineAggregate, reject, type Decision, type Message } from '../../engine/index.ts';
+import { defineAggregate, reject, type Decision, type DomainCommand } from '../../engine/index.ts';
+import type { ProductEvent } from './events.ts';
 
 type OrderLine = { customerId: string; quantity: number; unitPriceCents: number; status: 'placed' | 'cancelled' };
 type Reservation = { quantity: number; unitPriceCents: number; status: 'reserved' | 'released' };
@@ -23,30 +24,30 @@ export type ProductState = {
 };
 
 export type ProductCommand =
-  | Message<'AddProduct', { sku: string; name: string; priceCents: number; stock: number; category?: string }>
-  | Message<'RestockProduct', { sku: string; quantity: number }>
-  | Message<'ChangePrice', { sku: string; priceCents: number }>
-  | Message<'PlaceOrder', { orderId: string; customerId: string; sku: string; quantity: number }>
-  | Message<'CancelOrder', { orderId: string; sku: string }>
-  | Message<'ReserveStock', { orderId: string; sku: string; quantity: number }>
-  | Message<'ReleaseStock', { orderId: string; sku: string }>;
+  | DomainCommand<'AddProduct', { sku: string; name: string; priceCents: number; stock: number; category?: string }>
+  | DomainCommand<'RestockProduct', { sku: string; quantity: number }>
+  | DomainCommand<'ChangePrice', { sku: string; priceCents: number }>
+  | DomainCommand<'PlaceOrder', { orderId: string; customerId: string; sku: string; quantity: number }>
+  | DomainCommand<'CancelOrder', { orderId: string; sku: string }>
+  | DomainCommand<'ReserveStock', { orderId: string; sku: string; quantity: number }>
+  | DomainCommand<'ReleaseStock', { orderId: string; sku: string }>;
 
-export type ProductEvent =
-  /** Schema version 2 added `category`; version 1 events are upcast with DEFAULT_CATEGORY. */
-  | Message<'ProductAdded', { sku: string; name: string; priceCents: number; stock: number; category: string }>
-  | Message<'ProductRestocked', { sku: string; quantity: number }>
-  | Message<'PriceChanged', { sku: string; fromCents: number; toCents: number }>
-  | Message<
-      'OrderPlaced',
-      { orderId: string; customerId: string; sku: string; productName: string; quantity: number; unitPriceCents: number; totalCents: number }
-    >
-  | Message<'OrderCancelled', { orderId: string; customerId: string; sku: string; quantity: number; refundCents: number }>
-  | Message<'StockReserved', { orderId: string; sku: string; quantity: number; unitPriceCents: number; totalCents: number }>
-  | Message<'StockReleased', { orderId: string; sku: string; quantity: number }>;
+/** Every reason a product refuses a command. */
+export type ProductRejection =
+  | 'ProductAlreadyExists'
+  | 'UnknownProduct'
+  | 'PriceUnchanged'
+  | 'DuplicateOrder'
+  | 'OutOfStock'
+  | 'UnknownOrder'
+  | 'AlreadyCancelled'
+  | 'DuplicateReservation'
+  | 'NoReservation'
+  | 'AlreadyReleased';
 
-const initialState: ProductState = { exists: false, sku: '', name: '', priceCents: 0, stock: 0, orders: {} };
+const initialState = (): ProductState => ({ exists: false, sku: '', name: '', priceCents: 0, stock: 0, orders: {} });
 
-function decide(command: ProductCommand, state: ProductState): Decision<ProductEvent> {
+function decide(command: ProductCommand, state: ProductState): Decision<ProductEvent, ProductRejection> {
   if (command.type === 'AddProduct') {
     if (state.exists) return reject('ProductAlreadyExists', `Product ${command.data.sku} already exists; use RestockProduct or ChangePrice.`);
     const { sku, name, priceCents, stock } = command.data;
@@ -177,7 +178,7 @@ function evolve(state: ProductState, event: ProductEvent): ProductState {
 
 export const productStream = (sku: string): string => `product-${sku}`;
 
-export const Product = defineAggregate<ProductState, ProductCommand, ProductEvent>({
+export const Product = defineAggregate<ProductState, ProductCommand, ProductEvent, ProductRejection>({
   name: 'Product',
   streamPrefix: 'product-',
   description: 'A SKU with its price and stock. Orders are decided here so stock can never be oversold.',

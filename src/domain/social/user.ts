@@ -2,7 +2,8 @@
 // follower's stream (who I follow is my business); a post on its author's.
 // A feed-wide setting (the celebrity threshold of the hybrid feed) lives in
 // its own stream, so changing it is an event like any other.
-import { defineAggregate, reject, type Decision, type Message } from '../../engine/index.ts';
+import { defineAggregate, reject, type Decision, type DomainCommand } from '../../engine/index.ts';
+import type { FeedSettingsEvent, UserEvent } from './events.ts';
 
 export type UserState = {
   registered: boolean;
@@ -13,18 +14,16 @@ export type UserState = {
 };
 
 export type UserCommand =
-  | Message<'RegisterUser', { userId: string; name: string }>
-  | Message<'Follow', { followerId: string; followeeId: string }>
-  | Message<'PublishPost', { userId: string; postId: string; text: string }>;
+  | DomainCommand<'RegisterUser', { userId: string; name: string }>
+  | DomainCommand<'Follow', { followerId: string; followeeId: string }>
+  | DomainCommand<'PublishPost', { userId: string; postId: string; text: string }>;
 
-export type UserEvent =
-  | Message<'UserRegistered', { userId: string; name: string }>
-  | Message<'Followed', { followerId: string; followeeId: string }>
-  | Message<'PostPublished', { userId: string; postId: string; text: string }>;
+/** Every reason a user refuses a command. */
+export type UserRejection = 'AlreadyRegistered' | 'CannotFollowSelf' | 'AlreadyFollowing' | 'DuplicatePost';
 
-const initialState: UserState = { registered: false, userId: '', name: '', following: {}, posts: {} };
+const initialState = (): UserState => ({ registered: false, userId: '', name: '', following: {}, posts: {} });
 
-function decide(command: UserCommand, state: UserState): Decision<UserEvent> {
+function decide(command: UserCommand, state: UserState): Decision<UserEvent, UserRejection> {
   switch (command.type) {
     case 'RegisterUser':
       if (state.registered) return reject('AlreadyRegistered', `User ${command.data.userId} is already registered.`);
@@ -54,7 +53,7 @@ function evolve(state: UserState, event: UserEvent): UserState {
 
 export const userStream = (userId: string): string => `user-${userId}`;
 
-export const User = defineAggregate<UserState, UserCommand, UserEvent>({
+export const User = defineAggregate<UserState, UserCommand, UserEvent, UserRejection>({
   name: 'User',
   streamPrefix: 'user-',
   description: 'A user: whom they follow and what they posted.',
@@ -62,19 +61,19 @@ export const User = defineAggregate<UserState, UserCommand, UserEvent>({
 });
 
 export type FeedSettingsState = { threshold: number | null };
-export type FeedSettingsCommand = Message<'ConfigureFeed', { celebrityThreshold: number }>;
-export type FeedSettingsEvent = Message<'FeedConfigured', { celebrityThreshold: number }>;
+export type FeedSettingsCommand = DomainCommand<'ConfigureFeed', { celebrityThreshold: number }>;
+export type FeedSettingsRejection = 'Unchanged';
 
 export const FEED_SETTINGS_STREAM = 'feed-settings';
 /** From this many followers an author's posts are pulled rather than pushed (hybrid feed), until ConfigureFeed says otherwise. */
 export const DEFAULT_CELEBRITY_THRESHOLD = 100;
 
-export const FeedSettings = defineAggregate<FeedSettingsState, FeedSettingsCommand, FeedSettingsEvent>({
+export const FeedSettings = defineAggregate<FeedSettingsState, FeedSettingsCommand, FeedSettingsEvent, FeedSettingsRejection>({
   name: 'FeedSettings',
   streamPrefix: 'feed-',
   description: 'Feed-wide settings: the hybrid feed’s celebrity threshold.',
   decider: {
-    initialState: { threshold: null },
+    initialState: () => ({ threshold: null }),
     decide: (command, state) =>
       command.data.celebrityThreshold === (state.threshold ?? DEFAULT_CELEBRITY_THRESHOLD)
         ? reject('Unchanged', `The celebrity threshold is already ${command.data.celebrityThreshold}.`)

@@ -2,7 +2,10 @@
 // task). It guards the rules a board enforces when someone edits a card:
 // known columns only, work in progress has an owner, a closed item stays
 // closed, and a change that changes nothing is refused rather than recorded.
-import { defineAggregate, reject, type Decision, type Message } from '../../engine/index.ts';
+import { defineAggregate, reject, type Decision, type DomainCommand } from '../../engine/index.ts';
+import type { WorkItemEvent } from './events.ts';
+
+export type { WorkItemEvent } from './events.ts';
 
 /** The columns of every board, left to right. */
 export const BOARD_COLUMNS = ['backlog', 'todo', 'doing', 'review', 'done'] as const;
@@ -30,21 +33,25 @@ export type WorkItemState = {
 };
 
 export type WorkItemCommand =
-  | Message<'CreateWorkItem', { itemId: string; title: string; kind: string; boardId: string; column?: string; points?: number }>
-  | Message<'MoveWorkItem', { itemId: string; toColumn: string }>
-  | Message<'AssignWorkItem', { itemId: string; assignee: string }>
-  | Message<'EstimateWorkItem', { itemId: string; points: number }>
-  | Message<'CloseWorkItem', { itemId: string }>;
+  | DomainCommand<'CreateWorkItem', { itemId: string; title: string; kind: string; boardId: string; column?: string; points?: number }>
+  | DomainCommand<'MoveWorkItem', { itemId: string; toColumn: string }>
+  | DomainCommand<'AssignWorkItem', { itemId: string; assignee: string }>
+  | DomainCommand<'EstimateWorkItem', { itemId: string; points: number }>
+  | DomainCommand<'CloseWorkItem', { itemId: string }>;
 
-// Every event names its board, so a projection can file it without looking anything up.
-export type WorkItemEvent =
-  | Message<'WorkItemCreated', { itemId: string; boardId: string; title: string; kind: string; column: string; points: number | null }>
-  | Message<'WorkItemMoved', { itemId: string; boardId: string; fromColumn: string; toColumn: string }>
-  | Message<'WorkItemAssigned', { itemId: string; boardId: string; assignee: string }>
-  | Message<'WorkItemEstimated', { itemId: string; boardId: string; points: number }>
-  | Message<'WorkItemClosed', { itemId: string; boardId: string; fromColumn: string }>;
+/** Every reason a work item refuses a command. */
+export type WorkItemRejection =
+  | 'WorkItemExists'
+  | 'UnknownColumn'
+  | 'UnknownWorkItem'
+  | 'AlreadyClosed'
+  | 'ItemClosed'
+  | 'AlreadyInColumn'
+  | 'NeedsAssignee'
+  | 'AlreadyAssigned'
+  | 'EstimateUnchanged';
 
-const initialState: WorkItemState = {
+const initialState = (): WorkItemState => ({
   created: false,
   itemId: '',
   boardId: '',
@@ -54,11 +61,11 @@ const initialState: WorkItemState = {
   assignee: null,
   points: null,
   closed: false,
-};
+});
 
 const isColumn = (column: string): boolean => (BOARD_COLUMNS as readonly string[]).includes(column);
 
-function decide(command: WorkItemCommand, state: WorkItemState): Decision<WorkItemEvent> {
+function decide(command: WorkItemCommand, state: WorkItemState): Decision<WorkItemEvent, WorkItemRejection> {
   if (command.type === 'CreateWorkItem') {
     const d = command.data;
     if (state.created) return reject('WorkItemExists', `Work item ${d.itemId} already exists (on board ${state.boardId}).`);
@@ -98,7 +105,7 @@ function evolve(state: WorkItemState, event: WorkItemEvent): WorkItemState {
   switch (event.type) {
     case 'WorkItemCreated': {
       const d = event.data;
-      return { ...initialState, created: true, itemId: d.itemId, boardId: d.boardId, title: d.title, kind: d.kind, column: d.column, points: d.points };
+      return { ...initialState(), created: true, itemId: d.itemId, boardId: d.boardId, title: d.title, kind: d.kind, column: d.column, points: d.points };
     }
     case 'WorkItemMoved':
       return { ...state, column: event.data.toColumn };
@@ -113,7 +120,7 @@ function evolve(state: WorkItemState, event: WorkItemEvent): WorkItemState {
 
 export const workItemStream = (itemId: string): string => `workitem-${itemId}`;
 
-export const WorkItem = defineAggregate<WorkItemState, WorkItemCommand, WorkItemEvent>({
+export const WorkItem = defineAggregate<WorkItemState, WorkItemCommand, WorkItemEvent, WorkItemRejection>({
   name: 'WorkItem',
   streamPrefix: 'workitem-',
   description: 'A card on a board: a story, bug or task with a column, an assignee and an estimate. Closing it moves it to done for good.',
@@ -121,4 +128,4 @@ export const WorkItem = defineAggregate<WorkItemState, WorkItemCommand, WorkItem
 });
 
 /** Decide a command on a state and fold the result: what the lab uses to build realistic histories without an engine. */
-export const workItemDecider = { initialState, decide, evolve };
+export const workItemDecider = WorkItem.decider;

@@ -1,23 +1,28 @@
 // Given/When/Then for deciders: given past events, when a command is decided,
 // then expect these new events (or this rejection). Pure: no store, no
 // clock, no test framework; a mismatch throws an Error saying what differed.
+// Typed by the aggregate's unions: a test that names an event, a command or
+// a rejection code the aggregate does not declare fails to compile.
 import type { AggregateDefinition, Message } from '../domain.ts';
 import { isRejection } from '../domain.ts';
 
-export interface Scenario {
-  when(command: Message): Outcome;
+export interface Scenario<C extends Message, E extends Message, R extends string> {
+  when(command: C): Outcome<E, R>;
 }
 
-export interface Outcome {
+export interface Outcome<E extends Message, R extends string> {
   /** Expect exactly these events, in order. Returns them. */
-  then(expected: readonly Message[]): readonly Message[];
+  then(expected: readonly E[]): readonly E[];
   /** Expect a rejection with this code. Returns its message. */
-  thenRejects(code: string): string;
+  thenRejects(code: R): string;
   /** The raw decision, for custom checks. */
-  decision(): readonly Message[] | { code: string; message: string };
+  decision(): readonly E[] | { code: R; message: string };
 }
 
-export function given(aggregate: AggregateDefinition, events: readonly Message[] = []): Scenario {
+export function given<S, C extends Message, E extends Message, R extends string>(
+  aggregate: AggregateDefinition<S, C, E, R>,
+  events: readonly E[] = [],
+): Scenario<C, E, R> {
   const { decider } = aggregate;
   let state = decider.initialState;
   for (const e of events) state = decider.evolve(state, e);

@@ -1,26 +1,25 @@
 // A bank statement: one line per movement with the running balance after it.
 // Lines are keyed by (account, stream version), so a replayed line is not
 // written twice; the running balance is the projection's own state.
-import type { ProjectionDefinition, QuerySpec } from '../../../engine/index.ts';
+import { defineProjection, defineQuery, type QuerySpec } from '../../../engine/index.ts';
 import { accountIdField } from '../commands.ts';
+import { BANKING_EVENTS, type AccountOpened, type BankingEvent } from '../events.ts';
 
-function line(type: string, d: Record<string, unknown>): { amount: number; description: string; counterparty: string | null } | undefined {
-  const amount = d['amountCents'] as number;
-  switch (type) {
+/** The statement line of a movement (every event but the opening is one). */
+function line(e: Exclude<BankingEvent, AccountOpened>): { amount: number; description: string; counterparty: string | null } {
+  switch (e.type) {
     case 'MoneyDeposited':
-      return { amount, description: 'Deposit', counterparty: null };
+      return { amount: e.data.amountCents, description: 'Deposit', counterparty: null };
     case 'MoneyWithdrawn':
-      return { amount: -amount, description: 'Withdrawal', counterparty: null };
+      return { amount: -e.data.amountCents, description: 'Withdrawal', counterparty: null };
     case 'TransferSent':
-      return { amount: -amount, description: `Transfer ${String(d['transferId'])} to ${String(d['toAccountId'])}`, counterparty: d['toAccountId'] as string };
+      return { amount: -e.data.amountCents, description: `Transfer ${e.data.transferId} to ${e.data.toAccountId}`, counterparty: e.data.toAccountId };
     case 'TransferReceived':
-      return { amount, description: `Transfer ${String(d['transferId'])} from ${String(d['fromAccountId'])}`, counterparty: d['fromAccountId'] as string };
-    default:
-      return undefined;
+      return { amount: e.data.amountCents, description: `Transfer ${e.data.transferId} from ${e.data.fromAccountId}`, counterparty: e.data.fromAccountId };
   }
 }
 
-export const statement: ProjectionDefinition = {
+export const statement = defineProjection<BankingEvent>()({
   name: 'statement',
   description: 'Statement view: every movement of an account with the balance after it.',
   schema: [
@@ -40,19 +39,17 @@ export const statement: ProjectionDefinition = {
       balance_cents  INTEGER NOT NULL
     )`,
   ],
-  handles: ['AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn', 'TransferSent', 'TransferReceived'],
+  handles: BANKING_EVENTS,
   apply(db, event) {
-    const d = event.data;
-    const accountId = d['accountId'] as string;
+    const accountId = event.data.accountId;
     if (event.type === 'AccountOpened') {
       db.run('INSERT INTO statement_accounts (account_id, owner, balance_cents) VALUES (?, ?, 0) ON CONFLICT (account_id) DO NOTHING', [
         accountId,
-        d['owner'] as string,
+        event.data.owner,
       ]);
       return;
     }
-    const l = line(event.type, d);
-    if (!l) return;
+    const l = line(event);
     const current = Number(db.get('SELECT balance_cents FROM statement_accounts WHERE account_id = ?', [accountId])?.['balance_cents'] ?? 0);
     const after = current + l.amount;
     db.run(
@@ -62,24 +59,24 @@ export const statement: ProjectionDefinition = {
     );
     db.run('UPDATE statement_accounts SET balance_cents = ? WHERE account_id = ?', [after, accountId]);
   },
-};
+});
 
 export const statementQueries: QuerySpec[] = [
-  {
+  defineQuery<{ accountId: string; limit?: number }>({
     type: 'GetStatement',
     projection: 'statement',
     description: 'The latest movements of one account, newest first, with the balance after each.',
     fields: [accountIdField, { name: 'limit', kind: 'integer', description: 'How many lines', example: 20, min: 1, max: 500, required: false }],
     run: (db, p) => {
-      const accountId = p['accountId'] as string;
+      const accountId = p.accountId;
       const account =
         db.get('SELECT account_id AS accountId, owner, balance_cents AS balanceCents FROM statement_accounts WHERE account_id = ?', [accountId]) ?? null;
       const lines = db.all(
         `SELECT line, at, description, amount_cents AS amountCents, balance_after_cents AS balanceAfterCents, counterparty
          FROM statement_lines WHERE account_id = ? ORDER BY line DESC LIMIT ?`,
-        [accountId, (p['limit'] as number | undefined) ?? 50],
+        [accountId, p.limit ?? 50],
       );
       return { account, lines };
     },
-  },
+  }),
 ];

@@ -15,9 +15,9 @@
 // position). Every update keeps that rule whatever order the events arrive
 // in (a follow that arrives after a later post backfills it), so all three
 // feeds show the same posts and each converges to a replay from scratch.
-import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/index.ts';
-import type { EventEnvelope } from '../../../engine/index.ts';
+import { defineProjection, defineQuery, type EnvelopeOf, type QuerySpec, type ReadStoreDb } from '../../../engine/index.ts';
 import { userIdField } from '../commands.ts';
+import type { Followed, PostPublished, SocialEvent } from '../events.ts';
 import { DEFAULT_CELEBRITY_THRESHOLD } from '../user.ts';
 
 // Each projection names its tables after itself (push_follows, pull_posts,
@@ -79,21 +79,21 @@ interface Post {
   at: number;
 }
 
-function follow(db: ReadStoreDb, t: FeedTables, e: EventEnvelope): { followee: string; position: number } {
-  const followee = e.data['followeeId'] as string;
+function follow(db: ReadStoreDb, t: FeedTables, e: EnvelopeOf<Followed>): { followee: string; position: number } {
+  const followee = e.data.followeeId;
   db.run(`INSERT INTO ${t.follows} (follower, followee, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, [
-    e.data['followerId'] as string,
+    e.data.followerId,
     followee,
     e.position,
   ]);
   return { followee, position: e.position };
 }
 
-function storePost(db: ReadStoreDb, t: FeedTables, e: EventEnvelope): Post {
+function storePost(db: ReadStoreDb, t: FeedTables, e: EnvelopeOf<PostPublished>): Post {
   const post: Post = {
-    post_id: e.data['postId'] as string,
-    author: e.data['userId'] as string,
-    text: e.data['text'] as string,
+    post_id: e.data.postId,
+    author: e.data.userId,
+    text: e.data.text,
     position: e.position,
     at: e.metadata.recordedAt,
   };
@@ -148,11 +148,13 @@ function rowToPost(r: Record<string, unknown>): { postId: string; author: string
 const newestFirst = (a: { position: number }, b: { position: number }): number => b.position - a.position;
 
 const limitField = { name: 'limit', kind: 'integer' as const, description: 'How many posts', example: 20, min: 1, max: 200, required: false };
-const limitOf = (p: Record<string, unknown>): number => (p['limit'] as number | undefined) ?? 20;
+/** What every feed query takes. */
+type FeedParams = { userId: string; limit?: number };
+const limitOf = (p: { limit?: number }): number => p.limit ?? 20;
 
 // ── push ──────────────────────────────────────────────────────────────────
 
-export const feedPush: ProjectionDefinition = {
+export const feedPush = defineProjection<SocialEvent>()({
   name: 'feedPush',
   description: 'Home feed, fan-out on write: every post is copied into each follower’s timeline when published.',
   fanOut: 'push',
@@ -161,16 +163,16 @@ export const feedPush: ProjectionDefinition = {
   apply(db, e) {
     if (e.type === 'Followed') {
       const f = follow(db, PUSH, e);
-      backfill(db, PUSH, e.data['followerId'] as string, f.followee, f.position, false);
+      backfill(db, PUSH, e.data.followerId, f.followee, f.position, false);
     } else if (e.type === 'PostPublished') {
       pushToFollowers(db, PUSH, storePost(db, PUSH, e), false);
     }
   },
-};
+});
 
 // ── pull ──────────────────────────────────────────────────────────────────
 
-export const feedPull: ProjectionDefinition = {
+export const feedPull = defineProjection<SocialEvent>()({
   name: 'feedPull',
   description: 'Home feed, fan-out on read: posts are stored once and gathered from the followees when a feed is read.',
   fanOut: 'pull',
@@ -180,7 +182,7 @@ export const feedPull: ProjectionDefinition = {
     if (e.type === 'Followed') follow(db, PULL, e);
     else if (e.type === 'PostPublished') storePost(db, PULL, e);
   },
-};
+});
 
 function pull(db: ReadStoreDb, t: FeedTables, userId: string, limit: number, onlyUnpushed: boolean): ReturnType<typeof rowToPost>[] {
   const followees = db.all(
@@ -227,7 +229,7 @@ function postsAfter(db: ReadStoreDb, position: number, author?: string): Post[] 
   return rows as unknown as Post[];
 }
 
-export const feedHybrid: ProjectionDefinition = {
+export const feedHybrid = defineProjection<SocialEvent>()({
   name: 'feedHybrid',
   description: 'Home feed, hybrid: posts of authors below the celebrity threshold are pushed, a celebrity’s posts are pulled when read.',
   fanOut: 'hybrid',
@@ -249,11 +251,11 @@ export const feedHybrid: ProjectionDefinition = {
     } else if (e.type === 'PostPublished') {
       settlePost(db, storePost(db, HYBRID, e));
     } else if (e.type === 'FeedConfigured') {
-      db.run(`INSERT INTO ${HYBRID.thresholds} (position, threshold) VALUES (?, ?) ON CONFLICT DO NOTHING`, [e.position, e.data['celebrityThreshold'] as number]);
+      db.run(`INSERT INTO ${HYBRID.thresholds} (position, threshold) VALUES (?, ?) ON CONFLICT DO NOTHING`, [e.position, e.data.celebrityThreshold]);
       for (const post of postsAfter(db, e.position)) settlePost(db, post);
     }
   },
-};
+});
 
 // ── queries ───────────────────────────────────────────────────────────────
 
@@ -264,41 +266,41 @@ function timeline(db: ReadStoreDb, t: FeedTables, userId: string, limit: number)
 }
 
 export const feedQueries: QuerySpec[] = [
-  {
+  defineQuery<FeedParams>({
     type: 'GetFeedPush',
     projection: 'feedPush',
     description: 'A user’s home feed from the push (fan-out on write) read model: one read of their timeline.',
     fields: [userIdField, limitField],
-    run: (db, p) => timeline(db, PUSH, p['userId'] as string, limitOf(p)),
-  },
-  {
+    run: (db, p) => timeline(db, PUSH, p.userId, limitOf(p)),
+  }),
+  defineQuery<FeedParams>({
     type: 'GetFeedPull',
     projection: 'feedPull',
     description: 'A user’s home feed from the pull (fan-out on read) read model: their followees, then each one’s posts.',
     fields: [userIdField, limitField],
-    run: (db, p) => pull(db, PULL, p['userId'] as string, limitOf(p), false).sort(newestFirst).slice(0, limitOf(p)),
-  },
-  {
+    run: (db, p) => pull(db, PULL, p.userId, limitOf(p), false).sort(newestFirst).slice(0, limitOf(p)),
+  }),
+  defineQuery<FeedParams>({
     type: 'GetFeedHybrid',
     projection: 'feedHybrid',
     description: 'A user’s home feed from the hybrid read model: their timeline plus the posts of the celebrities they follow.',
     fields: [userIdField, limitField],
     run: (db, p) => {
-      const userId = p['userId'] as string;
+      const userId = p.userId;
       const limit = limitOf(p);
       return [...timeline(db, HYBRID, userId, limit), ...pull(db, HYBRID, userId, limit, true)].sort(newestFirst).slice(0, limit);
     },
-  },
-  {
+  }),
+  defineQuery<{ userId: string }>({
     type: 'GetFollowCounts',
     projection: 'feedHybrid',
     description: 'How many followers a user has and how many accounts they follow.',
     fields: [userIdField],
     run: (db, p) => {
-      const userId = p['userId'] as string;
+      const userId = p.userId;
       const followers = db.get(`SELECT COUNT(*) AS n FROM ${HYBRID.follows} WHERE followee = ?`, [userId])?.['n'] ?? 0;
       const following = db.get(`SELECT COUNT(*) AS n FROM ${HYBRID.follows} WHERE follower = ?`, [userId])?.['n'] ?? 0;
       return { userId, followers, following };
     },
-  },
+  }),
 ];

@@ -7,9 +7,9 @@
 // the dedupe guard off. The column totals only ever move by the difference
 // between a card's old and new row (written in the same transaction), so
 // they are sums of the cards whatever order different items' events arrive in.
-import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/index.ts';
-import type { EventEnvelope } from '../../../engine/index.ts';
+import { defineProjection, defineQuery, type EnvelopeOf, type QuerySpec, type ReadStoreDb } from '../../../engine/index.ts';
 import { boardIdField, itemIdField } from '../commands.ts';
+import { WORK_ITEM_EVENTS, type WorkItemEvent } from '../events.ts';
 import { allColumns, columnPositionSql, toCard, type Board } from './boardShape.ts';
 
 interface CardRow {
@@ -34,12 +34,12 @@ function readCard(db: ReadStoreDb, itemId: string): CardRow | undefined {
 }
 
 /** The card after the event; undefined when the event says nothing about a card we know. */
-function nextCard(before: CardRow | undefined, event: EventEnvelope): CardRow | undefined {
-  const d = event.data;
+function nextCard(before: CardRow | undefined, event: EnvelopeOf<WorkItemEvent>): CardRow | undefined {
   if (event.type === 'WorkItemCreated') {
+    const d = event.data;
     return {
-      itemId: d['itemId'] as string, boardId: d['boardId'] as string, title: d['title'] as string, kind: d['kind'] as string,
-      column: d['column'] as string, assignee: null, points: (d['points'] as number | null) ?? null, closed: 0, version: event.version,
+      itemId: d.itemId, boardId: d.boardId, title: d.title, kind: d.kind,
+      column: d.column, assignee: null, points: d.points ?? null, closed: 0, version: event.version,
     };
   }
   // A change for a card not created yet can only come out of order (ordering guard off): nothing to attach it to.
@@ -47,15 +47,13 @@ function nextCard(before: CardRow | undefined, event: EventEnvelope): CardRow | 
   const card = { ...before, version: event.version };
   switch (event.type) {
     case 'WorkItemMoved':
-      return { ...card, column: d['toColumn'] as string };
+      return { ...card, column: event.data.toColumn };
     case 'WorkItemAssigned':
-      return { ...card, assignee: d['assignee'] as string };
+      return { ...card, assignee: event.data.assignee };
     case 'WorkItemEstimated':
-      return { ...card, points: d['points'] as number };
+      return { ...card, points: event.data.points };
     case 'WorkItemClosed':
       return { ...card, column: 'done', closed: 1 };
-    default:
-      return undefined;
   }
 }
 
@@ -67,7 +65,7 @@ function addToColumn(db: ReadStoreDb, card: CardRow, sign: 1 | -1): void {
   );
 }
 
-export const board: ProjectionDefinition = {
+export const board = defineProjection<WorkItemEvent>()({
   name: 'board',
   description: 'Board view, denormalised: one row per card with what the card shows, plus a count and points per column.',
   schema: [
@@ -92,9 +90,9 @@ export const board: ProjectionDefinition = {
       PRIMARY KEY (board_id, column_name)
     )`,
   ],
-  handles: ['WorkItemCreated', 'WorkItemMoved', 'WorkItemAssigned', 'WorkItemEstimated', 'WorkItemClosed'],
+  handles: WORK_ITEM_EVENTS,
   apply(db, event) {
-    const before = readCard(db, event.data['itemId'] as string);
+    const before = readCard(db, event.data.itemId);
     if (before && event.version <= before.version) return; // already reflected
     const after = nextCard(before, event);
     if (!after) return;
@@ -109,7 +107,7 @@ export const board: ProjectionDefinition = {
     if (before) addToColumn(db, before, -1);
     addToColumn(db, after, 1);
   },
-};
+});
 
 const CARD_COLUMNS = `item_id AS itemId, title, kind, column_name AS "column", assignee, points, closed, updated_at AS updatedAt`;
 
@@ -122,23 +120,23 @@ export function readBoard(db: ReadStoreDb, boardId: string): Board | null {
 }
 
 export const boardQueries: QuerySpec[] = [
-  {
+  defineQuery<{ boardId: string }>({
     type: 'GetBoard',
     projection: 'board',
     description: 'A whole board from the denormalised board view: every card and the totals per column, no JOIN.',
     fields: [boardIdField],
-    run: (db, p) => readBoard(db, p['boardId'] as string),
-  },
-  {
+    run: (db, p) => readBoard(db, p.boardId),
+  }),
+  defineQuery<{ itemId: string }>({
     type: 'GetWorkItem',
     projection: 'board',
     description: 'One card as the board shows it, with its board id (null until the projection has seen it).',
     fields: [itemIdField],
     run: (db, p) => {
-      const row = db.get(`SELECT board_id AS boardId, ${CARD_COLUMNS} FROM board_cards WHERE item_id = ?`, [p['itemId'] as string]);
+      const row = db.get(`SELECT board_id AS boardId, ${CARD_COLUMNS} FROM board_cards WHERE item_id = ?`, [p.itemId]);
       return row ? { boardId: String(row['boardId']), ...toCard(row) } : null;
     },
-  },
+  }),
   {
     type: 'ListBoards',
     projection: 'board',

@@ -5,11 +5,12 @@
 // the same tables. Reading the board is the price: find each item's latest
 // row in three history tables, JOIN them back to the items, then GROUP BY
 // column for the totals. This is the "board view JOIN" a projection removes.
-import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/index.ts';
+import { defineProjection, defineQuery, type QuerySpec, type ReadStoreDb } from '../../../engine/index.ts';
 import { boardIdField } from '../commands.ts';
+import { WORK_ITEM_EVENTS, type WorkItemEvent } from '../events.ts';
 import { allColumns, columnPositionSql, toCard, type Board } from './boardShape.ts';
 
-export const boardNormalized: ProjectionDefinition = {
+export const boardNormalized = defineProjection<WorkItemEvent>()({
   name: 'boardNormalized',
   description: 'Board facts in normalised tables (items, column history, assignments, estimates); the board needs a JOIN and a GROUP BY.',
   schema: [
@@ -44,47 +45,48 @@ export const boardNormalized: ProjectionDefinition = {
       PRIMARY KEY (item_id, version)
     )`,
   ],
-  handles: ['WorkItemCreated', 'WorkItemMoved', 'WorkItemAssigned', 'WorkItemEstimated', 'WorkItemClosed'],
+  handles: WORK_ITEM_EVENTS,
   apply(db, event) {
-    const d = event.data;
-    const itemId = d['itemId'] as string;
+    const itemId = event.data.itemId;
     const at = event.metadata.recordedAt;
     const enterColumn = (column: string) =>
       db.run('INSERT INTO column_history (item_id, version, column_name, entered_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
         itemId, event.version, column, at,
       ]);
     switch (event.type) {
-      case 'WorkItemCreated':
+      case 'WorkItemCreated': {
+        const d = event.data;
         db.run('INSERT INTO work_items (item_id, board_id, title, kind, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
-          itemId, d['boardId'] as string, d['title'] as string, d['kind'] as string, at,
+          itemId, d.boardId, d.title, d.kind, at,
         ]);
-        enterColumn(d['column'] as string);
-        if (d['points'] !== null && d['points'] !== undefined) {
+        enterColumn(d.column);
+        if (d.points !== null && d.points !== undefined) {
           db.run('INSERT INTO estimates (item_id, version, points, estimated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
-            itemId, event.version, d['points'] as number, at,
+            itemId, event.version, d.points, at,
           ]);
         }
         return;
+      }
       case 'WorkItemMoved':
-        enterColumn(d['toColumn'] as string);
+        enterColumn(event.data.toColumn);
         return;
       case 'WorkItemAssigned':
         db.run('INSERT INTO assignments (item_id, version, assignee, assigned_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
-          itemId, event.version, d['assignee'] as string, at,
+          itemId, event.version, event.data.assignee, at,
         ]);
         return;
       case 'WorkItemEstimated':
         db.run('INSERT INTO estimates (item_id, version, points, estimated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
-          itemId, event.version, d['points'] as number, at,
+          itemId, event.version, event.data.points, at,
         ]);
         return;
       case 'WorkItemClosed':
         db.run('UPDATE work_items SET closed_at = ? WHERE item_id = ?', [at, itemId]);
-        if (d['fromColumn'] !== 'done') enterColumn('done');
+        if (event.data.fromColumn !== 'done') enterColumn('done');
         return;
     }
   },
-};
+});
 
 // Each item's latest column, assignee and estimate: the newest row of each
 // history table (GROUP BY item, MAX(version)) joined back for its values.
@@ -114,11 +116,11 @@ export function readBoardJoined(db: ReadStoreDb, boardId: string): Board | null 
 }
 
 export const boardNormalizedQueries: QuerySpec[] = [
-  {
+  defineQuery<{ boardId: string }>({
     type: 'GetBoardJoined',
     projection: 'boardNormalized',
     description: 'The same board as GetBoard, assembled at read time with a JOIN over four normalised tables and a GROUP BY.',
     fields: [boardIdField],
-    run: (db, p) => readBoardJoined(db, p['boardId'] as string),
-  },
+    run: (db, p) => readBoardJoined(db, p.boardId),
+  }),
 ];
