@@ -144,9 +144,9 @@ export interface EventSpec extends EventSpecBody {
  */
 export type EventSpecs<E extends Message> = { readonly [T in E['type']]: EventSpecBody };
 
-/** The event types of a catalogue, in its order (for `handles` that take every event). */
-export function eventTypes<T extends string>(specs: { readonly [K in T]: EventSpecBody }): T[] {
-  return Object.keys(specs) as T[];
+/** The event types a record is keyed by (a catalogue, a table of flags…), in its order: names written once, in the record. */
+export function eventTypes<T extends string>(record: { readonly [K in T]: unknown }): T[] {
+  return Object.keys(record) as T[];
 }
 
 /** The catalogue as the list a DomainDefinition holds. */

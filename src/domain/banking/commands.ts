@@ -1,14 +1,14 @@
 // The banking commands as clients send them, with their field specs.
 import type { CommandSpec, Route } from '../../engine/index.ts';
 import { idField, type FieldSpec } from '../../engine/index.ts';
-import { accountStream } from './account.ts';
+import { accountStream, type AccountCommand } from './account.ts';
 
 const id = idField;
 
 export const accountIdField = id('accountId', 'Account number', 'acc-1');
 const amountField: FieldSpec = { name: 'amountCents', kind: 'integer', description: 'Amount in cents', example: 2500, min: 1, max: 100_000_000 };
 
-const onAccount = (type: string) =>
+const onAccount = (type: AccountCommand['type']) =>
   (data: Record<string, unknown>): Route[] => [
     { aggregate: 'Account', streamId: accountStream(String(data['accountId'])), command: { type, data } },
   ];

@@ -58,8 +58,8 @@ export const checkoutSaga = defineSaga<CommerceEvent, ProductCommand | OrderComm
   description: 'Checkout: reserve stock, charge the payment, confirm the order; release and cancel when a step fails or times out.',
   handles: ['CheckoutStarted', 'StockReserved', 'PaymentCharged', 'PaymentDeclined', 'OrderConfirmed'],
   startsWith: ['CheckoutStarted'],
-  // Every event it handles names its order.
-  correlate: (e) => e.data.orderId,
+  // Every event it handles names its order; imported history is not validated, so check.
+  correlate: (e) => (typeof e.data.orderId === 'string' ? e.data.orderId : undefined),
   initialState,
   react(s, event, ctx) {
     switch (event.type) {

@@ -2,8 +2,8 @@
 // specs that validate them and generate forms, terminal help and completion.
 import type { CommandSpec, Route } from '../../engine/index.ts';
 import { idField, type FieldSpec } from '../../engine/index.ts';
-import { orderStream, paymentStream } from './checkout.ts';
-import { productStream } from './product.ts';
+import { orderStream, paymentStream, type OrderCommand, type PaymentCommand } from './checkout.ts';
+import { productStream, type ProductCommand } from './product.ts';
 
 
 export const skuField = idField('sku', 'Stock-keeping unit: the product id', 'KB-42');
@@ -22,10 +22,10 @@ const cardField: FieldSpec = {
   patternHint: 'digits only',
 };
 
-const onStream = (aggregate: string, stream: (id: string) => string, idField: string, type: string) =>
+const onStream = (aggregate: string, stream: (id: string) => string, idField: string, type: OrderCommand['type'] | PaymentCommand['type']) =>
   (data: Record<string, unknown>): Route[] => [{ aggregate, streamId: stream(String(data[idField])), command: { type, data } }];
 
-const onProduct = (type: string) =>
+const onProduct = (type: ProductCommand['type']) =>
   (data: Record<string, unknown>): Route[] => [
     { aggregate: 'Product', streamId: productStream(String(data['sku'])), command: { type, data } },
   ];

@@ -1,12 +1,12 @@
 // The social commands with their field specs.
 import type { CommandSpec, Route } from '../../engine/index.ts';
 import { idField, type FieldSpec } from '../../engine/index.ts';
-import { FEED_SETTINGS_STREAM, userStream } from './user.ts';
+import { FEED_SETTINGS_STREAM, userStream, type UserCommand } from './user.ts';
 
 const id = idField;
 
 export const userIdField = id('userId', 'User id', 'ada');
-const onUser = (field: string, type: string) =>
+const onUser = (field: string, type: UserCommand['type']) =>
   (data: Record<string, unknown>): Route[] => [{ aggregate: 'User', streamId: userStream(String(data[field])), command: { type, data } }];
 
 export const commands: CommandSpec[] = [

@@ -2,13 +2,13 @@
 // the field specs that validate them and build forms, terminal help and completion.
 import type { CommandSpec, Route } from '../../engine/index.ts';
 import { idField, type FieldSpec } from '../../engine/index.ts';
-import { BOARD_COLUMNS, START_COLUMNS, WORK_ITEM_KINDS, workItemStream } from './workItem.ts';
+import { BOARD_COLUMNS, START_COLUMNS, WORK_ITEM_KINDS, workItemStream, type WorkItemCommand } from './workItem.ts';
 
 export const itemIdField = idField('itemId', 'Work item id, chosen by the client', 'wi-1');
 export const boardIdField = idField('boardId', 'The team board the item lives on', 'team-a');
 const pointsField: FieldSpec = { name: 'points', kind: 'integer', description: 'Estimate in story points', example: 3, min: 0, max: 100 };
 
-const onItem = (type: string) =>
+const onItem = (type: WorkItemCommand['type']) =>
   (data: Record<string, unknown>): Route[] => [{ aggregate: 'WorkItem', streamId: workItemStream(String(data['itemId'])), command: { type, data } }];
 const itemIds = (d: Record<string, unknown>): Record<string, string> => ({ itemId: String(d['itemId']) });
 

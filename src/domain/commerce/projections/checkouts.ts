@@ -2,10 +2,12 @@
 // where it stands in the saga's flow. Events of one checkout come from three
 // streams (order, product, payment) and may arrive in any order, so each
 // event only sets its own column; the status is derived when reading.
-import type { ProjectionDefinition, QuerySpec } from '../../../engine/index.ts';
+import { defineProjection, defineQuery, eventTypes, type QuerySpec } from '../../../engine/index.ts';
 import { customerIdField, orderIdField } from '../commands.ts';
+import type { CheckoutStarted, CommerceEvent } from '../events.ts';
 
-const FLAG: Record<string, string> = {
+/** The column each later step of a checkout sets (CheckoutStarted fills the row itself). */
+const FLAG = {
   StockReserved: 'reserved',
   StockReleased: 'released',
   PaymentCharged: 'charged',
@@ -13,9 +15,9 @@ const FLAG: Record<string, string> = {
   PaymentRefunded: 'refunded',
   OrderConfirmed: 'confirmed',
   CheckoutCancelled: 'cancelled',
-};
+} satisfies Partial<Record<Exclude<CommerceEvent, CheckoutStarted>['type'], string>>;
 
-export const checkouts: ProjectionDefinition = {
+export const checkouts = defineProjection<CommerceEvent>()({
   name: 'checkouts',
   description: 'Checkouts: one row per checkout with each step of the saga (reserved, charged, confirmed, released, refunded, cancelled).',
   schema: [
@@ -36,30 +38,27 @@ export const checkouts: ProjectionDefinition = {
       started_at   INTEGER
     )`,
   ],
-  handles: ['CheckoutStarted', ...Object.keys(FLAG)],
+  handles: ['CheckoutStarted', ...eventTypes(FLAG)],
   apply(db, event) {
-    const d = event.data;
-    const orderId = d['orderId'] as string;
+    const orderId = event.data.orderId;
     db.run('INSERT INTO checkouts (order_id) VALUES (?) ON CONFLICT (order_id) DO NOTHING', [orderId]);
     if (event.type === 'CheckoutStarted') {
       db.run('UPDATE checkouts SET customer_id = ?, sku = ?, quantity = ?, started_at = ? WHERE order_id = ?', [
-        d['customerId'] as string,
-        d['sku'] as string,
-        d['quantity'] as number,
+        event.data.customerId,
+        event.data.sku,
+        event.data.quantity,
         event.metadata.recordedAt,
         orderId,
       ]);
       return;
     }
-    const flag = FLAG[event.type];
-    if (!flag) return;
-    db.run(`UPDATE checkouts SET ${flag} = 1 WHERE order_id = ?`, [orderId]);
+    db.run(`UPDATE checkouts SET ${FLAG[event.type]} = 1 WHERE order_id = ?`, [orderId]);
     if (event.type === 'PaymentCharged' || event.type === 'PaymentDeclined') {
-      db.run('UPDATE checkouts SET amount_cents = ? WHERE order_id = ?', [d['amountCents'] as number, orderId]);
+      db.run('UPDATE checkouts SET amount_cents = ? WHERE order_id = ?', [event.data.amountCents, orderId]);
     }
-    if (event.type === 'CheckoutCancelled') db.run('UPDATE checkouts SET reason = ? WHERE order_id = ?', [d['reason'] as string, orderId]);
+    if (event.type === 'CheckoutCancelled') db.run('UPDATE checkouts SET reason = ? WHERE order_id = ?', [event.data.reason, orderId]);
   },
-};
+});
 
 const COLUMNS = `order_id AS orderId, customer_id AS customerId, sku, quantity, amount_cents AS amountCents,
   CASE
@@ -73,21 +72,21 @@ const COLUMNS = `order_id AS orderId, customer_id AS customerId, sku, quantity, 
   reserved = 1 AND released = 0 AS holdingStock, charged = 1 AND refunded = 0 AS holdingPayment, reason, started_at AS startedAt`;
 
 export const checkoutsQueries: QuerySpec[] = [
-  {
+  defineQuery<{ orderId: string }>({
     type: 'GetCheckout',
     projection: 'checkouts',
     description: 'One checkout and where it stands (null until the projection has seen it).',
     fields: [orderIdField],
-    run: (db, p) => db.get(`SELECT ${COLUMNS} FROM checkouts WHERE order_id = ?`, [p['orderId'] as string]) ?? null,
-  },
-  {
+    run: (db, p) => db.get(`SELECT ${COLUMNS} FROM checkouts WHERE order_id = ?`, [p.orderId]) ?? null,
+  }),
+  defineQuery<{ customerId?: string }>({
     type: 'ListCheckouts',
     projection: 'checkouts',
     description: 'Checkouts, optionally of one customer.',
     fields: [{ ...customerIdField, required: false }],
     run: (db, p) =>
-      p['customerId'] === undefined
+      p.customerId === undefined
         ? db.all(`SELECT ${COLUMNS} FROM checkouts ORDER BY order_id`)
-        : db.all(`SELECT ${COLUMNS} FROM checkouts WHERE customer_id = ? ORDER BY order_id`, [p['customerId'] as string]),
-  },
+        : db.all(`SELECT ${COLUMNS} FROM checkouts WHERE customer_id = ? ORDER BY order_id`, [p.customerId]),
+  }),
 ];

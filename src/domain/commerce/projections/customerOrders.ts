@@ -1,9 +1,10 @@
 // A customer's order history page: their order lines plus running totals,
 // keyed by customer so the page is one indexed read.
-import type { ProjectionDefinition, QuerySpec } from '../../../engine/index.ts';
+import { defineProjection, defineQuery, type QuerySpec } from '../../../engine/index.ts';
 import { customerIdField } from '../commands.ts';
+import type { CommerceEvent } from '../events.ts';
 
-export const customerOrders: ProjectionDefinition = {
+export const customerOrders = defineProjection<CommerceEvent>()({
   name: 'customerOrders',
   description: 'Customer order history: each customer’s orders and totals.',
   schema: [
@@ -27,43 +28,43 @@ export const customerOrders: ProjectionDefinition = {
   ],
   handles: ['OrderPlaced', 'OrderCancelled'],
   apply(db, event) {
-    const d = event.data;
-    const customerId = d['customerId'] as string;
+    const customerId = event.data.customerId;
     if (event.type === 'OrderPlaced') {
+      const d = event.data;
       db.run(
         `INSERT INTO customer_orders (customer_id, order_id, sku, product_name, quantity, total_cents, status, placed_at)
          VALUES (?, ?, ?, ?, ?, ?, 'placed', ?)
          ON CONFLICT (customer_id, order_id, sku) DO NOTHING`,
-        [customerId, d['orderId'] as string, d['sku'] as string, d['productName'] as string, d['quantity'] as number,
-          d['totalCents'] as number, event.metadata.recordedAt],
+        [customerId, d.orderId, d.sku, d.productName, d.quantity, d.totalCents, event.metadata.recordedAt],
       );
       db.run(
         `INSERT INTO customers (customer_id, orders_placed, orders_cancelled, total_spent_cents) VALUES (?, 1, 0, ?)
          ON CONFLICT (customer_id) DO UPDATE SET orders_placed = orders_placed + 1, total_spent_cents = total_spent_cents + excluded.total_spent_cents`,
-        [customerId, d['totalCents'] as number],
+        [customerId, d.totalCents],
       );
-    } else if (event.type === 'OrderCancelled') {
+    } else {
+      const d = event.data;
       db.run(`UPDATE customer_orders SET status = 'cancelled' WHERE customer_id = ? AND order_id = ? AND sku = ?`, [
         customerId,
-        d['orderId'] as string,
-        d['sku'] as string,
+        d.orderId,
+        d.sku,
       ]);
       db.run(
         'UPDATE customers SET orders_cancelled = orders_cancelled + 1, total_spent_cents = total_spent_cents - ? WHERE customer_id = ?',
-        [d['refundCents'] as number, customerId],
+        [d.refundCents, customerId],
       );
     }
   },
-};
+});
 
 export const customerOrdersQueries: QuerySpec[] = [
-  {
+  defineQuery<{ customerId: string }>({
     type: 'GetCustomerOrders',
     projection: 'customerOrders',
     description: 'A customer’s order history with totals.',
     fields: [customerIdField],
     run: (db, p) => {
-      const customerId = p['customerId'] as string;
+      const customerId = p.customerId;
       const customer =
         db.get(
           `SELECT customer_id AS customerId, orders_placed AS ordersPlaced, orders_cancelled AS ordersCancelled,
@@ -77,5 +78,5 @@ export const customerOrdersQueries: QuerySpec[] = [
       );
       return { customer, orders };
     },
-  },
+  }),
 ];

@@ -3,10 +3,11 @@
 // orderId), each decided on its own product stream, so lines of one order
 // can arrive in any order: every update here is commutative (counters and
 // sums), which keeps the view identical whatever the interleaving.
-import type { ProjectionDefinition, QuerySpec, ReadStoreDb } from '../../../engine/index.ts';
+import { defineProjection, defineQuery, type QuerySpec, type ReadStoreDb } from '../../../engine/index.ts';
 import { orderIdField } from '../commands.ts';
+import type { CommerceEvent } from '../events.ts';
 
-export const orderSummary: ProjectionDefinition = {
+export const orderSummary = defineProjection<CommerceEvent>()({
   name: 'orderSummary',
   description: 'Order summary: one row per order with its totals, plus its lines with product name and price as ordered.',
   schema: [
@@ -35,33 +36,33 @@ export const orderSummary: ProjectionDefinition = {
   ],
   handles: ['OrderPlaced', 'OrderCancelled'],
   apply(db, event) {
-    const d = event.data;
     const at = event.metadata.recordedAt;
-    const orderId = d['orderId'] as string;
+    const orderId = event.data.orderId;
     if (event.type === 'OrderPlaced') {
+      const d = event.data;
       db.run(
         `INSERT INTO order_lines (order_id, sku, customer_id, product_name, quantity, unit_price_cents, total_cents, status, placed_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'placed', ?)`,
-        [orderId, d['sku'] as string, d['customerId'] as string, d['productName'] as string, d['quantity'] as number,
-          d['unitPriceCents'] as number, d['totalCents'] as number, at],
+        [orderId, d.sku, d.customerId, d.productName, d.quantity, d.unitPriceCents, d.totalCents, at],
       );
       db.run(
         `INSERT INTO order_summary (order_id, lines, open_lines, items, total_cents, placed_at, updated_at) VALUES (?, 1, 1, ?, ?, ?, ?)
          ON CONFLICT (order_id) DO UPDATE SET lines = lines + 1, open_lines = open_lines + 1, items = items + excluded.items,
            total_cents = total_cents + excluded.total_cents, placed_at = MIN(placed_at, excluded.placed_at),
            updated_at = MAX(updated_at, excluded.updated_at)`,
-        [orderId, d['quantity'] as number, d['totalCents'] as number, at, at],
+        [orderId, d.quantity, d.totalCents, at, at],
       );
-    } else if (event.type === 'OrderCancelled') {
-      db.run(`UPDATE order_lines SET status = 'cancelled', cancelled_at = ? WHERE order_id = ? AND sku = ?`, [at, orderId, d['sku'] as string]);
+    } else {
+      const d = event.data;
+      db.run(`UPDATE order_lines SET status = 'cancelled', cancelled_at = ? WHERE order_id = ? AND sku = ?`, [at, orderId, d.sku]);
       db.run(
         `UPDATE order_summary SET open_lines = open_lines - 1, items = items - ?, total_cents = total_cents - ?,
            updated_at = MAX(updated_at, ?) WHERE order_id = ?`,
-        [d['quantity'] as number, d['refundCents'] as number, at, orderId],
+        [d.quantity, d.refundCents, at, orderId],
       );
     }
   },
-};
+});
 
 function summary(db: ReadStoreDb, orderId: string): unknown {
   const head = db.get(
@@ -80,14 +81,14 @@ function summary(db: ReadStoreDb, orderId: string): unknown {
 }
 
 export const orderSummaryQueries: QuerySpec[] = [
-  {
+  defineQuery<{ orderId: string }>({
     type: 'GetOrderSummary',
     projection: 'orderSummary',
     description: 'One order as the confirmation page shows it (null until the projection has seen it).',
     fields: [orderIdField],
-    run: (db, p) => summary(db, p['orderId'] as string),
-  },
-  {
+    run: (db, p) => summary(db, p.orderId),
+  }),
+  defineQuery<{ limit?: number }>({
     type: 'ListOrders',
     projection: 'orderSummary',
     description: 'The most recent orders with their totals, newest first.',
@@ -96,7 +97,7 @@ export const orderSummaryQueries: QuerySpec[] = [
       db.all(
         `SELECT order_id AS orderId, CASE WHEN open_lines > 0 THEN 'placed' ELSE 'cancelled' END AS status, items,
            total_cents AS totalCents, placed_at AS placedAt FROM order_summary ORDER BY placed_at DESC, order_id LIMIT ?`,
-        [(p['limit'] as number | undefined) ?? 50],
+        [p.limit ?? 50],
       ),
-  },
+  }),
 ];
