@@ -15,7 +15,6 @@ import {
 import type { SqlJsStatic } from '../engine/index.ts';
 import {
   catalogOf,
-  filterTrace,
   type ClockState,
   type DomainCatalog,
   type DomainInfo,
@@ -23,6 +22,7 @@ import {
   type TerminalBackend,
   type TerminalIntent,
 } from './backend.ts';
+import { filterTrace } from '../worker/views/traceFilter.ts';
 
 /** Starts calling `tick(elapsedRealMs)` periodically; returns a stop function. */
 export type Ticker = (tick: (elapsedMs: number) => Promise<void>) => () => void;

@@ -14,11 +14,11 @@ import type { ReadSidePort } from '../engine/index.ts';
 import type { SettingsPatch } from '../engine/index.ts';
 import type { WriteSide, WriteSidePort } from '../engine/index.ts';
 import { dueAt, loadPlan, type LoadPlan } from '../sandbox/loadGenerator.ts';
-import { SessionObserver } from '../sandbox/observer.ts';
-import { StoryIndex, sequenceDiagramSource } from '../sandbox/sequenceDiagram.ts';
+import { SessionObserver } from './views/observer.ts';
+import { StoryIndex, sequenceDiagramSource } from './views/sequenceDiagram.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
-import { worldAt } from '../sandbox/timeline.ts';
-import { filterTrace, type TraceFilter } from '../terminal/backend.ts';
+import { worldAt } from './views/timeline.ts';
+import { filterTrace, type TraceFilter } from './views/traceFilter.ts';
 import type { TraceRecord } from '../engine/index.ts';
 import {
   WorkerFaultError,
