@@ -16,10 +16,11 @@ import type {
   TraceRecord,
 } from '../engine/index.ts';
 
+import type { ClockState } from '../worker/engineProtocol.ts';
 import type { TraceFilter } from '../worker/views/traceFilter.ts';
 
 export type { ConsistencyOptions, ConsistencyStrategy } from '../engine/index.ts';
-export type { TraceFilter };
+export type { ClockState, TraceFilter };
 
 /**
  * What the terminal dispatches: the engine's own Intent. Queries carry the
@@ -61,19 +62,6 @@ export interface StreamSummary {
   streamId: string;
   version: number;
   lastPosition: number;
-}
-
-export interface ClockState {
-  /** Virtual milliseconds. */
-  at: number;
-  /** Scheduler steps run so far. */
-  step: number;
-  pendingTasks: number;
-  /** True while virtual time flows on its own (play); false when only commands and `time` move it. */
-  running: boolean;
-  /** Virtual milliseconds per real millisecond while running. */
-  speed: number;
-  seed: number;
 }
 
 export interface DomainInfo {

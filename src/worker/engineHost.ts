@@ -261,6 +261,7 @@ export class EngineHost {
       speed: this.#clock.speed,
       effectiveSpeed: this.#clock.effectiveSpeed(),
       pendingTasks: this.engine.scheduler.pending,
+      seed: this.engine.seed,
     };
   }
 

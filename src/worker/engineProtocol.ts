@@ -126,14 +126,20 @@ export interface StartOptions {
   traceLimit?: number;
 }
 
+/** Where virtual time stands: the sandbox's frames and the terminal's `time` read the same record. */
 export interface ClockState {
+  /** Virtual milliseconds. */
   at: number;
+  /** Scheduler steps run so far. */
   step: number;
+  /** True while virtual time flows on its own (play); false when only commands and `time` move it. */
   running: boolean;
+  /** Virtual milliseconds per real millisecond while running. */
   speed: number;
   /** Virtual ms advanced per real ms over the last second (below `speed` when the engine cannot keep up). */
   effectiveSpeed: number;
   pendingTasks: number;
+  seed: number;
 }
 
 export interface EventRow {
