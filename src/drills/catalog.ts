@@ -16,7 +16,3 @@ export function drillCatalog(): Drill[] {
   }
   return catalog;
 }
-
-export function drillBySlug(slug: string): Drill | undefined {
-  return drillCatalog().find((drill) => drill.slug === slug);
-}

@@ -22,10 +22,13 @@ export type { CommandResult, CommandAccepted, CommandRejected, QueryResult, Proj
 export type { TraceRecord, TraceBody, TraceType, TraceOf, TraceListener } from './trace.ts';
 export { recordsOf } from './trace.ts';
 export * from './errors.ts';
-export { DEFAULT_SETTINGS, SETTING_RULES, TOP_LEVEL_SETTING_RULES, SEPARATION_PRESETS, applySettingsPatch, guardsFor, syncProjections } from './settings.ts';
+export { DEFAULT_SETTINGS, SEPARATION_PRESETS, applySettingsPatch, guardsFor, syncProjections } from './settings.ts';
+export { SETTINGS_CATALOGUE, SETTING_GROUPS, settingEntry, concreteSettings, allowableSettingPaths, settingPatch, settingValue } from './settingsCatalogue.ts';
+export type { SettingEntry, SettingInfo, SettingUnit } from './settingsCatalogue.ts';
 export type {
   EngineSettings,
   SettingsPatch,
+  SettingRule,
   BusSettings,
   CostSettings,
   RetrySettings,

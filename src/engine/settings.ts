@@ -176,7 +176,8 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   consistency: { timeoutMs: 5000, pollIntervalMs: 100 },
 };
 
-type Rule =
+/** What the engine accepts for one setting (the catalogue, settingsCatalogue.ts, adds words and units). */
+export type SettingRule =
   | { kind: 'number'; min: number; max: number; integer: boolean; why?: string }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly (string | number)[] }
@@ -185,11 +186,11 @@ type Rule =
   /** An object mapping aggregate names to whole numbers in [min, max]. */
   | { kind: 'perAggregate'; min: number; max: number };
 
-const num = (min: number, max: number, integer = true, why?: string): Rule =>
+const num = (min: number, max: number, integer = true, why?: string): SettingRule =>
   why === undefined ? { kind: 'number', min, max, integer } : { kind: 'number', min, max, integer, why };
-const bool: Rule = { kind: 'boolean' };
+const bool: SettingRule = { kind: 'boolean' };
 
-/** The rules, introspectable: the sandbox builds its sliders from them. */
+/** The rules by group; every reader goes through SETTINGS_CATALOGUE (settingsCatalogue.ts). */
 export const SETTING_RULES = {
   bus: {
     latencyMs: num(0, 60_000),
@@ -221,7 +222,7 @@ export const TOP_LEVEL_SETTING_RULES = {
   idempotency: bool,
   separationLevel: { kind: 'enum', values: [1, 2, 3] },
   delivery: { kind: 'enum', values: ['dualWrite', 'outbox'] },
-} as const satisfies Record<string, Rule>;
+} as const satisfies Record<string, SettingRule>;
 
 /**
  * The three separation levels of the seeds as settings: level 1 keeps the read
@@ -253,7 +254,7 @@ export function applySettingsPatch(
   const next = cloneSettings(current);
   const groups = [...Object.keys(TOP_LEVEL_SETTING_RULES), 'projections', ...Object.keys(SETTING_RULES)];
   for (const [group, value] of Object.entries(patch)) {
-    const top = (TOP_LEVEL_SETTING_RULES as Record<string, Rule>)[group];
+    const top = (TOP_LEVEL_SETTING_RULES as Record<string, SettingRule>)[group];
     if (top) {
       checkRule(group, top, value, projectionNames, aggregateNames);
       (next as unknown as Record<string, unknown>)[group] = value;
@@ -278,7 +279,7 @@ export function applySettingsPatch(
       }
       continue;
     }
-    const rules = (SETTING_RULES as Record<string, Record<string, Rule>>)[group];
+    const rules = (SETTING_RULES as Record<string, Record<string, SettingRule>>)[group];
     if (!rules) throw new InvalidSettingError(group, value, `one of: ${groups.join(', ')}`);
     if (!isObject(value)) throw new InvalidSettingError(group, value, `an object with some of: ${Object.keys(rules).join(', ')}`);
     const target = (next as unknown as Record<string, Record<string, unknown>>)[group]!;
@@ -295,7 +296,7 @@ export function applySettingsPatch(
   return next;
 }
 
-function checkRule(path: string, rule: Rule, v: unknown, projectionNames: readonly string[], aggregateNames?: readonly string[]): void {
+function checkRule(path: string, rule: SettingRule, v: unknown, projectionNames: readonly string[], aggregateNames?: readonly string[]): void {
   if (rule.kind === 'boolean') {
     if (typeof v !== 'boolean') throw new InvalidSettingError(path, v, 'true or false');
     return;

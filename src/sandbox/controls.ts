@@ -1,8 +1,10 @@
-// The settings panel as data: one entry per control, each naming the engine
-// setting it changes. The panel renders ranges, toggles and selects from this
-// list, so a new engine setting is one more entry here. (The consistency
-// strategy is not a setting: it travels with each query, chosen in the query form.)
-import type { EngineSettings, SettingsPatch } from '../engine/index.ts';
+// The settings panel as data: which engine settings the sandbox shows, by id
+// and path. Everything else about a control (label, help, unit, range, the
+// slider's scale, the choices) comes from the engine's settings catalogue, so
+// the panel, the terminal and the challenge panels say the same thing and the
+// sliders reach as far as the engine accepts. (The consistency strategy is
+// not a setting: it travels with each query, chosen in the query form.)
+import { settingEntry, type EngineSettings, type SettingEntry, type SettingsPatch } from '../engine/index.ts';
 
 interface Base {
   id: string;
@@ -15,56 +17,118 @@ interface Base {
 export type SettingControl =
   | (Base & {
       kind: 'range';
-      /** The slider's range in display units (the engine accepts more; the sandbox keeps to a teachable range). */
+      /** The engine's whole range, in display units. */
       min: number;
       max: number;
-      step: number;
-      unit: 'ms' | '%' | 'events';
+      unit: 'ms' | '%' | 'events' | '';
       /** Display value × scale = engine value (percent → probability: 0.01). */
       scale?: number;
+      /**
+       * The display values the slider steps through, ascending. The slider's
+       * own value is an index into them, so a range spanning decades (0 to
+       * 60,000 ms) keeps its small end wide enough to set 20 ms by hand.
+       */
+      stops: readonly number[];
     })
   | (Base & { kind: 'toggle' })
   | (Base & { kind: 'select'; options: readonly { value: string; label: string }[] });
 
+/** The sandbox's settings, in panel order; `options` narrows a choice to the values the panel offers. */
 const SETTINGS = [
-  { id: 'latency', kind: 'range', path: ['bus', 'latencyMs'], label: 'Bus latency', help: 'Delay between the append and each delivery.', min: 0, max: 5000, step: 10, unit: 'ms' },
-  { id: 'jitter', kind: 'range', path: ['bus', 'jitterMs'], label: 'Jitter', help: 'Extra random delay per delivery, from 0 up to this.', min: 0, max: 2000, step: 10, unit: 'ms' },
-  { id: 'duplicates', kind: 'range', path: ['bus', 'duplicateProbability'], label: 'Duplicates', help: 'Chance that an event is delivered a second time.', min: 0, max: 100, step: 1, unit: '%', scale: 0.01 },
-  { id: 'drops', kind: 'range', path: ['bus', 'dropProbability'], label: 'Drops', help: 'Chance that a delivery is lost and redelivered later.', min: 0, max: 90, step: 1, unit: '%', scale: 0.01 },
-  { id: 'reorder', kind: 'toggle', path: ['bus', 'reorder'], label: 'Reorder', help: 'Let streams overtake each other on the bus.' },
-  { id: 'ordered-partitions', kind: 'toggle', path: ['bus', 'orderedPartitions'], label: 'Keep order within a stream', help: 'With reorder on: events of one stream stay in order.' },
-  { id: 'idempotency', kind: 'toggle', path: ['idempotency'], label: 'Idempotent commands', help: 'Record commandIds so a repeated command returns its first result.' },
-  { id: 'dedupe', kind: 'toggle', path: ['projection', 'dedupe'], label: 'Projection dedupe guard', help: 'Skip events whose stream version was already applied.' },
-  { id: 'ordering', kind: 'toggle', path: ['projection', 'ordering'], label: 'Projection ordering guard', help: 'Hold an event that arrives before its predecessor.' },
-  { id: 'command-ms', kind: 'range', path: ['costs', 'commandMs'], label: 'Command service time', help: 'Virtual time between loading a stream and appending.', min: 0, max: 1000, step: 1, unit: 'ms' },
-  { id: 'project-ms', kind: 'range', path: ['costs', 'projectMs'], label: 'Projection time per event', help: 'Virtual time a projection spends on each event: its capacity.', min: 0, max: 100, step: 1, unit: 'ms' },
-  {
-    id: 'sync-mode',
-    kind: 'select',
-    path: ['sync', 'mode'],
-    label: 'Projection sync mode',
-    help: 'Asynchronous: projections follow through the bus. Synchronous: every projection is updated before the command returns, and the command pays for it.',
-    options: [
-      { value: 'async', label: 'Asynchronous' },
-      { value: 'sync', label: 'Synchronous' },
-    ],
-  },
-  {
-    id: 'delivery',
-    kind: 'select',
-    path: ['delivery'],
-    label: 'Publishing',
-    help: 'Dual write commits, then publishes separately: a crash in between loses the event for the bus. Outbox writes it in the same transaction and a relay publishes it.',
-    options: [
-      { value: 'dualWrite', label: 'Dual write' },
-      { value: 'outbox', label: 'Transactional outbox' },
-    ],
-  },
-  { id: 'publish-failures', kind: 'range', path: ['faults', 'publishFailureProbability'], label: 'Publish crashes', help: 'Chance that the process dies between committing and publishing (dual write) or inside the relay (outbox).', min: 0, max: 50, step: 1, unit: '%', scale: 0.01 },
-  { id: 'snapshot-every', kind: 'range', path: ['snapshots', 'every'], label: 'Snapshot every', help: 'Take a snapshot of an aggregate every N events (0: never); loading reads the snapshot plus the events after it.', min: 0, max: 500, step: 5, unit: 'events' },
-] as const satisfies readonly SettingControl[];
-export const SETTING_CONTROLS: readonly SettingControl[] = SETTINGS;
+  { id: 'latency', path: ['bus', 'latencyMs'] },
+  { id: 'jitter', path: ['bus', 'jitterMs'] },
+  { id: 'duplicates', path: ['bus', 'duplicateProbability'] },
+  { id: 'drops', path: ['bus', 'dropProbability'] },
+  { id: 'reorder', path: ['bus', 'reorder'] },
+  { id: 'ordered-partitions', path: ['bus', 'orderedPartitions'] },
+  { id: 'idempotency', path: ['idempotency'] },
+  { id: 'dedupe', path: ['projection', 'dedupe'] },
+  { id: 'ordering', path: ['projection', 'ordering'] },
+  { id: 'command-ms', path: ['costs', 'commandMs'] },
+  { id: 'project-ms', path: ['costs', 'projectMs'] },
+  // Hybrid needs a list of projections: the terminal's `set sync.projections` sets it.
+  { id: 'sync-mode', path: ['sync', 'mode'], options: ['async', 'sync'] },
+  { id: 'delivery', path: ['delivery'] },
+  { id: 'publish-failures', path: ['faults', 'publishFailureProbability'] },
+  { id: 'snapshot-every', path: ['snapshots', 'every'] },
+] as const satisfies readonly { id: string; path: readonly [string] | readonly [string, string]; options?: readonly string[] }[];
 export type SettingControlId = (typeof SETTINGS)[number]['id'];
+
+/** The control for one catalogue entry (a number becomes a slider over its whole range). */
+export function controlFor(id: string, entry: SettingEntry, options?: readonly string[]): SettingControl | undefined {
+  const path = entry.path.split('.') as [string] | [string, string];
+  const base = { id, label: entry.label, help: entry.description, path };
+  const rule = entry.rule;
+  if (rule.kind === 'boolean') return { ...base, kind: 'toggle' };
+  if (rule.kind === 'enum') {
+    const values = options ?? rule.values.map(String);
+    return { ...base, kind: 'select', options: values.map((v) => ({ value: v, label: entry.choices?.[v] ?? v })) };
+  }
+  if (rule.kind !== 'number') return undefined;
+  const percent = entry.unit === 'probability';
+  const scale = percent ? 0.01 : 1;
+  const min = Math.round(rule.min / scale);
+  const max = Math.round(rule.max / scale);
+  const unit = percent ? '%' : entry.unit === 'ms' ? 'ms' : entry.unit === 'events' ? 'events' : '';
+  return { ...base, kind: 'range', min, max, unit, ...(percent ? { scale } : {}), stops: entry.scale === 'log' ? logStops(min, max) : linearStops(min, max) };
+}
+
+const SETTING_CONTROL_LIST: SettingControl[] = SETTINGS.map((c) => {
+  const entry = settingEntry(c.path.join('.'));
+  const control = entry && controlFor(c.id, entry, 'options' in c ? c.options : undefined);
+  if (!control) throw new Error(`The sandbox control "${c.id}" names ${c.path.join('.')}, which the engine's settings catalogue does not describe as one value.`);
+  return control;
+});
+export const SETTING_CONTROLS: readonly SettingControl[] = SETTING_CONTROL_LIST;
+
+/** Whole numbers from min to max, at most about a hundred of them. */
+function linearStops(min: number, max: number): number[] {
+  const step = Math.max(1, niceStep((max - min) / 100));
+  const out: number[] = [];
+  for (let v = min; v < max; v += step) out.push(v);
+  out.push(max);
+  return out;
+}
+
+function niceStep(raw: number): number {
+  if (raw <= 1) return 1;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
+}
+
+/**
+ * A 1–2–5 ladder from min to max: steps of a tenth of the decade below 2×,
+ * a fifth below 5×, a half above (…, 10, 11 … 19, 20, 22 … 48, 50, 55 … 95,
+ * 100, 110 …), about 35 stops per decade, so every decade gets the same
+ * width of slider.
+ */
+export function logStops(min: number, max: number): number[] {
+  const out: number[] = [];
+  let v = min;
+  while (v < max) {
+    out.push(v);
+    let decade = 1;
+    while (decade * 10 <= v) decade *= 10;
+    const m = v / decade;
+    v += Math.max(1, Math.round(decade * (m < 2 ? 0.1 : m < 5 ? 0.2 : 0.5)));
+  }
+  out.push(max);
+  return out;
+}
+
+/** The slider position (index into stops) nearest a display value. */
+export function sliderPosition(control: { stops: readonly number[] }, display: number): number {
+  let best = 0;
+  for (let i = 1; i < control.stops.length; i++) {
+    if (Math.abs(control.stops[i]! - display) < Math.abs(control.stops[best]! - display)) best = i;
+  }
+  return best;
+}
+
+/** The display value at a slider position. */
+export function sliderValue(control: { stops: readonly number[] }, position: number): number {
+  return control.stops[Math.min(Math.max(0, Math.round(position)), control.stops.length - 1)]!;
+}
 
 // The run panel's sections, by id, so an embed can show some of them.
 export const RUN_SECTIONS = ['time', 'load', 'new-run', 'workers'] as const;
@@ -144,7 +208,7 @@ const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 export function formatDisplay(control: SettingControl, display: number | boolean | string): string {
   if (control.kind === 'range') {
     if (control.unit === '%') return `${display}%`;
-    return `${Number(display).toLocaleString('en-US')} ${control.unit}`;
+    return `${Number(display).toLocaleString('en-US')}${control.unit === '' ? '' : ` ${control.unit}`}`;
   }
   if (control.kind === 'toggle') return display ? 'on' : 'off';
   return control.options.find((o) => o.value === display)?.label ?? String(display);

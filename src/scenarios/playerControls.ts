@@ -1,32 +1,20 @@
 // The controls of a challenge's "your turn" panel: one per setting the
-// challenge allows. A setting the sandbox already has a control for keeps its
-// label, help and range (src/sandbox/controls.ts); any other comes from the
-// engine's own rules (number, on/off, a choice), so every allowed setting can
-// be changed right beside the goal. Pure: tested in Node.
-import { SETTING_CONTROLS } from '../sandbox/controls.ts';
-import { SETTING_RULES, TOP_LEVEL_SETTING_RULES, type EngineSettings, type SettingsPatch } from '../engine/index.ts';
+// challenge allows. A setting the sandbox has a control for gets that control
+// (src/sandbox/controls.ts: its slider, its choices); any other is built from
+// the engine's settings catalogue (a number, on/off, a choice), so every
+// allowed setting can be changed right beside the goal, described in the
+// same words as everywhere else. Pure: tested in Node.
+import { SETTING_CONTROLS, type SettingControl } from '../sandbox/controls.ts';
+import { settingEntry, settingPatch, settingValue, type EngineSettings, type SettingsPatch } from '../engine/index.ts';
 
+type Described = { path: string; id: string; label: string; help: string };
 export type ChallengeControl =
-  | { path: string; id: string; label: string; help: string; kind: 'range'; min: number; max: number; step: number; unit: string; scale: number }
-  | { path: string; id: string; label: string; help: string; kind: 'number'; min: number; max: number; step: number }
-  | { path: string; id: string; label: string; help: string; kind: 'toggle' }
-  | { path: string; id: string; label: string; help: string; kind: 'select'; options: { value: string; label: string }[] }
+  | (Described & Omit<Extract<SettingControl, { kind: 'range' }>, 'id' | 'path' | 'label' | 'help' | 'scale'> & { scale: number })
+  | (Described & { kind: 'number'; min: number; max: number; step: number })
+  | (Described & { kind: 'toggle' })
+  | (Described & { kind: 'select'; options: { value: string; label: string }[] })
   /** Not a single value (a list of projections, a map per aggregate): changed with the terminal's `set`. */
-  | { path: string; id: string; label: string; help: string; kind: 'other' };
-
-type Rule = { kind: string; min?: number; max?: number; integer?: boolean; values?: readonly (string | number)[] };
-
-function ruleFor(path: string): Rule | undefined {
-  const [group, key] = path.split('.');
-  if (key === undefined) return (TOP_LEVEL_SETTING_RULES as Record<string, Rule>)[group!];
-  return (SETTING_RULES as Record<string, Record<string, Rule>>)[group!]?.[key];
-}
-
-/** `bus.latencyMs` → "bus latency ms" (for settings without a sandbox control). */
-function labelFromPath(path: string): string {
-  const words = path.replace(/\./g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+  | (Described & { kind: 'other' });
 
 const GUARDS = ['dedupe', 'ordering'] as const;
 
@@ -37,39 +25,29 @@ export function expandAllowedSettings(paths: readonly string[]): string[] {
 
 export function challengeControl(path: string): ChallengeControl {
   const id = path.replace(/[^a-zA-Z0-9]+/g, '-');
-  const guard = /^projections\.([^.]+)\.(dedupe|ordering)$/.exec(path);
-  if (guard) {
-    const [, name, which] = guard;
-    return which === 'dedupe'
-      ? { path, id, kind: 'toggle', label: `Dedupe guard of ${name}`, help: `${name} skips an event whose stream version it has already applied.` }
-      : { path, id, kind: 'toggle', label: `Ordering guard of ${name}`, help: `${name} holds an event that arrives before its predecessor.` };
-  }
   const known = SETTING_CONTROLS.find((c) => c.path.join('.') === path);
   if (known) {
     const base = { path, id, label: known.label, help: known.help };
-    if (known.kind === 'range') return { ...base, kind: 'range', min: known.min, max: known.max, step: known.step, unit: known.unit, scale: known.scale ?? 1 };
+    if (known.kind === 'range') return { ...base, kind: 'range', min: known.min, max: known.max, unit: known.unit, scale: known.scale ?? 1, stops: known.stops };
     if (known.kind === 'toggle') return { ...base, kind: 'toggle' };
     return { ...base, kind: 'select', options: known.options.map((o) => ({ ...o })) };
   }
-  const rule = ruleFor(path);
-  const base = { path, id, label: labelFromPath(path), help: `The engine setting ${path}.` };
-  if (rule?.kind === 'boolean') return { ...base, kind: 'toggle' };
-  if (rule?.kind === 'enum' && rule.values) return { ...base, kind: 'select', options: rule.values.map((v) => ({ value: String(v), label: String(v) })) };
-  if (rule?.kind === 'number') {
-    const max = rule.max ?? 0;
-    return { ...base, kind: 'number', min: rule.min ?? 0, max, step: rule.integer === false ? 0.01 : 1, help: `The engine setting ${path}, from ${(rule.min ?? 0).toLocaleString('en-US')} to ${max.toLocaleString('en-US')}.` };
+  const entry = settingEntry(path);
+  if (!entry) return { path, id, label: path, help: `Change it with the terminal: set ${path} …`, kind: 'other' };
+  const rule = entry.rule;
+  const base = { path, id, label: entry.label, help: entry.description };
+  if (rule.kind === 'boolean') return { ...base, kind: 'toggle' };
+  if (rule.kind === 'enum') return { ...base, kind: 'select', options: rule.values.map((v) => ({ value: String(v), label: entry.choices?.[String(v)] ?? String(v) })) };
+  if (rule.kind === 'number') {
+    const range = `from ${rule.min.toLocaleString('en-US')} to ${rule.max.toLocaleString('en-US')}`;
+    return { ...base, kind: 'number', min: rule.min, max: rule.max, step: rule.integer ? 1 : 0.01, help: `${entry.description} (${range})` };
   }
-  return { ...base, kind: 'other', help: `Change it with the terminal: set ${path} …` };
+  return { ...base, kind: 'other', help: `${entry.description} Change it with the terminal: set ${path} …` };
 }
 
-/** The engine value at a dotted path of the settings. */
+/** The engine value at a dotted path of the settings (a projection guard without its own setting follows the global one). */
 export function settingAt(settings: EngineSettings, path: string): unknown {
-  let v: unknown = settings;
-  for (const part of path.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
-  // A projection without its own guard setting follows the global one.
-  const guard = /^projections\.[^.]+\.(dedupe|ordering)$/.exec(path);
-  if (v === undefined && guard) return settings.projection[guard[1] as 'dedupe' | 'ordering'];
-  return v;
+  return settingValue(settings, path);
 }
 
 /** What the control shows for the engine's value. */
@@ -86,10 +64,8 @@ export function controlPatch(control: ChallengeControl, shown: string | number |
   if (control.kind === 'range') value = Math.round(Number(shown) * control.scale * 1e6) / 1e6;
   else if (control.kind === 'number') value = Number(shown);
   else if (control.kind === 'select') {
-    const rule = ruleFor(control.path);
-    if (rule?.values?.some((v) => typeof v === 'number')) value = Number(shown);
+    const rule = settingEntry(control.path)?.rule;
+    if (rule?.kind === 'enum' && rule.values.some((v) => typeof v === 'number')) value = Number(shown);
   }
-  const [group, key, inner] = control.path.split('.');
-  if (inner !== undefined) return { [group!]: { [key!]: { [inner]: value } } } as SettingsPatch;
-  return (key === undefined ? { [group!]: value } : { [group!]: { [key]: value } }) as SettingsPatch;
+  return settingPatch(control.path, value);
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { consistencyOptions, jsonRecord, nonEmptyText } from '../lib/zodShapes.ts';
 import type { DomainDefinition } from '../engine/index.ts';
 import { PROJECTION_ACTIONS } from '../engine/index.ts';
-import { DEFAULT_SETTINGS, SETTING_RULES, TOP_LEVEL_SETTING_RULES, applySettingsPatch } from '../engine/index.ts';
+import { DEFAULT_SETTINGS, allowableSettingPaths, applySettingsPatch } from '../engine/index.ts';
 import { InvalidSettingError } from '../engine/index.ts';
 import { PANELS } from '../sandbox/presets.ts';
 import { domains as registeredDomains } from '../domain/index.ts';
@@ -211,15 +211,9 @@ function fromIssue(file: string, json: unknown, issue: z.core.$ZodIssue): Scenar
 
 // ── facts that need the domain ─────────────────────────────────────────────
 
-/** Every dotted setting path a challenge may allow: groups, their keys, top-level settings, per-projection guards. */
+/** Every dotted setting path a challenge may allow (the engine's settings catalogue, for this domain's projections). */
 export function settingPaths(domain: DomainDefinition): string[] {
-  const out: string[] = [...Object.keys(TOP_LEVEL_SETTING_RULES), 'projections'];
-  for (const [group, rules] of Object.entries(SETTING_RULES)) {
-    out.push(group);
-    for (const key of Object.keys(rules)) out.push(`${group}.${key}`);
-  }
-  for (const p of domain.projections) out.push(`projections.${p.name}`, `projections.${p.name}.dedupe`, `projections.${p.name}.ordering`);
-  return out;
+  return allowableSettingPaths(domain.projections.map((p) => p.name));
 }
 
 class Checker {
@@ -364,7 +358,7 @@ export function parseScenario(fileName: string, json: unknown, knownDomains: Rec
   if (ch) {
     const paths = settingPaths(domain);
     ch.allowed.settings?.forEach((p, n) => {
-      if (!paths.includes(p)) check.fail(`challenge.allowed.settings[${n}]`, 'a setting path such as bus.latencyMs, idempotency, delivery, sync.mode (see SETTING_RULES)', p);
+      if (!paths.includes(p)) check.fail(`challenge.allowed.settings[${n}]`, 'a setting path such as bus.latencyMs, idempotency, delivery, sync.mode (see the engine settings catalogue)', p);
     });
     check.intents('challenge.workload', ch.workload);
     check.loads('challenge.load', ch.load);

@@ -16,7 +16,11 @@ import type {
   TraceRecord,
 } from '../engine/index.ts';
 
+import type { ClockState } from '../worker/engineProtocol.ts';
+import type { TraceFilter } from '../worker/views/traceFilter.ts';
+
 export type { ConsistencyOptions, ConsistencyStrategy } from '../engine/index.ts';
+export type { ClockState, TraceFilter };
 
 /**
  * What the terminal dispatches: the engine's own Intent. Queries carry the
@@ -58,35 +62,6 @@ export interface StreamSummary {
   streamId: string;
   version: number;
   lastPosition: number;
-}
-
-export interface ClockState {
-  /** Virtual milliseconds. */
-  at: number;
-  /** Scheduler steps run so far. */
-  step: number;
-  pendingTasks: number;
-  /** True while virtual time flows on its own (play); false when only commands and `time` move it. */
-  running: boolean;
-  /** Virtual milliseconds per real millisecond while running. */
-  speed: number;
-  seed: number;
-}
-
-/** Which trace records to return; all given conditions must hold. */
-export interface TraceFilter {
-  /**
-   * A commandId, correlationId or queryId: the records carrying it, and for a
-   * command also the bus and projection records of the events it appended.
-   */
-  id?: string;
-  /** Record types, exact (`bus.dropped`) or by prefix ending in a dot (`projection.`). */
-  types?: string[];
-  projection?: string;
-  /** Only records with seq ≥ this. */
-  fromSeq?: number;
-  /** Keep only the last N of what matched. */
-  last?: number;
 }
 
 export interface DomainInfo {
@@ -140,53 +115,4 @@ export interface TerminalBackend {
   /** Replace the session with an exported one; on any error the current session is left as it was. */
   importSession(text: string): Promise<void>;
   listDomains?(): Promise<DomainInfo[]>;
-}
-
-/**
- * Filter trace records (shared by backends, so every one answers the same).
- * `records` in seq order.
- */
-export function filterTrace(records: readonly TraceRecord[], filter: TraceFilter): TraceRecord[] {
-  const only = Object.keys(filter).filter((k) => filter[k as keyof TraceFilter] !== undefined);
-  // The common cases on a long trace: the latest n, or everything since a seq.
-  if (only.length === 1 && filter.last !== undefined) return records.slice(Math.max(0, records.length - Math.max(0, filter.last)));
-  let out: readonly TraceRecord[] = records;
-  if (filter.fromSeq !== undefined) {
-    const from = filter.fromSeq;
-    // seq grows by one per record: binary search for the first one at or after `from`.
-    let lo = 0;
-    let hi = out.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (out[mid]!.seq < from) lo = mid + 1;
-      else hi = mid;
-    }
-    out = out.slice(lo);
-  }
-  if (filter.id !== undefined) {
-    const id = filter.id;
-    const positions = new Set<number>();
-    for (const r of out) {
-      if (r.type === 'events.appended' && (r.commandId === id || r.correlationId === id)) {
-        for (const e of r.events) positions.add(e.position);
-      }
-    }
-    out = out.filter((r) => {
-      const x = r as unknown as Record<string, unknown>;
-      if (x['commandId'] === id || x['correlationId'] === id || x['queryId'] === id || x['causationId'] === id) return true;
-      const pos = x['position'];
-      return typeof pos === 'number' && positions.has(pos) && (r.type.startsWith('bus.') || r.type.startsWith('projection.'));
-    });
-  }
-  if (filter.types !== undefined && filter.types.length > 0) {
-    const types = filter.types;
-    out = out.filter((r) => types.some((t) => (t.endsWith('.') ? r.type.startsWith(t) : r.type === t)));
-  }
-  if (filter.projection !== undefined) {
-    const p = filter.projection;
-    out = out.filter((r) => (r as { projection?: unknown }).projection === p);
-  }
-  const result = [...out];
-  if (filter.last !== undefined && result.length > filter.last) return result.slice(result.length - Math.max(0, filter.last));
-  return result;
 }

@@ -14,7 +14,8 @@ export type {
   ConsistencyOptions,
   ConsistencyStrategy,
 } from './backend.ts';
-export { catalogOf, filterTrace } from './backend.ts';
+export { catalogOf } from './backend.ts';
+export { filterTrace } from '../worker/views/traceFilter.ts';
 export { STRATEGY_WORDS, STRATEGY_HELP, strategyOf } from './strategies.ts';
 export { PROJECTION_ACTIONS } from './commands/projections.ts';
 export { renderAnsi, renderPlain, xtermTheme, PALETTES } from './ansi.ts';

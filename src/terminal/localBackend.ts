@@ -15,7 +15,6 @@ import {
 import type { SqlJsStatic } from '../engine/index.ts';
 import {
   catalogOf,
-  filterTrace,
   type ClockState,
   type DomainCatalog,
   type DomainInfo,
@@ -23,6 +22,7 @@ import {
   type TerminalBackend,
   type TerminalIntent,
 } from './backend.ts';
+import { filterTrace } from '../worker/views/traceFilter.ts';
 
 /** Starts calling `tick(elapsedRealMs)` periodically; returns a stop function. */
 export type Ticker = (tick: (elapsedMs: number) => Promise<void>) => () => void;
@@ -127,7 +127,7 @@ export function createLocalBackend(initial: Engine, options: LocalBackendOptions
     },
     async clock(): Promise<ClockState> {
       const s = engine.status();
-      return { at: s.at, step: s.step, pendingTasks: s.pendingTasks, running, speed, seed: engine.seed };
+      return { at: s.at, step: s.step, pendingTasks: s.pendingTasks, running, speed, effectiveSpeed: running ? speed : 0, seed: engine.seed };
     },
     async readOnlySql(store, sql) {
       return engine.readOnlySql(store, sql);

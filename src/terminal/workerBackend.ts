@@ -55,8 +55,7 @@ export function createWorkerBackend(driver: SandboxDriver, sqlRunner: SqlQueryRu
       return api().settings();
     },
     async clock(): Promise<ClockState> {
-      const c = (await api().frame()).clock;
-      return { at: c.at, step: c.step, pendingTasks: c.pendingTasks, running: c.running, speed: c.speed, seed: driver.seed };
+      return (await api().frame()).clock;
     },
     async readOnlySql(store, sql) {
       stopIfInterrupted();

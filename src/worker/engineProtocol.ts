@@ -13,13 +13,13 @@ import type { SqlResult } from '../engine/index.ts';
 import type { TraceRecord } from '../engine/index.ts';
 import type { EventEnvelope } from '../engine/index.ts';
 import type { StreamInfo } from '../engine/index.ts';
-import type { TraceFilter } from '../terminal/backend.ts';
-import type { WindowSummary, MeasuredWindow } from '../sandbox/consistencyWindow.ts';
-import type { ReadStats, Violation } from '../sandbox/sessionGuarantees.ts';
-import type { CommandSummary } from '../sandbox/observer.ts';
+import type { TraceFilter } from './views/traceFilter.ts';
+import type { WindowSummary, MeasuredWindow } from './views/consistencyWindow.ts';
+import type { ReadStats, Violation } from './views/sessionGuarantees.ts';
+import type { CommandSummary } from './views/observer.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 import type { SessionSummary } from '../sandbox/persistence.ts';
-import type { WorldAt } from '../sandbox/timeline.ts';
+import type { WorldAt } from './views/timeline.ts';
 import type { ConsistencyOptions } from '../engine/index.ts';
 import type { Scenario, ScenarioStep, Verdict } from '../scenarios/types.ts';
 import type { PlayedStep } from '../scenarios/playerWorker.ts';
@@ -126,14 +126,20 @@ export interface StartOptions {
   traceLimit?: number;
 }
 
+/** Where virtual time stands: the sandbox's frames and the terminal's `time` read the same record. */
 export interface ClockState {
+  /** Virtual milliseconds. */
   at: number;
+  /** Scheduler steps run so far. */
   step: number;
+  /** True while virtual time flows on its own (play); false when only commands and `time` move it. */
   running: boolean;
+  /** Virtual milliseconds per real millisecond while running. */
   speed: number;
   /** Virtual ms advanced per real ms over the last second (below `speed` when the engine cannot keep up). */
   effectiveSpeed: number;
   pendingTasks: number;
+  seed: number;
 }
 
 export interface EventRow {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
 import { LESSON_PRESETS, LESSON_PRESET_NAMES, type LessonPresetName } from '../../src/sandbox/lessonPresets.ts';
-import { RUN_SECTIONS, SETTING_CONTROLS } from '../../src/sandbox/controls.ts';
+import { RUN_SECTIONS, SETTING_CONTROLS, sliderPosition } from '../../src/sandbox/controls.ts';
 import { PANELS, type SandboxPreset } from '../../src/sandbox/presets.ts';
 
 const LESSONS = resolve(import.meta.dirname, '../../content/lessons');
@@ -108,6 +108,8 @@ async function slide(input: Locator, value: number): Promise<void> {
   }, value);
 }
 const setting = (box: Locator, id: string) => box.locator(`[data-setting="${id}"]`);
+/** A setting slider's position for a display value (its value is an index into the control's stops). */
+const position = (id: string, display: number): number => sliderPosition(SETTING_CONTROLS.find((c) => c.id === id) as { stops: readonly number[] }, display);
 const loadSlider = (box: Locator) => box.getByLabel('Commands per second');
 
 // ── the terminal, read through xterm's accessibility tree ───────────────
@@ -158,12 +160,12 @@ describe('lesson walkthroughs', () => {
     expect(p50).toBeGreaterThanOrEqual(200);
     expect(p50).toBeLessThan(400);
 
-    await slide(setting(box, 'latency'), 1000);
+    await slide(setting(box, 'latency'), position('latency', 1000));
     await expect.poll(() => latestWindowMs(box), { timeout: 30_000 }).toBeGreaterThanOrEqual(1000);
 
     // More work per event than the projections can do: the window keeps growing.
-    await slide(setting(box, 'latency'), 200);
-    await slide(setting(box, 'project-ms'), 10);
+    await slide(setting(box, 'latency'), position('latency', 200));
+    await slide(setting(box, 'project-ms'), position('project-ms', 10));
     await expect.poll(() => latestWindowMs(box), { timeout: 30_000 }).toBeGreaterThan(2000);
     await slide(loadSlider(box), 0);
     expect(errors).toEqual([]);
@@ -184,8 +186,8 @@ describe('lesson walkthroughs', () => {
     expect(token).toContain('"orderId": "o-1001"');
 
     // With no latency the window is shorter than a click: even an eventual read finds a new order.
-    await slide(setting(box, 'latency'), 0);
-    await expect.poll(() => box.locator('[data-setting="latency"]').inputValue()).toBe('0');
+    await slide(setting(box, 'latency'), position('latency', 0));
+    await expect.poll(() => box.locator('[data-setting="latency"]').inputValue()).toBe(String(position('latency', 0)));
     await fill(box, 'command', 'orderId', 'o-1002');
     await fill(box, 'query', 'orderId', 'o-1002');
     await submit(box, 'command');

@@ -6,7 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { SETTING_CONTROLS, sliderPosition } from '../../src/sandbox/controls.ts';
 import { commerce } from '../../src/domain/index.ts';
+
+/** A setting slider's position for a display value (its value is an index into the control's stops). */
+const position = (id: string, display: number): string => String(sliderPosition(SETTING_CONTROLS.find((c) => c.id === id) as { stops: readonly number[] }, display));
 
 /** Windows a command of this event type opens: one per projection that handles it. */
 const handling = (eventType: string) => commerce.projections.filter((p) => p.handles.includes(eventType)).length;
@@ -66,8 +70,8 @@ describe('the sandbox page', () => {
   it('measures a consistency window of at least the bus latency the learner sets', async () => {
     const context = await browser.newContext();
     const { page, errors } = await openSandbox(context);
-    await page.locator('[data-setting="jitter"]').fill('0');
-    await page.locator('[data-setting="latency"]').fill('1500');
+    await page.locator('[data-setting="jitter"]').fill(position('jitter', 0));
+    await page.locator('[data-setting="latency"]').fill(position('latency', 1500));
     await page.waitForFunction(() => document.querySelector('[data-setting="latency"]')?.getAttribute('aria-valuetext') === '1,500 ms');
     await send(page, 'AddProduct');
     await send(page, 'PlaceOrder');
@@ -235,8 +239,8 @@ describe('part-2 controls in the sandbox', () => {
   it('answers a read right after a write stale with eventual, and fresh with read-your-writes', async () => {
     const context = await browser.newContext();
     const { page, errors } = await openSandbox(context);
-    await page.locator('[data-setting="jitter"]').fill('0');
-    await page.locator('[data-setting="latency"]').fill('800');
+    await page.locator('[data-setting="jitter"]').fill(position('jitter', 0));
+    await page.locator('[data-setting="latency"]').fill(position('latency', 800));
     await page.waitForFunction(() => document.querySelector('[data-setting="latency"]')?.getAttribute('aria-valuetext') === '800 ms');
     await pauseTime(page);
     await send(page, 'AddProduct');
@@ -257,7 +261,7 @@ describe('part-2 controls in the sandbox', () => {
   it('makes a read right after a write fresh when projections run synchronously', async () => {
     const context = await browser.newContext();
     const { page, errors } = await openSandbox(context);
-    await page.locator('[data-setting="latency"]').fill('800');
+    await page.locator('[data-setting="latency"]').fill(position('latency', 800));
     await page.selectOption('[data-setting="sync-mode"]', 'sync');
     await pauseTime(page);
     await send(page, 'AddProduct');

@@ -4,6 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { SETTING_CONTROLS, sliderPosition } from '../../src/sandbox/controls.ts';
+
+/** A setting slider's position for a display value (its value is an index into the control's stops). */
+const position = (id: string, display: number): string => String(sliderPosition(SETTING_CONTROLS.find((c) => c.id === id) as { stops: readonly number[] }, display));
 
 let browser: Browser;
 let page: Page;
@@ -102,8 +106,8 @@ describe('the sandbox terminal', () => {
     await page.locator('[data-panel="terminal"]').scrollIntoViewIfNeeded();
     await run(page, 'bus latency 800');
     await page.waitForFunction(() => document.querySelector('[data-setting="latency"]')?.getAttribute('aria-valuetext') === '800 ms');
-    expect(await page.locator('[data-setting="latency"]').inputValue()).toBe('800');
-    await page.locator('[data-setting="jitter"]').fill('40');
+    expect(await page.locator('[data-setting="latency"]').inputValue()).toBe(position('latency', 800));
+    await page.locator('[data-setting="jitter"]').fill(position('jitter', 40));
     await page.waitForFunction(() => document.querySelector('[data-setting="jitter"]')?.getAttribute('aria-valuetext') === '40 ms');
     expect(await run(page, 'bus')).toMatch(/jitter[^\n]*40/i);
   });

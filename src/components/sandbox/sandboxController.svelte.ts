@@ -1,6 +1,7 @@
 // The page's side of one sandbox: it owns the worker connection, keeps the
-// latest frame, sends what the controls ask for, and keeps the session
-// (URL, IndexedDB autosave, export/import). The UI thread never runs SQL and
+// latest frame and sends what the controls ask for; its SessionKeeper
+// (sessionKeeper.svelte.ts) keeps the session (URL, IndexedDB autosave,
+// files). The UI thread never runs SQL and
 // never sees raw trace records at full rate: it gets a frame of derived
 // status at most ten times a second and asks for details on demand.
 import { domains, getDomain } from '../../domain/index.ts';
@@ -9,13 +10,12 @@ import type { DispatchResult } from '../../engine/index.ts';
 import type { ConsistencyOptions, Intent, ProjectionAction } from '../../engine/index.ts';
 import type { CommandResult, QueryResult } from '../../engine/index.ts';
 import { DEFAULT_SETTINGS, applySettingsPatch, type SettingsPatch } from '../../engine/index.ts';
-import { SessionStore, type SessionSummary } from '../../sandbox/persistence.ts';
+import type { SessionSummary } from '../../sandbox/persistence.ts';
 import type { SandboxPreset } from '../../sandbox/presets.ts';
-import { SessionFormatError, parseSessionFile, toSessionFile } from '../../sandbox/sessionFormat.ts';
 import { settingsPatchFrom, type SessionState } from '../../sandbox/sessionState.ts';
-import { MAX_LINK_CHARS, decodeSession, encodeSession, hashFor, sessionParam } from '../../sandbox/urlCodec.ts';
 import type { EngineConnection } from '../../worker/engineClient.ts';
 import type { SandboxFrame, TableRef, TableView, TimelineSlice, WireError, WorkerName } from '../../worker/engineProtocol.ts';
+import { SessionKeeper, message, type SessionNotice } from './sessionKeeper.svelte.ts';
 
 export interface ResultEntry {
   id: number;
@@ -37,7 +37,6 @@ export interface ChartSample {
 
 export const SESSIONS = ['client-A', 'client-B', 'client-C'] as const;
 const MAX_SAMPLES = 600;
-const AUTOSAVE_MS = 2000;
 
 type Client = typeof import('../../worker/engineClient.ts');
 
@@ -56,9 +55,6 @@ export class SandboxController {
   sessionId = $state<string>(SESSIONS[0]);
   results = $state.raw<ResultEntry[]>([]);
   announcement = $state('');
-  sessionNotice = $state<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  shareUrl = $state('');
-  saved = $state.raw<SessionSummary[]>([]);
   samples: ChartSample[] = [];
   samplesVersion = $state(0);
   /** Cross-panel focus: a violation's "show why" sets these. */
@@ -67,13 +63,7 @@ export class SandboxController {
 
   #client: Client | undefined;
   #connection: EngineConnection | null = null;
-  #store: SessionStore | null = null;
-  #recordId = newRecordId();
-  #lastSavedKey = '';
-  /** Where the last autosave stood (seq:step), so a page can tell it is saved. */
-  savedKey = $state('');
-  #lastSession: SessionState | null = null;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #keeper: SessionKeeper;
   #resultSeq = 0;
   #generation = 0;
 
@@ -85,6 +75,38 @@ export class SandboxController {
     this.uid = uid;
     this.domain = getDomain(preset.domain);
     this.seed = preset.seed ?? 42;
+    // The keeper reads this sandbox's live state (frame, domain, seed) through getters.
+    const self = this;
+    this.#keeper = new SessionKeeper({
+      preset,
+      get frame() {
+        return self.frame;
+      },
+      get domain() {
+        return self.domain;
+      },
+      get seed() {
+        return self.seed;
+      },
+      coordinatorOrNull: () => this.#connection?.coordinator ?? null,
+      open: (state, options) => this.open(state, options),
+      session: () => this.session(),
+      announce: (text) => (this.announcement = text),
+    });
+  }
+
+  // The session keeper's state, as the panels read it.
+  get sessionNotice(): SessionNotice | null {
+    return this.#keeper.notice;
+  }
+  get shareUrl(): string {
+    return this.#keeper.shareUrl;
+  }
+  get saved(): SessionSummary[] {
+    return this.#keeper.saved;
+  }
+  get savedKey(): string {
+    return this.#keeper.savedKey;
   }
 
   /** An element id unique to this sandbox. */
@@ -102,33 +124,7 @@ export class SandboxController {
   // ── lifecycle ─────────────────────────────────────────────────────────
 
   async init(): Promise<void> {
-    if (this.preset.id && typeof indexedDB !== 'undefined') {
-      try {
-        this.#store = new SessionStore();
-        this.saved = await this.#store.list(this.preset.id);
-      } catch {
-        this.#store = null; // storage blocked: the sandbox still runs, without autosave
-      }
-    }
-    let state: SessionState | null = null;
-    const param = this.preset.readUrl ? sessionParam(location.hash) : null;
-    if (param) {
-      try {
-        state = await decodeSession(param);
-        this.sessionNotice = { kind: 'ok', text: 'Opened the run shared in this link.' };
-        // The run now continues here (and is autosaved): a reload should not go back to the link's snapshot.
-        history.replaceState(null, '', location.pathname + location.search);
-      } catch (e) {
-        this.sessionNotice = { kind: 'error', text: `The link could not be opened: ${message(e)}` };
-      }
-    }
-    if (!state && this.#store && this.preset.id) {
-      const current = await this.#store.current(this.preset.id).catch(() => undefined);
-      if (current) {
-        state = current.session;
-        this.#recordId = current.summary.id;
-      }
-    }
+    let state = await this.#keeper.startingState();
     // A learner opening the sandbox expects time to run; a restored run or a shared link opens where it stopped.
     const fresh = state === null;
     state ??= this.#presetState();
@@ -136,38 +132,20 @@ export class SandboxController {
       await this.open(state, { keepRecord: true, running: fresh && this.#startsRunning() });
     } catch (e) {
       // A saved session that no longer replays: start from the preset instead.
-      this.sessionNotice = { kind: 'error', text: `The saved session could not be restored: ${message(e)}` };
+      this.#keeper.notice = { kind: 'error', text: `The saved session could not be restored: ${message(e)}` };
       await this.open(this.#presetState(), { running: this.#startsRunning() }).catch((err) => {
         this.phase = 'failed';
         this.startError = message(err);
       });
     }
-    this.#timer = setInterval(() => void this.autosave(), AUTOSAVE_MS);
-    addEventListener('pagehide', this.#onPageHide);
-    if (this.preset.readUrl) addEventListener('hashchange', this.#onHashChange);
+    this.#keeper.start();
   }
 
   destroy(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    removeEventListener('pagehide', this.#onPageHide);
-    removeEventListener('hashchange', this.#onHashChange);
+    this.#keeper.stop();
     this.#connection?.close();
     this.#connection = null;
-    void this.#store?.close();
   }
-
-  #onPageHide = (): void => void this.autosave();
-  #onHashChange = async (): Promise<void> => {
-    const param = sessionParam(location.hash);
-    if (!param) return;
-    try {
-      await this.open(await decodeSession(param));
-      history.replaceState(null, '', location.pathname + location.search);
-      this.sessionNotice = { kind: 'ok', text: 'Opened the run shared in this link.' };
-    } catch (e) {
-      this.sessionNotice = { kind: 'error', text: `The link could not be opened: ${message(e)} Your current session is unchanged.` };
-    }
-  };
 
   #startsRunning(): boolean {
     if (!this.preset.running) return false;
@@ -222,9 +200,7 @@ export class SandboxController {
     await client.subscribeFrames(connection, (f) => {
       if (generation === this.#generation) this.#onFrame(f);
     });
-    if (!options.keepRecord) this.#recordId = newRecordId();
-    this.#lastSession = state;
-    this.#lastSavedKey = '';
+    this.#keeper.opened(state, options.keepRecord === true);
     this.phase = 'ready';
     this.startError = null;
     if (options.running) this.setRunning(true);
@@ -383,7 +359,7 @@ export class SandboxController {
       state = await withTimeout(this.#api().session(), 2000);
     } catch {
       // The coordinator itself is gone: fall back to the last autosave, then to how this run started.
-      state = (await this.#store?.get(this.#recordId).catch(() => undefined))?.session ?? this.#lastSession;
+      state = await this.#keeper.lastKnown();
     }
     if (!state) return;
     try {
@@ -426,103 +402,33 @@ export class SandboxController {
 
   async session(): Promise<SessionState> {
     const s = await this.#api().session();
-    this.#lastSession = s;
+    this.#keeper.remember(s);
     return s;
   }
 
-  async autosave(): Promise<void> {
-    const f = this.frame;
-    const key = f ? `${f.seq}:${f.clock.step}` : '';
-    if (!this.#store || !this.preset.id || !this.#connection || !f || key === this.#lastSavedKey || f.fault) return;
-    try {
-      const saved = await this.#api().autosave({ id: this.#recordId, name: `${this.domain.title}, seed ${this.seed}`, sandbox: this.preset.id });
-      if (!saved) return;
-      this.#lastSavedKey = key;
-      this.savedKey = key;
-      this.saved = await this.#store.list(this.preset.id);
-    } catch {
-      // Storage full or blocked: keep running; the next save tries again.
-    }
+  autosave(): Promise<void> {
+    return this.#keeper.autosave();
   }
-
-  async openSaved(id: string): Promise<void> {
-    const s = await this.#store?.get(id);
-    if (!s) return;
-    await this.autosave();
-    try {
-      await this.open(s.session, { keepRecord: true });
-      this.#recordId = s.summary.id;
-      this.sessionNotice = { kind: 'ok', text: `Opened “${s.summary.name}”.` };
-    } catch (e) {
-      this.sessionNotice = { kind: 'error', text: `That session could not be replayed: ${message(e)} Your current session is unchanged.` };
-    }
+  openSaved(id: string): Promise<void> {
+    return this.#keeper.openSaved(id);
   }
-
-  async deleteSaved(id: string): Promise<void> {
-    if (!this.#store || !this.preset.id) return;
-    await this.#store.remove(id);
-    this.saved = await this.#store.list(this.preset.id);
-    if (id === this.#recordId) this.#recordId = newRecordId();
-    this.sessionNotice = { kind: 'ok', text: 'Session deleted.' };
+  deleteSaved(id: string): Promise<void> {
+    return this.#keeper.deleteSaved(id);
   }
-
-  async share(): Promise<void> {
-    const encoded = await encodeSession(await this.session());
-    if (encoded.length > MAX_LINK_CHARS) {
-      this.shareUrl = '';
-      this.sessionNotice = {
-        kind: 'error',
-        text: `This run is too long for a link (${encoded.length.toLocaleString('en-US')} characters once compressed). Export it to a file instead.`,
-      };
-      return;
-    }
-    // An embedded sandbox shares a link to the full sandbox page, which replays the same run.
-    const url = new URL(this.preset.readUrl ? location.href : `${import.meta.env.BASE_URL.replace(/\/?$/, '/')}sandbox/`, location.href);
-    // A shared run opens paused where it stopped, so `?paused` (or any other query) has no business in the link.
-    url.search = '';
-    url.hash = hashFor(encoded);
-    this.shareUrl = url.href;
-    try {
-      await navigator.clipboard.writeText(url.href);
-      this.sessionNotice = { kind: 'ok', text: 'Link copied. Opening it replays this run exactly.' };
-    } catch {
-      this.sessionNotice = { kind: 'ok', text: 'Link ready below. Opening it replays this run exactly.' };
-    }
+  share(): Promise<void> {
+    return this.#keeper.share();
+  }
+  exportFile(): Promise<{ name: string; text: string }> {
+    return this.#keeper.exportFile();
+  }
+  importFile(file: File): Promise<void> {
+    return this.#keeper.importFile(file);
   }
 
   /** The trace kept in memory, as JSON (what every view is derived from). */
   async traceFile(): Promise<{ name: string; text: string }> {
     const text = await this.#api().traceJson();
     return { name: `cqrs-lab-trace-${this.domain.name}-seed-${this.seed}.json`, text };
-  }
-
-  async exportFile(): Promise<{ name: string; text: string }> {
-    const session = await this.session();
-    const stamp = new Date().toISOString();
-    const text = JSON.stringify(toSessionFile(session, `${this.domain.title}, seed ${session.seed}`, stamp), null, 1);
-    const name = `cqrs-lab-session-${session.domain}-${stamp.slice(0, 19).replace(/[:T]/g, '-')}.json`;
-    this.sessionNotice = { kind: 'ok', text: `Exported ${session.script.length} intents to ${name}.` };
-    return { name, text };
-  }
-
-  async importFile(file: File): Promise<void> {
-    let state: SessionState;
-    try {
-      if (file.size > 50_000_000) throw new SessionFormatError('This file is larger than 50 MB; it is not a session exported from here.');
-      state = parseSessionFile(await file.text()).session;
-    } catch (e) {
-      this.sessionNotice = { kind: 'error', text: `${file.name} was refused: ${message(e)} Your current session is unchanged.` };
-      this.announcement = this.sessionNotice.text;
-      return;
-    }
-    await this.autosave();
-    try {
-      await this.open(state);
-      this.sessionNotice = { kind: 'ok', text: `Imported ${file.name}: ${state.script.length} intents replayed.` };
-    } catch (e) {
-      this.sessionNotice = { kind: 'error', text: `${file.name} could not be replayed: ${message(e)} Your current session is unchanged.` };
-    }
-    this.announcement = this.sessionNotice.text;
   }
 }
 
@@ -532,14 +438,6 @@ function wireMessage(e: WireError): string {
 
 export function staleness(q: QueryResult): string {
   return q.lagEvents === 0 ? 'up to date' : `${q.lagEvents} position${q.lagEvents === 1 ? '' : 's'} behind, ${q.lagMs} ms stale`;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function newRecordId(): string {
-  return `s-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

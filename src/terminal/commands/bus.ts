@@ -1,8 +1,8 @@
 // The event bus and every other setting: `bus …` for the faults a learner
 // plays with, `idempotency on|off`, and `settings` / `set <path> <value>`
-// for everything in EngineSettings (ranges from the engine's SETTING_RULES,
-// which also validates: an out-of-range value changes nothing).
-import { DEFAULT_SETTINGS, type EngineSettings, type SettingsPatch } from '../../engine/index.ts';
+// for everything in EngineSettings (words, units and ranges from the engine's
+// settings catalogue; the engine validates: an out-of-range value changes nothing).
+import { DEFAULT_SETTINGS, settingEntry, type EngineSettings, type SettingsPatch } from '../../engine/index.ts';
 import type { DomainCatalog } from '../backend.ts';
 import { suggest } from '../suggest.ts';
 import { coerceSetting, patchFor, rangeOf, readSetting, settingSchema, showValue } from './settingsSchema.ts';
@@ -15,20 +15,24 @@ interface BusControl {
   aliases?: string[];
   key: BusKey;
   kind: ArgKind;
-  description: string;
   example: string;
-  max?: number;
 }
 
 const BUS_CONTROLS: BusControl[] = [
-  { name: 'latency', key: 'latencyMs', kind: 'duration', max: 60_000, description: 'Base delay between an append and its delivery to each projection.', example: '500ms' },
-  { name: 'jitter', key: 'jitterMs', kind: 'duration', max: 60_000, description: 'Extra random delay per delivery, from 0 up to this.', example: '50' },
-  { name: 'duplicates', aliases: ['duplicate', 'dup'], key: 'duplicateProbability', kind: 'probability', description: 'Chance that an event is delivered a second time, later.', example: '10%' },
-  { name: 'drops', aliases: ['drop'], key: 'dropProbability', kind: 'probability', description: 'Chance that a delivery is lost and redelivered later (at-least-once).', example: '5%' },
-  { name: 'redelivery', key: 'redeliveryMs', kind: 'duration', max: 60_000, description: 'How long after a drop the event is redelivered.', example: '100ms' },
-  { name: 'reorder', key: 'reorder', kind: 'onoff', description: 'Let streams overtake each other on the way to a projection.', example: 'on' },
-  { name: 'ordered-partitions', aliases: ['partitions'], key: 'orderedPartitions', kind: 'onoff', description: 'With reorder on: keep order inside a stream (on) or not (off).', example: 'off' },
+  { name: 'latency', key: 'latencyMs', kind: 'duration', example: '500ms' },
+  { name: 'jitter', key: 'jitterMs', kind: 'duration', example: '50' },
+  { name: 'duplicates', aliases: ['duplicate', 'dup'], key: 'duplicateProbability', kind: 'probability', example: '10%' },
+  { name: 'drops', aliases: ['drop'], key: 'dropProbability', kind: 'probability', example: '5%' },
+  { name: 'redelivery', key: 'redeliveryMs', kind: 'duration', example: '100ms' },
+  { name: 'reorder', key: 'reorder', kind: 'onoff', example: 'on' },
+  { name: 'ordered-partitions', aliases: ['partitions'], key: 'orderedPartitions', kind: 'onoff', example: 'off' },
 ];
+
+/** A bus control's description and upper bound, from the catalogue. */
+function busEntry(c: BusControl): { description: string; max?: number } {
+  const e = settingEntry(`bus.${c.key}`)!;
+  return { description: e.description, ...(e.rule.kind === 'number' && e.unit === 'ms' ? { max: e.rule.max } : {}) };
+}
 
 async function configure(ctx: CommandContext, patch: SettingsPatch): Promise<{ before: EngineSettings; after: EngineSettings }> {
   const before = await ctx.backend.settings();
@@ -45,29 +49,30 @@ function busRange(catalog: DomainCatalog, key: BusKey): string {
 
 export function busCommands(catalog: DomainCatalog): CommandDef[] {
   const schema = settingSchema(catalog);
-  const controls = BUS_CONTROLS.map(
-    (c): CommandDef => ({
+  const controls = BUS_CONTROLS.map((c): CommandDef => {
+    const { description, max } = busEntry(c);
+    return {
       name: c.name,
       ...(c.aliases ? { aliases: c.aliases } : {}),
       family: 'bus',
-      description: c.description,
+      description,
       examples: [`bus ${c.name} ${c.example}`],
       args: [
         {
           name: c.kind === 'duration' ? 'ms' : c.kind === 'probability' ? 'probability' : 'state',
           kind: c.kind,
-          ...(c.max !== undefined ? { max: c.max } : {}),
+          ...(max !== undefined ? { max } : {}),
           description: c.kind === 'duration' ? 'Milliseconds: 500, 500ms or 2s' : c.kind === 'probability' ? 'A percentage (10%) or a fraction (0.1)' : 'on or off',
         },
       ],
       async execute(args, ctx) {
         const value = Object.values(args.values)[0];
         const { before, after } = await configure(ctx, { bus: { [c.key]: value } });
-        ctx.out.success(`bus ${c.name}: ${showValue(c.key, before.bus[c.key])} → ${showValue(c.key, after.bus[c.key])}`);
+        ctx.out.success(`bus ${c.name}: ${showValue(`bus.${c.key}`, before.bus[c.key])} → ${showValue(`bus.${c.key}`, after.bus[c.key])}`);
         if (c.key === 'orderedPartitions' && !after.bus.reorder) ctx.out.dim('This matters only with `bus reorder on`.');
       },
-    }),
-  );
+    };
+  });
   return [
     {
       name: 'bus',
@@ -92,7 +97,7 @@ export function busCommands(catalog: DomainCatalog): CommandDef[] {
         const s = await backend.settings();
         out.table(
           ['bus', 'value', 'range', 'meaning'],
-          BUS_CONTROLS.map((c) => [c.name, showValue(c.key, s.bus[c.key]), busRange(catalog, c.key), c.description]),
+          BUS_CONTROLS.map((c) => [c.name, showValue(`bus.${c.key}`, s.bus[c.key]), busRange(catalog, c.key), busEntry(c).description]),
           { wrap: true },
         );
         out.dim('Change one with e.g. `bus latency 500`; every projection gets every event through the bus.');

@@ -8,10 +8,10 @@ import { commerce } from '../../../src/domain/index.ts';
 import { createEngine, type Engine } from '../../../src/engine/engine.ts';
 import type { ScriptEntry } from '../../../src/engine/intent.ts';
 import type { TraceRecord } from '../../../src/engine/trace.ts';
-import { measureWindows, niceBinWidth, summarize } from '../../../src/sandbox/consistencyWindow.ts';
+import { measureWindows, niceBinWidth, summarize } from '../../../src/worker/views/consistencyWindow.ts';
 import { Autosave, type SessionSummary } from '../../../src/sandbox/persistence.ts';
 import type { SessionState } from '../../../src/sandbox/sessionState.ts';
-import { StoryIndex, commandStory, sequenceDiagramSource } from '../../../src/sandbox/sequenceDiagram.ts';
+import { StoryIndex, commandStory, sequenceDiagramSource } from '../../../src/worker/views/sequenceDiagram.ts';
 
 const sql = await initSqlJs();
 

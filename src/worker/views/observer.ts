@@ -2,8 +2,8 @@
 // (in the coordinator worker, so the page only receives small summaries):
 // the consistency windows, read staleness and session guarantees, the latest
 // commands, and timeline keyframes.
-import type { DomainDefinition } from '../engine/index.ts';
-import type { TraceRecord } from '../engine/index.ts';
+import type { DomainDefinition } from '../../engine/index.ts';
+import type { TraceRecord } from '../../engine/index.ts';
 import { WindowTracker } from './consistencyWindow.ts';
 import { GuaranteeChecker, type Violation } from './sessionGuarantees.ts';
 import { WorldKeyframes } from './timeline.ts';

@@ -1,8 +1,8 @@
 // The scrubbable timeline: what the world looked like at any record of the
 // trace (head of the event store, each projection's position and status),
 // and a one-line description of every record.
-import type { TraceRecord } from '../engine/index.ts';
-import type { ProjectionStatus } from '../engine/index.ts';
+import type { TraceRecord } from '../../engine/index.ts';
+import type { ProjectionStatus } from '../../engine/index.ts';
 
 export interface WorldAt {
   seq: number;

@@ -4,9 +4,9 @@
 // are folded one at a time, at 1,000 events/s) and equal to the engine's
 // `metrics.consistencyWindows` on the same trace; a rebuild that applies
 // events silently closes their windows when the new store is swapped in.
-import type { DomainDefinition } from '../engine/index.ts';
-import { percentile, type ConsistencyWindow } from '../engine/index.ts';
-import type { TraceRecord } from '../engine/index.ts';
+import type { DomainDefinition } from '../../engine/index.ts';
+import { percentile, type ConsistencyWindow } from '../../engine/index.ts';
+import type { TraceRecord } from '../../engine/index.ts';
 
 export interface MeasuredWindow extends ConsistencyWindow {
   /** Trace seq of the record that closed the window. */

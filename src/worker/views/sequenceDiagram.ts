@@ -1,7 +1,7 @@
 // A mermaid sequence diagram of one command's real trace: client → command
 // handler → event store → bus → each projection → queries by the same
 // session. Built only from trace records; every arrow is one record.
-import type { TraceRecord } from '../engine/index.ts';
+import type { TraceRecord } from '../../engine/index.ts';
 
 export interface CommandStory {
   commandId: string;

@@ -7,7 +7,7 @@
 //     positions in the one event log).
 // Each violation names the records that show it (their trace seq numbers).
 // Also counts stale reads: answers from a read model behind the event store.
-import type { TraceRecord } from '../engine/index.ts';
+import type { TraceRecord } from '../../engine/index.ts';
 
 export type Violation =
   | {

@@ -2,15 +2,15 @@
 // in Node against the engine's own metrics and against hand-made traces.
 import { describe, expect, it } from 'vitest';
 import initSqlJs from 'sql.js';
-import { commerce } from '../../../src/domain/index.ts';
-import { createEngine, type Engine } from '../../../src/engine/engine.ts';
-import { consistencyWindows } from '../../../src/engine/metrics.ts';
-import type { TraceRecord } from '../../../src/engine/trace.ts';
-import { histogram, measureWindows, niceBinWidth } from '../../../src/sandbox/consistencyWindow.ts';
-import { checkGuarantees } from '../../../src/sandbox/sessionGuarantees.ts';
-import { commandStory, sequenceDiagramSource } from '../../../src/sandbox/sequenceDiagram.ts';
-import { WorldKeyframes, describeRecord, worldAt } from '../../../src/sandbox/timeline.ts';
-import { SessionObserver } from '../../../src/sandbox/observer.ts';
+import { commerce } from '../../../../src/domain/index.ts';
+import { createEngine, type Engine } from '../../../../src/engine/engine.ts';
+import { consistencyWindows } from '../../../../src/engine/metrics.ts';
+import type { TraceRecord } from '../../../../src/engine/trace.ts';
+import { histogram, measureWindows, niceBinWidth } from '../../../../src/worker/views/consistencyWindow.ts';
+import { checkGuarantees } from '../../../../src/worker/views/sessionGuarantees.ts';
+import { commandStory, sequenceDiagramSource } from '../../../../src/worker/views/sequenceDiagram.ts';
+import { WorldKeyframes, describeRecord, worldAt } from '../../../../src/worker/views/timeline.ts';
+import { SessionObserver } from '../../../../src/worker/views/observer.ts';
 
 const sql = await initSqlJs();
 

@@ -1,0 +1,56 @@
+// The sandbox's steady load, driven in virtual time: at a rate of N commands
+// per second, command number i falls due at a fixed virtual instant (see
+// loadGenerator.ts), and the real-time loop submits it when time gets there.
+import type { Engine } from '../engine/index.ts';
+import { dueAt, loadPlan, type LoadPlan } from '../sandbox/loadGenerator.ts';
+
+export class LoadDriver {
+  readonly #engine: Engine;
+  readonly #domain: string;
+  readonly #plan: LoadPlan | undefined;
+  #rate = 0;
+  #start = 0;
+  #sent = 0;
+  #setupSent = false;
+
+  constructor(engine: Engine, domain: string) {
+    this.#engine = engine;
+    this.#domain = domain;
+    this.#plan = loadPlan(domain);
+  }
+
+  setRate(rate: number): void {
+    if (!(rate >= 0 && rate <= 2000)) throw new RangeError(`Load must be from 0 to 2,000 commands/s, got ${rate}.`);
+    if (!this.#plan) throw new Error(`No load generator for the ${this.#domain} domain.`);
+    if (rate > 0) {
+      let base = this.#engine.now;
+      if (!this.#setupSent) {
+        for (const command of this.#plan.setup) this.#engine.submit({ kind: 'command', command });
+        this.#setupSent = true;
+        base += 50; // let the setup commands land first
+      }
+      // Commands keep their numbers (ids never repeat): number `sent` is due at `base`.
+      this.#start = base - Math.ceil((this.#sent * 1000) / rate);
+    }
+    this.#rate = rate;
+  }
+
+  /** Virtual time the next load command is due; +∞ when the load is off. */
+  nextDue(): number {
+    return this.#rate > 0 && this.#plan ? dueAt(this.#start, this.#rate, this.#sent) : Number.POSITIVE_INFINITY;
+  }
+
+  /** Submit the command that is due now (the caller has moved time to nextDue()). */
+  submitDue(): void {
+    this.#engine.submit({ kind: 'command', command: this.#plan!.command(this.#sent) });
+    this.#sent++;
+  }
+
+  get rate(): number {
+    return this.#rate;
+  }
+
+  summary(): { rate: number; sent: number; eventsPerCommand: number } {
+    return { rate: this.#rate, sent: this.#sent, eventsPerCommand: this.#plan?.eventsPerCommand ?? 1 };
+  }
+}
