@@ -5,42 +5,17 @@ import { describe, expect, it } from 'vitest';
 import initSqlJs from 'sql.js';
 import { commerce } from '../../../../src/domain/index.ts';
 import { createEngine, consistencyWindows, DEFAULT_SETTINGS, applySettingsPatch, type Engine, type SettingsPatch, type TraceRecord } from '../../../../src/engine/index.ts';
+import { recordWithDeliverAt } from '../../../support/deliverAt.ts';
 import { ArchitectureModel, architectureAt, type ArchitectureFrame, type BusToken } from '../../../../src/worker/views/architecture.ts';
 
 const sql = await initSqlJs();
 const names = commerce.projections.map((p) => p.name);
 
-/**
- * A run whose model sees `bus.published` with `deliverAt` (trace addition 1):
- * until the engine emits it, the harness reads the arrival times off the
- * scheduler as the bus schedules them (first deliveries follow their
- * `bus.published` record in subscriber order; a duplicate's schedule follows
- * its `bus.duplicated`, a redelivery's its `bus.dropped`, and those records
- * carry their own times).
- */
+/** A run whose model sees `bus.published.deliverAt` (trace addition 1, emulated by the harness) unless told otherwise. */
 function harness(settings: SettingsPatch, options: { tokenCap?: number; withDeliverAt?: boolean } = {}) {
   const engine = createEngine({ sql, domain: commerce, seed: 11, settings });
-  const records: TraceRecord[] = [];
-  let last: TraceRecord | undefined;
-  let published: (TraceRecord & { deliverAt?: number[] }) | undefined;
-  let skipNext = false;
-  engine.onTrace((r) => {
-    last = r;
-    records.push(r);
-    if (r.type === 'bus.published') published = Object.assign(r, { deliverAt: [] as number[] });
-    if (r.type === 'bus.duplicated' || r.type === 'bus.dropped') skipNext = true;
-  });
-  if (options.withDeliverAt !== false) {
-    const schedule = engine.scheduler.schedule.bind(engine.scheduler);
-    engine.scheduler.schedule = ((at: number, label: string, run: () => unknown, merge?: unknown) => {
-      if (label === 'deliver') {
-        if (skipNext) skipNext = false;
-        else if (published && last && published.deliverAt!.length < (published as { subscribers: string[] }).subscribers.length) published.deliverAt!.push(at);
-      }
-      return schedule(at, label, run as never, merge as never);
-    }) as typeof engine.scheduler.schedule;
-  }
-  if (options.withDeliverAt === false) engine.onTrace((r) => r.type === 'bus.published' && delete (r as { deliverAt?: unknown }).deliverAt);
+  const records: TraceRecord[] = options.withDeliverAt === false ? [] : recordWithDeliverAt(engine);
+  if (options.withDeliverAt === false) engine.onTrace((r) => records.push(r));
   const frame = (): ArchitectureFrame => {
     const model = new ArchitectureModel({ domain: commerce, settings: applySettingsPatch(DEFAULT_SETTINGS, settings, names), ...(options.tokenCap ? { tokenCap: options.tokenCap } : {}) });
     for (const r of records) model.add(r);
