@@ -187,7 +187,7 @@ it.runIf(SHOTS)('screenshots at 1440 px and 360 px in both themes', async () => 
   for (const theme of ['light', 'dark'] as const) {
     for (const width of [1440, 360]) {
       document.documentElement.dataset.theme = theme;
-      await page.viewport(width, 1200);
+      await page.viewport(width, width < 800 ? 3000 : 1100);
       const el = render(frame, engine, {}, width);
       await page.screenshot({ path: `${SHOTS}/picture-${width}-${theme}.png`, element: el });
       unmount(mounted!);
