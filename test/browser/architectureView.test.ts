@@ -182,6 +182,31 @@ it('is a control surface: the bus, the event store and each projection open thei
   }
 });
 
+it('moves tokens on the virtual clock while time runs, and holds them still when it is paused', async () => {
+  const { engine, frame } = await pausedRun();
+  const el = render(frame, engine);
+  const token = [...el.querySelectorAll<HTMLElement>('[data-token]')].find((t) => t.dataset.token !== 'held' && Number(t.style.getPropertyValue('--p')) < 0.9)!;
+  const p0 = Number(token.style.getPropertyValue('--p'));
+  const frames = (n: number) => new Promise<void>((resolve) => {
+    const next = (k: number) => (k === 0 ? resolve() : requestAnimationFrame(() => next(k - 1)));
+    next(n);
+  });
+  await frames(3);
+  expect(el.querySelector('[data-testid="architecture"]')!.getAttribute('data-animating')).toBe('false');
+  expect(Number(token.style.getPropertyValue('--p'))).toBe(p0);
+  // Time runs (fast, so a few animation frames move a token visibly).
+  unmount(mounted!);
+  el.remove();
+  host = document.createElement('div');
+  document.body.appendChild(host);
+  mounted = mount(ArchitectureView, { target: host, props: { frame, settings: engine.settings, clock: { at: engine.now, running: true, speed: 50 } } });
+  flushSync();
+  const moving = host.querySelector<HTMLElement>(`[data-token][data-position="${token.dataset.position}"][data-sent="${token.dataset.sent}"]`)!;
+  await frames(5);
+  expect(host.querySelector('[data-testid="architecture"]')!.getAttribute('data-animating')).toBe('true');
+  expect(Number(moving.style.getPropertyValue('--p'))).toBeGreaterThan(p0);
+});
+
 it.runIf(SHOTS)('screenshots at 1440 px and 360 px in both themes', async () => {
   const { engine, frame } = await pausedRun();
   for (const theme of ['light', 'dark'] as const) {
