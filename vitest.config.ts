@@ -7,14 +7,36 @@ import { chromiumLaunchOptions } from './test/support/chromium.ts';
 // - unit: the pure engine, domains, parsers — in Node.
 // - browser: workers, comlink, sql.js and Svelte components in real Chromium.
 // - e2e: the built site (dist/) served statically and driven by playwright-core.
+//
+// Hangs. Every project has a testTimeout and a hookTimeout, so a test or hook
+// that awaits something that never comes fails after that time (the property
+// tests set their own, longer, per test). Those timeouts are timers on the
+// test's thread: a synchronous infinite loop, or an async loop that only
+// awaits settled promises, never lets them fire. For the node projects
+// (unit, e2e) test/support/hangGuard.ts watches from another thread and kills
+// a test process stuck past its timeout plus a grace period, so the file fails
+// and the run ends. Not covered: the browser project (a page stuck in a loop
+// is left to Vitest's browser provider; no guard thread runs there), and a
+// loop at import time, before any test has started (no deadline is armed
+// until the first hook). Tests run in child processes (pool 'forks', Vitest's
+// default, stated here because the guard relies on killing the process: a
+// worker thread could not be killed without taking the whole pool down);
+// teardownTimeout bounds how long closing the pool may take.
+const HANG_GUARD = 'test/support/hangGuard.ts';
+
 export default defineConfig({
   test: {
+    pool: 'forks',
+    teardownTimeout: 20_000,
     projects: [
       {
         test: {
           name: 'unit',
           include: ['test/{engine,domain,unit,simulations,content}/**/*.test.ts'],
           environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          setupFiles: [HANG_GUARD],
         },
       },
       {
@@ -23,6 +45,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
           browser: {
             enabled: true,
             headless: true,
@@ -37,6 +61,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/e2e/serve-dist.ts'],
+          setupFiles: [HANG_GUARD],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

@@ -81,6 +81,39 @@ describe('transactional outbox', () => {
     expect(await liveDumps(e)).toEqual(await replayedFromScratch(e));
   });
 
+  it('a burst larger than the relay batch drains completely: the relay runs again until the outbox is empty', async () => {
+    const e = await bankingEngine({ delivery: 'outbox', outbox: { relayDelayMs: 5, relayBatchSize: 2 }, costs: { commandMs: 0, projectMs: 0, queryMs: 0 } });
+    // Six events committed before the relay's first run: three batches of two.
+    e.submit({ kind: 'command', command: { ...open, commandId: 'c0' } });
+    for (let i = 1; i <= 5; i++) e.submit({ kind: 'command', command: { ...deposit(i), commandId: `c${i}` } });
+    await e.runUntilIdle();
+    expect(e.headPosition).toBe(6);
+    expect(recordsOf(e.trace, 'outbox.relayed').map((r) => r.positions)).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(recordsOf(e.trace, 'bus.published').map((r) => r.position)).toEqual([1, 2, 3, 4, 5, 6]);
+    const outbox = await e.readOnlySql('write', 'SELECT position FROM outbox WHERE published_at IS NULL');
+    expect(outbox.rows).toEqual([]);
+    for (const p of e.status().projections) expect([p.name, p.position]).toEqual([p.name, 6]);
+    expect((await e.query(balance)).data).toMatchObject({ balanceCents: 15, movements: 5 });
+    expect(await liveDumps(e)).toEqual(await replayedFromScratch(e));
+  });
+
+  it('a later burst while the relay is idle drains too, batch by batch', async () => {
+    const e = await bankingEngine({ delivery: 'outbox', outbox: { relayDelayMs: 5, relayBatchSize: 2 }, costs: { commandMs: 0, projectMs: 0, queryMs: 0 } });
+    await e.execute(open);
+    await e.runUntilIdle();
+    // A second burst once the relay went idle: an account, three deposits and a two-event transfer (positions 2 to 7).
+    await e.execute({ type: 'OpenAccount', data: { accountId: 'b', owner: 'Bob', overdraftLimitCents: 0 } });
+    for (let i = 1; i <= 3; i++) e.submit({ kind: 'command', command: { ...deposit(10), commandId: `d${i}` } });
+    e.submit({ kind: 'command', command: { type: 'Transfer', data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'b', amountCents: 4 }, commandId: 't1' } });
+    await e.runUntilIdle();
+    expect(e.headPosition).toBe(7);
+    expect(recordsOf(e.trace, 'bus.published').map((r) => r.position)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(recordsOf(e.trace, 'outbox.relayed').every((r) => r.positions.length <= 2)).toBe(true);
+    for (const p of e.status().projections) expect([p.name, p.position, p.counters.held]).toEqual([p.name, 7, 0]);
+    expect((await e.query(balance)).data).toMatchObject({ balanceCents: 26 });
+    expect(await liveDumps(e)).toEqual(await replayedFromScratch(e));
+  });
+
   it('publishing waits for the relay: the outbox adds its delay to the consistency window', async () => {
     const e = await bankingEngine({ delivery: 'outbox', outbox: { relayDelayMs: 40 }, bus: { latencyMs: 10, jitterMs: 0 } });
     await e.execute(open);

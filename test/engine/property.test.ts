@@ -6,8 +6,13 @@
 // (stock never negative, balances within limits, no stock left reserved by a
 // checkout that did not complete), and the same seed must give the same
 // trace, replayable from the recorded script. The outbox never loses an event
-// under the publish fault; dual write does. PROPERTY_RUNS scales the case
-// counts (e.g. PROPERTY_RUNS=5 for a soak).
+// under the publish fault; dual write does. Every read model must also hold
+// the rows an independent oracle folds from the log (test/engine/oracle.ts),
+// and every random temporal query (projectionAt, aggregateAt) must answer what
+// the log up to its position, time or version says. The configuration varies
+// too (relay, projection and replay batch sizes, costs), at the start and
+// mid-run. PROPERTY_RUNS scales the case counts (e.g. PROPERTY_RUNS=5 for a
+// soak).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DomainDefinition } from '../../src/engine/domain.ts';
@@ -21,8 +26,10 @@ import type { EventEnvelope } from '../../src/engine/write/envelope.ts';
 import { banking } from '../../src/domain/banking/index.ts';
 import { commerce } from '../../src/domain/commerce/index.ts';
 import { social } from '../../src/domain/social/index.ts';
+import { workItems } from '../../src/domain/workItems/index.ts';
 import type { ConsistencyOptions } from '../../src/engine/intent.ts';
 import { engineFor, liveDumps, replayedFromScratch, sqlJs } from './helpers.ts';
+import { canonical, expectMatchesOracle, ORACLES, type Row } from './oracle.ts';
 
 const SCALE = Number(process.env['PROPERTY_RUNS'] ?? '1');
 const runs = (n: number): number => Math.max(1, Math.round(n * SCALE));
@@ -37,7 +44,8 @@ type Action =
   | { kind: 'projection'; action: ProjectionActionName; index: number }
   | { kind: 'query'; index: number; session: number; consistency: ConsistencyOptions }
   | { kind: 'fault'; stage: 'beforePublish' | 'afterPublish' }
-  | { kind: 'temporal'; index: number; position: number };
+  /** A temporal query: a projection's tables or a stream's state, as of a position, a time (value × 5 ms) or a stream version. */
+  | { kind: 'temporal'; target: 'projection' | 'aggregate'; asOf: 'position' | 'at' | 'version'; index: number; value: number };
 
 const busSettings: fc.Arbitrary<SettingsPatch> = fc.record({
   bus: fc.record({
@@ -51,12 +59,24 @@ const busSettings: fc.Arbitrary<SettingsPatch> = fc.record({
   }),
 });
 
+/** Mid-run tuning: batch sizes of the relay, of live projection and of replays, and service times. */
+const tuning: fc.Arbitrary<SettingsPatch> = fc.record(
+  {
+    outbox: fc.record({ relayBatchSize: fc.constantFrom(1, 2, 3, 100), relayDelayMs: fc.integer({ min: 0, max: 10 }) }),
+    projection: fc.record({ batchSize: fc.integer({ min: 1, max: 12 }), replayBatchSize: fc.integer({ min: 1, max: 12 }) }),
+    costs: fc.record({ commandMs: fc.integer({ min: 0, max: 5 }), projectMs: fc.integer({ min: 0, max: 3 }), loadEventMs: fc.integer({ min: 0, max: 2 }) }),
+  },
+  { requiredKeys: [] },
+);
+
 const initialSettings: fc.Arbitrary<SettingsPatch> = fc.record({
   bus: busSettings.map((s) => s.bus!),
   costs: fc.record({
     commandMs: fc.integer({ min: 0, max: 5 }),
     projectMs: fc.integer({ min: 0, max: 3 }),
-    queryMs: fc.constant(0),
+    loadEventMs: fc.integer({ min: 0, max: 2 }),
+    projectRowMs: fc.integer({ min: 0, max: 1 }),
+    queryMs: fc.integer({ min: 0, max: 2 }),
   }),
   retry: fc.record({ maxAttempts: fc.integer({ min: 1, max: 4 }), backoffMs: fc.integer({ min: 0, max: 5 }) }),
   projection: fc.record({ batchSize: fc.integer({ min: 1, max: 12 }), replayBatchSize: fc.integer({ min: 1, max: 12 }) }),
@@ -70,6 +90,9 @@ const modes: fc.Arbitrary<SettingsPatch> = fc
     delivery: fc.constantFrom('dualWrite' as const, 'outbox' as const),
     every: fc.constantFrom(0, 0, 2, 5),
     relayFailure: fc.constantFrom(0, 0.2, 0.5),
+    relayBatchSize: fc.constantFrom(1, 2, 3, 100),
+    relayDelayMs: fc.integer({ min: 0, max: 10 }),
+    retryMs: fc.integer({ min: 1, max: 40 }),
     sagaFailure: fc.constantFrom(0, 0.3, 1),
     sagaTimeout: fc.constantFrom(40, 500, 5000),
   })
@@ -78,7 +101,7 @@ const modes: fc.Arbitrary<SettingsPatch> = fc
     sync: { mode: m.sync.mode, pick: m.sync.pick },
     delivery: m.delivery,
     snapshots: { every: m.every },
-    outbox: { relayDelayMs: 3, retryMs: 20 },
+    outbox: { relayDelayMs: m.relayDelayMs, relayBatchSize: m.relayBatchSize, retryMs: m.retryMs },
     faults: { publishFailureProbability: m.delivery === 'outbox' ? m.relayFailure : 0 },
     sagas: { failureProbability: m.sagaFailure, timeoutMs: m.sagaTimeout },
   }) as unknown as SettingsPatch);
@@ -168,7 +191,7 @@ function actions(command: fc.Arbitrary<CommandInput>, setup: fc.Arbitrary<Comman
     { weight: 10, arbitrary: fc.record({ kind: fc.constant('command' as const), command, repeat: fc.integer({ min: 0, max: 6 }).map((n) => n === 0), session: fc.integer({ min: 0, max: 2 }) }) },
     { weight: 5, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40 }) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('step' as const), n: fc.integer({ min: 1, max: 5 }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('bus' as const), settings: busSettings }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('bus' as const), settings: fc.oneof(busSettings, tuning) }) },
   ];
   if (projectionActions.length > 0) {
     choices.push({
@@ -180,7 +203,16 @@ function actions(command: fc.Arbitrary<CommandInput>, setup: fc.Arbitrary<Comman
     choices.push(
       { weight: 3, arbitrary: fc.record({ kind: fc.constant('query' as const), index: fc.integer({ min: 0, max: 20 }), session: fc.integer({ min: 0, max: 2 }), consistency: strategies }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('fault' as const), stage: fc.constantFrom('beforePublish' as const, 'afterPublish' as const) }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('temporal' as const), index: fc.integer({ min: 0, max: 20 }), position: fc.integer({ min: 0, max: 30 }) }) },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant('temporal' as const),
+          target: fc.constantFrom('projection' as const, 'aggregate' as const),
+          asOf: fc.constantFrom('position' as const, 'at' as const, 'version' as const),
+          index: fc.integer({ min: 0, max: 20 }),
+          value: fc.integer({ min: 0, max: 30 }),
+        }),
+      },
     );
   }
   const action: fc.Arbitrary<Action> = fc.oneof(...choices);
@@ -192,7 +224,7 @@ function actions(command: fc.Arbitrary<CommandInput>, setup: fc.Arbitrary<Comman
 const SESSIONS = ['s0', 's1', 's2'];
 
 /** Drive the engine through a script; actions that make no sense in the current state are skipped. */
-async function play(engine: Engine, script: Action[], options: { keepEvents?: boolean } = {}): Promise<void> {
+async function play(engine: Engine, script: Action[], options: { keepEvents?: boolean; checkTemporal?: boolean } = {}): Promise<void> {
   const names = engine.domain.projections.map((p) => p.name);
   let n = 0;
   let last: CommandInput | undefined;
@@ -239,12 +271,70 @@ async function play(engine: Engine, script: Action[], options: { keepEvents?: bo
         engine.submit({ kind: 'fault', fault: 'publishCrash', stage: a.stage });
         break;
       case 'temporal': {
-        const p = names[a.index % names.length]!;
-        engine.submit({ kind: 'projectionAt', projection: p, asOf: { position: a.position } });
+        if (options.checkTemporal) await answerTemporal(engine, a);
+        else if (a.target === 'projection') engine.submit({ kind: 'projectionAt', projection: names[a.index % names.length]!, asOf: a.asOf === 'at' ? { at: a.value * 5 } : { position: a.value } });
+        else {
+          const streamId = await someStream(engine, a.index);
+          if (streamId !== undefined) engine.submit({ kind: 'aggregateAt', streamId, asOf: asOfOf(a) });
+        }
         break;
       }
     }
   }
+}
+
+const asOfOf = (a: Extract<Action, { kind: 'temporal' }>): { position: number } | { at: number } | { version: number } =>
+  a.asOf === 'at' ? { at: a.value * 5 } : a.asOf === 'version' ? { version: a.value } : { position: a.value };
+
+/** One of the streams the log holds so far (undefined while it is empty). */
+async function someStream(engine: Engine, index: number): Promise<string | undefined> {
+  const streams = [...new Set((await engine.readAll(1, 1_000_000)).map((e) => e.streamId))].sort();
+  return streams.length === 0 ? undefined : streams[index % streams.length];
+}
+
+/**
+ * Ask a temporal query and check its answer against the log itself: the
+ * events up to the asked position, time or version, folded by the test (the
+ * oracle's rows for a projection; the aggregate's own evolve over the
+ * stream's events for a state), not by the engine's loads and snapshots.
+ */
+async function answerTemporal(engine: Engine, a: Extract<Action, { kind: 'temporal' }>): Promise<void> {
+  // The log is read after the answer: commands submitted before the query run first. Nothing runs after it
+  // (a request ends the engine's run), so this is the log the query saw.
+  if (a.target === 'projection') {
+    const names = engine.domain.projections.map((p) => p.name);
+    const name = names[a.index % names.length]!;
+    const at = a.value * 5;
+    const asOf = a.asOf === 'at' ? { at } : { position: a.value };
+    const answer = await engine.projectionAt(name, asOf);
+    const log = await engine.readAll(1, 1_000_000);
+    const upTo = a.asOf === 'at' ? log.filter((e) => e.metadata.recordedAt <= at).length : Math.min(a.value, log.length);
+    expect(answer.position).toBe(upTo);
+    const expected = ORACLES[name]!(log.slice(0, upTo));
+    const tables = answer.tables!;
+    expect(Object.keys(tables).sort()).toEqual(Object.keys(expected).sort());
+    for (const [table, t] of Object.entries(tables)) {
+      const rows = t.rows.map((values) => Object.fromEntries(t.columns.map((c, i) => [c, values[i]])) as Row);
+      expect(canonical(rows), `${name}.${table} as of ${JSON.stringify(asOf)}`).toEqual(canonical(expected[table]!));
+    }
+    return;
+  }
+  const streamId = await someStream(engine, a.index);
+  if (streamId === undefined) return;
+  const asOf = asOfOf(a);
+  const answer = await engine.aggregateAt(streamId, asOf);
+  const log = await engine.readAll(1, 1_000_000);
+  const stream = log.filter((e) => e.streamId === streamId);
+  const upTo = 'at' in asOf ? stream.filter((e) => e.metadata.recordedAt <= asOf.at) : 'position' in asOf ? stream.filter((e) => e.position <= asOf.position) : stream.slice(0, asOf.version);
+  const last = upTo.at(-1);
+  const aggregate = engine.domain.aggregates.filter((g) => streamId.startsWith(g.streamPrefix)).sort((x, y) => y.streamPrefix.length - x.streamPrefix.length)[0]!;
+  const state = upTo.reduce((s, e) => aggregate.decider.evolve(s, { type: e.type, data: e.data, version: e.version } as never), aggregate.decider.initialState);
+  expect({ version: answer.version, position: answer.position, recordedAt: answer.recordedAt }, `${streamId} as of ${JSON.stringify(asOf)}`).toEqual({
+    version: last?.version ?? 0,
+    position: last?.position ?? 0,
+    recordedAt: last?.metadata.recordedAt ?? 0,
+  });
+  expect(answer.state).toEqual(state);
 }
 
 /** Bring every projection back and drain the simulation. */
@@ -269,8 +359,9 @@ async function checkInvariants(engine: Engine, domain: DomainDefinition): Promis
   expect(events.length).toBe(head);
   expect(events.map((e) => e.position)).toEqual(events.map((_, i) => i + 1));
 
-  // Read models equal a replay from scratch, and every projection reached the head.
+  // Read models equal a replay from scratch and the oracle's rows, and every projection reached the head.
   expect(await liveDumps(engine)).toEqual(await replayedFromScratch(engine));
+  await expectMatchesOracle(engine);
   for (const p of engine.status().projections) {
     expect(p.status).toBe('live');
     expect(p.position).toBe(head);
@@ -389,7 +480,7 @@ function convergence(domain: DomainDefinition, command: fc.Arbitrary<CommandInpu
       async (seed, settings, mode, script) => {
         const engine = await engineFor(domain, { ...settings, ...withProjections(mode, domain) }, seed);
         try {
-          await play(engine, script, { keepEvents: true });
+          await play(engine, script, { keepEvents: true, checkTemporal: true });
           await settle(engine);
           await checkInvariants(engine, domain);
         } finally {
@@ -478,6 +569,26 @@ const socialCommand: fc.Arbitrary<CommandInput> = fc.oneof(
 );
 const socialSetup: fc.Arbitrary<CommandInput[]> = fc.constant([]);
 
+const item = fc.constantFrom('w1', 'w2', 'w3', 'w4');
+const workItemCommand: fc.Arbitrary<CommandInput> = fc.oneof(
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ itemId: item, boardId: fc.constantFrom('team-a', 'team-b'), kind: fc.constantFrom('story', 'bug', 'task'), column: fc.constantFrom(undefined, 'backlog', 'todo'), points: fc.constantFrom(undefined, 1, 3) })
+      .map(({ itemId, boardId, kind, column, points }) => ({
+        type: 'CreateWorkItem',
+        data: { itemId, title: `Item ${itemId}`, kind, boardId, ...(column ? { column } : {}), ...(points !== undefined ? { points } : {}) },
+      })),
+  },
+  { weight: 4, arbitrary: fc.record({ itemId: item, toColumn: fc.constantFrom('backlog', 'todo', 'doing', 'review', 'done') }).map((data) => ({ type: 'MoveWorkItem', data })) },
+  { weight: 2, arbitrary: fc.record({ itemId: item, assignee: fc.constantFrom('ada', 'bob') }).map((data) => ({ type: 'AssignWorkItem', data })) },
+  { weight: 2, arbitrary: fc.record({ itemId: item, points: fc.integer({ min: 0, max: 8 }) }).map((data) => ({ type: 'EstimateWorkItem', data })) },
+  { weight: 1, arbitrary: item.map((itemId) => ({ type: 'CloseWorkItem', data: { itemId } })) },
+);
+const workItemSetup: fc.Arbitrary<CommandInput[]> = fc
+  .boolean()
+  .map((skip) => (skip ? [] : ['w1', 'w2', 'w3'].map((itemId, i) => ({ type: 'CreateWorkItem', data: { itemId, title: `Item ${itemId}`, kind: 'story', boardId: i === 2 ? 'team-b' : 'team-a' } }))));
+
 async function sameFeeds(engine: Engine): Promise<void> {
   for (const userId of ['u1', 'u2', 'u3', 'u4']) {
     const push = (await engine.query({ type: 'GetFeedPush', params: { userId, limit: 200 } })).data;
@@ -497,10 +608,10 @@ describe('properties under random faults, in every mode', () => {
 
   it('social: the three feeds converge to a replay and agree, whatever the delivery order', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), initialSettings, actions(socialCommand, socialSetup, { disruptions: true }), async (seed, settings, script) => {
-        const engine = await engineFor(social, settings, seed);
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), initialSettings, modes, actions(socialCommand, socialSetup, { disruptions: true, extras: true }), async (seed, settings, mode, script) => {
+        const engine = await engineFor(social, { ...settings, ...withProjections(mode, social) }, seed);
         try {
-          await play(engine, script);
+          await play(engine, script, { keepEvents: true, checkTemporal: true });
           await settle(engine);
           await checkInvariants(engine, social);
           await sameFeeds(engine);
@@ -510,6 +621,10 @@ describe('properties under random faults, in every mode', () => {
       }),
       { numRuns: runs(120) },
     );
+  }, 180_000);
+
+  it('work items: both boards converge to a replay and to the oracle, in every mode', async () => {
+    await convergence(workItems, workItemCommand, workItemSetup, runs(150));
   }, 180_000);
 
   it('delivery: the outbox never loses an event under the publish fault; dual write does', async () => {

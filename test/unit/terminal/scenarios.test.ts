@@ -1,6 +1,6 @@
 // Scenarios from the terminal: the list (with what this browser has finished),
 // opening a scenario's page, slug completion and help.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { renderPlain } from '../../../src/terminal/ansi.ts';
 import { memoryStorage } from '../../../src/terminal/history.ts';
 import { TerminalSession } from '../../../src/terminal/session.ts';
@@ -8,9 +8,20 @@ import { COMPLETION_KEY, COMPLETION_VERSION } from '../../../src/scenarios/compl
 import { scenarioCatalog } from '../../../src/scenarios/index.ts';
 import { harness } from './helpers.ts';
 
+// Every scenario of the site has a challenge, but the format allows a story
+// alone, and the list must show one as finished once its story is played:
+// the catalog gets one such scenario here (a copy of the first, challenge removed).
+vi.mock('../../../src/scenarios/catalog.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../../src/scenarios/catalog.ts')>();
+  const real = actual.scenarioCatalog();
+  const { challenge: _challenge, ...story } = real[0]!;
+  const all = [...real, { ...story, slug: 'story-only', title: 'A story with no challenge', order: real.at(-1)!.order + 1 }];
+  return { scenarioCatalog: () => all, scenarioBySlug: (slug: string) => all.find((s) => s.slug === slug) };
+});
+
 const catalog = scenarioCatalog();
 const withChallenge = catalog.find((s) => s.challenge !== undefined)!;
-const storyOnly = catalog.find((s) => s.challenge === undefined);
+const storyOnly = catalog.find((s) => s.challenge === undefined)!;
 
 /** A session whose host records where `scenario open` went. */
 async function navigating(storage = memoryStorage()) {
@@ -33,16 +44,17 @@ describe('scenario commands', () => {
 
   it('shows what this browser has finished, from the scenario pages’ storage', async () => {
     const storage = memoryStorage();
+    expect(storyOnly.slug).toBe('story-only');
     const scenarios: Record<string, { storyFinished: boolean; challengeSolved: boolean }> = {
       [withChallenge.slug]: { storyFinished: true, challengeSolved: false },
+      [storyOnly.slug]: { storyFinished: true, challengeSolved: false },
     };
-    if (storyOnly) scenarios[storyOnly.slug] = { storyFinished: true, challengeSolved: false };
     storage.setItem(COMPLETION_KEY, JSON.stringify({ version: COMPLETION_VERSION, scenarios }));
     const t = await navigating(storage);
     const rowOf = (text: string, slug: string) => text.split('\n').find((l) => l.startsWith(`${slug} `)) ?? '';
     let text = await t.run('scenario list');
     expect(rowOf(text, withChallenge.slug)).toMatch(/story played, challenge open$/);
-    if (storyOnly) expect(rowOf(text, storyOnly.slug)).toMatch(/finished$/);
+    expect(rowOf(text, storyOnly.slug)).toMatch(/finished$/);
     const untouched = catalog.find((s) => !(s.slug in scenarios))!;
     expect(rowOf(text, untouched.slug)).toMatch(/not yet$/);
 
@@ -81,11 +93,17 @@ describe('scenario commands', () => {
 
   it('completes slugs with Tab', async () => {
     const t = await navigating();
-    const prefix = withChallenge.slug.slice(0, 3);
-    const matching = catalog.map((s) => s.slug).filter((s) => s.startsWith(prefix));
-    const c = await t.session.complete(`scenario open ${prefix}`);
-    expect(c.candidates).toEqual(matching);
-    if (matching.length === 1) expect(c.line).toBe(`scenario open ${withChallenge.slug} `);
+    const slugs = catalog.map((s) => s.slug);
+    const startingWith = (prefix: string) => slugs.filter((s) => s.startsWith(prefix));
+    // A prefix only one slug has completes to it; one several share lists them all.
+    const unique = slugs.find((s) => startingWith(s.slice(0, 3)).length === 1)!;
+    expect(unique).toBeDefined();
+    const c = await t.session.complete(`scenario open ${unique.slice(0, 3)}`);
+    expect(c.candidates).toEqual([unique]);
+    expect(c.line).toBe(`scenario open ${unique} `);
+    const shared = slugs.find((s) => startingWith(s.slice(0, 3)).length > 1)!;
+    expect(shared).toBeDefined();
+    expect((await t.session.complete(`scenario open ${shared.slice(0, 3)}`)).candidates).toEqual(startingWith(shared.slice(0, 3)));
     expect((await t.session.complete('scenario o')).line).toBe('scenario open ');
   });
 
