@@ -32,12 +32,12 @@ import {
   type ProjectionAction,
   type QueryInput,
   type ScriptEntry,
-} from './intent.ts';
-import type { BatchOutcome, Comparison, ProjectionCounters } from './read/projectionRunner.ts';
-import type { ApplyBatchRequest, QueryAnswer } from './read/readModels.ts';
+} from './vocabulary/intent.ts';
+import type { ApplyBatchRequest, BatchOutcome, Comparison, ProjectionCounters } from './vocabulary/projection.ts';
+import type { QueryAnswer } from './read/readModels.ts';
 import { ReadSide, type ReadModelsPort, type ReadSidePort } from './readSide.ts';
 import type { SqlResult } from './readOnlySql.ts';
-import type { AnswerSource, CommandAccepted, CommandResult, ProjectionStatus, QueryConsistency, QueryResult } from './results.ts';
+import type { AnswerSource, CommandAccepted, CommandResult, ProjectionStatus, QueryConsistency, QueryResult } from './vocabulary/results.ts';
 import { SeededRng } from './rng.ts';
 import { Scheduler } from './scheduler.ts';
 import {
@@ -52,10 +52,10 @@ import {
   type SettingsPatch,
 } from './settings.ts';
 import type { SqlJsStatic } from './sqlite.ts';
-import { Trace, type TraceBody, type TraceListener, type TraceRecord } from './trace.ts';
+import { Trace, type TraceBody, type TraceListener, type TraceRecord } from './vocabulary/trace.ts';
 import { validatePayload } from './validation.ts';
 import type { AggregateAtResult, LoadedStream, SnapshotPolicy } from './write/commandHandler.ts';
-import type { EventEnvelope } from './write/envelope.ts';
+import type { EventEnvelope } from './vocabulary/envelope.ts';
 import type { StreamInfo } from './write/eventStore.ts';
 import type { SagaInstance, SagaOutcome } from './write/sagaStore.ts';
 import { Upcasting } from './write/upcasting.ts';

@@ -9,10 +9,9 @@
 // hosts nothing and the coordinator sends read-model work to the write side.
 import type { DomainDefinition } from './domain.ts';
 import { InvalidIntentError } from './errors.ts';
-import type { Comparison, OtherStoreInfo } from './read/projectionRunner.ts';
+import type { ApplyBatchRequest, BatchOutcome, Comparison, OtherStoreInfo } from './vocabulary/projection.ts';
 import {
   ReadModels,
-  type ApplyBatchRequest,
   type OverlayQueryRequest,
   type ProjectionAtAnswer,
   type ProjectionAtRequest,
@@ -25,7 +24,6 @@ import type { SqlResult } from './readOnlySql.ts';
 import { SqlDb, type SqlJsStatic } from './sqlite.ts';
 import { ReadModelsHost } from './read/readModelsHost.ts';
 import type { SeparationLevel } from './settings.ts';
-import type { BatchOutcome } from './read/projectionRunner.ts';
 
 export type { ApplyBatchRequest, RebuildBatchRequest, ProjectionState, OverlayQueryRequest, ProjectionAtRequest, ProjectionAtAnswer, ShadowState, QueryAnswer };
 
@@ -57,7 +55,7 @@ export interface ReadModelsPort {
   overlayQuery?(req: OverlayQueryRequest): MaybePromise<QueryAnswer & { applied: number }>;
   projectionAt?(req: ProjectionAtRequest): MaybePromise<ProjectionAtAnswer>;
   shadowStart?(projection: string, variant: string): MaybePromise<void>;
-  shadowBatch?(projection: string, events: import('./write/envelope.ts').EventEnvelope[]): MaybePromise<{ watermark: number }>;
+  shadowBatch?(projection: string, events: import('./vocabulary/envelope.ts').EventEnvelope[]): MaybePromise<{ watermark: number }>;
   shadowSwap?(projection: string): MaybePromise<ShadowState>;
   shadowDrop?(projection: string): MaybePromise<void>;
   shadowCompare?(projection: string): MaybePromise<Comparison>;

@@ -12,7 +12,7 @@ import type { ReadModelsPort } from './readSide.ts';
 import { runReadOnlySql, type SqlResult } from './readOnlySql.ts';
 import type { SeparationLevel } from './settings.ts';
 import { SqlDb, type SqlJsStatic } from './sqlite.ts';
-import type { EventEnvelope } from './write/envelope.ts';
+import type { EventEnvelope } from './vocabulary/envelope.ts';
 import { ReadModelsHost } from './read/readModelsHost.ts';
 import {
   CommandHandler,
@@ -76,6 +76,8 @@ export class WriteSide extends ReadModelsHost implements WriteSidePort {
   readonly domain: DomainDefinition;
   readonly #sqlJs: SqlJsStatic;
   #level: SeparationLevel = 3;
+  /** The read models hosted in this database (level 1); the handler applies synchronous ones inside its transaction. */
+  #models: ReadModels | undefined;
 
   constructor(sql: SqlJsStatic, domain: DomainDefinition, options: { separationLevel?: SeparationLevel } = {}) {
     super();
@@ -95,23 +97,27 @@ export class WriteSide extends ReadModelsHost implements WriteSidePort {
 
   /** The read models hosted in this database (level 1 only). */
   get models(): ReadModels {
-    const m = this.handler.readModels;
+    const m = this.#models;
     if (!m) throw new InvalidIntentError(`The write side hosts the read models only at separation level 1 (now ${this.#level}).`);
     return m;
   }
 
   setSeparationLevel(level: SeparationLevel): void {
     if (level === this.#level) return;
-    const models = this.handler.readModels;
+    const models = this.#models;
     if (models) {
       models.close();
       // Take the read-model tables out of the event store's database again.
       for (const p of this.domain.projections) for (const t of tablesOf(this.#sqlJs, p)) this.db.run(`DROP TABLE IF EXISTS "${t}"`);
       for (const t of CHECKPOINT_TABLES) this.db.run(`DROP TABLE IF EXISTS "${t}"`);
+      this.#models = undefined;
       this.handler.readModels = undefined;
     }
     this.#level = level;
-    if (level === 1) this.handler.readModels = new ReadModels(this.#sqlJs, this.domain, this.db);
+    if (level === 1) {
+      this.#models = new ReadModels(this.#sqlJs, this.domain, this.db);
+      this.handler.readModels = this.#models;
+    }
   }
 
   load(req: LoadRequest): LoadOutcome {
@@ -185,7 +191,7 @@ export class WriteSide extends ReadModelsHost implements WriteSidePort {
   }
 
   close(): void {
-    this.handler.readModels?.close();
+    this.#models?.close();
     this.db.close();
   }
 }

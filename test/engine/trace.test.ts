@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.ts';
 import { replayScript } from '../../src/engine/script.ts';
 import type { SettingsPatch } from '../../src/engine/settings.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { commerce } from '../../src/domain/commerce/index.ts';
 import { commerceEngine, sqlJs } from './helpers.ts';
 

@@ -14,8 +14,8 @@
 import type { SeededRng } from '../rng.ts';
 import type { Scheduler } from '../scheduler.ts';
 import type { BusSettings } from '../settings.ts';
-import type { Trace } from '../trace.ts';
-import type { EventEnvelope } from '../write/envelope.ts';
+import type { Trace } from '../vocabulary/trace.ts';
+import type { EventEnvelope } from '../vocabulary/envelope.ts';
 
 export interface Delivery {
   projection: string;

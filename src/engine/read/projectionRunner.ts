@@ -18,35 +18,10 @@
 import type { ProjectionCode, ProjectionDefinition, ReadStoreDb } from '../domain.ts';
 import { SqlDb, type SqlJsStatic, type SqlParams, type SqlRow, type SqlValue } from '../sqlite.ts';
 import type { ProjectionGuards } from '../settings.ts';
-import type { TraceBody } from '../trace.ts';
-import type { EventEnvelope } from '../write/envelope.ts';
+import type { TraceBody } from '../vocabulary/trace.ts';
+import type { BatchOutcome, Comparison, OtherStoreInfo, ProjectionCounters, TableDiff } from '../vocabulary/projection.ts';
+import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import { CHECKPOINT_TABLES, Checkpoint } from './checkpoint.ts';
-
-export interface ProjectionCounters {
-  /** Events applied to the read model (handled types only). */
-  applied: number;
-  /** Deliveries skipped because that stream version was already applied. */
-  duplicatesSkipped: number;
-  /** Events of types this projection does not handle (they only move the checkpoint). */
-  ignored: number;
-  gapsDetected: number;
-  /** Events currently held, waiting for a predecessor. */
-  held: number;
-}
-
-export interface BatchOutcome {
-  crashed: boolean;
-  /** Trace records to emit, in order (empty for a crashed batch). */
-  drafts: TraceBody[];
-  /** Events the crashed batch had applied before it failed, now rolled back. */
-  rolledBack: number;
-  /** Why it crashed: 'requested' (a simulated crash) or the handler's error message. */
-  reason?: string;
-  watermark: number;
-  counters: ProjectionCounters;
-  /** Read-model rows written by the batch (when metered). */
-  rowsWritten?: number;
-}
 
 export interface ApplyOptions {
   /** Count rows written and read (feed projections always are). */
@@ -55,33 +30,6 @@ export interface ApplyOptions {
   inTransaction?: boolean;
   /** Label of projection.applied records; defaults to the mode. */
   label?: 'live' | 'catchUp' | 'sync';
-}
-
-export interface TableDiff {
-  table: string;
-  /** Same key, different values. */
-  changed: number;
-  onlyLive: number;
-  onlyOther: number;
-  samples: { key: string; live: SqlRow | null; other: SqlRow | null }[];
-}
-
-export interface Comparison {
-  liveVariant: string;
-  otherVariant: string;
-  livePosition: number;
-  otherPosition: number;
-  /** Rows that differ in total (changed + only on one side). */
-  differingRows: number;
-  tables: TableDiff[];
-}
-
-export interface OtherStoreInfo {
-  variant: string;
-  role: 'candidate' | 'previous';
-  watermark: number;
-  /** Events applied to it since it was started. */
-  events: number;
 }
 
 /** Thrown inside a batch to simulate the process dying mid-transaction. */

@@ -8,23 +8,10 @@ import { InvalidIntentError, UnknownProjectionError, UnknownQueryError } from '.
 import { runReadOnlySql, type SqlResult } from '../readOnlySql.ts';
 import type { SqlDb, SqlJsStatic, SqlRow } from '../sqlite.ts';
 import type { ProjectionGuards } from '../settings.ts';
-import type { EventEnvelope } from '../write/envelope.ts';
+import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import { CHECKPOINT_TABLES } from './checkpoint.ts';
-import { MeteredDb, ProjectionRunner, tablesOf, type BatchOutcome, type Comparison, type OtherStoreInfo, type ProjectionCounters } from './projectionRunner.ts';
-
-export interface ApplyBatchRequest {
-  projection: string;
-  events: EventEnvelope[];
-  mode: 'live' | 'catchUp';
-  guards: ProjectionGuards;
-  headPosition: number;
-  /** Simulate a crash after this many events of the batch. */
-  failAfter?: number;
-  /** Count rows written (costs.projectRowMs). Feed projections are always metered. */
-  meter?: boolean;
-  /** Label of the projection.applied records ('sync' when applied inside a command). */
-  label?: 'live' | 'catchUp' | 'sync';
-}
+import { MeteredDb, ProjectionRunner, tablesOf } from './projectionRunner.ts';
+import type { ApplyBatchRequest, BatchOutcome, Comparison, OtherStoreInfo, ProjectionCounters } from '../vocabulary/projection.ts';
 
 export interface RebuildBatchRequest {
   projection: string;

@@ -13,11 +13,10 @@ import type { AggregateDefinition, CommandSpec, DomainDefinition, Message, Route
 import { isRejection } from '../domain.ts';
 import type { Rejection } from '../domain.ts';
 import { InvalidIntentError, UnknownStreamError } from '../errors.ts';
-import type { BatchOutcome } from '../read/projectionRunner.ts';
-import type { ReadModels } from '../read/readModels.ts';
-import type { CommandAccepted } from '../results.ts';
+import type { ApplyBatchRequest, BatchOutcome } from '../vocabulary/projection.ts';
+import type { CommandAccepted } from '../vocabulary/results.ts';
 import type { ProjectionGuards } from '../settings.ts';
-import type { EventEnvelope } from './envelope.ts';
+import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import type { EventStore } from './eventStore.ts';
 
 /** Snapshot policy handed to the write side with each load and append. */
@@ -150,11 +149,16 @@ export interface ImportRequest {
   outbox?: boolean;
 }
 
+/** Read models in the event store's database (level 1), updated inside the command's transaction. */
+export interface InTransactionProjections {
+  applyBatch(req: ApplyBatchRequest, inTransaction: boolean): BatchOutcome;
+}
+
 export class CommandHandler {
   readonly store: EventStore;
   readonly domain: DomainDefinition;
   /** Read models hosted in this database (separation level 1). */
-  readModels: ReadModels | undefined;
+  readModels: InTransactionProjections | undefined;
   #aggregates: Map<string, AggregateDefinition>;
   #schemaVersions: Map<string, number>;
   #commands: Map<string, CommandSpec>;

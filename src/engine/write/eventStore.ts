@@ -2,7 +2,7 @@
 // version unique per stream, and a table of handled commandIds. Triggers make
 // UPDATE and DELETE on events fail, so the log really is append-only.
 import type { SqlDb, SqlValue } from '../sqlite.ts';
-import type { EventEnvelope } from './envelope.ts';
+import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import type { Upcasting } from './upcasting.ts';
 
 const SCHEMA = `
