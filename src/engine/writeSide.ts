@@ -38,12 +38,9 @@ export type SagaRejectedRequest = SagaEnv & { saga: string; sagaId: string; comm
 
 /**
  * What the coordinator needs from the write side (sync here, async over a
- * worker). The first group is part 1; the rest are optional so an adapter
- * written for part 1 keeps compiling (the engine raises UnsupportedError when
- * it needs one that is missing). The read-model methods are used at
- * separation level 1 only.
+ * worker). The read-model methods are used at separation level 1 only.
  */
-export interface WriteSidePort extends Partial<Omit<ReadModelsPort, 'readOnlySql'>> {
+export interface WriteSidePort extends Omit<ReadModelsPort, 'readOnlySql'> {
   load(req: LoadRequest): MaybePromise<LoadOutcome>;
   append(req: AppendRequest): MaybePromise<AppendOutcome>;
   readStream(streamId: string): MaybePromise<EventEnvelope[]>;
@@ -51,20 +48,19 @@ export interface WriteSidePort extends Partial<Omit<ReadModelsPort, 'readOnlySql
   head(): MaybePromise<number>;
   listStreams(): MaybePromise<StreamInfo[]>;
   readOnlySql(sql: string): MaybePromise<SqlResult>;
-  // part 2
-  predict?(req: { commandType: string; data: Record<string, unknown>; snapshots?: SnapshotPolicy }): MaybePromise<PredictOutcome>;
-  aggregateAt?(req: AggregateAtRequest): MaybePromise<AggregateAtResult>;
-  positionAt?(at: number): MaybePromise<number>;
-  importEvents?(req: ImportRequest): MaybePromise<EventEnvelope[]>;
-  outboxPending?(limit: number): MaybePromise<EventEnvelope[]>;
-  outboxMarkPublished?(positions: number[], at: number): MaybePromise<void>;
-  outboxBacklog?(): MaybePromise<number>;
-  sagaHandle?(req: SagaHandleRequest): MaybePromise<SagaOutcome>;
-  sagaTimeout?(req: SagaTimeoutRequest): MaybePromise<SagaOutcome>;
-  sagaRejected?(req: SagaRejectedRequest): MaybePromise<SagaOutcome>;
-  sagaInstances?(saga?: string): MaybePromise<SagaInstance[]>;
+  predict(req: { commandType: string; data: Record<string, unknown>; snapshots?: SnapshotPolicy }): MaybePromise<PredictOutcome>;
+  aggregateAt(req: AggregateAtRequest): MaybePromise<AggregateAtResult>;
+  positionAt(at: number): MaybePromise<number>;
+  importEvents(req: ImportRequest): MaybePromise<EventEnvelope[]>;
+  outboxPending(limit: number): MaybePromise<EventEnvelope[]>;
+  outboxMarkPublished(positions: number[], at: number): MaybePromise<void>;
+  outboxBacklog(): MaybePromise<number>;
+  sagaHandle(req: SagaHandleRequest): MaybePromise<SagaOutcome>;
+  sagaTimeout(req: SagaTimeoutRequest): MaybePromise<SagaOutcome>;
+  sagaRejected(req: SagaRejectedRequest): MaybePromise<SagaOutcome>;
+  sagaInstances(saga?: string): MaybePromise<SagaInstance[]>;
   /** Learner SQL on the read models hosted here (level 1). */
-  readModelSql?(projection: string, sql: string): MaybePromise<SqlResult>;
+  readModelSql(projection: string, sql: string): MaybePromise<SqlResult>;
 }
 
 // Read-model calls (level 1) come from ReadModelsHost.
