@@ -11,7 +11,7 @@ import { VirtualClock } from './clock.ts';
 import { Commands } from './coordinator/commands.ts';
 import { EngineContext, type LiveApply, optionalSession, SAGA_PREFIX } from './coordinator/context.ts';
 import { EventDelivery } from './coordinator/delivery.ts';
-import type { DispatchResult, EngineOptions, EngineStatus, FaultInfo, ImportResult, ProjectionAtResult, ProjectionInfo, SessionInfo, ShadowComparison, SubmitReceipt, SubscriptionReceipt } from './coordinator/engineTypes.ts';
+import type { DispatchResult, EngineOptions, ResultOf, EngineStatus, FaultInfo, ImportResult, ProjectionAtResult, ProjectionInfo, SessionInfo, ShadowComparison, SubmitReceipt, SubscriptionReceipt } from './coordinator/engineTypes.ts';
 import { ProjectionControl } from './coordinator/projections/control.ts';
 import { LiveProjections } from './coordinator/projections/live.ts';
 import { Replays } from './coordinator/projections/replays.ts';
@@ -53,6 +53,7 @@ export type {
   FaultInfo,
   SubmitReceipt,
   DispatchResult,
+  ResultOf,
 } from './coordinator/engineTypes.ts';
 export { diffPaths } from './coordinator/diffPaths.ts';
 
@@ -229,18 +230,16 @@ export class Engine {
 
   /** Run a command to completion (the rest of the world keeps running meanwhile). */
   async execute(command: CommandInput, options: { sessionId?: string } = {}): Promise<CommandResult> {
-    const intent: Intent = { kind: 'command', command, ...optionalSession(options.sessionId) };
-    return (await this.dispatch(intent)) as CommandResult;
+    return this.dispatch({ kind: 'command', command, ...optionalSession(options.sessionId) });
   }
 
   async query(query: QueryInput, options: { sessionId?: string; consistency?: ConsistencyOptions } = {}): Promise<QueryResult> {
-    const intent: Intent = {
+    return this.dispatch({
       kind: 'query',
       query,
       ...optionalSession(options.sessionId),
       ...(options.consistency !== undefined ? { consistency: options.consistency } : {}),
-    };
-    return (await this.dispatch(intent)) as QueryResult;
+    });
   }
 
   configure(settings: SettingsPatch): EngineSettings {
@@ -266,19 +265,19 @@ export class Engine {
   }
 
   async aggregateAt(streamId: string, asOf: AsOf): Promise<AggregateAtResult> {
-    return (await this.dispatch({ kind: 'aggregateAt', streamId, asOf })) as AggregateAtResult;
+    return this.dispatch({ kind: 'aggregateAt', streamId, asOf });
   }
 
   async projectionAt(projection: string, asOf: { position: number } | { at: number }, query?: QueryInput): Promise<ProjectionAtResult> {
-    return (await this.dispatch({ kind: 'projectionAt', projection, asOf, ...(query ? { query } : {}) })) as ProjectionAtResult;
+    return this.dispatch({ kind: 'projectionAt', projection, asOf, ...(query ? { query } : {}) });
   }
 
   async importEvents(events: ImportedEventInput[]): Promise<ImportResult> {
-    return (await this.dispatch({ kind: 'import', events })) as ImportResult;
+    return this.dispatch({ kind: 'import', events });
   }
 
   async compareShadow(name: string): Promise<ShadowComparison> {
-    return (await this.dispatch({ kind: 'projection', action: 'compare', name })) as ShadowComparison;
+    return this.dispatch({ kind: 'projection', action: 'compare', name });
   }
 
   /** Arm `count` crashes between commit and publish (see the fault intent). */
@@ -292,7 +291,12 @@ export class Engine {
    * that produce an answer (commands, queries, temporal queries, imports,
    * comparisons) run the simulation until it is there.
    */
-  async dispatch(intent: Intent): Promise<DispatchResult> {
+  async dispatch<I extends Intent>(intent: I): Promise<ResultOf<I>> {
+    // The answer's type follows the intent's kind (ResultOf); the one place that cannot be checked by the compiler.
+    return (await this.#answerOf(intent)) as ResultOf<I>;
+  }
+
+  async #answerOf(intent: Intent): Promise<DispatchResult> {
     if (intent?.kind === 'command') {
       const run = this.#commands.submitCommand(intent.command, intent.sessionId);
       await this.#stepping.runUntil(() => run.done);

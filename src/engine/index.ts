@@ -6,6 +6,7 @@ export type {
   ProjectionInfo,
   SubmitReceipt,
   DispatchResult,
+  ResultOf,
   ShadowInfo,
   ShadowComparison,
   SubscriptionReceipt,

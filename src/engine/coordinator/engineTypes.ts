@@ -4,7 +4,7 @@ import type { DomainDefinition } from '../domain.ts';
 import type { ReadSidePort } from '../readSide.ts';
 import type { EngineSettings, ProjectionGuards, SeparationLevel, SettingsPatch } from '../settings.ts';
 import type { SqlJsStatic } from '../sqlite.ts';
-import type { ConsistencyOptions } from '../vocabulary/intent.ts';
+import type { ConsistencyOptions, Intent, ProjectionAction } from '../vocabulary/intent.ts';
 import type { Comparison, ProjectionCounters } from '../vocabulary/projection.ts';
 import type { CommandResult, ProjectionStatus, QueryResult } from '../vocabulary/results.ts';
 import type { AggregateAtResult } from '../write/commandHandler.ts';
@@ -120,15 +120,36 @@ export type SubmitReceipt =
   | { kind: 'import'; commandId: string }
   | { kind: 'fault'; fault: FaultInfo };
 
-export type DispatchResult =
-  | CommandResult
-  | QueryResult
-  | EngineSettings
-  | ProjectionInfo
-  | ShadowComparison
-  | SessionInfo
-  | SubscriptionReceipt
-  | AggregateAtResult
-  | ProjectionAtResult
-  | ImportResult
-  | FaultInfo;
+/**
+ * What `dispatch` answers for an intent, by its kind (and, for projection
+ * intents, its action: `compare` answers a comparison, the others the
+ * projection's info). A union of intents gives the union of their answers.
+ */
+export type ResultOf<I extends Intent> = I extends { kind: 'command' }
+  ? CommandResult
+  : I extends { kind: 'query' }
+    ? QueryResult
+    : I extends { kind: 'configure' }
+      ? EngineSettings
+      : I extends { kind: 'projection'; action: 'compare' }
+        ? ShadowComparison
+        : I extends { kind: 'projection'; action: Exclude<ProjectionAction, 'compare'> }
+          ? ProjectionInfo
+          : I extends { kind: 'projection' }
+            ? ProjectionInfo | ShadowComparison
+            : I extends { kind: 'session' }
+              ? SessionInfo
+              : I extends { kind: 'subscribe' }
+                ? SubscriptionReceipt
+                : I extends { kind: 'aggregateAt' }
+                  ? AggregateAtResult
+                  : I extends { kind: 'projectionAt' }
+                    ? ProjectionAtResult
+                    : I extends { kind: 'import' }
+                      ? ImportResult
+                      : I extends { kind: 'fault' }
+                        ? FaultInfo
+                        : never;
+
+/** Any answer of `dispatch`. */
+export type DispatchResult = ResultOf<Intent>;

@@ -32,7 +32,7 @@ const BUS_CONTROLS: BusControl[] = [
 
 async function configure(ctx: CommandContext, patch: SettingsPatch): Promise<{ before: EngineSettings; after: EngineSettings }> {
   const before = await ctx.backend.settings();
-  const after = (await ctx.backend.dispatch({ kind: 'configure', settings: patch })) as EngineSettings;
+  const after = await ctx.backend.dispatch({ kind: 'configure', settings: patch });
   return { before, after };
 }
 

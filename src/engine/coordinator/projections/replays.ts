@@ -41,14 +41,7 @@ export class Replays {
           ...this.ctx.failAfter(p, events.length),
           ...this.ctx.meter(p.name),
         });
-        this.ctx.setState(p, outcome);
-        if (outcome.crashed) {
-          this.live.markCrashed(p, outcome.rolledBack, outcome.reason);
-          return false;
-        }
-        for (const d of outcome.drafts) this.ctx.emit(d);
-        this.watchers.advanced(p);
-        return true;
+        return this.live.settle(p, outcome);
       },
       next: () => this.catchUpStep(p),
     });
