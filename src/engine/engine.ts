@@ -36,7 +36,7 @@ import type { EventEnvelope } from './vocabulary/envelope.ts';
 import type { AsOf, CommandInput, ConsistencyOptions, ImportedEventInput, Intent, ProjectionAction, QueryInput, ScriptEntry } from './vocabulary/intent.ts';
 import type { CommandResult, QueryResult } from './vocabulary/results.ts';
 import { Trace, type TraceListener, type TraceRecord } from './vocabulary/trace.ts';
-import type { AggregateAtResult } from './write/commandHandler.ts';
+import type { AggregateAtResult } from './write/aggregateAt.ts';
 import type { StreamInfo } from './write/eventStore.ts';
 import type { SagaInstance } from './write/sagaStore.ts';
 

@@ -6,7 +6,7 @@
 import type { DomainDefinition, Rejection, SagaCommand } from './domain.ts';
 import { InvalidIntentError, UnknownStreamError } from './errors.ts';
 import { CHECKPOINT_TABLES } from './read/checkpoint.ts';
-import { tablesOf } from './read/projectionRunner.ts';
+import { tablesOf } from './read/readStoreTables.ts';
 import { ReadModels } from './read/readModels.ts';
 import type { ReadModelsPort } from './readSide.ts';
 import { runReadOnlySql, type SqlResult } from './readOnlySql.ts';
@@ -14,18 +14,11 @@ import type { SeparationLevel } from './settings.ts';
 import { SqlDb, type SqlJsStatic } from './sqlite.ts';
 import type { EventEnvelope } from './vocabulary/envelope.ts';
 import { ReadModelsHost } from './read/readModelsHost.ts';
-import {
-  CommandHandler,
-  type AggregateAtRequest,
-  type AggregateAtResult,
-  type AppendOutcome,
-  type AppendRequest,
-  type ImportRequest,
-  type LoadOutcome,
-  type LoadRequest,
-  type PredictOutcome,
-  type SnapshotPolicy,
-} from './write/commandHandler.ts';
+import { aggregateAt, type AggregateAtRequest, type AggregateAtResult } from './write/aggregateAt.ts';
+import type { SnapshotPolicy } from './write/aggregateStreams.ts';
+import { CommandHandler, type AppendOutcome, type AppendRequest, type LoadOutcome, type LoadRequest } from './write/commandHandler.ts';
+import { importEvents, type ImportRequest } from './write/legacyImport.ts';
+import { predict, type PredictOutcome } from './write/prediction.ts';
 import { EventStore, type StreamInfo } from './write/eventStore.ts';
 import { SagaStore, type SagaEnv, type SagaInstance, type SagaOutcome } from './write/sagaStore.ts';
 import { Upcasting } from './write/upcasting.ts';
@@ -123,16 +116,16 @@ export class WriteSide extends ReadModelsHost implements WriteSidePort {
     return this.handler.append(req);
   }
   predict(req: { commandType: string; data: Record<string, unknown>; snapshots?: SnapshotPolicy }): PredictOutcome {
-    return this.handler.predict(req);
+    return predict(this.handler.streams, req);
   }
   aggregateAt(req: AggregateAtRequest): AggregateAtResult {
-    return this.handler.aggregateAt(req);
+    return aggregateAt(this.handler.streams, req);
   }
   positionAt(at: number): number {
     return this.store.positionAt(at);
   }
   importEvents(req: ImportRequest): EventEnvelope[] {
-    return this.handler.importEvents(req);
+    return importEvents(this.handler.streams, req);
   }
   readStream(streamId: string): EventEnvelope[] {
     const events = this.store.readStream(streamId);

@@ -89,6 +89,11 @@ describe('engine architecture', () => {
     expect(leaks).toEqual([]);
   });
 
+  it(`no file is longer than ${MAX_LINES} lines`, () => {
+    const long = files.map((f) => ({ file: name(f), lines: readFileSync(f, 'utf8').split('\n').length })).filter((x) => x.lines > MAX_LINES);
+    expect(long).toEqual([]);
+  });
+
   it('the cycle check finds a cycle when there is one', () => {
     const [a, b] = files;
     const saved = [graph.get(a!)!, graph.get(b!)!];

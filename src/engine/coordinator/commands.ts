@@ -7,7 +7,7 @@ import { validatePayload } from '../validation.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import type { CommandInput } from '../vocabulary/intent.ts';
 import type { CommandAccepted } from '../vocabulary/results.ts';
-import type { LoadedStream } from '../write/commandHandler.ts';
+import type { LoadedStream } from '../write/aggregateStreams.ts';
 import { type CommandRun, type EngineContext, optionalSession } from './context.ts';
 import type { EventDelivery } from './delivery.ts';
 import type { LiveProjections } from './projections/live.ts';

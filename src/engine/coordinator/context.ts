@@ -13,7 +13,7 @@ import type { ConsistencyOptions, Intent, ScriptEntry } from '../vocabulary/inte
 import type { ApplyBatchRequest, BatchOutcome, ProjectionCounters } from '../vocabulary/projection.ts';
 import type { CommandResult, ProjectionStatus, QueryResult } from '../vocabulary/results.ts';
 import { Trace, type TraceBody } from '../vocabulary/trace.ts';
-import type { SnapshotPolicy } from '../write/commandHandler.ts';
+import type { SnapshotPolicy } from '../write/aggregateStreams.ts';
 import { Upcasting } from '../write/upcasting.ts';
 import { WriteSide, type WriteSidePort } from '../writeSide.ts';
 import type { EngineOptions } from './engineTypes.ts';

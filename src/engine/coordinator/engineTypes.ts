@@ -7,7 +7,7 @@ import type { SqlJsStatic } from '../sqlite.ts';
 import type { ConsistencyOptions, Intent, ProjectionAction } from '../vocabulary/intent.ts';
 import type { Comparison, ProjectionCounters } from '../vocabulary/projection.ts';
 import type { CommandResult, ProjectionStatus, QueryResult } from '../vocabulary/results.ts';
-import type { AggregateAtResult } from '../write/commandHandler.ts';
+import type { AggregateAtResult } from '../write/aggregateAt.ts';
 import type { WriteSidePort } from '../writeSide.ts';
 
 export interface EngineOptions {

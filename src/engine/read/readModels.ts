@@ -10,7 +10,9 @@ import type { SqlDb, SqlJsStatic, SqlRow } from '../sqlite.ts';
 import type { ProjectionGuards } from '../settings.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import { CHECKPOINT_TABLES } from './checkpoint.ts';
-import { MeteredDb, ProjectionRunner, tablesOf } from './projectionRunner.ts';
+import { MeteredDb } from './meteredDb.ts';
+import { ProjectionRunner } from './projectionRunner.ts';
+import { tablesOf } from './readStoreTables.ts';
 import type { ApplyBatchRequest, BatchOutcome, Comparison, OtherStoreInfo, ProjectionCounters } from '../vocabulary/projection.ts';
 
 export interface RebuildBatchRequest {
