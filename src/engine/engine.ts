@@ -35,7 +35,7 @@ import { cloneSettings, type EngineSettings, type SettingsPatch } from './settin
 import type { EventEnvelope } from './vocabulary/envelope.ts';
 import type { AsOf, CommandInput, ConsistencyOptions, ImportedEventInput, Intent, ProjectionAction, QueryInput, ScriptEntry } from './vocabulary/intent.ts';
 import type { CommandResult, QueryResult } from './vocabulary/results.ts';
-import { Trace, type TraceListener, type TraceRecord } from './vocabulary/trace.ts';
+import type { TraceListener, TraceRecord } from './vocabulary/trace.ts';
 import type { AggregateAtResult } from './write/aggregateAt.ts';
 import type { StreamInfo } from './write/eventStore.ts';
 import type { SagaInstance } from './write/sagaStore.ts';
@@ -68,17 +68,11 @@ export class Engine {
   readonly scheduler: Scheduler<LiveApply>;
   readonly rng: SeededRng;
   readonly #ctx: EngineContext;
-  readonly #watchers: Watchers;
   readonly #delivery: EventDelivery;
-  readonly #shadows: Shadows;
   readonly #live: LiveProjections;
-  readonly #replays: Replays;
   readonly #control: ProjectionControl;
   readonly #commands: Commands;
   readonly #sagas: Sagas;
-  readonly #answers: QueryAnswers;
-  readonly #waiting: WaitingStrategies;
-  readonly #overlay: OverlayStrategies;
   readonly #queries: Queries;
   readonly #sessions: Sessions;
   readonly #requests: Requests;
@@ -86,6 +80,7 @@ export class Engine {
   readonly #stepping: Stepping;
 
   constructor(options: EngineOptions) {
+    // Built in dependency order: a module gets the context and the modules it calls.
     const ctx = new EngineContext(options, (d) => this.#onDeliver(d));
     const watchers = new Watchers(ctx);
     const delivery = new EventDelivery(ctx);
@@ -104,17 +99,11 @@ export class Engine {
     const settingsChanges = new SettingsChanges(ctx);
     const stepping = new Stepping(ctx);
     this.#ctx = ctx;
-    this.#watchers = watchers;
     this.#delivery = delivery;
-    this.#shadows = shadows;
     this.#live = live;
-    this.#replays = replays;
     this.#control = control;
     this.#commands = commands;
     this.#sagas = sagas;
-    this.#answers = answers;
-    this.#waiting = waiting;
-    this.#overlay = overlay;
     this.#queries = queries;
     this.#sessions = sessions;
     this.#requests = requests;
@@ -243,25 +232,21 @@ export class Engine {
   }
 
   configure(settings: SettingsPatch): EngineSettings {
-    const r = this.submit({ kind: 'configure', settings });
-    return (r as { settings: EngineSettings }).settings;
+    return this.#settingsChanges.configure(settings);
   }
 
   controlProjection(action: ProjectionAction, name: string, variant?: string): ProjectionInfo {
-    const r = this.submit({ kind: 'projection', action, name, ...(variant !== undefined ? { variant } : {}) });
-    return (r as { projection: ProjectionInfo }).projection;
+    return this.#projectionIntent({ kind: 'projection', action, name, ...(variant !== undefined ? { variant } : {}) });
   }
 
   /** Set a session's default consistency strategy (null: eventual). */
   setSessionConsistency(sessionId: string, consistency: ConsistencyOptions | null): SessionInfo {
-    const r = this.submit({ kind: 'session', sessionId, consistency });
-    return (r as { session: SessionInfo }).session;
+    return this.#sessions.configureSession(sessionId, consistency);
   }
 
   /** Push: a `subscription.notified` record when `projection` has reflected everything up to `position`. */
   subscribe(projection: string, position: number, options: { sessionId?: string } = {}): SubscriptionReceipt {
-    const r = this.submit({ kind: 'subscribe', projection, position, ...optionalSession(options.sessionId) });
-    return (r as { subscription: SubscriptionReceipt }).subscription;
+    return this.#sessions.subscribe(projection, position, options.sessionId);
   }
 
   async aggregateAt(streamId: string, asOf: AsOf): Promise<AggregateAtResult> {
@@ -282,8 +267,7 @@ export class Engine {
 
   /** Arm `count` crashes between commit and publish (see the fault intent). */
   injectFault(stage: 'beforePublish' | 'afterPublish' = 'beforePublish', count = 1): FaultInfo {
-    const r = this.submit({ kind: 'fault', fault: 'publishCrash', stage, count });
-    return (r as { fault: FaultInfo }).fault;
+    return this.#delivery.armFault({ kind: 'fault', fault: 'publishCrash', stage, count });
   }
 
   /**
@@ -343,11 +327,7 @@ export class Engine {
       case 'configure':
         return { kind: 'configure', settings: this.#settingsChanges.configure(intent.settings) };
       case 'projection':
-        if (intent.action === 'compare') {
-          this.#requests.submitRequest(intent);
-          return { kind: 'projection', projection: this.#control.info(this.#ctx.projection(intent.name)) };
-        }
-        return { kind: 'projection', projection: this.#control.control(intent.action, intent.name, intent.variant) };
+        return { kind: 'projection', projection: this.#projectionIntent(intent) };
       case 'session':
         return { kind: 'session', session: this.#sessions.configureSession(intent.sessionId, intent.consistency) };
       case 'subscribe':
@@ -435,6 +415,15 @@ export class Engine {
 
   close(): void {
     for (const o of this.#ctx.owned) o.close();
+  }
+
+  /** A projection intent: compare is a request answered later (see dispatch); the others act at once. */
+  #projectionIntent(intent: Extract<Intent, { kind: 'projection' }>): ProjectionInfo {
+    if (intent.action === 'compare') {
+      this.#requests.submitRequest(intent);
+      return this.#control.info(this.#ctx.projection(intent.name));
+    }
+    return this.#control.control(intent.action, intent.name, intent.variant);
   }
 
   /** The bus hands an event to a saga or to a projection's inbox. */

@@ -92,10 +92,6 @@ export class ReadSide extends ReadModelsHost implements ReadSidePort {
     return this.#models;
   }
 
-  /** Part 1 name, kept: the runners. */
-  get runners(): ReadModels['runners'] {
-    return this.models.runners;
-  }
   runner(name: string): ReturnType<ReadModels['runner']> {
     return this.models.runner(name);
   }

@@ -47,11 +47,9 @@ export interface EventBusOptions {
 export class EventBus {
   readonly #o: EventBusOptions;
   readonly #subs = new Map<string, Subscriber>();
-  readonly #names: string[];
 
   constructor(options: EventBusOptions) {
     this.#o = options;
-    this.#names = [...options.subscribers];
     for (const name of options.subscribers) {
       this.#subs.set(name, { name, state: 'open', held: [], lastAt: 0, lastAtByStream: new Map() });
     }

@@ -2,7 +2,7 @@
 // appended after its service time, conflicts retried, synchronous
 // projections applied, then settled for sessions, optimistic answers and sagas.
 import { ConcurrencyError, InvalidIntentError, ReadModelUnavailableError, UnknownCommandError } from '../errors.ts';
-import { guardsFor, syncProjections } from '../settings.ts';
+import { guardsFor } from '../settings.ts';
 import { validatePayload } from '../validation.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import type { CommandInput } from '../vocabulary/intent.ts';

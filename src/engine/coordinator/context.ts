@@ -123,7 +123,7 @@ export const SAGA_PREFIX = 'saga:';
 /**
  * The merge part of a `projection.apply` task: its read-side request and what
  * to do with the outcome. Applies of distinct projections due at the same
- * instant share one round trip (see #stepNow): building a request reads
+ * instant share one round trip (see Stepping.stepNow): building a request reads
  * nothing that handling another projection's outcome can change, and any
  * task that handling schedules runs after the whole group anyway.
  */

@@ -21,7 +21,7 @@ export class EventDelivery {
   wants(): ((subscriber: string, event: EventEnvelope) => boolean) | undefined {
     const sync = new Set(this.ctx.syncNames());
     const synced = this.ctx.syncedAt;
-    // Everyone gets everything (part 1): no filter.
+    // No sagas and no synchronous projections: everyone gets everything, no filter.
     if (this.ctx.sagaNames.size === 0 && sync.size === 0 && synced.size === 0) return undefined;
     return (sub, e) => {
       const saga = this.ctx.sagaNames.get(sub);

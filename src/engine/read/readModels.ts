@@ -65,14 +65,12 @@ export class ReadModels {
   readonly domain: DomainDefinition;
   readonly runners = new Map<string, ProjectionRunner>();
   readonly #sqlJs: SqlJsStatic;
-  readonly #home: SqlDb | undefined;
   #queries: Map<string, QuerySpec>;
 
   /** `home`: the database all projections share (levels 1 and 2); without it each has its own (level 3). */
   constructor(sqlJs: SqlJsStatic, domain: DomainDefinition, home?: SqlDb) {
     this.domain = domain;
     this.#sqlJs = sqlJs;
-    this.#home = home;
     for (const p of domain.projections) this.runners.set(p.name, new ProjectionRunner(sqlJs, p, home));
     this.#queries = new Map(domain.queries.map((q) => [q.type, q]));
   }

@@ -189,7 +189,7 @@ export class EventStore {
     });
   }
 
-  /** The row-by-row load of part 1, kept for comparison (bench). */
+  /** The stream loaded row by row (one row per event), kept as the bench's baseline for the one-row load. */
   loadStreamByRows(streamId: string): FoldEvent[] {
     return this.sql
       .rows('SELECT stream_version, event_type, payload FROM events WHERE stream_id = ? ORDER BY stream_version', [streamId])
