@@ -62,7 +62,7 @@ const initialSettings: fc.Arbitrary<SettingsPatch> = fc.record({
   projection: fc.record({ batchSize: fc.integer({ min: 1, max: 12 }), replayBatchSize: fc.integer({ min: 1, max: 12 }) }),
 });
 
-/** Every engine mode a part-1 invariant must survive. The outbox may crash its relay; dual write may not lose events here. */
+/** Every engine mode the basic invariants must survive. The outbox may crash its relay; dual write may not lose events here. */
 const modes: fc.Arbitrary<SettingsPatch> = fc
   .record({
     separationLevel: fc.constantFrom(1 as const, 2 as const, 3 as const, 3 as const),
