@@ -133,7 +133,6 @@ export interface LiveApply {
   applied(outcome: BatchOutcome): void;
 }
 
-
 /**
  * What every mechanism shares: time, chance, the trace, the settings, the
  * sides (ports), the head of the log, the projections' processes, sessions,
@@ -182,7 +181,7 @@ export class EngineContext {
   /** Outbox mode: the projections that already got an event synchronously, until the relay publishes it. */
   syncedAt = new Map<number, string[]>();
 
-
+  /** `onDeliver`: where the bus hands each delivery (the facade routes it to a saga or a projection). */
   constructor(options: EngineOptions, onDeliver: (d: Delivery) => void) {
     this.domain = options.domain;
     this.seed = options.seed;
@@ -243,6 +242,7 @@ export class EngineContext {
     else apply();
   }
 
+  /** Keep an intent in the script with the instant and step it took effect at (replay lands it there). */
   record(intent: Intent): void {
     this.script.push({ at: this.clock.now, step: this.scheduler.steps, intent: JSON.parse(JSON.stringify(intent)) as Intent });
   }
@@ -265,11 +265,13 @@ export class EngineContext {
     return s.every > 0 ? { every: s.every, stateVersions: { ...s.stateVersions } } : undefined;
   }
 
+  /** Tell the sides where the read models live (they move them before anything is projected). */
   async tellSides(level: SeparationLevel, write = true, read = true): Promise<void> {
     if (write) await this.write.setSeparationLevel(level);
     if (read) await this.read.setSeparationLevel(level);
   }
 
+  /** The ids every record of a command carries. */
   ids(run: CommandRun): { commandId: string; correlationId: string; sessionId?: string } {
     return { commandId: run.commandId, correlationId: run.correlationId, ...optionalSession(run.sessionId) };
   }
@@ -279,6 +281,7 @@ export class EngineContext {
     return syncProjections(this.settings, [...this.projections.keys()]);
   }
 
+  /** Count rows written when rows cost time or the projection is a feed. */
   meter(projection: string): { meter?: boolean } {
     return this.settings.costs.projectRowMs > 0 || this.domain.projections.find((p) => p.name === projection)?.fanOut !== undefined ? { meter: true } : {};
   }
@@ -312,6 +315,7 @@ export class EngineContext {
     return p;
   }
 
+  /** An armed crash strikes halfway through the next batch. */
   failAfter(p: ProjectionProcess, n: number): { failAfter?: number } {
     return p.crashArmed ? { failAfter: Math.floor(n / 2) } : {};
   }
