@@ -2,7 +2,7 @@
 // event specs, projections and queries. The engine imports no domain; a
 // domain imports only these types (and validation's FieldSpec).
 import type { FieldSpec } from './validation.ts';
-import type { EventEnvelope } from './write/envelope.ts';
+import type { EventEnvelope } from './vocabulary/envelope.ts';
 import type { SqlParams, SqlRow } from './sqlite.ts';
 
 /** A command or an event: a name plus plain JSON data. */

@@ -17,8 +17,7 @@ export type EngineErrorCode =
   | 'PROJECTION_STATE'
   | 'NOT_QUIESCENT'
   | 'UPCASTER_MISSING'
-  | 'READ_MODEL_UNAVAILABLE'
-  | 'UNSUPPORTED';
+  | 'READ_MODEL_UNAVAILABLE';
 
 /** Plain-data form of an error, safe to post between workers or show in a UI. */
 export interface EngineErrorData {
@@ -199,13 +198,6 @@ export class ReadModelUnavailableError extends EngineError {
       { projection, status },
     );
     this.name = 'ReadModelUnavailableError';
-  }
-}
-
-export class UnsupportedError extends EngineError {
-  constructor(what: string) {
-    super('UNSUPPORTED', `This ${what} is not supported by the side it was sent to (an older worker adapter?).`, { what });
-    this.name = 'UnsupportedError';
   }
 }
 

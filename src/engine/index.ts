@@ -6,6 +6,7 @@ export type {
   ProjectionInfo,
   SubmitReceipt,
   DispatchResult,
+  ResultOf,
   ShadowInfo,
   ShadowComparison,
   SubscriptionReceipt,
@@ -16,11 +17,11 @@ export type {
 } from './engine.ts';
 export { replayScript } from './script.ts';
 export type { ReplayUntil } from './script.ts';
-export type { Intent, IntentKind, CommandInput, QueryInput, ProjectionAction, ScriptEntry, ConsistencyStrategy, ConsistencyOptions, AsOf, ImportedEventInput } from './intent.ts';
-export { CONSISTENCY_STRATEGIES, PROJECTION_ACTIONS } from './intent.ts';
-export type { CommandResult, CommandAccepted, CommandRejected, QueryResult, ProjectionStatus, QueryConsistency, AnswerSource } from './results.ts';
-export type { TraceRecord, TraceBody, TraceType, TraceOf, TraceListener } from './trace.ts';
-export { recordsOf } from './trace.ts';
+export type { Intent, IntentKind, CommandInput, QueryInput, ProjectionAction, ScriptEntry, ConsistencyStrategy, ConsistencyOptions, AsOf, ImportedEventInput } from './vocabulary/intent.ts';
+export { CONSISTENCY_STRATEGIES, PROJECTION_ACTIONS } from './vocabulary/intent.ts';
+export type { CommandResult, CommandAccepted, CommandRejected, QueryResult, ProjectionStatus, QueryConsistency, AnswerSource } from './vocabulary/results.ts';
+export type { TraceRecord, TraceBody, TraceType, TraceOf, TraceListener } from './vocabulary/trace.ts';
+export { recordsOf } from './vocabulary/trace.ts';
 export * from './errors.ts';
 export { DEFAULT_SETTINGS, SEPARATION_PRESETS, applySettingsPatch, guardsFor, syncProjections } from './settings.ts';
 export { SETTINGS_CATALOGUE, SETTING_GROUPS, settingEntry, concreteSettings, allowableSettingPaths, settingPatch, settingValue } from './settingsCatalogue.ts';
@@ -48,15 +49,17 @@ export type * from './domain.ts';
 export { isRejection, reject, defineAggregate, defineSaga, defineProjection, projectionCode, defineQuery, eventList, eventTypes } from './domain.ts';
 export { validatePayload, describeField, parseFieldValue } from './validation.ts';
 export type { FieldSpec, FieldKind } from './validation.ts';
-export type { EventEnvelope, EventMetadata } from './write/envelope.ts';
+export type { EventEnvelope, EventMetadata } from './vocabulary/envelope.ts';
 export type { SqlResult } from './readOnlySql.ts';
 export { WriteSide } from './writeSide.ts';
 export type { WriteSidePort, SagaHandleRequest, SagaTimeoutRequest, SagaRejectedRequest } from './writeSide.ts';
 export { ReadSide } from './readSide.ts';
 export type { ReadSidePort, ReadModelsPort } from './readSide.ts';
 export { ReadModels } from './read/readModels.ts';
-export type { Comparison, TableDiff, OtherStoreInfo, BatchOutcome } from './read/projectionRunner.ts';
-export type { AggregateAtResult, SnapshotPolicy, SnapshotUse, PredictOutcome } from './write/commandHandler.ts';
+export type { Comparison, TableDiff, OtherStoreInfo, BatchOutcome } from './vocabulary/projection.ts';
+export type { AggregateAtResult } from './write/aggregateAt.ts';
+export type { SnapshotPolicy, SnapshotUse } from './write/aggregateStreams.ts';
+export type { PredictOutcome } from './write/prediction.ts';
 export type { SagaInstance, SagaOutcome } from './write/sagaStore.ts';
 export { Upcasting } from './write/upcasting.ts';
 export * as metrics from './metrics.ts';

@@ -1,6 +1,6 @@
 // Pure functions over the trace: what the sandbox charts. Nothing here reads
 // the engine; give it the records and it computes.
-import type { TraceOf, TraceRecord } from './trace.ts';
+import type { TraceOf, TraceRecord } from './vocabulary/trace.ts';
 
 /** Nearest-rank percentile (p in 0..100) of unsorted values; NaN when empty. */
 export function percentile(values: readonly number[], p: number): number {

@@ -9,10 +9,9 @@
 // hosts nothing and the coordinator sends read-model work to the write side.
 import type { DomainDefinition } from './domain.ts';
 import { InvalidIntentError } from './errors.ts';
-import type { Comparison, OtherStoreInfo } from './read/projectionRunner.ts';
+import type { ApplyBatchRequest, BatchOutcome, Comparison, OtherStoreInfo } from './vocabulary/projection.ts';
 import {
   ReadModels,
-  type ApplyBatchRequest,
   type OverlayQueryRequest,
   type ProjectionAtAnswer,
   type ProjectionAtRequest,
@@ -25,16 +24,14 @@ import type { SqlResult } from './readOnlySql.ts';
 import { SqlDb, type SqlJsStatic } from './sqlite.ts';
 import { ReadModelsHost } from './read/readModelsHost.ts';
 import type { SeparationLevel } from './settings.ts';
-import type { BatchOutcome } from './read/projectionRunner.ts';
 
 export type { ApplyBatchRequest, RebuildBatchRequest, ProjectionState, OverlayQueryRequest, ProjectionAtRequest, ProjectionAtAnswer, ShadowState, QueryAnswer };
 
 type MaybePromise<T> = T | Promise<T>;
 
 /**
- * Read-model work, whoever hosts it. The first group is part 1 (required);
- * the rest are optional so an adapter written for part 1 keeps compiling: the
- * engine reports a typed UnsupportedError when one is missing and needed.
+ * Read-model work, whoever hosts it: the read side, or the write side at
+ * separation level 1. Plain data in and out (the sides may live in workers).
  */
 export interface ReadModelsPort {
   applyBatch(req: ApplyBatchRequest): MaybePromise<BatchOutcome>;
@@ -45,25 +42,25 @@ export interface ReadModelsPort {
   state(projection: string): MaybePromise<ProjectionState>;
   query(type: string, params: Record<string, unknown>): MaybePromise<QueryAnswer>;
   readOnlySql(projection: string, sql: string): MaybePromise<SqlResult>;
-  // part 2
   /**
    * Several live batches in one call (one round trip to a worker), applied
    * strictly in order, exactly as that many applyBatch calls would be. The
    * engine sends the batches of distinct projections due at the same instant.
+   * Optional: without it, each batch is one applyBatch call.
    */
   applyBatches?(requests: ApplyBatchRequest[]): MaybePromise<BatchOutcome[]>;
   /** A copy of the database file holding a read store (the terminal runs learner SQL on it elsewhere). */
-  exportStore?(store: string): MaybePromise<Uint8Array>;
-  overlayQuery?(req: OverlayQueryRequest): MaybePromise<QueryAnswer & { applied: number }>;
-  projectionAt?(req: ProjectionAtRequest): MaybePromise<ProjectionAtAnswer>;
-  shadowStart?(projection: string, variant: string): MaybePromise<void>;
-  shadowBatch?(projection: string, events: import('./write/envelope.ts').EventEnvelope[]): MaybePromise<{ watermark: number }>;
-  shadowSwap?(projection: string): MaybePromise<ShadowState>;
-  shadowDrop?(projection: string): MaybePromise<void>;
-  shadowCompare?(projection: string): MaybePromise<Comparison>;
-  shadowInfo?(projection: string): MaybePromise<OtherStoreInfo | null>;
+  exportStore(store: string): MaybePromise<Uint8Array>;
+  overlayQuery(req: OverlayQueryRequest): MaybePromise<QueryAnswer & { applied: number }>;
+  projectionAt(req: ProjectionAtRequest): MaybePromise<ProjectionAtAnswer>;
+  shadowStart(projection: string, variant: string): MaybePromise<void>;
+  shadowBatch(projection: string, events: import('./vocabulary/envelope.ts').EventEnvelope[]): MaybePromise<{ watermark: number }>;
+  shadowSwap(projection: string): MaybePromise<ShadowState>;
+  shadowDrop(projection: string): MaybePromise<void>;
+  shadowCompare(projection: string): MaybePromise<Comparison>;
+  shadowInfo(projection: string): MaybePromise<OtherStoreInfo | null>;
   /** Choose where the read models live; only while nothing has been projected. */
-  setSeparationLevel?(level: SeparationLevel): MaybePromise<void>;
+  setSeparationLevel(level: SeparationLevel): MaybePromise<void>;
 }
 
 export type ReadSidePort = ReadModelsPort;
@@ -95,10 +92,6 @@ export class ReadSide extends ReadModelsHost implements ReadSidePort {
     return this.#models;
   }
 
-  /** Part 1 name, kept: the runners. */
-  get runners(): ReadModels['runners'] {
-    return this.models.runners;
-  }
   runner(name: string): ReturnType<ReadModels['runner']> {
     return this.models.runner(name);
   }

@@ -5,7 +5,7 @@
 // Node-versus-browser determinism check rely on.
 import type { DomainDefinition } from './domain.ts';
 import { createEngine, type Engine } from './engine.ts';
-import type { ScriptEntry } from './intent.ts';
+import type { ScriptEntry } from './vocabulary/intent.ts';
 import type { SettingsPatch } from './settings.ts';
 import type { SqlJsStatic } from './sqlite.ts';
 

@@ -6,26 +6,19 @@
 import type { DomainDefinition, Rejection, SagaCommand } from './domain.ts';
 import { InvalidIntentError, UnknownStreamError } from './errors.ts';
 import { CHECKPOINT_TABLES } from './read/checkpoint.ts';
-import { tablesOf } from './read/projectionRunner.ts';
+import { tablesOf } from './read/readStoreTables.ts';
 import { ReadModels } from './read/readModels.ts';
 import type { ReadModelsPort } from './readSide.ts';
 import { runReadOnlySql, type SqlResult } from './readOnlySql.ts';
 import type { SeparationLevel } from './settings.ts';
 import { SqlDb, type SqlJsStatic } from './sqlite.ts';
-import type { EventEnvelope } from './write/envelope.ts';
+import type { EventEnvelope } from './vocabulary/envelope.ts';
 import { ReadModelsHost } from './read/readModelsHost.ts';
-import {
-  CommandHandler,
-  type AggregateAtRequest,
-  type AggregateAtResult,
-  type AppendOutcome,
-  type AppendRequest,
-  type ImportRequest,
-  type LoadOutcome,
-  type LoadRequest,
-  type PredictOutcome,
-  type SnapshotPolicy,
-} from './write/commandHandler.ts';
+import { aggregateAt, type AggregateAtRequest, type AggregateAtResult } from './write/aggregateAt.ts';
+import type { SnapshotPolicy } from './write/aggregateStreams.ts';
+import { CommandHandler, type AppendOutcome, type AppendRequest, type LoadOutcome, type LoadRequest } from './write/commandHandler.ts';
+import { importEvents, type ImportRequest } from './write/legacyImport.ts';
+import { predict, type PredictOutcome } from './write/prediction.ts';
 import { EventStore, type StreamInfo } from './write/eventStore.ts';
 import { SagaStore, type SagaEnv, type SagaInstance, type SagaOutcome } from './write/sagaStore.ts';
 import { Upcasting } from './write/upcasting.ts';
@@ -38,12 +31,9 @@ export type SagaRejectedRequest = SagaEnv & { saga: string; sagaId: string; comm
 
 /**
  * What the coordinator needs from the write side (sync here, async over a
- * worker). The first group is part 1; the rest are optional so an adapter
- * written for part 1 keeps compiling (the engine raises UnsupportedError when
- * it needs one that is missing). The read-model methods are used at
- * separation level 1 only.
+ * worker). The read-model methods are used at separation level 1 only.
  */
-export interface WriteSidePort extends Partial<Omit<ReadModelsPort, 'readOnlySql'>> {
+export interface WriteSidePort extends Omit<ReadModelsPort, 'readOnlySql'> {
   load(req: LoadRequest): MaybePromise<LoadOutcome>;
   append(req: AppendRequest): MaybePromise<AppendOutcome>;
   readStream(streamId: string): MaybePromise<EventEnvelope[]>;
@@ -51,20 +41,19 @@ export interface WriteSidePort extends Partial<Omit<ReadModelsPort, 'readOnlySql
   head(): MaybePromise<number>;
   listStreams(): MaybePromise<StreamInfo[]>;
   readOnlySql(sql: string): MaybePromise<SqlResult>;
-  // part 2
-  predict?(req: { commandType: string; data: Record<string, unknown>; snapshots?: SnapshotPolicy }): MaybePromise<PredictOutcome>;
-  aggregateAt?(req: AggregateAtRequest): MaybePromise<AggregateAtResult>;
-  positionAt?(at: number): MaybePromise<number>;
-  importEvents?(req: ImportRequest): MaybePromise<EventEnvelope[]>;
-  outboxPending?(limit: number): MaybePromise<EventEnvelope[]>;
-  outboxMarkPublished?(positions: number[], at: number): MaybePromise<void>;
-  outboxBacklog?(): MaybePromise<number>;
-  sagaHandle?(req: SagaHandleRequest): MaybePromise<SagaOutcome>;
-  sagaTimeout?(req: SagaTimeoutRequest): MaybePromise<SagaOutcome>;
-  sagaRejected?(req: SagaRejectedRequest): MaybePromise<SagaOutcome>;
-  sagaInstances?(saga?: string): MaybePromise<SagaInstance[]>;
+  predict(req: { commandType: string; data: Record<string, unknown>; snapshots?: SnapshotPolicy }): MaybePromise<PredictOutcome>;
+  aggregateAt(req: AggregateAtRequest): MaybePromise<AggregateAtResult>;
+  positionAt(at: number): MaybePromise<number>;
+  importEvents(req: ImportRequest): MaybePromise<EventEnvelope[]>;
+  outboxPending(limit: number): MaybePromise<EventEnvelope[]>;
+  outboxMarkPublished(positions: number[], at: number): MaybePromise<void>;
+  outboxBacklog(): MaybePromise<number>;
+  sagaHandle(req: SagaHandleRequest): MaybePromise<SagaOutcome>;
+  sagaTimeout(req: SagaTimeoutRequest): MaybePromise<SagaOutcome>;
+  sagaRejected(req: SagaRejectedRequest): MaybePromise<SagaOutcome>;
+  sagaInstances(saga?: string): MaybePromise<SagaInstance[]>;
   /** Learner SQL on the read models hosted here (level 1). */
-  readModelSql?(projection: string, sql: string): MaybePromise<SqlResult>;
+  readModelSql(projection: string, sql: string): MaybePromise<SqlResult>;
 }
 
 // Read-model calls (level 1) come from ReadModelsHost.
@@ -76,6 +65,8 @@ export class WriteSide extends ReadModelsHost implements WriteSidePort {
   readonly domain: DomainDefinition;
   readonly #sqlJs: SqlJsStatic;
   #level: SeparationLevel = 3;
+  /** The read models hosted in this database (level 1); the handler applies synchronous ones inside its transaction. */
+  #models: ReadModels | undefined;
 
   constructor(sql: SqlJsStatic, domain: DomainDefinition, options: { separationLevel?: SeparationLevel } = {}) {
     super();
@@ -95,23 +86,27 @@ export class WriteSide extends ReadModelsHost implements WriteSidePort {
 
   /** The read models hosted in this database (level 1 only). */
   get models(): ReadModels {
-    const m = this.handler.readModels;
+    const m = this.#models;
     if (!m) throw new InvalidIntentError(`The write side hosts the read models only at separation level 1 (now ${this.#level}).`);
     return m;
   }
 
   setSeparationLevel(level: SeparationLevel): void {
     if (level === this.#level) return;
-    const models = this.handler.readModels;
+    const models = this.#models;
     if (models) {
       models.close();
       // Take the read-model tables out of the event store's database again.
       for (const p of this.domain.projections) for (const t of tablesOf(this.#sqlJs, p)) this.db.run(`DROP TABLE IF EXISTS "${t}"`);
       for (const t of CHECKPOINT_TABLES) this.db.run(`DROP TABLE IF EXISTS "${t}"`);
+      this.#models = undefined;
       this.handler.readModels = undefined;
     }
     this.#level = level;
-    if (level === 1) this.handler.readModels = new ReadModels(this.#sqlJs, this.domain, this.db);
+    if (level === 1) {
+      this.#models = new ReadModels(this.#sqlJs, this.domain, this.db);
+      this.handler.readModels = this.#models;
+    }
   }
 
   load(req: LoadRequest): LoadOutcome {
@@ -121,16 +116,16 @@ export class WriteSide extends ReadModelsHost implements WriteSidePort {
     return this.handler.append(req);
   }
   predict(req: { commandType: string; data: Record<string, unknown>; snapshots?: SnapshotPolicy }): PredictOutcome {
-    return this.handler.predict(req);
+    return predict(this.handler.streams, req);
   }
   aggregateAt(req: AggregateAtRequest): AggregateAtResult {
-    return this.handler.aggregateAt(req);
+    return aggregateAt(this.handler.streams, req);
   }
   positionAt(at: number): number {
     return this.store.positionAt(at);
   }
   importEvents(req: ImportRequest): EventEnvelope[] {
-    return this.handler.importEvents(req);
+    return importEvents(this.handler.streams, req);
   }
   readStream(streamId: string): EventEnvelope[] {
     const events = this.store.readStream(streamId);
@@ -185,7 +180,7 @@ export class WriteSide extends ReadModelsHost implements WriteSidePort {
   }
 
   close(): void {
-    this.handler.readModels?.close();
+    this.#models?.close();
     this.db.close();
   }
 }

@@ -6,7 +6,7 @@ import { CONSISTENCY_STRATEGIES } from '../engine/index.ts';
 
 export const nonEmptyText = z.string().trim().min(1);
 export const jsonRecord = z.record(z.string(), z.unknown());
-/** ConsistencyOptions (src/engine/intent.ts) as JSON. */
+/** ConsistencyOptions (src/engine/vocabulary/intent.ts) as JSON. */
 export const consistencyOptions = z
   .object({
     strategy: z.enum(CONSISTENCY_STRATEGIES as [string, ...string[]]),

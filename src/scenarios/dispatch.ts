@@ -3,7 +3,6 @@
 import type { Engine } from '../engine/index.ts';
 import { EngineError } from '../engine/index.ts';
 import type { ConsistencyOptions, Intent } from '../engine/index.ts';
-import type { CommandResult } from '../engine/index.ts';
 import type { IntentOutcome, LoadOutcome, LoadSpec } from './types.ts';
 
 /** Replace `{i}` and `{i%N}` in every string of an intent by the tick number. */
@@ -26,12 +25,12 @@ function withConsistency(intent: Intent, consistency: ConsistencyOptions | undef
 /** Dispatch one intent and report what the learner would read: the answer, the rejection or the typed error. */
 export async function playIntent(engine: Engine, intent: Intent): Promise<IntentOutcome> {
   try {
-    const result = await engine.dispatch(intent);
-    if (intent.kind === 'command' && (result as CommandResult).ok === false) {
-      const r = result as Extract<CommandResult, { ok: false }>;
-      return { intent, ok: false, result, error: { code: r.rejection.code, message: r.rejection.message } };
+    if (intent.kind === 'command') {
+      const result = await engine.dispatch(intent);
+      if (!result.ok) return { intent, ok: false, result, error: { code: result.rejection.code, message: result.rejection.message } };
+      return { intent, ok: true, result };
     }
-    return { intent, ok: true, result };
+    return { intent, ok: true, result: await engine.dispatch(intent) };
   } catch (e) {
     if (e instanceof EngineError) return { intent, ok: false, error: { code: e.code, message: e.message } };
     return { intent, ok: false, error: { code: 'ERROR', message: e instanceof Error ? e.message : String(e) } };

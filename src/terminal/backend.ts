@@ -5,7 +5,7 @@
 // Node and in tests `createLocalBackend(engine)` (localBackend.ts) wraps an
 // in-process Engine. Only plain data crosses this interface.
 import type {
-  DispatchResult,
+  ResultOf,
   DomainDefinition,
   EngineSettings,
   EngineStatus,
@@ -83,7 +83,7 @@ export interface TerminalBackend {
   /** The loaded domain as plain data. */
   catalog(): Promise<DomainCatalog>;
   /** Commands and queries run to completion; configure and projection intents apply at once. */
-  dispatch(intent: TerminalIntent): Promise<DispatchResult>;
+  dispatch<I extends TerminalIntent>(intent: I): Promise<ResultOf<I>>;
   status(): Promise<EngineStatus>;
   settings(): Promise<EngineSettings>;
   clock(): Promise<ClockState>;

@@ -5,10 +5,9 @@
 import {
   createEngine,
   replayScript,
-  type DispatchResult,
+  type ResultOf,
   type DomainDefinition,
   type Engine,
-  type Intent,
   type ScriptEntry,
   type SettingsPatch,
 } from '../engine/index.ts';
@@ -115,9 +114,9 @@ export function createLocalBackend(initial: Engine, options: LocalBackendOptions
     async catalog(): Promise<DomainCatalog> {
       return catalogOf(engine.domain);
     },
-    async dispatch(intent: TerminalIntent): Promise<DispatchResult> {
+    async dispatch<I extends TerminalIntent>(intent: I): Promise<ResultOf<I>> {
       // Fields and actions this engine does not know yet are passed through: it decides.
-      return engine.dispatch(intent as Intent);
+      return engine.dispatch(intent);
     },
     async status() {
       return engine.status();

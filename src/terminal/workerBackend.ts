@@ -9,12 +9,12 @@
 // otherwise freeze the engine, since sql.js cannot interrupt a statement).
 import type * as Comlink from 'comlink';
 import { domains } from '../domain/index.ts';
-import type { DomainDefinition } from '../engine/index.ts';
+import type { DomainDefinition, ResultOf } from '../engine/index.ts';
 import { unwrap, type CoordinatorApi } from '../worker/engineProtocol.ts';
 import { createSqlQueryRunner, QueryStoppedError, SQL_QUERY_TIMEOUT_MS, type SqlQueryRunner } from '../worker/sqlQueryClient.ts';
 import { parseSessionFile, toSessionFile } from '../sandbox/sessionFormat.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
-import { catalogOf, type ClockState, type DomainInfo, type ResetOptions, type TerminalBackend } from './backend.ts';
+import { catalogOf, type ClockState, type DomainInfo, type ResetOptions, type TerminalBackend, type TerminalIntent } from './backend.ts';
 
 /** What the backend needs of the sandbox (SandboxController satisfies it). */
 export interface SandboxDriver {
@@ -45,8 +45,9 @@ export function createWorkerBackend(driver: SandboxDriver, sqlRunner: SqlQueryRu
     async catalog() {
       return catalogOf(driver.domain);
     },
-    async dispatch(intent) {
-      return unwrap(await api().dispatch(intent));
+    async dispatch<I extends TerminalIntent>(intent: I): Promise<ResultOf<I>> {
+      // The worker boundary erases the answer's type; the engine behind it answers ResultOf<I>.
+      return unwrap(await api().dispatch(intent)) as ResultOf<I>;
     },
     async status() {
       return api().status();

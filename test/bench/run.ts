@@ -13,7 +13,7 @@ import { createEngine } from '../../src/engine/engine.ts';
 import type { DomainDefinition } from '../../src/engine/domain.ts';
 import { ReadSide } from '../../src/engine/readSide.ts';
 import { WriteSide } from '../../src/engine/writeSide.ts';
-import type { EventEnvelope } from '../../src/engine/write/envelope.ts';
+import type { EventEnvelope } from '../../src/engine/vocabulary/envelope.ts';
 import { validatePayload } from '../../src/engine/validation.ts';
 import { banking } from '../../src/domain/banking/index.ts';
 import type { SettingsPatch } from '../../src/engine/settings.ts';

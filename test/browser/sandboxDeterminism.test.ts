@@ -9,7 +9,7 @@ import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { commerce } from '../../src/domain/index.ts';
 import { createEngine } from '../../src/engine/engine.ts';
-import type { Intent } from '../../src/engine/intent.ts';
+import type { Intent } from '../../src/engine/vocabulary/intent.ts';
 import { replayScript } from '../../src/engine/script.ts';
 import type { SettingsPatch } from '../../src/engine/settings.ts';
 import { decodeSession, encodeSession } from '../../src/sandbox/urlCodec.ts';

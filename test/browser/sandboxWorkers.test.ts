@@ -6,7 +6,7 @@ import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { commerce } from '../../src/domain/index.ts';
 import { ReadSide } from '../../src/engine/readSide.ts';
-import type { Intent } from '../../src/engine/intent.ts';
+import type { Intent } from '../../src/engine/vocabulary/intent.ts';
 import { connectEngine, type EngineConnection } from '../../src/worker/engineClient.ts';
 import { unwrap, type TableView } from '../../src/worker/engineProtocol.ts';
 

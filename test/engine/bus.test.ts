@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.ts';
 import type { SettingsPatch } from '../../src/engine/settings.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { bankingEngine, liveDumps, replayedFromScratch } from './helpers.ts';
 
 /** Open a few accounts and make deposits, submitted together so they overlap. */

@@ -6,7 +6,7 @@ import {
   UnknownStreamError,
   InvalidIntentError,
 } from '../../src/engine/errors.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { INSTANT, bankingEngine, commerceEngine } from './helpers.ts';
 
 const addKb = { type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 5000, stock: 3 } };

@@ -1,8 +1,8 @@
 // Query-side consistency strategies, with a slow bus so the read model lags.
 import { describe, expect, it } from 'vitest';
 import { InvalidIntentError, InvalidPayloadError } from '../../src/engine/errors.ts';
-import type { CommandAccepted } from '../../src/engine/results.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import type { CommandAccepted } from '../../src/engine/vocabulary/results.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { queryStrategyMetrics } from '../../src/engine/metrics.ts';
 import { commerceEngine } from './helpers.ts';
 

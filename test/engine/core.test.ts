@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/engine/clock.ts';
 import { SeededRng } from '../../src/engine/rng.ts';
 import { Scheduler } from '../../src/engine/scheduler.ts';
-import { Trace } from '../../src/engine/trace.ts';
+import { Trace } from '../../src/engine/vocabulary/trace.ts';
 
 describe('virtual clock', () => {
   it('starts at 0 and never goes back', () => {

@@ -2,7 +2,7 @@
 // dies between the commit and the publish.
 import { describe, expect, it } from 'vitest';
 import { InvalidIntentError } from '../../src/engine/errors.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { bankingEngine, liveDumps, replayedFromScratch } from './helpers.ts';
 
 const open = { type: 'OpenAccount', data: { accountId: 'a', owner: 'Ada', overdraftLimitCents: 0 } };

@@ -4,7 +4,7 @@ import type { DomainDefinition } from '../../src/engine/domain.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import { InvalidIntentError, UnknownStreamError, UpcasterMissingError } from '../../src/engine/errors.ts';
 import { snapshotMetrics } from '../../src/engine/metrics.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { Upcasting } from '../../src/engine/write/upcasting.ts';
 import { WriteSide } from '../../src/engine/writeSide.ts';
 import { commerce } from '../../src/domain/commerce/index.ts';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SqlJsStatic } from '../../src/engine/sqlite.ts';
 import { SqlDb } from '../../src/engine/sqlite.ts';
 import { EventStore } from '../../src/engine/write/eventStore.ts';
-import type { EventEnvelope } from '../../src/engine/write/envelope.ts';
+import type { EventEnvelope } from '../../src/engine/vocabulary/envelope.ts';
 import { sqlJs } from './helpers.ts';
 
 let SQL: SqlJsStatic;

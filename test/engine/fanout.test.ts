@@ -2,7 +2,7 @@
 // (rows written per post) and read cost (rows read per feed query).
 import { describe, expect, it } from 'vitest';
 import { fanOutMetrics } from '../../src/engine/metrics.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { social } from '../../src/domain/social/index.ts';
 import { engineFor, liveDumps, replayedFromScratch } from './helpers.ts';
 

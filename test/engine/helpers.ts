@@ -28,7 +28,7 @@ export const INSTANT: SettingsPatch = {
 
 import { ReadSide } from '../../src/engine/readSide.ts';
 import type { Engine as EngineT } from '../../src/engine/engine.ts';
-import { tablesOf } from '../../src/engine/read/projectionRunner.ts';
+import { tablesOf } from '../../src/engine/read/readStoreTables.ts';
 
 const CHECKPOINT_TABLES = new Set(['checkpoint', 'stream_checkpoints', 'projection_checkpoints', 'projection_stream_checkpoints']);
 

@@ -10,8 +10,8 @@
 // guards allow, so a drained live store must match it too.
 import { expect } from 'vitest';
 import type { Engine } from '../../src/engine/engine.ts';
-import { tablesOf } from '../../src/engine/read/projectionRunner.ts';
-import type { EventEnvelope } from '../../src/engine/write/envelope.ts';
+import { tablesOf } from '../../src/engine/read/readStoreTables.ts';
+import type { EventEnvelope } from '../../src/engine/vocabulary/envelope.ts';
 import { sqlJs } from './helpers.ts';
 
 type Value = string | number | null;

@@ -18,16 +18,16 @@ import { describe, expect, it } from 'vitest';
 import type { DomainDefinition } from '../../src/engine/domain.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { EngineError } from '../../src/engine/errors.ts';
-import type { CommandInput } from '../../src/engine/intent.ts';
+import type { CommandInput } from '../../src/engine/vocabulary/intent.ts';
 import { replayScript } from '../../src/engine/script.ts';
 import type { SettingsPatch } from '../../src/engine/settings.ts';
-import { recordsOf, type TraceRecord } from '../../src/engine/trace.ts';
-import type { EventEnvelope } from '../../src/engine/write/envelope.ts';
+import { recordsOf, type TraceRecord } from '../../src/engine/vocabulary/trace.ts';
+import type { EventEnvelope } from '../../src/engine/vocabulary/envelope.ts';
 import { banking } from '../../src/domain/banking/index.ts';
 import { commerce } from '../../src/domain/commerce/index.ts';
 import { social } from '../../src/domain/social/index.ts';
 import { workItems } from '../../src/domain/workItems/index.ts';
-import type { ConsistencyOptions } from '../../src/engine/intent.ts';
+import type { ConsistencyOptions } from '../../src/engine/vocabulary/intent.ts';
 import { engineFor, liveDumps, replayedFromScratch, sqlJs } from './helpers.ts';
 import { canonical, expectMatchesOracle, ORACLES, type Row } from './oracle.ts';
 
@@ -82,7 +82,7 @@ const initialSettings: fc.Arbitrary<SettingsPatch> = fc.record({
   projection: fc.record({ batchSize: fc.integer({ min: 1, max: 12 }), replayBatchSize: fc.integer({ min: 1, max: 12 }) }),
 });
 
-/** Every engine mode a part-1 invariant must survive. The outbox may crash its relay; dual write may not lose events here. */
+/** Every engine mode the basic invariants must survive. The outbox may crash its relay; dual write may not lose events here. */
 const modes: fc.Arbitrary<SettingsPatch> = fc
   .record({
     separationLevel: fc.constantFrom(1 as const, 2 as const, 3 as const, 3 as const),

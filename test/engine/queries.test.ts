@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidPayloadError, UnknownQueryError } from '../../src/engine/errors.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { commerceEngine } from './helpers.ts';
 
 describe('query side', () => {

@@ -3,7 +3,7 @@
 // timeouts in virtual time.
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { DECLINING_CARD } from '../../src/domain/commerce/checkout.ts';
 import { commerceEngine } from './helpers.ts';
 

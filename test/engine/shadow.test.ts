@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidIntentError, ProjectionStateError } from '../../src/engine/errors.ts';
 import { SEPARATION_PRESETS } from '../../src/engine/settings.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { commerceEngine, liveDumps, replayedFromScratch } from './helpers.ts';
 
 const getKeyboard = { type: 'GetProduct', params: { sku: 'KB' } };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidSettingError, ReadModelUnavailableError } from '../../src/engine/errors.ts';
 import { SEPARATION_PRESETS, applySettingsPatch, DEFAULT_SETTINGS, syncProjections } from '../../src/engine/settings.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { bankingEngine, commerceEngine, dumpReadModel, liveDumps, replayedFromScratch } from './helpers.ts';
 
 const SLOW_BUS = { bus: { latencyMs: 200, jitterMs: 0 }, costs: { commandMs: 2, projectMs: 3, queryMs: 0 } };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.ts';
 import { replayScript } from '../../src/engine/script.ts';
 import type { SettingsPatch } from '../../src/engine/settings.ts';
-import { recordsOf } from '../../src/engine/trace.ts';
+import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import { commerce } from '../../src/domain/commerce/index.ts';
 import { commerceEngine, sqlJs } from './helpers.ts';
 
@@ -37,7 +37,7 @@ async function session(seed: number): Promise<Engine> {
   return e;
 }
 
-const PART2: SettingsPatch = {
+const EVERY_INTENT: SettingsPatch = {
   ...FAULTY,
   snapshots: { every: 3 },
   delivery: 'outbox',
@@ -46,9 +46,9 @@ const PART2: SettingsPatch = {
   sync: { mode: 'hybrid', projections: ['orderSummary'] },
 };
 
-/** A session using every part-2 intent: strategies, sessions, subscriptions, temporal queries, imports, faults, shadow builds, sagas. */
+/** A session using every kind of intent: strategies, sessions, subscriptions, temporal queries, imports, faults, shadow builds, sagas. */
 async function session2(seed: number): Promise<Engine> {
-  const e = await commerceEngine(PART2, seed);
+  const e = await commerceEngine(EVERY_INTENT, seed);
   await e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 6 } }, { sessionId: 'ann' });
   await e.dispatch({ kind: 'import', events: [{ streamId: 'product-OLD', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD', name: 'Old', priceCents: 5, stock: 4 } }] });
   e.submit({ kind: 'session', sessionId: 'bob', consistency: { strategy: 'readYourWrites', via: 'writeSide' } });
@@ -83,7 +83,7 @@ async function session2(seed: number): Promise<Engine> {
 }
 
 describe('trace', () => {
-  it('part 2: the same seed and script give a byte-identical trace; the recorded script replays it', async () => {
+  it('every intent kind: the same seed and script give a byte-identical trace; the recorded script replays it', async () => {
     const original = await session2(21);
     const again = await session2(21);
     expect(JSON.stringify(again.trace)).toBe(JSON.stringify(original.trace));
@@ -120,7 +120,7 @@ describe('trace', () => {
     expect(new Set(script.map((s) => s.intent.kind))).toEqual(
       new Set(['command', 'import', 'session', 'query', 'fault', 'subscribe', 'projection', 'aggregateAt', 'projectionAt', 'configure']),
     );
-    const replayed = await replayScript(await sqlJs(), commerce, 21, PART2, JSON.parse(JSON.stringify(script)));
+    const replayed = await replayScript(await sqlJs(), commerce, 21, EVERY_INTENT, JSON.parse(JSON.stringify(script)));
     expect(JSON.stringify(replayed.trace)).toBe(text);
   });
 

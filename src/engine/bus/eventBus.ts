@@ -14,8 +14,8 @@
 import type { SeededRng } from '../rng.ts';
 import type { Scheduler } from '../scheduler.ts';
 import type { BusSettings } from '../settings.ts';
-import type { Trace } from '../trace.ts';
-import type { EventEnvelope } from '../write/envelope.ts';
+import type { Trace } from '../vocabulary/trace.ts';
+import type { EventEnvelope } from '../vocabulary/envelope.ts';
 
 export interface Delivery {
   projection: string;
@@ -47,11 +47,9 @@ export interface EventBusOptions {
 export class EventBus {
   readonly #o: EventBusOptions;
   readonly #subs = new Map<string, Subscriber>();
-  readonly #names: string[];
 
   constructor(options: EventBusOptions) {
     this.#o = options;
-    this.#names = [...options.subscribers];
     for (const name of options.subscribers) {
       this.#subs.set(name, { name, state: 'open', held: [], lastAt: 0, lastAtByStream: new Map() });
     }

@@ -16,37 +16,15 @@
 // built or waiting to take over) or, after a flip, the 'previous' version,
 // kept up to date so a rollback is one more flip.
 import type { ProjectionCode, ProjectionDefinition, ReadStoreDb } from '../domain.ts';
-import { SqlDb, type SqlJsStatic, type SqlParams, type SqlRow, type SqlValue } from '../sqlite.ts';
+import { SqlDb, type SqlJsStatic } from '../sqlite.ts';
 import type { ProjectionGuards } from '../settings.ts';
-import type { TraceBody } from '../trace.ts';
-import type { EventEnvelope } from '../write/envelope.ts';
-import { CHECKPOINT_TABLES, Checkpoint } from './checkpoint.ts';
-
-export interface ProjectionCounters {
-  /** Events applied to the read model (handled types only). */
-  applied: number;
-  /** Deliveries skipped because that stream version was already applied. */
-  duplicatesSkipped: number;
-  /** Events of types this projection does not handle (they only move the checkpoint). */
-  ignored: number;
-  gapsDetected: number;
-  /** Events currently held, waiting for a predecessor. */
-  held: number;
-}
-
-export interface BatchOutcome {
-  crashed: boolean;
-  /** Trace records to emit, in order (empty for a crashed batch). */
-  drafts: TraceBody[];
-  /** Events the crashed batch had applied before it failed, now rolled back. */
-  rolledBack: number;
-  /** Why it crashed: 'requested' (a simulated crash) or the handler's error message. */
-  reason?: string;
-  watermark: number;
-  counters: ProjectionCounters;
-  /** Read-model rows written by the batch (when metered). */
-  rowsWritten?: number;
-}
+import type { TraceBody } from '../vocabulary/trace.ts';
+import type { BatchOutcome, Comparison, OtherStoreInfo, ProjectionCounters } from '../vocabulary/projection.ts';
+import type { EventEnvelope } from '../vocabulary/envelope.ts';
+import { Checkpoint } from './checkpoint.ts';
+import { MeteredDb } from './meteredDb.ts';
+import { copyTables, tablesOf } from './readStoreTables.ts';
+import { compareStores } from './storeComparison.ts';
 
 export interface ApplyOptions {
   /** Count rows written and read (feed projections always are). */
@@ -55,33 +33,6 @@ export interface ApplyOptions {
   inTransaction?: boolean;
   /** Label of projection.applied records; defaults to the mode. */
   label?: 'live' | 'catchUp' | 'sync';
-}
-
-export interface TableDiff {
-  table: string;
-  /** Same key, different values. */
-  changed: number;
-  onlyLive: number;
-  onlyOther: number;
-  samples: { key: string; live: SqlRow | null; other: SqlRow | null }[];
-}
-
-export interface Comparison {
-  liveVariant: string;
-  otherVariant: string;
-  livePosition: number;
-  otherPosition: number;
-  /** Rows that differ in total (changed + only on one side). */
-  differingRows: number;
-  tables: TableDiff[];
-}
-
-export interface OtherStoreInfo {
-  variant: string;
-  role: 'candidate' | 'previous';
-  watermark: number;
-  /** Events applied to it since it was started. */
-  events: number;
 }
 
 /** Thrown inside a batch to simulate the process dying mid-transaction. */
@@ -100,45 +51,6 @@ interface ReadModelStore {
   code: ProjectionCode;
   handles: Set<string>;
   variant: string;
-}
-
-/** A ReadStoreDb that counts rows written (as SQLite reports them) and rows returned. */
-export class MeteredDb implements ReadStoreDb {
-  rowsRead = 0;
-  rowsWritten = 0;
-  readonly inner: SqlDb;
-  constructor(inner: SqlDb) {
-    this.inner = inner;
-  }
-  run(sql: string, params?: SqlParams): void {
-    this.inner.run(sql, params);
-    this.rowsWritten += this.inner.db.getRowsModified();
-  }
-  get(sql: string, params?: SqlParams): SqlRow | undefined {
-    const row = this.inner.get(sql, params);
-    if (row) this.rowsRead++;
-    return row;
-  }
-  all(sql: string, params?: SqlParams): SqlRow[] {
-    const rows = this.inner.all(sql, params);
-    this.rowsRead += rows.length;
-    return rows;
-  }
-}
-
-const tableCache = new WeakMap<ProjectionCode, string[]>();
-
-/** The tables a projection's DDL creates (read from a scratch database once). */
-export function tablesOf(sqlJs: SqlJsStatic, code: ProjectionCode): string[] {
-  let tables = tableCache.get(code);
-  if (!tables) {
-    const scratch = SqlDb.create(sqlJs);
-    for (const ddl of code.schema) scratch.exec(ddl);
-    tables = scratch.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((r) => String(r[0]));
-    scratch.close();
-    tableCache.set(code, tables);
-  }
-  return tables;
 }
 
 export class ProjectionRunner {
@@ -365,58 +277,8 @@ export class ProjectionRunner {
   compare(): Comparison {
     const o = this.#other;
     if (!o) throw new Error('no shadow store');
-    const liveTables = tablesOf(this.#sqlJs, this.#store.code);
-    const otherTables = new Set(tablesOf(this.#sqlJs, o.code));
-    const tables: TableDiff[] = [];
-    for (const table of liveTables) {
-      if (!otherTables.has(table)) continue;
-      const info = this.#store.sql.all(`PRAGMA table_info("${table}")`);
-      const otherColumns = new Set(o.sql.all(`PRAGMA table_info("${table}")`).map((c) => String(c['name'])));
-      // Only the columns both versions have are compared (a new version may add some).
-      const columns = info.map((c) => String(c['name'])).filter((c) => otherColumns.has(c));
-      const pk = info
-        .filter((c) => Number(c['pk']) > 0 && otherColumns.has(String(c['name'])))
-        .sort((a, b) => Number(a['pk']) - Number(b['pk']))
-        .map((c) => String(c['name']));
-      const keyOf = (r: SqlRow): string => JSON.stringify(pk.length > 0 ? pk.map((k) => r[k] ?? null) : r);
-      const select = `SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM "${table}"`;
-      const index = (db: SqlDb): Map<string, SqlRow> => {
-        const m = new Map<string, SqlRow>();
-        for (const r of db.all(select)) m.set(keyOf(r), r);
-        return m;
-      };
-      const live = index(this.#store.sql);
-      const other = index(o.sql);
-      const diff: TableDiff = { table, changed: 0, onlyLive: 0, onlyOther: 0, samples: [] };
-      const sample = (key: string, l: SqlRow | undefined, r: SqlRow | undefined): void => {
-        if (diff.samples.length < 3) diff.samples.push({ key, live: l ?? null, other: r ?? null });
-      };
-      for (const [key, row] of [...live].sort(byKey)) {
-        const twin = other.get(key);
-        if (!twin) {
-          diff.onlyLive++;
-          sample(key, row, undefined);
-        } else if (JSON.stringify(twin) !== JSON.stringify(row)) {
-          diff.changed++;
-          sample(key, row, twin);
-        }
-      }
-      for (const [key, row] of [...other].sort(byKey)) {
-        if (!live.has(key)) {
-          diff.onlyOther++;
-          sample(key, undefined, row);
-        }
-      }
-      tables.push(diff);
-    }
-    return {
-      liveVariant: this.#store.variant,
-      otherVariant: o.variant,
-      livePosition: this.watermark,
-      otherPosition: o.checkpoint.watermark,
-      differingRows: tables.reduce((n, t) => n + t.changed + t.onlyLive + t.onlyOther, 0),
-      tables,
-    };
+    const live = { sql: this.#store.sql, code: this.#store.code, variant: this.#store.variant, watermark: this.watermark };
+    return compareStores(this.#sqlJs, live, { sql: o.sql, code: o.code, variant: o.variant, watermark: o.checkpoint.watermark });
   }
 
   // ── reads that change nothing ──────────────────────────────────────────
@@ -633,22 +495,5 @@ export class ProjectionRunner {
     if (event.version > applied) cp.setVersion(event.streamId, event.version);
     cp.markDone(event.position);
     return handled;
-  }
-}
-
-function byKey(a: [string, SqlRow], b: [string, SqlRow]): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-}
-
-/** Copy every row of `tables` from one database to another (same DDL on both sides). */
-export function copyTables(from: SqlDb, to: SqlDb, tables: readonly string[]): void {
-  for (const table of tables) {
-    if (CHECKPOINT_TABLES.includes(table)) continue;
-    const rows = from.rows(`SELECT * FROM "${table}"`);
-    to.run(`DELETE FROM "${table}"`);
-    if (rows.length === 0) continue;
-    const marks = rows[0]!.map(() => '?').join(', ');
-    const insert = `INSERT INTO "${table}" VALUES (${marks})`;
-    for (const r of rows) to.run(insert, r as SqlValue[]);
   }
 }

@@ -8,23 +8,12 @@ import { InvalidIntentError, UnknownProjectionError, UnknownQueryError } from '.
 import { runReadOnlySql, type SqlResult } from '../readOnlySql.ts';
 import type { SqlDb, SqlJsStatic, SqlRow } from '../sqlite.ts';
 import type { ProjectionGuards } from '../settings.ts';
-import type { EventEnvelope } from '../write/envelope.ts';
+import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import { CHECKPOINT_TABLES } from './checkpoint.ts';
-import { MeteredDb, ProjectionRunner, tablesOf, type BatchOutcome, type Comparison, type OtherStoreInfo, type ProjectionCounters } from './projectionRunner.ts';
-
-export interface ApplyBatchRequest {
-  projection: string;
-  events: EventEnvelope[];
-  mode: 'live' | 'catchUp';
-  guards: ProjectionGuards;
-  headPosition: number;
-  /** Simulate a crash after this many events of the batch. */
-  failAfter?: number;
-  /** Count rows written (costs.projectRowMs). Feed projections are always metered. */
-  meter?: boolean;
-  /** Label of the projection.applied records ('sync' when applied inside a command). */
-  label?: 'live' | 'catchUp' | 'sync';
-}
+import { MeteredDb } from './meteredDb.ts';
+import { ProjectionRunner } from './projectionRunner.ts';
+import { tablesOf } from './readStoreTables.ts';
+import type { ApplyBatchRequest, BatchOutcome, Comparison, OtherStoreInfo, ProjectionCounters } from '../vocabulary/projection.ts';
 
 export interface RebuildBatchRequest {
   projection: string;
@@ -76,14 +65,12 @@ export class ReadModels {
   readonly domain: DomainDefinition;
   readonly runners = new Map<string, ProjectionRunner>();
   readonly #sqlJs: SqlJsStatic;
-  readonly #home: SqlDb | undefined;
   #queries: Map<string, QuerySpec>;
 
   /** `home`: the database all projections share (levels 1 and 2); without it each has its own (level 3). */
   constructor(sqlJs: SqlJsStatic, domain: DomainDefinition, home?: SqlDb) {
     this.domain = domain;
     this.#sqlJs = sqlJs;
-    this.#home = home;
     for (const p of domain.projections) this.runners.set(p.name, new ProjectionRunner(sqlJs, p, home));
     this.#queries = new Map(domain.queries.map((q) => [q.type, q]));
   }

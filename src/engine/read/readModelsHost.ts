@@ -2,10 +2,9 @@
 // at levels 2 and 3, the write side at level 1 (the read models then live in
 // the event store's database). Both hand every call to their ReadModels, so
 // the delegation is written once, here.
-import type { EventEnvelope } from '../write/envelope.ts';
-import type { BatchOutcome, Comparison, OtherStoreInfo } from './projectionRunner.ts';
+import type { EventEnvelope } from '../vocabulary/envelope.ts';
+import type { ApplyBatchRequest, BatchOutcome, Comparison, OtherStoreInfo } from '../vocabulary/projection.ts';
 import type {
-  ApplyBatchRequest,
   OverlayQueryRequest,
   ProjectionAtAnswer,
   ProjectionAtRequest,

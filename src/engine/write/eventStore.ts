@@ -2,7 +2,7 @@
 // version unique per stream, and a table of handled commandIds. Triggers make
 // UPDATE and DELETE on events fail, so the log really is append-only.
 import type { SqlDb, SqlValue } from '../sqlite.ts';
-import type { EventEnvelope } from './envelope.ts';
+import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import type { Upcasting } from './upcasting.ts';
 
 const SCHEMA = `
@@ -189,7 +189,7 @@ export class EventStore {
     });
   }
 
-  /** The row-by-row load of part 1, kept for comparison (bench). */
+  /** The stream loaded row by row (one row per event), kept as the bench's baseline for the one-row load. */
   loadStreamByRows(streamId: string): FoldEvent[] {
     return this.sql
       .rows('SELECT stream_version, event_type, payload FROM events WHERE stream_id = ? ORDER BY stream_version', [streamId])

@@ -7,7 +7,7 @@
 // idempotent too.
 import type { DomainDefinition, Rejection, SagaCommand, SagaContext, SagaDefinition, SagaReaction } from '../domain.ts';
 import type { SqlDb } from '../sqlite.ts';
-import type { EventEnvelope } from './envelope.ts';
+import type { EventEnvelope } from '../vocabulary/envelope.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS saga_instances (

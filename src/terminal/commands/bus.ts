@@ -36,7 +36,7 @@ function busEntry(c: BusControl): { description: string; max?: number } {
 
 async function configure(ctx: CommandContext, patch: SettingsPatch): Promise<{ before: EngineSettings; after: EngineSettings }> {
   const before = await ctx.backend.settings();
-  const after = (await ctx.backend.dispatch({ kind: 'configure', settings: patch })) as EngineSettings;
+  const after = await ctx.backend.dispatch({ kind: 'configure', settings: patch });
   return { before, after };
 }
 

@@ -88,7 +88,7 @@ export function commandDef(spec: CommandSpecData, prefix: readonly string[]): Co
       };
       if (typeof args.options['id'] === 'string') command.commandId = args.options['id'];
       if (typeof args.options['correlation'] === 'string') command.correlationId = args.options['correlation'];
-      const result = (await ctx.backend.dispatch({ kind: 'command', command, sessionId: ctx.state.sessionId })) as CommandResult;
+      const result = await ctx.backend.dispatch({ kind: 'command', command, sessionId: ctx.state.sessionId });
       printCommandResult(result, ctx.out, ctx.state);
     },
   };
@@ -112,12 +112,12 @@ export function queryDef(spec: QuerySpecData, prefix: readonly string[]): Comman
     helpExtra: () => [fieldsTable(spec.fields), strategiesTable()],
     async execute(args, ctx) {
       const consistency = consistencyOf(args);
-      const result = (await ctx.backend.dispatch({
+      const result = await ctx.backend.dispatch({
         kind: 'query',
         query: { type: spec.type, params: definedValues(args) },
         sessionId: ctx.state.sessionId,
         ...(consistency ? { consistency } : {}),
-      })) as QueryResult;
+      });
       printQueryResult(result, ctx.out);
     },
   };

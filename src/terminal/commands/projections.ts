@@ -2,7 +2,7 @@
 // shadow rebuild (build a new store beside the live one, flip to it, roll
 // back), and the per-projection guards (dedupe, ordering).
 import type { ShadowComparison } from '../../engine/index.ts';
-import type { EngineSettings, ProjectionAction, ProjectionInfo, SettingsPatch } from '../../engine/index.ts';
+import type { ProjectionAction, ProjectionInfo, SettingsPatch } from '../../engine/index.ts';
 import type { DomainCatalog } from '../backend.ts';
 import { formatMs, formatValue, plural } from '../format.ts';
 import type { Cell } from '../output.ts';
@@ -117,7 +117,7 @@ async function control(word: ProjectionWord, name: string, ctx: CommandContext, 
   const names = targets(name, catalog);
   if (word === 'compare') {
     for (const n of names) {
-      printComparison(out, (await backend.dispatch({ kind: 'projection', action: 'compare', name: n })) as ShadowComparison);
+      printComparison(out, await backend.dispatch({ kind: 'projection', action: 'compare', name: n }));
     }
     return;
   }
@@ -125,7 +125,7 @@ async function control(word: ProjectionWord, name: string, ctx: CommandContext, 
   let failures = 0;
   for (const n of names) {
     try {
-      const info = (await backend.dispatch({ kind: 'projection', action: PROJECTION_ACTIONS[word], name: n, ...(variant !== undefined ? { variant } : {}) })) as ProjectionInfo;
+      const info = await backend.dispatch({ kind: 'projection', action: PROJECTION_ACTIONS[word], name: n, ...(variant !== undefined ? { variant } : {}) });
       const shadow = info.shadow ? ` · ${info.shadow.role} ${info.shadow.variant} ${info.shadow.status}` : '';
       out.success(`${n}: ${before.get(n) ?? '?'} → ${info.status} (position ${info.position} of ${info.headPosition}, version ${info.variant ?? 'current'}${shadow})`);
     } catch (e) {
@@ -151,7 +151,7 @@ async function setGuard(guard: 'dedupe' | 'ordering', name: string, on: boolean,
   } else {
     patch = { projections: { [name]: { [guard]: on } } };
   }
-  const settings = (await backend.dispatch({ kind: 'configure', settings: patch })) as EngineSettings;
+  const settings = await backend.dispatch({ kind: 'configure', settings: patch });
   void settings;
   out.success(`${guard} ${on ? 'on' : 'off'} for ${name === 'all' ? `every projection (${catalog.projections.map((p) => p.name).join(', ')})` : name}`);
   if (!on) {

@@ -5,7 +5,7 @@ import initSqlJs from 'sql.js';
 import { commerce } from '../../../../src/domain/index.ts';
 import { createEngine, type Engine } from '../../../../src/engine/engine.ts';
 import { consistencyWindows } from '../../../../src/engine/metrics.ts';
-import type { TraceRecord } from '../../../../src/engine/trace.ts';
+import type { TraceRecord } from '../../../../src/engine/vocabulary/trace.ts';
 import { histogram, measureWindows, niceBinWidth } from '../../../../src/worker/views/consistencyWindow.ts';
 import { checkGuarantees } from '../../../../src/worker/views/sessionGuarantees.ts';
 import { commandStory, sequenceDiagramSource } from '../../../../src/worker/views/sequenceDiagram.ts';

@@ -1,9 +1,9 @@
 // What commands and queries give back. A command returns ids, versions and a
 // consistency token, never read-model data; a query returns data together
 // with the position of the read model that answered, so staleness is visible.
-import type { Rejection } from './domain.ts';
+import type { Rejection } from '../domain.ts';
 import type { ConsistencyStrategy } from './intent.ts';
-import type { StreamVersion } from './trace.ts';
+import type { StreamVersion } from './envelope.ts';
 
 export interface CommandAccepted {
   ok: true;

@@ -23,3 +23,17 @@ export interface EventEnvelope {
   /** Present when the stored event was older: the schema version it was written under. */
   upcastFrom?: number;
 }
+
+/** A stream and its version (after an append, or as loaded). */
+export interface StreamVersion {
+  streamId: string;
+  version: number;
+}
+
+/** Where an event sits, without its payload (trace records). */
+export interface EventRef {
+  position: number;
+  streamId: string;
+  version: number;
+  eventType: string;
+}

@@ -2,10 +2,11 @@
 // sequence diagrams are drawn from it, and replaying a script must produce
 // the same JSON byte for byte, so records are plain data built in a fixed
 // field order, stamped with a sequence number and virtual time.
-import type { FanOutStrategy, Rejection } from './domain.ts';
+import type { FanOutStrategy, Rejection } from '../domain.ts';
 import type { AsOf, ConsistencyOptions, ConsistencyStrategy } from './intent.ts';
+import type { EventRef, StreamVersion } from './envelope.ts';
 import type { AnswerSource } from './results.ts';
-import type { SettingsPatch } from './settings.ts';
+import type { SettingsPatch } from '../settings.ts';
 
 export interface TraceBase {
   /** 1-based, gap-free, in the order things happened. */
@@ -18,18 +19,6 @@ interface Ids {
   commandId: string;
   correlationId: string;
   sessionId?: string;
-}
-
-export interface StreamVersion {
-  streamId: string;
-  version: number;
-}
-
-export interface EventRef {
-  position: number;
-  streamId: string;
-  version: number;
-  eventType: string;
 }
 
 export type TraceBody =

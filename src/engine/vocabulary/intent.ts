@@ -1,7 +1,7 @@
 // The one vocabulary that drives the engine: sandbox controls, terminal,
 // lessons, scenarios and drills all dispatch intents. Plain JSON, so a run
 // can be recorded, shared in a URL and replayed.
-import type { SettingsPatch } from './settings.ts';
+import type { SettingsPatch } from '../settings.ts';
 
 export interface CommandInput {
   type: string;
