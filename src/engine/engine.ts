@@ -33,7 +33,7 @@ import { SeededRng } from './rng.ts';
 import { Scheduler } from './scheduler.ts';
 import { cloneSettings, type EngineSettings, type SettingsPatch } from './settings.ts';
 import type { EventEnvelope } from './vocabulary/envelope.ts';
-import type { AsOf, CommandInput, ConsistencyOptions, ImportedEventInput, Intent, ProjectionAction, QueryInput, ScriptEntry } from './vocabulary/intent.ts';
+import type { AsOf, CommandInput, ConsistencyOptions, ImportedEventInput, Intent, ProjectionAction, CrashPoint, QueryInput, ScriptEntry } from './vocabulary/intent.ts';
 import type { CommandResult, QueryResult } from './vocabulary/results.ts';
 import type { TraceListener, TraceRecord } from './vocabulary/trace.ts';
 import type { AggregateAtResult } from './write/aggregateAt.ts';
@@ -235,8 +235,14 @@ export class Engine {
     return this.#settingsChanges.configure(settings);
   }
 
-  controlProjection(action: ProjectionAction, name: string, variant?: string): ProjectionInfo {
-    return this.#projectionIntent({ kind: 'projection', action, name, ...(variant !== undefined ? { variant } : {}) });
+  controlProjection(action: ProjectionAction, name: string, variant?: string, crashPoint?: CrashPoint): ProjectionInfo {
+    return this.#projectionIntent({
+      kind: 'projection',
+      action,
+      name,
+      ...(variant !== undefined ? { variant } : {}),
+      ...(crashPoint !== undefined ? { crashPoint } : {}),
+    });
   }
 
   /** Set a session's default consistency strategy (null: eventual). */
@@ -423,7 +429,7 @@ export class Engine {
       this.#requests.submitRequest(intent);
       return this.#control.info(this.#ctx.projection(intent.name));
     }
-    return this.#control.control(intent.action, intent.name, intent.variant);
+    return this.#control.control(intent.action, intent.name, intent.variant, intent.crashPoint);
   }
 
   /** The bus hands an event to a saga or to a projection's inbox. */

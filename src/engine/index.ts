@@ -17,8 +17,8 @@ export type {
 } from './engine.ts';
 export { replayScript } from './script.ts';
 export type { ReplayUntil } from './script.ts';
-export type { Intent, IntentKind, CommandInput, QueryInput, ProjectionAction, ScriptEntry, ConsistencyStrategy, ConsistencyOptions, AsOf, ImportedEventInput } from './vocabulary/intent.ts';
-export { CONSISTENCY_STRATEGIES, PROJECTION_ACTIONS } from './vocabulary/intent.ts';
+export type { Intent, IntentKind, CommandInput, QueryInput, ProjectionAction, CrashPoint, ScriptEntry, ConsistencyStrategy, ConsistencyOptions, AsOf, ImportedEventInput } from './vocabulary/intent.ts';
+export { CONSISTENCY_STRATEGIES, CRASH_POINTS, PROJECTION_ACTIONS } from './vocabulary/intent.ts';
 export type { CommandResult, CommandAccepted, CommandRejected, QueryResult, ProjectionStatus, QueryConsistency, AnswerSource } from './vocabulary/results.ts';
 export type { TraceRecord, TraceBody, TraceType, TraceOf, TraceListener } from './vocabulary/trace.ts';
 export { recordsOf } from './vocabulary/trace.ts';

@@ -71,6 +71,11 @@ export const LESSON_PRESETS = {
   // from its checkpoint (and rebuild to compare).
   'crash-resume': { domain: 'commerce', seed: 42, script: at0(keyboard), panels: ['controls', 'projections', 'charts'], controls: ['load'], running: true },
 
+  // Projections: the checkpoint saved in a transaction of its own. The
+  // terminal arms a crash that strikes after the rows commit and before the
+  // checkpoint; resuming applies the same orders twice.
+  'checkpoint-apart': { domain: 'commerce', seed: 42, script: at0(keyboard), panels: ['terminal', 'projections'], running: true },
+
   // Projections: one event, four read models, each with its own position. A
   // 1.5 s jitter at quarter speed makes each delivery land at its own time.
   'projection-fan-out': {

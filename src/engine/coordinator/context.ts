@@ -9,7 +9,7 @@ import { SeededRng } from '../rng.ts';
 import { Scheduler } from '../scheduler.ts';
 import { applySettingsPatch, DEFAULT_SETTINGS, type EngineSettings, type SeparationLevel, syncProjections } from '../settings.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
-import type { ConsistencyOptions, Intent, ScriptEntry } from '../vocabulary/intent.ts';
+import type { ConsistencyOptions, CrashPoint, Intent, ScriptEntry } from '../vocabulary/intent.ts';
 import type { ApplyBatchRequest, BatchOutcome, ProjectionCounters } from '../vocabulary/projection.ts';
 import type { CommandResult, ProjectionStatus, QueryResult } from '../vocabulary/results.ts';
 import { Trace, type TraceBody } from '../vocabulary/trace.ts';
@@ -83,6 +83,8 @@ export interface ProjectionProcess {
   busy: boolean;
   drainScheduled: boolean;
   crashArmed: boolean;
+  /** Where the armed crash strikes. */
+  crashPoint: CrashPoint;
   watermark: number;
   counters: ProjectionCounters;
   /** Next position to read when catching up or rebuilding. */
@@ -217,6 +219,7 @@ export class EngineContext {
         busy: false,
         drainScheduled: false,
         crashArmed: false,
+        crashPoint: 'midBatch',
         watermark: 0,
         counters: { applied: 0, duplicatesSkipped: 0, ignored: 0, gapsDetected: 0, held: 0 },
         cursor: 1,
@@ -316,8 +319,9 @@ export class EngineContext {
   }
 
   /** An armed crash strikes halfway through the next batch. */
-  failAfter(p: ProjectionProcess, n: number): { failAfter?: number } {
-    return p.crashArmed ? { failAfter: Math.floor(n / 2) } : {};
+  failAfter(p: ProjectionProcess, n: number): { failAfter?: number; crashBeforeCheckpoint?: boolean } {
+    if (!p.crashArmed) return {};
+    return p.crashPoint === 'beforeCheckpoint' ? { crashBeforeCheckpoint: true } : { failAfter: Math.floor(n / 2) };
   }
 }
 

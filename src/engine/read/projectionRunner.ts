@@ -33,6 +33,8 @@ export interface ApplyOptions {
   inTransaction?: boolean;
   /** Label of projection.applied records; defaults to the mode. */
   label?: 'live' | 'catchUp' | 'sync';
+  /** Commit the rows, then die before the checkpoint is saved (a fault; ignored inside a caller's transaction). */
+  crashBeforeCheckpoint?: boolean;
 }
 
 /** Thrown inside a batch to simulate the process dying mid-transaction. */
@@ -132,6 +134,23 @@ export class ProjectionRunner {
         processed++;
       }
       if (failAfter !== undefined && processed >= failAfter) throw new SimulatedCrash();
+      if (options.crashBeforeCheckpoint === true && !nested) {
+        // The design this fault shows to be wrong: rows committed in one
+        // transaction, the checkpoint meant for a second one, and the process
+        // dies in between. The rows stay; the checkpoint (and the per-stream
+        // versions dedupe relies on) still says the batch never happened.
+        store.sql.run('COMMIT');
+        this.#loseMemory({ ...this.#counters });
+        return {
+          crashed: true,
+          drafts,
+          rolledBack: 0,
+          committedWithoutCheckpoint: processed,
+          reason: 'crashed after committing the read-model rows, before saving the checkpoint',
+          watermark: this.watermark,
+          counters: this.counters,
+        };
+      }
       store.checkpoint.persist();
       store.sql.run(nested ? 'RELEASE projection_batch' : 'COMMIT');
     } catch (e) {

@@ -92,7 +92,15 @@ export type Intent =
   | { kind: 'command'; command: CommandInput; sessionId?: string }
   | { kind: 'query'; query: QueryInput; sessionId?: string; consistency?: ConsistencyOptions }
   | { kind: 'configure'; settings: SettingsPatch }
-  | { kind: 'projection'; action: ProjectionAction; name: string; variant?: string }
+  /**
+   * `crashPoint` (crash only): where the armed crash strikes. `midBatch` (the
+   * default) dies halfway through a batch, which rolls back with its
+   * checkpoint. `beforeCheckpoint` simulates a projection that saves its
+   * checkpoint in a separate transaction and dies in between: the next
+   * batch's rows are committed, its checkpoint is not, so resuming applies
+   * those events again.
+   */
+  | { kind: 'projection'; action: ProjectionAction; name: string; variant?: string; crashPoint?: CrashPoint }
   /** The session's default consistency strategy for its queries (null: back to eventual). */
   | { kind: 'session'; sessionId: string; consistency: ConsistencyOptions | null }
   /** Push: be notified when `projection` has reflected everything up to `position`. */
@@ -107,6 +115,10 @@ export type Intent =
   | { kind: 'fault'; fault: 'publishCrash'; stage?: 'beforePublish' | 'afterPublish'; count?: number };
 
 export type IntentKind = Intent['kind'];
+
+/** Where a requested projection crash strikes (see the projection intent). */
+export type CrashPoint = 'midBatch' | 'beforeCheckpoint';
+export const CRASH_POINTS: readonly CrashPoint[] = ['midBatch', 'beforeCheckpoint'];
 
 /**
  * One recorded intent. `step` is the number of scheduler steps that had run

@@ -21,8 +21,10 @@ export interface ProjectionCounters {
 
 export interface BatchOutcome {
   crashed: boolean;
-  /** Trace records to emit, in order (empty for a crashed batch). */
+  /** Trace records to emit, in order (empty for a rolled-back batch; the applied records of a batch committed without its checkpoint). */
   drafts: TraceBody[];
+  /** Events whose rows were committed by a batch that crashed before saving its checkpoint. */
+  committedWithoutCheckpoint?: number;
   /** Events the crashed batch had applied before it failed, now rolled back. */
   rolledBack: number;
   /** Why it crashed: 'requested' (a simulated crash) or the handler's error message. */
@@ -68,6 +70,8 @@ export interface ApplyBatchRequest {
   headPosition: number;
   /** Simulate a crash after this many events of the batch. */
   failAfter?: number;
+  /** Simulate a crash after the batch's rows commit, before its checkpoint is saved. */
+  crashBeforeCheckpoint?: boolean;
   /** Count rows written (costs.projectRowMs). Feed projections are always metered. */
   meter?: boolean;
   /** Label of the projection.applied records ('sync' when applied inside a command). */

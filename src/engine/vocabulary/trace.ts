@@ -61,8 +61,8 @@ export type TraceBody =
   | { type: 'projection.checkpointed'; projection: string; watermark: number; headPosition: number; lagEvents: number; events: number }
   | { type: 'projection.paused'; projection: string }
   | { type: 'projection.resumed'; projection: string; from: 'paused' | 'crashed' }
-  | { type: 'projection.crashRequested'; projection: string }
-  | { type: 'projection.crashed'; projection: string; reason: string; rolledBack: number; lostInbox: number; watermark: number }
+  | { type: 'projection.crashRequested'; projection: string; crashPoint?: 'beforeCheckpoint' }
+  | { type: 'projection.crashed'; projection: string; reason: string; rolledBack: number; lostInbox: number; watermark: number; committedWithoutCheckpoint?: number }
   | { type: 'projection.catchUpStarted'; projection: string; fromPosition: number; headPosition: number }
   | { type: 'projection.caughtUp'; projection: string; watermark: number }
   | { type: 'projection.rebuildStarted'; projection: string; headPosition: number }

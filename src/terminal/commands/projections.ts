@@ -112,7 +112,7 @@ function printComparison(out: CommandContext['out'], c: ShadowComparison): void 
   if (samples.length > 0) out.table(['table', 'key', 'live', c.otherVariant], samples);
 }
 
-async function control(word: ProjectionWord, name: string, ctx: CommandContext, variant?: string): Promise<void> {
+async function control(word: ProjectionWord, name: string, ctx: CommandContext, variant?: string, crashPoint?: 'beforeCheckpoint'): Promise<void> {
   const { backend, out, catalog } = ctx;
   const names = targets(name, catalog);
   if (word === 'compare') {
@@ -125,7 +125,13 @@ async function control(word: ProjectionWord, name: string, ctx: CommandContext, 
   let failures = 0;
   for (const n of names) {
     try {
-      const info = await backend.dispatch({ kind: 'projection', action: PROJECTION_ACTIONS[word], name: n, ...(variant !== undefined ? { variant } : {}) });
+      const info = await backend.dispatch({
+        kind: 'projection',
+        action: PROJECTION_ACTIONS[word],
+        name: n,
+        ...(variant !== undefined ? { variant } : {}),
+        ...(crashPoint !== undefined ? { crashPoint } : {}),
+      });
       const shadow = info.shadow ? ` · ${info.shadow.role} ${info.shadow.variant} ${info.shadow.status}` : '';
       out.success(`${n}: ${before.get(n) ?? '?'} → ${info.status} (position ${info.position} of ${info.headPosition}, version ${info.variant ?? 'current'}${shadow})`);
     } catch (e) {
@@ -136,7 +142,11 @@ async function control(word: ProjectionWord, name: string, ctx: CommandContext, 
       else throw e;
     }
   }
-  if (failures < names.length && ACTION_TEXT[word].after !== '') out.dim(ACTION_TEXT[word].after);
+  const after =
+    crashPoint === 'beforeCheckpoint'
+      ? 'Armed: its next batch commits the rows, then it dies before saving the checkpoint. Resume it, then compare it with a replay (`sql`, or a shadow rebuild).'
+      : ACTION_TEXT[word].after;
+  if (failures < names.length && after !== '') out.dim(after);
   else out.ok = false;
 }
 
@@ -176,13 +186,29 @@ export function projectionCommands(catalog: DomainCatalog): CommandDef[] {
       name: word,
       family: 'projections',
       description: ACTION_TEXT[word].description,
-      examples: [`projection ${word} ${first}`, ...(word === 'shadow-rebuild' ? [`projection shadow-rebuild ${first} --variant=${catalog.projections[0]?.variants[0] ?? 'current'}`] : [])],
+      examples: [
+        `projection ${word} ${first}`,
+        ...(word === 'shadow-rebuild' ? [`projection shadow-rebuild ${first} --variant=${catalog.projections[0]?.variants[0] ?? 'current'}`] : []),
+        ...(word === 'crash' ? [`projection crash ${first} --before-checkpoint`] : []),
+      ],
       args: [nameArg],
       ...(word === 'shadow-rebuild'
         ? { options: [{ name: 'variant', kind: 'variant' as const, placeholder: 'version', description: `Which version of the code to build (default current)${variantsText(catalog)}` }] }
-        : {}),
+        : word === 'crash'
+          ? {
+              options: [
+                {
+                  name: 'before-checkpoint',
+                  kind: 'flag' as const,
+                  description:
+                    'Crash inside the next batch after its rows commit, before its checkpoint is saved (what happens when the two are separate transactions)',
+                },
+              ],
+            }
+          : {}),
       async execute(args, ctx) {
-        await control(word, args.values['projection'] as string, ctx, args.options['variant'] as string | undefined);
+        const crashPoint = args.options['before-checkpoint'] === true ? 'beforeCheckpoint' : undefined;
+        await control(word, args.values['projection'] as string, ctx, args.options['variant'] as string | undefined, crashPoint);
       },
     }),
   );

@@ -212,6 +212,28 @@ describe('controls change the engine', () => {
     expect(await h.run('settings')).toMatch(/costs\.commandMs\s+5 ms\s+0–10000 ms/);
   });
 
+  it('projection crash --before-checkpoint arms the crash between the rows and the checkpoint', async () => {
+    const h = await harness();
+    await h.run('AddProduct KB Keyboard 100 5');
+    await h.run('time run');
+    const armed = await h.run('projection crash catalogue --before-checkpoint');
+    expect(armed).toContain('catalogue: live → live');
+    expect(armed).toContain('dies before saving the checkpoint');
+    await h.run('PlaceOrder o1 c1 KB 1');
+    await h.run('time run');
+    expect(h.backend.engine.projectionInfo('catalogue').status).toBe('crashed');
+    const crashed = h.backend.engine.trace.filter((r) => r.type === 'projection.crashed').at(-1);
+    expect(crashed).toMatchObject({ committedWithoutCheckpoint: 1 });
+    // The projections lesson's walkthrough, word for word: the order shows before the resume, twice after it.
+    expect(await h.run('sql catalogue SELECT stock, units_sold FROM catalogue')).toMatch(/4\s+1/);
+    await h.run('projection resume catalogue');
+    await h.run('time run');
+    expect(await h.run('sql catalogue SELECT stock, units_sold FROM catalogue')).toMatch(/3\s+2/);
+    await h.run('projection rebuild catalogue');
+    await h.run('time run');
+    expect(await h.run('sql catalogue SELECT stock, units_sold FROM catalogue')).toMatch(/4\s+1/);
+  });
+
   it('projection controls', async () => {
     const h = await harness();
     await h.run('AddProduct KB Keyboard 100 5');

@@ -3,7 +3,7 @@
 // the ProjectionInfo a caller sees.
 import { InvalidIntentError, ProjectionStateError } from '../../errors.ts';
 import { guardsFor } from '../../settings.ts';
-import { PROJECTION_ACTIONS, type ProjectionAction } from '../../vocabulary/intent.ts';
+import { CRASH_POINTS, PROJECTION_ACTIONS, type CrashPoint, type ProjectionAction } from '../../vocabulary/intent.ts';
 import type { ProjectionStatus } from '../../vocabulary/results.ts';
 import type { EngineContext, ProjectionProcess } from '../context.ts';
 import type { ProjectionInfo } from '../engineTypes.ts';
@@ -45,7 +45,7 @@ export class ProjectionControl {
     };
   }
 
-  control(action: ProjectionAction, name: string, variant?: string): ProjectionInfo {
+  control(action: ProjectionAction, name: string, variant?: string, crashPoint?: CrashPoint): ProjectionInfo {
     const p = this.ctx.projection(name);
     const check = (allowed: ProjectionStatus[], hint: string): void => {
       if (!allowed.includes(p.status)) throw new ProjectionStateError(name, action, p.status, hint);
@@ -54,6 +54,10 @@ export class ProjectionControl {
       throw new InvalidIntentError(`Unknown projection action '${String(action)}'. Use ${PROJECTION_ACTIONS.join(', ')}.`);
     }
     if (variant !== undefined && action !== 'shadowRebuild') throw new InvalidIntentError(`Only shadowRebuild takes a variant (got one with ${action}).`);
+    if (crashPoint !== undefined && action !== 'crash') throw new InvalidIntentError(`Only crash takes a crashPoint (got one with ${action}).`);
+    if (crashPoint !== undefined && !CRASH_POINTS.includes(crashPoint)) {
+      throw new InvalidIntentError(`Unknown crashPoint '${String(crashPoint)}'. Use ${CRASH_POINTS.join(' or ')}.`, { crashPoint });
+    }
     switch (action) {
       case 'pause':
         check(['live'], 'Only a live projection can be paused.');
@@ -92,13 +96,13 @@ export class ProjectionControl {
         break;
     }
     this.ctx.atBoundary(() => {
-      this.ctx.record({ kind: 'projection', action, name, ...(variant !== undefined ? { variant } : {}) });
-      this.applyControl(p, action, variant ?? 'current');
+      this.ctx.record({ kind: 'projection', action, name, ...(variant !== undefined ? { variant } : {}), ...(crashPoint !== undefined ? { crashPoint } : {}) });
+      this.applyControl(p, action, variant ?? 'current', crashPoint ?? 'midBatch');
     });
     return this.info(p);
   }
 
-  applyControl(p: ProjectionProcess, action: ProjectionAction, variant: string): void {
+  applyControl(p: ProjectionProcess, action: ProjectionAction, variant: string, crashPoint: CrashPoint = 'midBatch'): void {
     const name = p.name;
     switch (action) {
       case 'pause':
@@ -123,6 +127,13 @@ export class ProjectionControl {
         return;
       case 'crash':
         if (p.status === 'crashed' || p.status === 'paused') return;
+        if (crashPoint === 'beforeCheckpoint') {
+          // Strikes inside the next live or catch-up batch, never idle: there must be rows to commit.
+          this.ctx.emit({ type: 'projection.crashRequested', projection: name, crashPoint });
+          p.crashArmed = true;
+          p.crashPoint = crashPoint;
+          return;
+        }
         this.ctx.emit({ type: 'projection.crashRequested', projection: name });
         if (p.status === 'live' && !p.busy && !p.drainScheduled) {
           this.live.markCrashed(p, 0);

@@ -16,12 +16,21 @@ export class LiveProjections {
     this.watchers = watchers;
   }
 
-  markCrashed(p: ProjectionProcess, rolledBack: number, reason = 'requested'): void {
+  markCrashed(p: ProjectionProcess, rolledBack: number, reason = 'requested', committedWithoutCheckpoint?: number): void {
     p.crashArmed = false;
+    p.crashPoint = 'midBatch';
     const lostInbox = p.inbox.length;
     p.inbox = [];
     p.status = 'crashed';
-    this.ctx.emit({ type: 'projection.crashed', projection: p.name, reason, rolledBack, lostInbox, watermark: p.watermark });
+    this.ctx.emit({
+      type: 'projection.crashed',
+      projection: p.name,
+      reason,
+      rolledBack,
+      lostInbox,
+      watermark: p.watermark,
+      ...(committedWithoutCheckpoint !== undefined ? { committedWithoutCheckpoint } : {}),
+    });
     this.ctx.bus.setDown(p.name, true);
   }
 
@@ -29,7 +38,9 @@ export class LiveProjections {
   settle(p: ProjectionProcess, outcome: BatchOutcome): boolean {
     this.ctx.setState(p, outcome);
     if (outcome.crashed) {
-      this.markCrashed(p, outcome.rolledBack, outcome.reason);
+      // Rows committed without their checkpoint were applied: the trace says so before the crash.
+      if (outcome.committedWithoutCheckpoint !== undefined) for (const d of outcome.drafts) this.ctx.emit(d);
+      this.markCrashed(p, outcome.rolledBack, outcome.reason, outcome.committedWithoutCheckpoint);
       return false;
     }
     for (const d of outcome.drafts) this.ctx.emit(d);
@@ -47,7 +58,7 @@ export class LiveProjections {
   async drain(p: ProjectionProcess): Promise<void> {
     p.drainScheduled = false;
     if (p.busy || p.status !== 'live' || p.inbox.length === 0) {
-      if (p.crashArmed && p.status === 'live' && !p.busy) this.markCrashed(p, 0);
+      if (p.crashArmed && p.crashPoint === 'midBatch' && p.status === 'live' && !p.busy) this.markCrashed(p, 0);
       return;
     }
     const batch = p.inbox.splice(0, this.ctx.settings.projection.batchSize);
@@ -88,7 +99,7 @@ export class LiveProjections {
     p.busy = true;
     this.ctx.scheduler.schedule(this.ctx.clock.now + extra, 'projection.rows', () => {
       p.busy = false;
-      if (p.crashArmed && p.status === 'live') return this.markCrashed(p, 0);
+      if (p.crashArmed && p.crashPoint === 'midBatch' && p.status === 'live') return this.markCrashed(p, 0);
       this.scheduleDrain(p);
     });
   }
