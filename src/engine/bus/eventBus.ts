@@ -67,6 +67,20 @@ export class EventBus {
     const all = [...this.#subs.values()];
     for (const event of events) {
       const subs = wants ? all.filter((sub) => wants(sub.name, event)) : all;
+      // Draw every delivery time first (same order of draws as ever), so the
+      // published record can say when each copy is due: the live picture
+      // places a token at elapsed / scheduled delay.
+      const planned: { sub: Subscriber; at: number; dupAt: number | undefined }[] = [];
+      for (const sub of subs) {
+        let at = now + s.latencyMs + (s.jitterMs > 0 ? rng.int(0, s.jitterMs) : 0);
+        const streamLast = sub.lastAtByStream.get(event.streamId) ?? 0;
+        if (!s.reorder) at = Math.max(at, sub.lastAt);
+        else if (s.orderedPartitions) at = Math.max(at, streamLast);
+        sub.lastAt = Math.max(sub.lastAt, at);
+        sub.lastAtByStream.set(event.streamId, Math.max(streamLast, at));
+        const dupAt = rng.chance(s.duplicateProbability) ? at + 1 + rng.int(0, s.latencyMs + s.jitterMs) : undefined;
+        planned.push({ sub, at, dupAt });
+      }
       trace.emit(now, {
         type: 'bus.published',
         position: event.position,
@@ -75,17 +89,11 @@ export class EventBus {
         eventType: event.type,
         commandId: event.metadata.commandId,
         subscribers: subs.map((sub) => sub.name),
+        deliverAt: planned.map((p) => p.at),
       });
-      for (const sub of subs) {
-        let at = now + s.latencyMs + (s.jitterMs > 0 ? rng.int(0, s.jitterMs) : 0);
-        const streamLast = sub.lastAtByStream.get(event.streamId) ?? 0;
-        if (!s.reorder) at = Math.max(at, sub.lastAt);
-        else if (s.orderedPartitions) at = Math.max(at, streamLast);
-        sub.lastAt = Math.max(sub.lastAt, at);
-        sub.lastAtByStream.set(event.streamId, Math.max(streamLast, at));
+      for (const { sub, at, dupAt } of planned) {
         this.#schedule(at, { projection: sub.name, event, attempt: 1, duplicate: false, publishedAt: now });
-        if (rng.chance(s.duplicateProbability)) {
-          const dupAt = at + 1 + rng.int(0, s.latencyMs + s.jitterMs);
+        if (dupAt !== undefined) {
           trace.emit(now, { type: 'bus.duplicated', projection: sub.name, position: event.position, deliverAt: dupAt });
           this.#schedule(dupAt, { projection: sub.name, event, attempt: 1, duplicate: true, publishedAt: now });
         }
@@ -160,7 +168,7 @@ export class EventBus {
     const s = this.#o.settings();
     if (rng.chance(s.dropProbability)) {
       const redeliverAt = now + s.redeliveryMs;
-      trace.emit(now, { type: 'bus.dropped', projection: d.projection, position: d.event.position, attempt: d.attempt, redeliverAt });
+      trace.emit(now, { type: 'bus.dropped', projection: d.projection, position: d.event.position, attempt: d.attempt, duplicate: d.duplicate, redeliverAt });
       this.#schedule(redeliverAt, { ...d, attempt: d.attempt + 1 });
       return;
     }

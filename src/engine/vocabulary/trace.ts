@@ -46,9 +46,10 @@ export type TraceBody =
   | { type: 'outbox.relayCrashed'; positions: number[]; stage: 'beforePublish' | 'afterPublish'; retryAt: number }
   | { type: 'fault.armed'; fault: 'publishCrash'; stage: 'beforePublish' | 'afterPublish'; count: number }
   // bus
-  | { type: 'bus.published'; position: number; streamId: string; version: number; eventType: string; commandId: string; subscribers: string[] }
+  /** `deliverAt[i]`: when the first copy for `subscribers[i]` is due (virtual ms). */
+  | { type: 'bus.published'; position: number; streamId: string; version: number; eventType: string; commandId: string; subscribers: string[]; deliverAt: number[] }
   | { type: 'bus.duplicated'; projection: string; position: number; deliverAt: number }
-  | { type: 'bus.dropped'; projection: string; position: number; attempt: number; redeliverAt: number }
+  | { type: 'bus.dropped'; projection: string; position: number; attempt: number; duplicate: boolean; redeliverAt: number }
   | { type: 'bus.delivered'; projection: string; position: number; streamId: string; version: number; eventType: string; attempt: number; duplicate: boolean; publishedAt: number }
   | { type: 'bus.held'; projection: string; position: number }
   | { type: 'bus.released'; projection: string; count: number }

@@ -102,17 +102,6 @@ describe('the bus', () => {
     expect(reordered).toBeGreaterThan(0);
   });
 
-  it('estimates arrivals, and says so, when the trace lacks deliverAt', async () => {
-    const h = harness({ bus: { latencyMs: 100, jitterMs: 0 } }, { withDeliverAt: false });
-    await addProduct(h.engine, 'KB');
-    order(h.engine, 1);
-    await h.engine.advance(10);
-    const f = h.frame();
-    expect(f.bus.estimated).toBe(true);
-    expect(inFlightTokens(f).every((t) => t.estimated && t.arriveAt === t.publishedAt + 100)).toBe(true);
-    expect(f.bus.inFlight).toBe(scheduledDeliveries(h.engine).length);
-  });
-
   it('aggregates beyond the cap into a flow that keeps the count, and keeps the unusual tokens visible', async () => {
     const h = harness({ bus: { latencyMs: 2000, jitterMs: 0, duplicateProbability: 0.1 } }, { tokenCap: 5 });
     await addProduct(h.engine, 'KB', 1000);
