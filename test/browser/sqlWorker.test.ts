@@ -15,6 +15,7 @@ it('runs SQL in sql.js inside a Web Worker, reached through comlink', async () =
 
 it('reports an SQL error from the worker with SQLite\'s message', async () => {
   await expect(connection.lab.query('SELECT * FROM no_such_table')).rejects.toThrow(/no such table: no_such_table/);
+  await expect(connection.lab.query('SELECT * FROM no_such_table')).rejects.toMatchObject({ name: 'WorkerFaultError', worker: 'sql-lab' });
 });
 
 it('measures both flash-sale read paths in the worker and gets the same pages from each', async () => {
