@@ -16,7 +16,7 @@ import type {
   TraceRecord,
 } from '../engine/index.ts';
 
-import type { ClockState } from '../worker/engineProtocol.ts';
+import type { ClockState } from '../worker/protocol/coordinator.ts';
 import type { TraceFilter } from '../worker/views/traceFilter.ts';
 
 export type { ConsistencyOptions, ConsistencyStrategy } from '../engine/index.ts';

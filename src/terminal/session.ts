@@ -220,9 +220,8 @@ function report(e: unknown, entry: CommandEntry, catalog: DomainCatalog, out: Ou
       out.dim('Lower the drop probability (`bus drops 0`) or move time in smaller amounts (`time advance 1s`).');
       return;
     case 'INVALID_INTENT':
-    case 'UNSUPPORTED':
       out.error(message);
-      if (code === 'UNSUPPORTED' || /projection action/i.test(message)) out.dim('This engine does not offer that yet.');
+      if (/projection action/i.test(message)) out.dim('This engine does not offer that yet.');
       return;
     case 'READ_MODEL_UNAVAILABLE':
       out.error(message);

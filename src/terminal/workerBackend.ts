@@ -10,7 +10,8 @@
 import type * as Comlink from 'comlink';
 import { domains } from '../domain/index.ts';
 import type { DomainDefinition, ResultOf } from '../engine/index.ts';
-import { unwrap, type CoordinatorApi } from '../worker/engineProtocol.ts';
+import type { CoordinatorApi } from '../worker/protocol/coordinator.ts';
+import { unwrap } from '../worker/protocol/reply.ts';
 import { createSqlQueryRunner, QueryStoppedError, SQL_QUERY_TIMEOUT_MS, type SqlQueryRunner } from '../worker/sqlQueryClient.ts';
 import { parseSessionFile, toSessionFile } from '../sandbox/sessionFormat.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
@@ -50,13 +51,13 @@ export function createWorkerBackend(driver: SandboxDriver, sqlRunner: SqlQueryRu
       return unwrap(await api().dispatch(intent)) as ResultOf<I>;
     },
     async status() {
-      return api().status();
+      return unwrap(await api().status());
     },
     async settings() {
-      return api().settings();
+      return unwrap(await api().settings());
     },
     async clock(): Promise<ClockState> {
-      return (await api().frame()).clock;
+      return unwrap(await api().frame()).clock;
     },
     async readOnlySql(store, sql) {
       stopIfInterrupted();
@@ -78,23 +79,23 @@ export function createWorkerBackend(driver: SandboxDriver, sqlRunner: SqlQueryRu
       return unwrap(await api().readStream(streamId));
     },
     async readAll(fromPosition, limit) {
-      return api().readAll(fromPosition, limit);
+      return unwrap(await api().readAll(fromPosition, limit));
     },
     async listStreams() {
       return unwrap(await api().listStreams());
     },
     async trace(filter) {
-      return api().trace(filter);
+      return unwrap(await api().trace(filter));
     },
     async play() {
-      await api().setRunning(true);
+      unwrap(await api().setRunning(true));
     },
     async pause() {
-      await api().setRunning(false);
+      unwrap(await api().setRunning(false));
     },
     async setSpeed(speed) {
       if (!(speed >= 0.1 && speed <= 10)) throw new RangeError(`Speed must be from 0.1 to 10 here, got ${speed}.`);
-      await api().setSpeed(speed);
+      unwrap(await api().setSpeed(speed));
     },
     async step(n) {
       let ran = 0;

@@ -5,18 +5,18 @@ import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import type { SqlJsStatic } from '../engine/index.ts';
 import { runDrill } from '../drills/runner.ts';
-import type { Design, Drill, DrillReport } from '../drills/types.ts';
+import type { DrillApi } from './protocol/drill.ts';
+import { replyAsync } from './protocol/reply.ts';
 
 // The wasm is served by the site itself, never a CDN.
 const sqlReady = initSqlJs({ locateFile: () => wasmUrl });
 
-const drillRunner = {
-  async run(drill: Drill, design: Design, onProgress?: (fraction: number) => void): Promise<DrillReport> {
-    const SQL = (await sqlReady) as unknown as SqlJsStatic;
-    return runDrill(SQL, drill, design, onProgress ? { onProgress } : {});
-  },
+const drillRunner: DrillApi = {
+  run: (drill, design, onProgress) =>
+    replyAsync(async () => {
+      const SQL = (await sqlReady) as unknown as SqlJsStatic;
+      return runDrill(SQL, drill, design, onProgress ? { onProgress } : {});
+    }, 'drill'),
 };
-
-export type DrillRunner = typeof drillRunner;
 
 Comlink.expose(drillRunner);

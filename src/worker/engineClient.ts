@@ -3,7 +3,9 @@
 // with a MessageChannel, and returns typed comlink proxies. Loaded with a
 // dynamic import only by pages that run the sandbox.
 import * as Comlink from 'comlink';
-import { unwrap, type CoordinatorApi, type ReadWorkerApi, type SandboxFrame, type StartOptions, type WorkerName } from './engineProtocol.ts';
+import type { CoordinatorApi, SandboxFrame, SandboxWorkerName, StartOptions } from './protocol/coordinator.ts';
+import type { ReadWorkerApi } from './protocol/readSide.ts';
+import { unwrap } from './protocol/reply.ts';
 
 export interface EngineConnection {
   coordinator: Comlink.Remote<CoordinatorApi>;
@@ -15,13 +17,13 @@ export interface EngineConnection {
 
 export interface ConnectHandlers {
   /** A worker died with an uncaught error. */
-  onCrash?(worker: WorkerName, message: string): void;
+  onCrash?(worker: SandboxWorkerName, message: string): void;
 }
 
 export async function connectEngine(options: StartOptions, handlers: ConnectHandlers = {}): Promise<EngineConnection> {
   const writeWorker = new Worker(new URL('./engineWrite.worker.ts', import.meta.url), { type: 'module', name: 'sandbox-write' });
   const readWorker = new Worker(new URL('./engineRead.worker.ts', import.meta.url), { type: 'module', name: 'sandbox-read' });
-  const watch = (worker: Worker, name: WorkerName): void => {
+  const watch = (worker: Worker, name: SandboxWorkerName): void => {
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       handlers.onCrash?.(name, event.message || `The ${name} worker stopped with an error.`);
@@ -41,9 +43,9 @@ export async function connectEngine(options: StartOptions, handlers: ConnectHand
     readWorker.terminate();
   };
   try {
-    await read.init(options.domain);
+    unwrap(await read.init(options.domain));
     const channel = new MessageChannel();
-    await read.connect(Comlink.transfer(channel.port1, [channel.port1]));
+    unwrap(await read.connect(Comlink.transfer(channel.port1, [channel.port1])));
     const { replayed } = unwrap(await coordinator.start(options, Comlink.transfer(channel.port2, [channel.port2])));
     return { coordinator, read, replayed, close };
   } catch (e) {
@@ -54,5 +56,5 @@ export async function connectEngine(options: StartOptions, handlers: ConnectHand
 
 /** Receive frames of derived status (at most ten a second, never raw trace records). */
 export async function subscribeFrames(connection: EngineConnection, onFrame: (frame: SandboxFrame) => void): Promise<void> {
-  await connection.coordinator.onFrame(Comlink.proxy(onFrame));
+  unwrap(await connection.coordinator.onFrame(Comlink.proxy(onFrame)));
 }

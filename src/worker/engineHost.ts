@@ -11,7 +11,9 @@ import { SessionObserver } from './views/observer.ts';
 import { StoryIndex, sequenceDiagramSource } from './views/sequenceDiagram.ts';
 import { worldAt } from './views/timeline.ts';
 import { filterTrace, type TraceFilter } from './views/traceFilter.ts';
-import { WorkerFaultError, type ClockState, type ReadSideRemote, type SandboxFrame, type TableRef, type TableView, type TimelineSlice, type WorkerFault, type WorkerName } from './engineProtocol.ts';
+import type { ClockState, SandboxFrame, SandboxWorkerName, SequenceDiagram, TableRef, TableView, TimelineSlice, WorkerFault } from './protocol/coordinator.ts';
+import type { ReadSideRemote } from './protocol/readSide.ts';
+import { WorkerFaultError } from './protocol/reply.ts';
 import { FramePublisher, RecentEvents } from './frames.ts';
 import { LoadDriver } from './loadDriver.ts';
 import { RealTimeLoop } from './realTimeLoop.ts';
@@ -183,7 +185,7 @@ export class EngineHost {
     return { firstSeq, lastSeq, world, records: trace.slice(Math.max(0, i - before), i + after + 1) };
   }
 
-  diagram(commandId: string): { source: string; records: number; complete: boolean } {
+  diagram(commandId: string): SequenceDiagram {
     const trace = this.engine.trace;
     const story = this.#stories.story(commandId);
     const complete = (trace[0]?.seq ?? 1) === 1 || story.records.some((r) => r.type === 'command.received');
@@ -234,7 +236,7 @@ export class EngineHost {
 
   // ── faults ────────────────────────────────────────────────────────────
 
-  #onFault(worker: WorkerName, error: Error): void {
+  #onFault(worker: SandboxWorkerName, error: Error): void {
     if (this.#fault) return;
     const pos = this.engine.position();
     // The failing task had already been counted as a step: a restart replays to just before it.

@@ -6,7 +6,8 @@ import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { getDomain } from '../domain/index.ts';
 import { ReadSide } from '../engine/index.ts';
-import { portMethods, replySync, type ReadSideCalls, type ReadSideRemote, type ReadWorkerApi } from './engineProtocol.ts';
+import { portMethods, type ReadSideCalls, type ReadSideRemote, type ReadWorkerApi } from './protocol/readSide.ts';
+import { replyAsync, replySync } from './protocol/reply.ts';
 
 // The wasm is served by the site itself, never a CDN.
 const sqlReady = initSqlJs({ locateFile: () => wasmUrl });
@@ -26,9 +27,7 @@ const served: ReadSideCalls = { calls: {}, batches: 0 };
 (globalThis as { __readSideCalls?: ReadSideCalls }).__readSideCalls = served;
 
 const remote: ReadSideRemote = {
-  methods() {
-    return METHODS;
-  },
+  methods: () => replySync(() => METHODS, 'read'),
   call(method, args) {
     served.calls[method] = (served.calls[method] ?? 0) + 1;
     if (method === 'applyBatch') served.batches++;
@@ -47,19 +46,14 @@ const remote: ReadSideRemote = {
 };
 
 const api: ReadWorkerApi = {
-  async init(domain) {
-    side?.close();
-    side = new ReadSide(await sqlReady, getDomain(domain));
-  },
-  connect(port) {
-    Comlink.expose(remote, port);
-  },
-  injectFault() {
-    faultArmed = true;
-  },
-  served() {
-    return served;
-  },
+  init: (domain) =>
+    replyAsync(async () => {
+      side?.close();
+      side = new ReadSide(await sqlReady, getDomain(domain));
+    }, 'read'),
+  connect: (port) => replySync(() => Comlink.expose(remote, port), 'read'),
+  injectFault: () => replySync(() => void (faultArmed = true), 'read'),
+  served: () => replySync(() => served, 'read'),
 };
 
 Comlink.expose(api);

@@ -10,7 +10,9 @@ import { WriteSide } from '../engine/index.ts';
 import { Autosave, SessionStore } from '../sandbox/persistence.ts';
 import { EngineHost } from './engineHost.ts';
 import { playSetup, playStoryStep, verifyOnReplay } from '../scenarios/playerWorker.ts';
-import { replyAsync, replySync, WorkerFaultError, type CoordinatorApi, type ReadSideRemote } from './engineProtocol.ts';
+import type { CoordinatorApi } from './protocol/coordinator.ts';
+import type { ReadSideRemote } from './protocol/readSide.ts';
+import { replyAsync, replySync, unwrap, WorkerFaultError } from './protocol/reply.ts';
 
 // The wasm is served by the site itself, never a CDN.
 const sqlReady = initSqlJs({ locateFile: () => wasmUrl });
@@ -30,7 +32,7 @@ const api: CoordinatorApi = {
       host?.close();
       const domain = getDomain(options.domain);
       readRemote = Comlink.wrap<ReadSideRemote>(readPort);
-      const readMethods = await readRemote.methods();
+      const readMethods = unwrap(await readRemote.methods());
       host = new EngineHost({
         domain,
         seed: options.seed,
@@ -46,46 +48,39 @@ const api: CoordinatorApi = {
       return { replayed: options.script.length };
     }, 'write');
   },
-  onFrame(callback) {
-    current().onFrame(callback);
-  },
+  onFrame: (callback) => replySync(() => current().onFrame(callback), 'write'),
   dispatch: (intent) => replyAsync(() => current().dispatch(intent), 'write'),
-  setRunning(running) {
-    current().setRunning(running);
-  },
-  setSpeed(speed) {
-    current().setSpeed(speed);
-  },
+  setRunning: (running) => replySync(() => current().setRunning(running), 'write'),
+  setSpeed: (speed) => replySync(() => current().setSpeed(speed), 'write'),
   step: () => replyAsync(() => current().step(), 'write'),
   setLoad: (rate) => replySync(() => current().setLoad(rate), 'write'),
-  session: () => current().session(),
-  async autosave(meta) {
-    const h = current();
-    if (h.fault) return null;
-    return autosaver.save(meta, h.engine, (script) => h.session(script), Date.now());
-  },
+  session: () => replySync(() => current().session(), 'write'),
+  autosave: (meta) =>
+    replyAsync(() => {
+      const h = current();
+      if (h.fault) return null;
+      return autosaver.save(meta, h.engine, (script) => h.session(script), Date.now());
+    }, 'write'),
   tables: () => replyAsync(() => current().tables(), 'write'),
   table: (ref, limit) => replyAsync(() => current().table(ref, limit), 'write'),
-  timeline: (seq, before, after) => current().timeline(seq, before, after),
-  diagram: (commandId) => current().diagram(commandId),
-  frame: () => current().frame(),
-  readAll: (from, limit) => current().write.readAll(from, limit),
-  traceJson: () => current().traceJson(),
-  injectWriteFault() {
-    current().injectWriteFault();
-  },
+  timeline: (seq, before, after) => replySync(() => current().timeline(seq, before, after), 'write'),
+  diagram: (commandId) => replySync(() => current().diagram(commandId), 'write'),
+  frame: () => replySync(() => current().frame(), 'write'),
+  readAll: (from, limit) => replySync(() => current().write.readAll(from, limit), 'write'),
+  traceJson: () => replySync(() => current().traceJson(), 'write'),
+  injectWriteFault: () => replySync(() => current().injectWriteFault(), 'write'),
   runUntilIdle: () => replyAsync(() => current().runUntilIdle(), 'write'),
-  status: () => current().engine.status(),
-  settings: () => current().engine.settings,
+  status: () => replySync(() => current().engine.status(), 'write'),
+  settings: () => replySync(() => current().engine.settings, 'write'),
   readOnlySql: (store, sql) => replyAsync(() => current().engine.readOnlySql(store, sql), 'write'),
   exportStore: (store) => replyAsync(() => current().engine.exportStore(store), 'write'),
   readStream: (streamId) => replyAsync(() => current().engine.readStream(streamId), 'write'),
   listStreams: () => replyAsync(() => current().engine.listStreams(), 'write'),
-  trace: (filter) => current().trace(filter),
+  trace: (filter) => replySync(() => current().trace(filter), 'write'),
   advance: (ms) => replyAsync(() => current().advance(ms), 'write'),
   playScenarioSetup: (setup) => replyAsync(() => current().playScenario((engine) => playSetup(engine, setup)), 'write'),
   playScenarioStep: (step) => replyAsync(() => current().playScenario((engine) => playStoryStep(engine, step)), 'write'),
-  scriptLength: () => current().engine.recordedCount(),
+  scriptLength: () => replySync(() => current().engine.recordedCount(), 'write'),
   verifyScenario: (scenario, learner) => replyAsync(async () => verifyOnReplay(await sqlReady, current().session(), scenario, learner), 'write'),
 };
 

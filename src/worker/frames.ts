@@ -1,8 +1,8 @@
 // Frames of derived status for the page: built on demand or pushed at most
 // eight times a second, and only when something changed (the key), so a
-// paused sandbox sends nothing. What a frame holds is in engineProtocol.ts.
+// paused sandbox sends nothing. What a frame holds is in protocol/coordinator.ts.
 import type { WriteSide } from '../engine/index.ts';
-import type { EventRow, SandboxFrame } from './engineProtocol.ts';
+import type { EventRow, SandboxFrame } from './protocol/coordinator.ts';
 
 const FRAME_MS = 125;
 

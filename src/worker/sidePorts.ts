@@ -4,9 +4,11 @@
 // engine error is a worker fault, reported to the host's sink.
 import type * as Comlink from 'comlink';
 import { EngineError, type ReadSidePort, type WriteSide, type WriteSidePort } from '../engine/index.ts';
-import { WorkerFaultError, fromWire, portMethods, type ReadSideRemote, type Reply, type WorkerName } from './engineProtocol.ts';
+import type { SandboxWorkerName } from './protocol/coordinator.ts';
+import { portMethods, type ReadSideRemote } from './protocol/readSide.ts';
+import { WorkerFaultError, fromWire, type Reply } from './protocol/reply.ts';
 
-export type FaultSink = (worker: WorkerName, error: Error) => void;
+export type FaultSink = (worker: SandboxWorkerName, error: Error) => void;
 
 /**
  * The in-process write side as the engine's port, with a switch that makes

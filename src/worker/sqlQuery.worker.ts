@@ -7,15 +7,15 @@ import * as Comlink from 'comlink';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { runReadOnlySql, type SqlResult } from '../engine/index.ts';
-import { replyAsync, type Reply } from './engineProtocol.ts';
+import type { SqlQueryApi } from './protocol/sqlQuery.ts';
+import { replyAsync } from './protocol/reply.ts';
 
 // The wasm is served by the site itself, never a CDN.
 const sqlReady = initSqlJs({ locateFile: () => wasmUrl });
 
-const sqlQuery = {
-  /** Run `sql` on a copy of `store` given as a database file. */
-  run(bytes: Uint8Array, store: string, sql: string): Promise<Reply<SqlResult>> {
-    return replyAsync(async () => {
+const sqlQuery: SqlQueryApi = {
+  run(bytes, store, sql) {
+    return replyAsync(async (): Promise<SqlResult> => {
       const SQL = await sqlReady;
       const db = new SQL.Database(bytes);
       try {
@@ -23,10 +23,8 @@ const sqlQuery = {
       } finally {
         db.close();
       }
-    }, 'read');
+    }, 'sql-query');
   },
 };
-
-export type SqlQueryWorker = typeof sqlQuery;
 
 Comlink.expose(sqlQuery);

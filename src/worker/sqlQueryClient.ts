@@ -5,8 +5,8 @@
 import * as Comlink from 'comlink';
 import { EngineError } from '../engine/index.ts';
 import type { SqlResult } from '../engine/index.ts';
-import { unwrap } from './engineProtocol.ts';
-import type { SqlQueryWorker } from './sqlQuery.worker.ts';
+import type { SqlQueryApi } from './protocol/sqlQuery.ts';
+import { unwrap, WorkerFaultError } from './protocol/reply.ts';
 
 export const SQL_QUERY_TIMEOUT_MS = 3000;
 
@@ -39,16 +39,16 @@ interface Running {
 
 export function createSqlQueryRunner(options: { timeoutMs?: number } = {}): SqlQueryRunner {
   const timeoutMs = options.timeoutMs ?? SQL_QUERY_TIMEOUT_MS;
-  let worker: { remote: Comlink.Remote<SqlQueryWorker>; terminate(): void; crashed: Promise<never> } | undefined;
+  let worker: { remote: Comlink.Remote<SqlQueryApi>; terminate(): void; crashed: Promise<never> } | undefined;
   const running = new Set<Running>();
 
   const start = (): NonNullable<typeof worker> => {
     const w = new Worker(new URL('./sqlQuery.worker.ts', import.meta.url), { type: 'module', name: 'sql-query' });
-    const remote = Comlink.wrap<SqlQueryWorker>(w);
+    const remote = Comlink.wrap<SqlQueryApi>(w);
     const crashed = new Promise<never>((_, reject) => {
       w.addEventListener('error', (event) => {
         event.preventDefault();
-        reject(new Error(`The SQL worker stopped with an error: ${event.message || 'unknown error'}. Nothing changed; try again.`));
+        reject(new WorkerFaultError('sql-query', `The SQL worker stopped with an error: ${event.message || 'unknown error'}. Nothing changed; try again.`));
       });
     });
     crashed.catch(() => {});

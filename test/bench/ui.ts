@@ -11,7 +11,7 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import type { ReadSideCalls } from '../../src/worker/engineProtocol.ts';
+import type { ReadSideCalls } from '../../src/worker/protocol/readSide.ts';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { serveStatic } from '../support/staticServer.ts';
 

@@ -14,7 +14,7 @@ import { replayScript } from '../../src/engine/script.ts';
 import type { SettingsPatch } from '../../src/engine/settings.ts';
 import { decodeSession, encodeSession } from '../../src/sandbox/urlCodec.ts';
 import { connectEngine, type EngineConnection } from '../../src/worker/engineClient.ts';
-import { unwrap } from '../../src/worker/engineProtocol.ts';
+import { unwrap } from '../../src/worker/protocol/reply.ts';
 
 const SETTINGS: SettingsPatch = {
   bus: { latencyMs: 15, jitterMs: 20, duplicateProbability: 0.2, dropProbability: 0.15, redeliveryMs: 30, reorder: true },
@@ -54,7 +54,7 @@ afterAll(() => connections.forEach((c) => c.close()));
 
 /** Live batches the read worker applied, and the round trips that carried them. */
 async function applied(c: EngineConnection): Promise<{ batches: number; roundTrips: number }> {
-  const served = await c.read.served();
+  const served = unwrap(await c.read.served());
   return { batches: served.batches, roundTrips: (served.calls['applyBatch'] ?? 0) + (served.calls['applyBatches'] ?? 0) };
 }
 
@@ -71,7 +71,7 @@ it('gives the same trace in the workers as the engine in-process, for the same s
   const local = createEngine({ sql: await sqlReady, domain: commerce, seed: 7, settings: SETTINGS });
   for (const intent of INTENTS) await local.dispatch(intent).catch(() => undefined);
   await local.runUntilIdle();
-  const fromWorkers = await workers.coordinator.traceJson();
+  const fromWorkers = unwrap(await workers.coordinator.traceJson());
   expect(JSON.parse(fromWorkers).length).toBeGreaterThan(100);
   expect(fromWorkers).toBe(JSON.stringify(local.trace));
   // Some live batches shared a round trip.
@@ -84,13 +84,13 @@ it('replays a run of the load generator against real time to the identical trace
   const c = await connectEngine({ domain: 'commerce', seed: 11, settings: {}, script: [], speed: 1 });
   connections.push(c);
   unwrap(await c.coordinator.setLoad(1000));
-  await c.coordinator.setRunning(true);
+  unwrap(await c.coordinator.setRunning(true));
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  await c.coordinator.setRunning(false);
+  unwrap(await c.coordinator.setRunning(false));
   // Runs after the step in flight, if any: the run stands still from here.
   unwrap(await c.coordinator.advance(0));
-  const session = await c.coordinator.session();
-  const live = await c.coordinator.traceJson();
+  const session = unwrap(await c.coordinator.session());
+  const live = unwrap(await c.coordinator.traceJson());
   expect(session.script.length).toBeGreaterThan(50);
   const local = await replayScript(await sqlReady, commerce, session.seed, session.settings, session.script, session.until);
   expect(JSON.stringify(local.trace)).toBe(live);
@@ -102,10 +102,10 @@ it('replays a run of the load generator against real time to the identical trace
 
 it('replays a session taken from the URL codec to the identical trace, in-process and in new workers', async () => {
   const original = await inWorkers();
-  const session = await original.coordinator.session();
+  const session = unwrap(await original.coordinator.session());
   const decoded = await decodeSession(await encodeSession(session));
   expect(decoded).toEqual(session);
-  const expected = await original.coordinator.traceJson();
+  const expected = unwrap(await original.coordinator.traceJson());
 
   const local = await replayScript(await sqlReady, commerce, decoded.seed, decoded.settings, decoded.script, decoded.until);
   expect(JSON.stringify(local.trace)).toBe(expected);
@@ -113,5 +113,5 @@ it('replays a session taken from the URL codec to the identical trace, in-proces
 
   const again = await connectEngine({ domain: decoded.domain, seed: decoded.seed, settings: decoded.settings, script: decoded.script, ...(decoded.until ? { until: decoded.until } : {}), speed: 1 });
   connections.push(again);
-  expect(await again.coordinator.traceJson()).toBe(expected);
+  expect(unwrap(await again.coordinator.traceJson())).toBe(expected);
 });

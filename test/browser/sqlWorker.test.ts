@@ -1,7 +1,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { mount, unmount } from 'svelte';
 import { connectSqlLab } from '../../src/worker/sqlLabClient.ts';
-import BoardReadPathRace from '../../src/components/embeds/BoardReadPathRace.svelte';
+import ReadPathRace from '../../src/components/embeds/ReadPathRace.svelte';
 
 const connection = connectSqlLab();
 afterAll(() => connection.close());
@@ -15,6 +15,7 @@ it('runs SQL in sql.js inside a Web Worker, reached through comlink', async () =
 
 it('reports an SQL error from the worker with SQLite\'s message', async () => {
   await expect(connection.lab.query('SELECT * FROM no_such_table')).rejects.toThrow(/no such table: no_such_table/);
+  await expect(connection.lab.query('SELECT * FROM no_such_table')).rejects.toMatchObject({ name: 'WorkerFaultError', worker: 'sql-lab' });
 });
 
 it('measures both flash-sale read paths in the worker and gets the same pages from each', async () => {
@@ -39,7 +40,7 @@ it('reports a board size the lab refuses with its reason, across the worker boun
 it('the board race measures on click and shows both paths with the verdict, labelled as measured here', async () => {
   const host = document.createElement('div');
   document.body.append(host);
-  const component = mount(BoardReadPathRace, { target: host });
+  const component = mount(ReadPathRace, { target: host, props: { race: 'workItemBoardReadPaths' } });
   try {
     const button = host.querySelector('button')!;
     await waitFor(() => !button.disabled);

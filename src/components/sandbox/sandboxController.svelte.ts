@@ -14,7 +14,8 @@ import type { SessionSummary } from '../../sandbox/persistence.ts';
 import type { SandboxPreset } from '../../sandbox/presets.ts';
 import { settingsPatchFrom, type SessionState } from '../../sandbox/sessionState.ts';
 import type { EngineConnection } from '../../worker/engineClient.ts';
-import type { SandboxFrame, TableRef, TableView, TimelineSlice, WireError, WorkerName } from '../../worker/engineProtocol.ts';
+import type { SandboxFrame, SandboxWorkerName, SequenceDiagram, TableRef, TableView, TimelineSlice } from '../../worker/protocol/coordinator.ts';
+import { unwrap, wireMessage, type Reply } from '../../worker/protocol/reply.ts';
 import { SessionKeeper, message, type SessionNotice } from './sessionKeeper.svelte.ts';
 
 export interface ResultEntry {
@@ -49,7 +50,7 @@ export class SandboxController {
   busy = $state<string | null>(null);
   startError = $state<string | null>(null);
   /** Uncaught worker error (the worker died), beside the faults the coordinator reports in frames. */
-  crash = $state<{ worker: WorkerName; message: string } | null>(null);
+  crash = $state<{ worker: SandboxWorkerName; message: string } | null>(null);
   domain = $state<DomainDefinition>(getDomain('commerce'));
   seed = $state(42);
   sessionId = $state<string>(SESSIONS[0]);
@@ -117,7 +118,7 @@ export class SandboxController {
   get connected(): boolean {
     return this.phase === 'ready' && this.#connection !== null;
   }
-  get fault(): { worker: WorkerName; message: string } | null {
+  get fault(): { worker: SandboxWorkerName; message: string } | null {
     return this.crash ?? this.frame?.fault ?? null;
   }
 
@@ -196,7 +197,7 @@ export class SandboxController {
     this.samplesVersion++;
     this.timelineSeq = null;
     this.diagramCommand = null;
-    this.frame = await connection.coordinator.frame();
+    this.frame = unwrap(await connection.coordinator.frame());
     await client.subscribeFrames(connection, (f) => {
       if (generation === this.#generation) this.#onFrame(f);
     });
@@ -345,10 +346,9 @@ export class SandboxController {
     return `Reset ${from} on the current seed and settings, with time ${this.#startsRunning() ? 'running' : 'paused'}.`;
   }
 
-  async injectFault(worker: WorkerName): Promise<void> {
+  async injectFault(worker: SandboxWorkerName): Promise<void> {
     if (!this.#connection) return;
-    if (worker === 'read') await this.#connection.read.injectFault();
-    else await this.#connection.coordinator.injectWriteFault();
+    unwrap(worker === 'read' ? await this.#connection.read.injectFault() : await this.#connection.coordinator.injectWriteFault());
     this.announcement = `The ${worker} worker will throw on its next request.`;
   }
 
@@ -356,7 +356,7 @@ export class SandboxController {
   async restart(): Promise<void> {
     let state: SessionState | null = null;
     try {
-      state = await withTimeout(this.#api().session(), 2000);
+      state = unwrap(await withTimeout<Reply<SessionState>>(this.#api().session(), 2000));
     } catch {
       // The coordinator itself is gone: fall back to the last autosave, then to how this run started.
       state = await this.#keeper.lastKnown();
@@ -378,10 +378,10 @@ export class SandboxController {
   }
   async table(ref: TableRef): Promise<TableView | { error: string }> {
     const r = await this.#api().table(ref, 100);
-    return r.ok ? r.value : { error: r.error.kind === 'engine' ? r.error.data.message : r.error.message };
+    return r.ok ? r.value : { error: wireMessage(r.error) };
   }
-  timeline(seq: number): Promise<TimelineSlice> {
-    return this.#api().timeline(seq, 10, 10);
+  async timeline(seq: number): Promise<TimelineSlice> {
+    return unwrap(await this.#api().timeline(seq, 10, 10));
   }
   /**
    * How far a running rebuild has replayed (its ProjectionInfo keeps the old
@@ -389,19 +389,19 @@ export class SandboxController {
    * rebuildStarted/rebuildProgress record. Null when the trace has none left.
    */
   async rebuildProgress(projection: string): Promise<{ position: number; headPosition: number } | null> {
-    const [r] = await this.#api().trace({ types: ['projection.rebuildStarted', 'projection.rebuildProgress'], projection, last: 1 });
+    const [r] = unwrap(await this.#api().trace({ types: ['projection.rebuildStarted', 'projection.rebuildProgress'], projection, last: 1 }));
     if (r?.type === 'projection.rebuildStarted') return { position: 0, headPosition: r.headPosition };
     if (r?.type === 'projection.rebuildProgress') return { position: r.position, headPosition: r.headPosition };
     return null;
   }
-  diagram(commandId: string): Promise<{ source: string; records: number; complete: boolean }> {
-    return this.#api().diagram(commandId);
+  async diagram(commandId: string): Promise<SequenceDiagram> {
+    return unwrap(await this.#api().diagram(commandId));
   }
 
   // ── keeping and sharing ───────────────────────────────────────────────
 
   async session(): Promise<SessionState> {
-    const s = await this.#api().session();
+    const s = unwrap(await this.#api().session());
     this.#keeper.remember(s);
     return s;
   }
@@ -427,13 +427,9 @@ export class SandboxController {
 
   /** The trace kept in memory, as JSON (what every view is derived from). */
   async traceFile(): Promise<{ name: string; text: string }> {
-    const text = await this.#api().traceJson();
+    const text = unwrap(await this.#api().traceJson());
     return { name: `cqrs-lab-trace-${this.domain.name}-seed-${this.seed}.json`, text };
   }
-}
-
-function wireMessage(e: WireError): string {
-  return e.kind === 'engine' ? e.data.message : e.message;
 }
 
 export function staleness(q: QueryResult): string {

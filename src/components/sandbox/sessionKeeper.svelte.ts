@@ -9,7 +9,8 @@ import { SessionFormatError, parseSessionFile, toSessionFile } from '../../sandb
 import type { SessionState } from '../../sandbox/sessionState.ts';
 import { MAX_LINK_CHARS, decodeSession, encodeSession, hashFor, sessionParam } from '../../sandbox/urlCodec.ts';
 import type { EngineConnection } from '../../worker/engineClient.ts';
-import type { SandboxFrame } from '../../worker/engineProtocol.ts';
+import type { SandboxFrame } from '../../worker/protocol/coordinator.ts';
+import { unwrap } from '../../worker/protocol/reply.ts';
 
 const AUTOSAVE_MS = 2000;
 
@@ -134,7 +135,7 @@ export class SessionKeeper {
     const key = f ? `${f.seq}:${f.clock.step}` : '';
     if (!this.#store || !preset.id || !coordinator || !f || key === this.#lastSavedKey || f.fault) return;
     try {
-      const saved = await coordinator.autosave({ id: this.#recordId, name: `${domain.title}, seed ${seed}`, sandbox: preset.id });
+      const saved = unwrap(await coordinator.autosave({ id: this.#recordId, name: `${domain.title}, seed ${seed}`, sandbox: preset.id }));
       if (!saved) return;
       this.#lastSavedKey = key;
       this.savedKey = key;
