@@ -87,9 +87,9 @@ describe('engine errors across the worker boundary', () => {
   });
 
   it('rebuilds an error of an unknown name as a plain EngineError with its data', () => {
-    const e = fromWire({ kind: 'engine', data: { name: 'FutureError', code: 'UNSUPPORTED', message: 'From a newer worker.', details: { a: 1 } }, fields: {} });
+    const e = fromWire({ kind: 'engine', data: { name: 'FutureError', code: 'SQL_ERROR', message: 'From a newer worker.', details: { a: 1 } }, fields: {} });
     expect(e).toBeInstanceOf(EngineError);
-    expect(e).toMatchObject({ name: 'FutureError', code: 'UNSUPPORTED', message: 'From a newer worker.', details: { a: 1 } });
+    expect(e).toMatchObject({ name: 'FutureError', code: 'SQL_ERROR', message: 'From a newer worker.', details: { a: 1 } });
   });
 });
 
