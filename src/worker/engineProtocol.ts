@@ -7,7 +7,7 @@
 // engine error keeps its code and details, anything else is a worker fault.
 import { EngineError, errorFromData, type EngineErrorData } from '../engine/index.ts';
 import type { ScriptEntry, Intent } from '../engine/index.ts';
-import type { ProjectionInfo, DispatchResult, EngineStatus } from '../engine/index.ts';
+import type { DispatchResult, EngineStatus } from '../engine/index.ts';
 import type { EngineSettings, SettingsPatch } from '../engine/index.ts';
 import type { SqlResult } from '../engine/index.ts';
 import type { TraceRecord } from '../engine/index.ts';
@@ -16,7 +16,7 @@ import type { StreamInfo } from '../engine/index.ts';
 import type { TraceFilter } from './views/traceFilter.ts';
 import type { WindowSummary, MeasuredWindow } from './views/consistencyWindow.ts';
 import type { ReadStats, Violation } from './views/sessionGuarantees.ts';
-import type { CommandSummary } from './views/observer.ts';
+import type { CommandSummary, FrameProjection } from './views/observer.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 import type { SessionSummary } from '../sandbox/persistence.ts';
 import type { WorldAt } from './views/timeline.ts';
@@ -165,7 +165,8 @@ export interface SandboxFrame {
   firstSeq: number;
   clock: ClockState;
   head: number;
-  projections: ProjectionInfo[];
+  /** With the reason of each crash (folded from the trace by the observer). */
+  projections: FrameProjection[];
   settings: EngineSettings;
   load: { rate: number; sent: number; eventsPerCommand: number };
   windows: WindowSummary[];
