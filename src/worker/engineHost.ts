@@ -276,7 +276,7 @@ export class EngineHost {
       firstSeq: engine.trace[0]?.seq ?? 0,
       clock: this.clockState(),
       head: status.headPosition,
-      projections: status.projections,
+      projections: obs.withCrashes(status.projections),
       settings: engine.settings,
       load: this.#load.summary(),
       windows: this.#summaries(),

@@ -39,6 +39,7 @@ describe('the header menu on a phone (360 px)', () => {
     { link: 'Scenarios', path: '/scenarios/' },
     { link: 'Sandbox', path: '/sandbox/' },
     { link: 'Interview practice', path: '/interview/' },
+    { link: 'Glossary', path: '/glossary/' },
   ];
 
   /** Tab from the top of the page until the menu button has focus. */

@@ -198,7 +198,9 @@ describe('the projections panel', () => {
     await expect.poll(() => built.getAttribute('data-shadow-status'), { timeout: 20_000 }).toBe('caughtUp');
     expect(await built.innerText()).toContain(`${head} / ${head}`);
     await page.getByRole('button', { name: 'Compare catalogue with its shadow build' }).click();
-    await expect.poll(() => page.getByTestId('shadow-comparison').innerText(), { timeout: 20_000 }).toMatch(new RegExp(`catalogue: live current at ${head} vs withRevenue at ${head}`));
+    await expect.poll(() => page.getByTestId('shadow-comparison').innerText(), { timeout: 20_000 }).toMatch(
+      new RegExp(`catalogue: the live store \\(version current, at position ${head}\\) and the shadow \\(version withRevenue, at position ${head}\\)`),
+    );
 
     await page.getByRole('button', { name: 'Flip catalogue to withRevenue' }).click();
     await expect.poll(() => catalogue.locator('[data-version]').innerText(), { timeout: 20_000 }).toBe('withRevenue');

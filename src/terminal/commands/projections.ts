@@ -2,8 +2,9 @@
 // shadow rebuild (build a new store beside the live one, flip to it, roll
 // back), and the per-projection guards (dedupe, ordering).
 import type { ShadowComparison } from '../../engine/index.ts';
-import type { ProjectionAction, ProjectionInfo, SettingsPatch } from '../../engine/index.ts';
-import type { DomainCatalog } from '../backend.ts';
+import type { EngineSettings, ProjectionAction, ProjectionInfo, SettingsPatch } from '../../engine/index.ts';
+import { comparisonText, crashText } from '../../sandbox/projectionText.ts';
+import type { DomainCatalog, TerminalBackend } from '../backend.ts';
 import { formatMs, formatValue, plural } from '../format.ts';
 import type { Cell } from '../output.ts';
 import type { CommandContext, CommandDef } from './types.ts';
@@ -100,13 +101,12 @@ function targets(name: string, catalog: DomainCatalog): string[] {
   return name === 'all' ? catalog.projections.map((p) => p.name) : [name];
 }
 
-function printComparison(out: CommandContext['out'], c: ShadowComparison): void {
-  const head = `${c.projection}: live ${c.liveVariant} at ${c.livePosition} vs ${c.otherVariant} at ${c.otherPosition}`;
+function printComparison(out: CommandContext['out'], c: ShadowComparison, role: 'candidate' | 'previous' | undefined): void {
   if (c.differingRows === 0) {
-    out.success(`${head}: the same rows.`);
+    out.success(comparisonText(c, role));
     return;
   }
-  out.warn(`${head}: ${plural(c.differingRows, 'row')} differ.`);
+  out.warn(comparisonText(c, role));
   out.table(['table', 'changed', 'only live', `only ${c.otherVariant}`], c.tables.map((t) => [t.table, t.changed, t.onlyLive, t.onlyOther]));
   const samples = c.tables.flatMap((t) => t.samples.map((s) => [t.table, s.key, formatValue(s.live), formatValue(s.other)]));
   if (samples.length > 0) out.table(['table', 'key', 'live', c.otherVariant], samples);
@@ -116,8 +116,9 @@ async function control(word: ProjectionWord, name: string, ctx: CommandContext, 
   const { backend, out, catalog } = ctx;
   const names = targets(name, catalog);
   if (word === 'compare') {
+    const roles = new Map((await backend.status()).projections.map((p) => [p.name, p.shadow?.role]));
     for (const n of names) {
-      printComparison(out, await backend.dispatch({ kind: 'projection', action: 'compare', name: n }));
+      printComparison(out, await backend.dispatch({ kind: 'projection', action: 'compare', name: n }), roles.get(n));
     }
     return;
   }
@@ -171,6 +172,12 @@ async function setGuard(guard: 'dedupe' | 'ordering', name: string, on: boolean,
         : 'Without ordering an event that overtakes its predecessor is applied anyway: try `bus reorder on` and `bus ordered-partitions off`.',
     );
   }
+}
+
+/** Why a crashed projection crashed: its latest `projection.crashed` record in the trace. */
+async function crashOf(backend: TerminalBackend, name: string): Promise<string> {
+  const [r] = await backend.trace({ types: ['projection.crashed'], projection: name, last: 1 });
+  return r?.type === 'projection.crashed' ? crashText(r) : 'its crash record is no longer in the trace kept in memory';
 }
 
 function variantsText(catalog: DomainCatalog): string {
@@ -268,6 +275,7 @@ export function projectionCommands(catalog: DomainCatalog): CommandDef[] {
         if (description) out.text(description);
         out.pairs([
           ['status', { text: p.status, style: p.status === 'live' ? 'ok' : p.status === 'crashed' ? 'error' : 'warn' }],
+          ...(p.status === 'crashed' ? [['why', { text: await crashOf(backend, name), style: 'error' }] as [string, Cell]] : []),
           ['position', `${p.position} of ${p.headPosition}`],
           ['lag', p.lagEvents > 0 ? { text: `${plural(p.lagEvents, 'event')}, ${formatMs(p.lagMs)}`, style: 'warn' } : 'none'],
           ['inbox', `${plural(p.inbox, 'event')} delivered, not yet applied`],

@@ -13,7 +13,7 @@ import type { ConsistencyOptions } from '../../engine/index.ts';
 import type { TraceFilter } from '../views/traceFilter.ts';
 import type { WindowSummary, MeasuredWindow } from '../views/consistencyWindow.ts';
 import type { ReadStats, Violation } from '../views/sessionGuarantees.ts';
-import type { CommandSummary } from '../views/observer.ts';
+import type { CommandSummary, FrameProjection } from '../views/observer.ts';
 import type { WorldAt } from '../views/timeline.ts';
 import type { SessionState } from '../../sandbox/sessionState.ts';
 import type { SessionSummary } from '../../sandbox/persistence.ts';
@@ -74,7 +74,8 @@ export interface SandboxFrame {
   firstSeq: number;
   clock: ClockState;
   head: number;
-  projections: ProjectionInfo[];
+  /** With the reason of each crash (folded from the trace by the observer). */
+  projections: FrameProjection[];
   settings: EngineSettings;
   load: { rate: number; sent: number; eventsPerCommand: number };
   windows: WindowSummary[];

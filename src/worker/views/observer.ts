@@ -1,8 +1,8 @@
 // Everything the sandbox shows, folded from the trace one record at a time
 // (in the coordinator worker, so the page only receives small summaries):
 // the consistency windows, read staleness and session guarantees, the latest
-// commands, and timeline keyframes.
-import type { DomainDefinition } from '../../engine/index.ts';
+// commands, timeline keyframes, and why each crashed projection crashed.
+import type { DomainDefinition, ProjectionInfo } from '../../engine/index.ts';
 import type { TraceRecord } from '../../engine/index.ts';
 import { WindowTracker } from './consistencyWindow.ts';
 import { GuaranteeChecker, type Violation } from './sessionGuarantees.ts';
@@ -21,11 +21,27 @@ export interface CommandSummary {
   seq: number;
 }
 
+/** Why a projection crashed, from its `projection.crashed` record (the engine's status keeps only the status). */
+export interface CrashInfo {
+  /** 'requested' (a simulated crash) or the handler's error ('the handler failed: …'). */
+  reason: string;
+  /** Events of the batch in flight that were rolled back. */
+  rolledBack: number;
+  /** Delivered events lost from its inbox. */
+  lostInbox: number;
+  /** Virtual time of the crash. */
+  at: number;
+}
+
+/** A projection as the page shows it: the engine's status plus, while crashed, why. */
+export type FrameProjection = ProjectionInfo & { crash?: CrashInfo };
+
 export class SessionObserver {
   readonly windows: WindowTracker;
   readonly guarantees = new GuaranteeChecker();
   readonly keyframes: WorldKeyframes;
   readonly #commands = new Map<string, CommandSummary>();
+  readonly #crashes = new Map<string, CrashInfo>();
   readonly commandLimit: number;
   records = 0;
   lastSeq = 0;
@@ -74,6 +90,14 @@ export class SessionObserver {
       case 'command.failed':
         this.#settle(r.commandId, 'failed', r.code);
         break;
+      case 'projection.crashed':
+        this.#crashes.set(r.projection, { reason: r.reason, rolledBack: r.rolledBack, lostInbox: r.lostInbox, at: r.at });
+        break;
+      // Leaving the crashed state: the old reason no longer describes it.
+      case 'projection.resumed':
+      case 'projection.rebuildStarted':
+        this.#crashes.delete(r.projection);
+        break;
       default:
         break;
     }
@@ -85,6 +109,14 @@ export class SessionObserver {
     if (!c) return;
     c.outcome = outcome;
     if (detail !== undefined) c.detail = detail;
+  }
+
+  /** The engine's projection status with the crash of each one that is crashed now. */
+  withCrashes(projections: readonly ProjectionInfo[]): FrameProjection[] {
+    return projections.map((p) => {
+      const crash = p.status === 'crashed' ? this.#crashes.get(p.name) : undefined;
+      return crash ? { ...p, crash: { ...crash } } : p;
+    });
   }
 
   /** The latest commands, newest first. */

@@ -247,9 +247,12 @@ describe('controls change the engine', () => {
 
     await h.run('projection crash catalogue');
     expect(status('catalogue')).toBe('crashed');
+    // The reason comes from the trace's projection.crashed record.
+    expect(await h.run('projection catalogue')).toMatch(/status\s+crashed\nwhy\s+crashed on request \(a simulated crash\)\.\n/);
     await h.run('time run');
     await h.run('projection resume catalogue');
     expect(status('catalogue')).toBe('catchingUp');
+    expect(await h.run('projection catalogue')).not.toContain('why');
     await h.run('time run');
     expect(status('catalogue')).toBe('live');
 
@@ -289,7 +292,9 @@ describe('controls change the engine', () => {
     expect(early).toContain('shadow still building');
     await h.run('time run');
     expect(info().shadow).toMatchObject({ status: 'caughtUp' });
-    expect(await h.run('projection compare catalogue')).toBe('catalogue: live current at 1 vs current at 1: the same rows.');
+    expect(await h.run('projection compare catalogue')).toBe(
+      'catalogue: the live store (version current, at position 1) and the shadow (version current, at position 1) hold the same rows.',
+    );
     expect(await h.run('projections')).toMatch(/ version\n[\s\S]*\ncatalogue .* current · candidate current caughtUp at 1\n/);
     expect(await h.run('projection flip catalogue')).toContain('The swap is scheduled');
     await h.run('time run');

@@ -163,4 +163,23 @@ describe('sequence diagram and timeline', () => {
     expect(cmds.map((c) => c.commandId)).toEqual(['cmd-7', 'cmd-6', 'cmd-5']);
     expect(cmds.every((c) => c.outcome === 'completed' && c.detail?.startsWith('token '))).toBe(true);
   });
+
+  it('keeps why a projection crashed while it is crashed, and forgets it once it resumes', async () => {
+    const e = await run();
+    const o = new SessionObserver(commerce);
+    const fold = () => {
+      for (const r of e.trace.slice(o.records)) o.add(r);
+    };
+    e.controlProjection('crash', 'catalogue');
+    await e.runUntilIdle();
+    fold();
+    const crashed = o.withCrashes(e.status().projections);
+    expect(crashed.find((p) => p.name === 'catalogue')).toMatchObject({ status: 'crashed', crash: { reason: 'requested', rolledBack: 0, lostInbox: 0 } });
+    expect(crashed.filter((p) => p.crash !== undefined).map((p) => p.name)).toEqual(['catalogue']);
+
+    e.controlProjection('resume', 'catalogue');
+    await e.runUntilIdle();
+    fold();
+    expect(o.withCrashes(e.status().projections).every((p) => p.crash === undefined)).toBe(true);
+  });
 });
