@@ -98,15 +98,17 @@ export type ExpectedBy = 'engine' | 'client';
 
 export class ConcurrencyError extends EngineError {
   readonly expectedBy: ExpectedBy;
-  constructor(streamId: string, expectedVersion: number, actualVersion: number, attempts: number, expectedBy: ExpectedBy = 'engine') {
+  /** `client.commandId`: the refused command, so a client can find it in the trace. */
+  constructor(streamId: string, expectedVersion: number, actualVersion: number, attempts: number, client?: { commandId: string }) {
+    const expectedBy: ExpectedBy = client ? 'client' : 'engine';
     super(
       'CONCURRENCY',
-      expectedBy === 'client'
+      client
         ? staleMessage(streamId, expectedVersion, actualVersion)
         : `Stream '${streamId}' changed while the command was being decided: it was loaded at version ${expectedVersion} ` +
             `but is now at version ${actualVersion}. Another command wrote first; nothing was appended` +
             (attempts > 1 ? ` (gave up after ${attempts} attempts).` : '.'),
-      expectedBy === 'client' ? { streamId, expectedVersion, actualVersion, expectedBy } : { streamId, expectedVersion, actualVersion, attempts },
+      client ? { streamId, expectedVersion, actualVersion, expectedBy, commandId: client.commandId } : { streamId, expectedVersion, actualVersion, attempts },
     );
     this.name = 'ConcurrencyError';
     this.expectedBy = expectedBy;

@@ -21,7 +21,7 @@ async function send(page: Page, type: string, fields: Record<string, string>, ex
   await page.click('[data-testid="command-send"]');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="command-results"] li').length > n, before);
   // Newest first.
-  return (await page.locator(results).first().textContent()) ?? '';
+  return ((await page.locator(results).first().textContent()) ?? '').replace(/\s+/g, ' ');
 }
 
 describe('the expected version in the sandbox’s command form', () => {

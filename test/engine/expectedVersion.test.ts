@@ -46,7 +46,7 @@ describe('the client’s expected version', () => {
       'You edited product-KB at version 5, but it is now at version 7: someone changed it since. Reload it and decide again; nothing was appended.',
     );
     expect(error.code).toBe('CONCURRENCY');
-    expect(error.details).toEqual({ streamId: 'product-KB', expectedVersion: 5, actualVersion: 7, expectedBy: 'client' });
+    expect(error.details).toEqual({ streamId: 'product-KB', expectedVersion: 5, actualVersion: 7, expectedBy: 'client', commandId: 'edit-1' });
     expect(error.expectedBy).toBe('client');
     // Checked at load: nothing decided, no retry, the failure traced with the same message.
     expect(recordsFor(e.trace, 'edit-1')).toEqual(['command.received', 'command.staleVersion', 'command.failed']);

@@ -287,7 +287,7 @@ export class Commands {
   stale(run: CommandRun, stale: StaleVersion, stage: 'load' | 'append'): void {
     const { streamId, expectedVersion, actualVersion } = stale;
     this.ctx.emit({ type: 'command.staleVersion', streamId, expectedVersion, actualVersion, stage, attempt: run.attempts, ...this.ctx.ids(run) });
-    const error = new ConcurrencyError(streamId, expectedVersion, actualVersion, run.attempts, 'client');
+    const error = new ConcurrencyError(streamId, expectedVersion, actualVersion, run.attempts, { commandId: run.commandId });
     this.ctx.emit({ type: 'command.failed', code: error.code, message: error.message, attempts: run.attempts, ...this.ctx.ids(run) });
     run.error = error;
     this.finish(run);

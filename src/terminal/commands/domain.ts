@@ -109,7 +109,15 @@ export function commandDef(spec: CommandSpecData, prefix: readonly string[]): Co
       if (typeof args.options['id'] === 'string') command.commandId = args.options['id'];
       if (typeof args.options['correlation'] === 'string') command.correlationId = args.options['correlation'];
       if (typeof args.options['expect-version'] === 'number') command.expectedVersion = args.options['expect-version'];
-      const result = await ctx.backend.dispatch({ kind: 'command', command, sessionId: ctx.state.sessionId });
+      const result = await ctx.backend.dispatch({ kind: 'command', command, sessionId: ctx.state.sessionId }).catch((e: unknown) => {
+        // A command refused for a stale expected version names itself: `trace` then shows it.
+        const refused = (e as { details?: { commandId?: unknown } } | null)?.details?.commandId;
+        if (typeof refused === 'string') {
+          ctx.state.lastCommandId = refused;
+          ctx.state.lastCommandType = spec.type;
+        }
+        throw e;
+      });
       printCommandResult(result, ctx.out, ctx.state);
     },
   };

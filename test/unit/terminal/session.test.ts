@@ -170,7 +170,11 @@ describe('commands and queries (commerce)', () => {
       ].join('\n'),
     );
     expect(h.backend.engine.headPosition).toBe(3);
-    expect(await h.run('trace edit-2')).toContain('edit-2 expected product-KB@2, found @3 at load: stale, not retried');
+    // `trace` alone follows the refused command.
+    const trace = await h.run('trace');
+    expect(trace).toContain('Trace of edit-2');
+    expect(trace).toContain('edit-2 expected product-KB@2, found @3 at load: stale, not retried');
+    expect(trace).not.toContain('command.retried');
   });
 
   it('--expect-version on a command that writes two streams is refused before anything runs', async () => {
