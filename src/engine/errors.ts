@@ -89,17 +89,38 @@ export class InvalidSettingError extends EngineError {
   }
 }
 
+/**
+ * Who held the expectation that failed: the engine (the version it loaded
+ * before deciding; its own conflicts are retried first) or the client (the
+ * `expectedVersion` it sent: never retried, only the client can decide again).
+ */
+export type ExpectedBy = 'engine' | 'client';
+
 export class ConcurrencyError extends EngineError {
-  constructor(streamId: string, expectedVersion: number, actualVersion: number, attempts: number) {
+  readonly expectedBy: ExpectedBy;
+  /** `client.commandId`: the refused command, so a client can find it in the trace. */
+  constructor(streamId: string, expectedVersion: number, actualVersion: number, attempts: number, client?: { commandId: string }) {
+    const expectedBy: ExpectedBy = client ? 'client' : 'engine';
     super(
       'CONCURRENCY',
-      `Stream '${streamId}' changed while the command was being decided: it was loaded at version ${expectedVersion} ` +
-        `but is now at version ${actualVersion}. Another command wrote first; nothing was appended` +
-        (attempts > 1 ? ` (gave up after ${attempts} attempts).` : '.'),
-      { streamId, expectedVersion, actualVersion, attempts },
+      client
+        ? staleMessage(streamId, expectedVersion, actualVersion)
+        : `Stream '${streamId}' changed while the command was being decided: it was loaded at version ${expectedVersion} ` +
+            `but is now at version ${actualVersion}. Another command wrote first; nothing was appended` +
+            (attempts > 1 ? ` (gave up after ${attempts} attempts).` : '.'),
+      client ? { streamId, expectedVersion, actualVersion, expectedBy, commandId: client.commandId } : { streamId, expectedVersion, actualVersion, attempts },
     );
     this.name = 'ConcurrencyError';
+    this.expectedBy = expectedBy;
   }
+}
+
+/** The client's stale expectation, in the words of someone who edited a form. */
+function staleMessage(streamId: string, expected: number, actual: number): string {
+  const edited = expected === 0 ? `expected ${streamId} not to exist yet (version 0)` : `edited ${streamId} at version ${expected}`;
+  const now = actual === 0 ? 'it does not exist yet (version 0)' : `it is now at version ${actual}`;
+  const why = actual > expected ? 'someone changed it since' : `version ${expected} was never written`;
+  return `You ${edited}, but ${now}: ${why}. Reload it and decide again; nothing was appended.`;
 }
 
 export class UnknownProjectionError extends EngineError {

@@ -37,3 +37,13 @@ export function inputType(f: FieldSpec): 'text' | 'number' | 'checkbox' | 'selec
   if (f.kind === 'enum') return 'select';
   return 'text';
 }
+
+/** The command form's optional "Expected version" field, in one line. */
+export const EXPECTED_VERSION_HELP =
+  'Optional: the version of the stream you decided on (an accepted result shows it, e.g. product-KB v2; 0 = it must not exist yet). If someone changed it since, the command is refused, naming both versions.';
+
+/** The "Expected version" field → the command's expectedVersion (empty: no check; the engine judges the rest). */
+export function expectedVersionFrom(raw: string): number | undefined {
+  const text = raw.trim();
+  return text === '' ? undefined : Number(text);
+}

@@ -132,12 +132,16 @@ function validateIntent(value: unknown, domain: DomainDefinition, where: string)
       onlyKeys(value, ['kind', 'command', 'sessionId'], where);
       const c = value['command'];
       if (!isObject(c)) return fail(`${where}: "command" must be an object with type and data.`);
-      onlyKeys(c, ['type', 'data', 'commandId', 'correlationId'], `${where} command`);
+      onlyKeys(c, ['type', 'data', 'commandId', 'correlationId', 'expectedVersion'], `${where} command`);
       const spec = domain.commands.find((s) => s.type === c['type']);
       if (!spec) return fail(`${where}: the ${domain.name} domain has no command ${JSON.stringify(c['type'] ?? null)}.`);
       guard(() => validatePayload(spec.type, spec.fields, c['data']));
       for (const k of ['commandId', 'correlationId'] as const) {
         if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) fail(`${where}: "${k}" must be a non-empty text.`);
+      }
+      const expected = c['expectedVersion'];
+      if (expected !== undefined && !(typeof expected === 'number' && Number.isInteger(expected) && expected >= 0)) {
+        fail(`${where}: "expectedVersion" must be a whole number, 0 or more.`);
       }
       return value as unknown as Intent;
     }

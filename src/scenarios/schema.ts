@@ -33,7 +33,16 @@ const text = nonEmptyText;
 const record = jsonRecord;
 const consistency = consistencyOptions;
 const queryInput = z.object({ type: text, params: record.optional() }).strict();
-const commandInput = z.object({ type: text, data: record, commandId: text.optional(), correlationId: text.optional() }).strict();
+const commandInput = z
+  .object({
+    type: text,
+    data: record,
+    commandId: text.optional(),
+    correlationId: text.optional(),
+    /** The client's expected version of the command's one stream (0 = it must not exist yet). */
+    expectedVersion: z.number().int().min(0).optional(),
+  })
+  .strict();
 const asOf = z.union([z.object({ position: z.number().int().min(0) }).strict(), z.object({ at: z.number().min(0) }).strict()]);
 
 const intent = z.discriminatedUnion('kind', [
@@ -237,6 +246,19 @@ class Checker {
   command(field: string, type: string): void {
     if (!this.commands.has(type)) this.fail(field, `a command of domain '${this.domain.name}': ${[...this.commands].join(', ')}`, type);
   }
+  /** An expected version is about one stream: the command's routes must name exactly one. */
+  oneStream(field: string, type: string, data: Record<string, unknown>, expectedVersion: number): void {
+    const spec = this.domain.commands.find((c) => c.type === type)!;
+    let streams: string[];
+    try {
+      streams = spec.route(data).map((r) => r.streamId);
+    } catch {
+      return; // a payload the route cannot read: the engine's validation reports it when the step runs
+    }
+    if (streams.length !== 1) {
+      this.fail(field, `a command that writes one stream: ${type} writes ${streams.length} (${streams.join(', ')}), so an expected version would be a guess`, expectedVersion);
+    }
+  }
   query(field: string, type: string): void {
     if (!this.queries.has(type)) this.fail(field, `a query of domain '${this.domain.name}': ${[...this.queries.keys()].join(', ')}`, type);
   }
@@ -270,7 +292,9 @@ class Checker {
   intent(field: string, i: Intent): void {
     switch (i.kind) {
       case 'command':
-        return this.command(`${field}.command.type`, i.command.type);
+        this.command(`${field}.command.type`, i.command.type);
+        if (i.command.expectedVersion !== undefined) this.oneStream(`${field}.command.expectedVersion`, i.command.type, i.command.data, i.command.expectedVersion);
+        return;
       case 'query':
         return this.query(`${field}.query.type`, i.query.type);
       case 'configure':

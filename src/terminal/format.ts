@@ -307,6 +307,8 @@ export function describeTrace(r: TraceRecord): string {
       return `${r.commandId} conflict on ${r.streamId}: loaded v${r.expectedVersion}, now v${r.actualVersion}`;
     case 'command.retried':
       return `${r.commandId} retried (attempt ${r.attempt}) at ${r.retryAt}`;
+    case 'command.staleVersion':
+      return `${r.commandId} expected ${r.streamId}@${r.expectedVersion}, found @${r.actualVersion} at ${r.stage}: stale, not retried`;
     case 'command.failed':
       return `${r.commandId} failed after ${r.attempts} attempts: ${r.message}`;
     case 'events.appended':
@@ -373,7 +375,7 @@ export function describeTrace(r: TraceRecord): string {
 export function traceStyle(r: TraceRecord): 'error' | 'warn' | 'ok' | undefined {
   const t: string = r.type;
   if (t === 'command.rejected' || t === 'command.failed' || t === 'projection.crashed') return 'error';
-  if (t === 'command.conflict' || t === 'command.duplicate' || t.startsWith('bus.dropped') || t === 'bus.duplicated' || t === 'projection.gapDetected' || t === 'bus.discarded') return 'warn';
+  if (t === 'command.conflict' || t === 'command.staleVersion' || t === 'command.duplicate' || t.startsWith('bus.dropped') || t === 'bus.duplicated' || t === 'projection.gapDetected' || t === 'bus.discarded') return 'warn';
   if (t === 'command.completed' || t === 'projection.caughtUp' || t === 'projection.rebuildFinished') return 'ok';
   return undefined;
 }

@@ -223,6 +223,12 @@ function report(e: unknown, entry: CommandEntry, catalog: DomainCatalog, out: Ou
       out.error(message);
       if (/projection action/i.test(message)) out.dim('This engine does not offer that yet.');
       return;
+    case 'CONCURRENCY': {
+      out.error(message);
+      const details = (e as { details?: { expectedBy?: unknown; streamId?: unknown } }).details;
+      if (details?.expectedBy === 'client') out.dim(`\`stream ${String(details.streamId)}\` shows what changed since; decide again, then send it with the new --expect-version.`);
+      return;
+    }
     case 'READ_MODEL_UNAVAILABLE':
       out.error(message);
       out.dim('Resume the projection (`projection resume <name>`) or make it asynchronous again (`set sync.mode async`).');

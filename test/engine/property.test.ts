@@ -9,7 +9,9 @@
 // under the publish fault; dual write does. Every read model must also hold
 // the rows an independent oracle folds from the log (test/engine/oracle.ts),
 // and every random temporal query (projectionAt, aggregateAt) must answer what
-// the log up to its position, time or version says. The configuration varies
+// the log up to its position, time or version says. A client that sends the
+// stream's current version as its expected version is never refused while
+// nothing else writes that stream. The configuration varies
 // too (relay, projection and replay batch sizes, costs), at the start and
 // mid-run. PROPERTY_RUNS scales the case counts (e.g. PROPERTY_RUNS=5 for a
 // soak).
@@ -637,5 +639,40 @@ describe('properties under random faults, in every mode', () => {
 
   it('banking: same seed and script give the same trace; the recorded script replays it (every intent)', async () => {
     await determinism(banking, bankingCommand, bankingSetup, runs(300));
+  }, 180_000);
+});
+
+describe('the client’s expected version', () => {
+  // Edits of product E, each expecting the version the client just read,
+  // while random commands (and their sagas) keep other streams busy in any
+  // mode: nothing else writes product-E, so no edit may be refused as stale.
+  it('commerce: an edit expecting the stream’s current version is never a ConcurrencyError when nothing else writes that stream', async () => {
+    const edit = fc.record({
+      background: fc.array(commerceCommand, { maxLength: 4 }),
+      advanceMs: fc.integer({ min: 0, max: 20 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), initialSettings, modes, commerceSetup, fc.array(edit, { minLength: 1, maxLength: 6 }), async (seed, settings, mode, setup, edits) => {
+        const engine = await engineFor(commerce, { ...settings, ...withProjections(mode, commerce) }, seed);
+        try {
+          await engine.execute({ type: 'AddProduct', data: { sku: 'E', name: 'Edited', priceCents: 100, stock: 1 } });
+          for (const command of setup) engine.submit({ kind: 'command', command });
+          // Every edit sets a new price (an unchanged one is the decider's PriceUnchanged), so each must be accepted.
+          for (const [i, e] of edits.entries()) {
+            for (const command of e.background) engine.submit({ kind: 'command', command });
+            await engine.advance(e.advanceMs);
+            const version = (await engine.readStream('product-E')).length;
+            const outcome = await engine.execute({ type: 'ChangePrice', data: { sku: 'E', priceCents: 101 + i }, expectedVersion: version }).catch((x: unknown) => x);
+            if (outcome instanceof EngineError) expect(outcome.code).not.toBe('CONCURRENCY');
+            else expect(outcome).toMatchObject({ ok: true, streams: [{ streamId: 'product-E', version: version + 1 }] });
+          }
+          await engine.runUntilIdle();
+          expect(recordsOf(engine.trace, 'command.staleVersion')).toEqual([]);
+        } finally {
+          engine.close();
+        }
+      }),
+      { numRuns: runs(150) },
+    );
   }, 180_000);
 });

@@ -1,7 +1,9 @@
 // A broken scenario file is refused with a message that names the file, the
 // field and what was expected.
 import { describe, expect, test } from 'vitest';
+import initSqlJs from 'sql.js';
 import { ScenarioError, parseScenario } from '../../src/scenarios/index.ts';
+import { playStep, startScenario } from '../../src/scenarios/play.ts';
 import { disallowedChanges } from '../../src/scenarios/challenge.ts';
 
 function valid(): Record<string, any> {
@@ -47,6 +49,12 @@ describe('parseScenario', () => {
     expect(parseScenario('simulations/tiny.json', valid()).steps[0]!.id).toBe('one');
   });
 
+  test('accepts a command with the client’s expected version (0: the stream must not exist yet)', () => {
+    const json = valid();
+    json.steps[0].intents[0].command.expectedVersion = 0;
+    expect(parseScenario('simulations/tiny.json', json).steps[0]!.intents![0]).toMatchObject({ kind: 'command', command: { expectedVersion: 0 } });
+  });
+
   const cases: [string, (s: Record<string, any>) => void, string, RegExp][] = [
     ['an unknown intent kind', (s) => (s.steps[0].intents[0].kind = 'comand'), 'steps[0].intents[0].kind', /expected one of command, query, configure.*\(got "comand"\)/],
     ['a command the domain lacks', (s) => (s.steps[0].intents[0].command.type = 'ShipOrder'), 'steps[0].intents[0].command.type', /a command of domain 'commerce': AddProduct.*\(got "ShipOrder"\)/],
@@ -59,6 +67,17 @@ describe('parseScenario', () => {
     ['an unknown projection in a criterion', (s) => (s.challenge.criteria[0] = { kind: 'matchesReplay', projection: 'orders', description: 'x' }), 'challenge.criteria[0].projection', /a projection of domain 'commerce'/],
     ['a misspelt field', (s) => (s.steps[0].naration = 'typo'), 'steps[0].naration', /no such field/],
     ['an unknown metric', (s) => (s.challenge.criteria[0].metric = 'speed'), 'challenge.criteria[0].metric', /expected one of staleReads/],
+    ['a negative expected version', (s) => (s.steps[0].intents[0].command.expectedVersion = -1), 'steps[0].intents[0].command.expectedVersion', /\(got -1\)/],
+    ['a fractional expected version', (s) => (s.steps[0].intents[0].command.expectedVersion = 1.5), 'steps[0].intents[0].command.expectedVersion', /\(got 1.5\)/],
+    [
+      'an expected version on a command that writes two streams',
+      (s) => {
+        s.domain = 'banking';
+        s.steps[0].intents[0].command = { type: 'Transfer', data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'b', amountCents: 1 }, expectedVersion: 1 };
+      },
+      'steps[0].intents[0].command.expectedVersion',
+      /a command that writes one stream: Transfer writes 2 \(account-a, account-b\), so an expected version would be a guess \(got 1\)/,
+    ],
   ];
 
   test.each(cases)('refuses %s, naming the file and the field', (_name, breakIt, field, message) => {
@@ -69,6 +88,22 @@ describe('parseScenario', () => {
     expect(e.field).toBe(field);
     expect(e.message.startsWith(`simulations/tiny.json: ${field}: expected `)).toBe(true);
     expect(e.message).toMatch(message);
+  });
+});
+
+describe('an expected version in a step', () => {
+  test('plays to a CONCURRENCY outcome naming both versions once the stream has moved', async () => {
+    const json = valid();
+    const change = (priceCents: number) => ({ kind: 'command', command: { type: 'ChangePrice', data: { sku: 'A', priceCents }, expectedVersion: 1 } });
+    json.steps[0].intents.push(change(200), change(300));
+    const scenario = parseScenario('simulations/tiny.json', json);
+    const engine = await startScenario(await initSqlJs(), scenario);
+    const outcome = await playStep(engine, scenario.steps[0]!);
+    expect(outcome.intents.map((o) => o.ok)).toEqual([true, true, false]);
+    expect(outcome.intents[2]!.error).toEqual({
+      code: 'CONCURRENCY',
+      message: 'You edited product-A at version 1, but it is now at version 2: someone changed it since. Reload it and decide again; nothing was appended.',
+    });
   });
 });
 

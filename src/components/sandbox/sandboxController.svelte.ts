@@ -236,9 +236,9 @@ export class SandboxController {
     return { ok: false, error: r.error.kind === 'engine' ? { code: r.error.data.code, message: r.error.data.message } : { code: 'WORKER_FAULT', message: r.error.message } };
   }
 
-  async sendCommand(type: string, data: Record<string, unknown>): Promise<ResultEntry> {
+  async sendCommand(type: string, data: Record<string, unknown>, expectedVersion?: number): Promise<ResultEntry> {
     const sessionId = this.sessionId;
-    const r = await this.#dispatch({ kind: 'command', command: { type, data }, sessionId });
+    const r = await this.#dispatch({ kind: 'command', command: { type, data, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, sessionId });
     const entry: ResultEntry = r.ok
       ? { id: ++this.#resultSeq, kind: 'command', type, sessionId, ok: (r.value as CommandResult).ok, command: r.value as CommandResult }
       : { id: ++this.#resultSeq, kind: 'command', type, sessionId, ok: false, error: r.error };

@@ -1,6 +1,8 @@
 // A command's life: validated and scheduled, loaded (snapshots traced),
 // appended after its service time, conflicts retried, synchronous
 // projections applied, then settled for sessions, optimistic answers and sagas.
+// A client's stale expected version is not a conflict to retry: it fails the
+// command at once, back to the client that must decide again.
 import { ConcurrencyError, InvalidIntentError, ReadModelUnavailableError, UnknownCommandError } from '../errors.ts';
 import { guardsFor } from '../settings.ts';
 import { validatePayload } from '../validation.ts';
@@ -8,6 +10,7 @@ import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import type { CommandInput } from '../vocabulary/intent.ts';
 import type { CommandAccepted } from '../vocabulary/results.ts';
 import type { LoadedStream } from '../write/aggregateStreams.ts';
+import type { StaleVersion } from '../write/commandHandler.ts';
 import { type CommandRun, type EngineContext, optionalSession } from './context.ts';
 import type { EventDelivery } from './delivery.ts';
 import type { LiveProjections } from './projections/live.ts';
@@ -43,6 +46,8 @@ export class Commands {
     if (input.commandId !== undefined && (typeof input.commandId !== 'string' || input.commandId.length === 0)) {
       throw new InvalidIntentError('commandId must be a non-empty text when given.', { commandId: input.commandId });
     }
+    const expectedVersion = input.expectedVersion;
+    if (expectedVersion !== undefined) this.checkExpectedVersion(spec.type, spec.route(data).map((r) => r.streamId), expectedVersion);
     // A replayed script carries the ids the engine assigned (cmd-<n>): keep the
     // counter past them, so the next command without an id gets a fresh one.
     const assigned = input.commandId === undefined ? null : /^cmd-(\d+)$/.exec(input.commandId);
@@ -55,6 +60,7 @@ export class Commands {
       data,
       correlationId,
       sessionId,
+      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
       receivedAt: 0,
       attempts: 0,
       done: false,
@@ -67,6 +73,7 @@ export class Commands {
       if (!internal) {
         const command: CommandInput = { type: spec.type, data, commandId };
         if (input.correlationId !== undefined) command.correlationId = input.correlationId;
+        if (expectedVersion !== undefined) command.expectedVersion = expectedVersion;
         this.ctx.record({ kind: 'command', command, ...optionalSession(sessionId) });
       }
       if (sessionId !== undefined) this.ctx.sessionOf(sessionId).runs.push(run);
@@ -74,6 +81,24 @@ export class Commands {
       this.ctx.scheduler.schedule(this.ctx.clock.now, 'command', () => this.attempt(run));
     });
     return run;
+  }
+
+  /**
+   * An expected version is a whole number, about exactly one stream: for a
+   * command that writes several, which one the client read would be a guess.
+   */
+  checkExpectedVersion(commandType: string, streamIds: readonly string[], expectedVersion: unknown): void {
+    if (typeof expectedVersion !== 'number' || !Number.isInteger(expectedVersion) || expectedVersion < 0) {
+      const shown = typeof expectedVersion === 'number' ? String(expectedVersion) : JSON.stringify(expectedVersion);
+      throw new InvalidIntentError(`expectedVersion must be a whole number, 0 or more (0 = the stream must not exist yet); got ${shown}.`, { expectedVersion: shown });
+    }
+    if (streamIds.length !== 1) {
+      throw new InvalidIntentError(
+        `An expected version is about one stream, but this ${commandType} writes ${streamIds.length} (${streamIds.join(', ')}): ` +
+          `it would be unclear which one you read. Send it without an expected version.`,
+        { commandType, streams: [...streamIds], expectedVersion },
+      );
+    }
   }
 
   async attempt(run: CommandRun): Promise<void> {
@@ -87,8 +112,10 @@ export class Commands {
       data: run.data,
       idempotency,
       ...(snapshots ? { snapshots } : {}),
+      ...(run.expectedVersion !== undefined ? { expectedVersion: run.expectedVersion } : {}),
     });
     if (loaded.kind === 'duplicate') return this.duplicate(run, loaded.result);
+    if (loaded.kind === 'stale') return this.stale(run, loaded, 'load');
     this.ctx.emit({
       type: 'command.loaded',
       streams: loaded.streams.map((s) => ({ streamId: s.streamId, version: s.version })),
@@ -151,12 +178,15 @@ export class Commands {
       loaded: streams,
       attempts: run.attempts,
       ...(snapshots ? { snapshots } : {}),
+      ...(run.expectedVersion !== undefined ? { expectedVersion: run.expectedVersion } : {}),
       ...(this.ctx.settings.delivery === 'outbox' ? { outbox: true } : {}),
       ...(inTransaction ? { syncProjections: sync.map((projection) => ({ projection, guards: guardsFor(this.ctx.settings, projection), ...this.ctx.meter(projection) })) } : {}),
     });
     switch (outcome.kind) {
       case 'duplicate':
         return this.duplicate(run, outcome.result);
+      case 'stale':
+        return this.stale(run, outcome, 'append');
       case 'rejected':
         this.ctx.emit({ type: 'command.rejected', commandType: run.commandType, rejection: outcome.rejection, ...this.ctx.ids(run) });
         run.result = {
@@ -250,6 +280,16 @@ export class Commands {
   duplicate(run: CommandRun, result: CommandAccepted): void {
     this.ctx.emit({ type: 'command.duplicate', commandType: run.commandType, consistencyToken: result.consistencyToken, ...this.ctx.ids(run) });
     run.result = result;
+    this.finish(run);
+  }
+
+  /** The client decided on another version of the stream: fail now, no retry. */
+  stale(run: CommandRun, stale: StaleVersion, stage: 'load' | 'append'): void {
+    const { streamId, expectedVersion, actualVersion } = stale;
+    this.ctx.emit({ type: 'command.staleVersion', streamId, expectedVersion, actualVersion, stage, attempt: run.attempts, ...this.ctx.ids(run) });
+    const error = new ConcurrencyError(streamId, expectedVersion, actualVersion, run.attempts, { commandId: run.commandId });
+    this.ctx.emit({ type: 'command.failed', code: error.code, message: error.message, attempts: run.attempts, ...this.ctx.ids(run) });
+    run.error = error;
     this.finish(run);
   }
 

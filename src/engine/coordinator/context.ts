@@ -24,6 +24,8 @@ export interface CommandRun {
   data: Record<string, unknown>;
   correlationId: string;
   sessionId: string | undefined;
+  /** The client's expected version of the command's one stream. */
+  expectedVersion?: number;
   receivedAt: number;
   attempts: number;
   done: boolean;

@@ -10,6 +10,13 @@ export interface CommandInput {
   commandId?: string;
   /** Defaults to the commandId. */
   correlationId?: string;
+  /**
+   * The client's optimistic concurrency: the version of the command's stream
+   * it decided on (0 = the stream must not exist yet). If the stream is at
+   * another version, the command fails with a ConcurrencyError naming both,
+   * and is not retried. Only for a command that writes one stream.
+   */
+  expectedVersion?: number;
 }
 
 export interface QueryInput {

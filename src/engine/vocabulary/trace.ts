@@ -30,6 +30,8 @@ export type TraceBody =
   | ({ type: 'command.rejected'; commandType: string; rejection: Rejection } & Ids)
   | ({ type: 'command.conflict'; streamId: string; expectedVersion: number; actualVersion: number; attempt: number } & Ids)
   | ({ type: 'command.retried'; attempt: number; retryAt: number } & Ids)
+  /** The client's expected version did not hold (checked at load, or again in the append's transaction): not retried. */
+  | ({ type: 'command.staleVersion'; streamId: string; expectedVersion: number; actualVersion: number; stage: 'load' | 'append'; attempt: number } & Ids)
   | ({ type: 'command.failed'; code: string; message: string; attempts: number } & Ids)
   | ({ type: 'events.appended'; causationId: string; events: EventRef[]; consistencyToken: number } & Ids)
   | ({ type: 'command.completed'; commandType: string; consistencyToken: number; durationMs: number; attempts: number } & Ids)

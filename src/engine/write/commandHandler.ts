@@ -9,6 +9,10 @@
 //           checks keeps the happy path at two inserts, like a bare loop.
 // Between the two, virtual time passes (settings.costs.commandMs), which is
 // how two commands on the same stream come to conflict.
+// A client's expected version is checked at both moments: at load (no work
+// for a stale form) and first thing in the transaction (a write that raced
+// in between is caught). A repeat of a command that already succeeded gets
+// its first result, never a stale verdict caused by its own write.
 import type { DomainDefinition, Message, Route } from '../domain.ts';
 import { isRejection } from '../domain.ts';
 import type { Rejection } from '../domain.ts';
@@ -25,11 +29,22 @@ export interface LoadRequest {
   data: Record<string, unknown>;
   idempotency: boolean;
   snapshots?: SnapshotPolicy;
+  /** The client's expected version of the command's (single) stream. */
+  expectedVersion?: number;
+}
+
+/** The client expected another version of the stream: nothing was decided. */
+export interface StaleVersion {
+  kind: 'stale';
+  streamId: string;
+  expectedVersion: number;
+  actualVersion: number;
 }
 
 export type LoadOutcome =
   | { kind: 'duplicate'; result: CommandAccepted }
-  | { kind: 'loaded'; streams: LoadedStream[] };
+  | { kind: 'loaded'; streams: LoadedStream[] }
+  | StaleVersion;
 
 export interface AppendRequest {
   commandId: string;
@@ -43,6 +58,8 @@ export interface AppendRequest {
   loaded: LoadedStream[];
   attempts: number;
   snapshots?: SnapshotPolicy;
+  /** The client's expected version of the command's (single) stream, checked again inside the transaction. */
+  expectedVersion?: number;
   /** Outbox delivery: the events also join the outbox, in the same transaction. */
   outbox?: boolean;
   /** Separation level 1: projections updated inside this transaction (the write side hosts them). */
@@ -63,6 +80,7 @@ export interface DecidedEvent {
 export type AppendOutcome =
   | { kind: 'duplicate'; result: CommandAccepted }
   | { kind: 'rejected'; rejection: Rejection }
+  | StaleVersion
   | { kind: 'conflict'; decided: DecidedEvent[]; streamId: string; expectedVersion: number; actualVersion: number }
   | {
       kind: 'appended';
@@ -101,9 +119,15 @@ export class CommandHandler {
 
 
   load(req: LoadRequest): LoadOutcome {
-    // The commandId is not looked up here: the append transaction does it,
-    // before deciding, so there is exactly one authoritative check.
-    const streams = this.streams.routes(req.commandType, req.data).map((route) => this.streams.fold(route.streamId, route.aggregate, req.snapshots));
+    // The commandId is not looked up here (the append transaction does it,
+    // before deciding, so there is exactly one authoritative check), unless
+    // a stale expected version would otherwise hide a first result.
+    const routes = this.streams.routes(req.commandType, req.data);
+    if (req.expectedVersion !== undefined) {
+      const stale = this.#staleVersion(routes, req.expectedVersion, req.commandId, req.idempotency);
+      if (stale) return stale;
+    }
+    const streams = routes.map((route) => this.streams.fold(route.streamId, route.aggregate, req.snapshots));
     return { kind: 'loaded', streams };
   }
 
@@ -119,6 +143,13 @@ export class CommandHandler {
     const store = this.store;
     store.sql.run('BEGIN');
     try {
+      if (req.expectedVersion !== undefined) {
+        const stale = this.#staleVersion(routes, req.expectedVersion, req.commandId, req.idempotency);
+        if (stale) {
+          store.sql.run('ROLLBACK');
+          return stale;
+        }
+      }
       // Decide every stream first: a rejection anywhere means nothing appends.
       const decisions: StreamVerdict[] = [];
       for (let i = 0; i < routes.length; i++) {
@@ -253,6 +284,21 @@ export class CommandHandler {
       taken.push({ streamId: d.route.streamId, version: newVersion, stateVersion });
     }
     return taken;
+  }
+
+  /**
+   * The client's expectation against the stream's version now: undefined when
+   * it holds; the first result when this commandId already succeeded (its own
+   * write moved the stream); otherwise the stale verdict.
+   */
+  #staleVersion(routes: readonly Route[], expectedVersion: number, commandId: string, idempotency: boolean): StaleVersion | { kind: 'duplicate'; result: CommandAccepted } | undefined {
+    const streamId = routes[0]?.streamId;
+    if (routes.length !== 1 || streamId === undefined) throw new Error(`an expected version needs a command that writes one stream, not ${routes.length}`);
+    const actualVersion = this.store.streamVersion(streamId);
+    if (actualVersion === expectedVersion) return undefined;
+    const previous = idempotency ? this.store.findCommand(commandId) : undefined;
+    if (previous !== undefined) return { kind: 'duplicate', result: duplicateOf(previous) };
+    return { kind: 'stale', streamId, expectedVersion, actualVersion };
   }
 
   /** Read the actual version (inside the transaction), then roll back. */

@@ -2,6 +2,7 @@
 //
 //   PlaceOrder o-1001 ada KB-42 2                       positional, in field order
 //   PlaceOrder orderId=o-1001 sku=KB-42 customerId=ada quantity=2    by name, any order
+//   ChangePrice KB-42 3999 --expect-version=5           refused if product-KB-42 moved past version 5
 //   cmd PlaceOrder …                                    the same, spelled out
 //   GetOrderSummary o-1001 --consistency=read-your-writes
 //   query GetOrderSummary orderId=o-1001 --consistency=token --token=12 --timeout=2s
@@ -10,13 +11,13 @@
 // two forms mix. Values are coerced per field kind (integer, number, boolean,
 // enum); the engine's validation judges them and its message is printed with
 // the usage generated from the spec.
-import type { CommandResult, FieldSpec, QueryResult } from '../../engine/index.ts';
+import type { CommandInput, CommandResult, FieldSpec, QueryResult } from '../../engine/index.ts';
 import type { ConsistencyOptions, DomainCatalog } from '../backend.ts';
 import { formatMs, formatValue, plural } from '../format.ts';
 import type { Block, Cell, OutputBuilder } from '../output.ts';
 import { STRATEGY_HELP, strategyOf, strategyWord } from '../strategies.ts';
 import { quoteIfNeeded } from '../tokenize.ts';
-import { UsageError, type ArgSpec, type CommandDef, type OptionSpec, type ParsedArgs, type SessionState } from './types.ts';
+import { UsageError, type ArgSpec, type CommandDef, type CompletionContext, type CompletionRequest, type OptionSpec, type ParsedArgs, type SessionState } from './types.ts';
 
 type CommandSpecData = DomainCatalog['commands'][number];
 type QuerySpecData = DomainCatalog['queries'][number];
@@ -24,7 +25,28 @@ type QuerySpecData = DomainCatalog['queries'][number];
 const COMMAND_OPTIONS: OptionSpec[] = [
   { name: 'id', kind: 'text', placeholder: '<commandId>', description: 'The commandId (idempotency key). Send the same id twice to see a duplicate being recognised.' },
   { name: 'correlation', kind: 'text', placeholder: '<id>', description: 'Correlation id (defaults to the commandId).' },
+  {
+    name: 'expect-version',
+    aliases: ['expect'],
+    kind: 'integer',
+    min: 0,
+    placeholder: 'n',
+    description: 'The version of the command’s stream you decided on (0: it must not exist yet). If someone changed it since, the command is refused, naming both versions.',
+  },
 ];
+
+/**
+ * `--expect-version=` completes to 0 (a new stream) and the current version
+ * of each existing stream named by a value on the line (`KB` → product-KB).
+ */
+async function expectVersionCandidates(req: CompletionRequest, ctx: CompletionContext): Promise<string[] | undefined> {
+  const m = /^(--(?:expect-version|expect)=)/i.exec(req.partial);
+  if (!m) return undefined;
+  const values = new Set(req.before.filter((t) => !t.raw.startsWith('--')).map((t) => (t.key !== undefined ? (t.keyValue ?? '') : t.value)));
+  const named = new Set(ctx.catalog.aggregates.flatMap((a) => [...values].map((v) => `${a.streamPrefix}${v}`)));
+  const versions = (await ctx.backend.listStreams()).filter((s) => named.has(s.streamId)).map((s) => String(s.version));
+  return [...new Set(['0', ...versions])].map((v) => `${m[1]}${v}`);
+}
 
 const STRATEGY_LIST = Object.keys(STRATEGY_HELP).join(', ');
 
@@ -75,20 +97,27 @@ export function commandDef(spec: CommandSpecData, prefix: readonly string[]): Co
     family: 'domain',
     description: spec.description,
     details: fieldDetails(spec.fields),
-    usage: [...prefix, spec.type, ...fieldUsage(spec.fields), '[--id=<commandId>]'].join(' '),
+    usage: [...prefix, spec.type, ...fieldUsage(spec.fields), '[--id=<commandId>]', '[--expect-version=n]'].join(' '),
     examples,
     args: fieldArgs(spec.fields),
     options: COMMAND_OPTIONS,
     pairs: true,
     helpExtra: () => [fieldsTable(spec.fields)],
+    complete: expectVersionCandidates,
     async execute(args, ctx) {
-      const command: { type: string; data: Record<string, unknown>; commandId?: string; correlationId?: string } = {
-        type: spec.type,
-        data: definedValues(args),
-      };
+      const command: CommandInput = { type: spec.type, data: definedValues(args) };
       if (typeof args.options['id'] === 'string') command.commandId = args.options['id'];
       if (typeof args.options['correlation'] === 'string') command.correlationId = args.options['correlation'];
-      const result = await ctx.backend.dispatch({ kind: 'command', command, sessionId: ctx.state.sessionId });
+      if (typeof args.options['expect-version'] === 'number') command.expectedVersion = args.options['expect-version'];
+      const result = await ctx.backend.dispatch({ kind: 'command', command, sessionId: ctx.state.sessionId }).catch((e: unknown) => {
+        // A command refused for a stale expected version names itself: `trace` then shows it.
+        const refused = (e as { details?: { commandId?: unknown } } | null)?.details?.commandId;
+        if (typeof refused === 'string') {
+          ctx.state.lastCommandId = refused;
+          ctx.state.lastCommandType = spec.type;
+        }
+        throw e;
+      });
       printCommandResult(result, ctx.out, ctx.state);
     },
   };
@@ -311,8 +340,11 @@ export function domainCommands(catalog: DomainCatalog): { builtins: CommandDef[]
       family: 'domain',
       subject: `${catalog.name} command`,
       description: 'Send a command of the loaded domain (the command type alone works too).',
-      details: ['Fields go in order or as name=value; --id sets the commandId (the idempotency key).'],
-      examples: first ? [pairsExample(['cmd'], first.type, first.fields), 'cmd'] : ['cmd'],
+      details: [
+        'Fields go in order or as name=value; --id sets the commandId (the idempotency key).',
+        '--expect-version=n: refuse the command if its stream is no longer at version n (0: it must not exist yet), as a form edited by two people.',
+      ],
+      examples: first ? [pairsExample(['cmd'], first.type, first.fields), `${pairsExample(['cmd'], first.type, first.fields)} --expect-version=0`, 'cmd'] : ['cmd'],
       subcommands: catalog.commands.map((c) => commandDef(c, ['cmd'])),
       helpExtra: () => [],
       execute(_args, ctx) {

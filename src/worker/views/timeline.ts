@@ -123,6 +123,8 @@ export function describeRecord(r: TraceRecord): string {
       return `${r.commandId} conflict on ${r.streamId} (expected v${r.expectedVersion}, found v${r.actualVersion})`;
     case 'command.retried':
       return `${r.commandId} retry ${r.attempt} at t=${r.retryAt}`;
+    case 'command.staleVersion':
+      return `${r.commandId} expected ${r.streamId} at v${r.expectedVersion}, found v${r.actualVersion}: stale, not retried`;
     case 'command.failed':
       return `${r.commandId} failed: ${r.code}`;
     case 'events.appended':

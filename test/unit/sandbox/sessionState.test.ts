@@ -62,6 +62,25 @@ describe('session files', () => {
     engine.close();
   });
 
+  it('keeps a command’s expected version, a refused one included, and replays the refusal', async () => {
+    const SQL = await initSqlJs();
+    const engine = createEngine({ sql: SQL, domain: commerce, seed: 7 });
+    await engine.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 5 }, expectedVersion: 0 });
+    await engine.execute({ type: 'ChangePrice', data: { sku: 'KB', priceCents: 120 }, expectedVersion: 1 });
+    await expect(engine.execute({ type: 'ChangePrice', data: { sku: 'KB', priceCents: 130 }, expectedVersion: 1 })).rejects.toThrow(/at version 1, but it is now at version 2/);
+    await engine.runUntilIdle();
+    const session: SessionState = { domain: 'commerce', seed: 7, settings: {}, script: engine.recordedScript() };
+    expect(session.script.map((e) => (e.intent.kind === 'command' ? e.intent.command.expectedVersion : null))).toEqual([0, 1, 1]);
+    const parsed = parseSessionFile(JSON.stringify(toSessionFile(session, 'stale save', '2025-01-01T00:00:00.000Z'))).session;
+    expect(parsed).toEqual(session);
+    const replayed = createEngine({ sql: SQL, domain: commerce, seed: 7 });
+    await replayed.replay(parsed.script);
+    await replayed.runUntilIdle();
+    expect(JSON.stringify(replayed.trace)).toBe(JSON.stringify(engine.trace));
+    engine.close();
+    replayed.close();
+  });
+
   it('round-trips through the export format', () => {
     const file = toSessionFile(SESSION, 'My run', '2025-01-01T00:00:00.000Z');
     expect(parseSessionFile(JSON.stringify(file))).toEqual(file);
@@ -83,6 +102,7 @@ describe('session files', () => {
     [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [{ at: 0, intent: { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, consistency: { strategy: 'hope' } } }] } }), /"consistency.strategy" must be one of/],
     [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [{ at: 0, intent: { kind: 'aggregateAt', streamId: 'product-KB', asOf: { position: 1, at: 2 } } }] } }), /"asOf" must have exactly one/],
     [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [{ at: 0, intent: { kind: 'teleport' } }] } }), /unknown intent kind "teleport"/],
+    [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [{ at: 0, intent: { kind: 'command', command: { type: 'ChangePrice', data: { sku: 'KB', priceCents: 1 }, expectedVersion: -1 } } }] } }), /"expectedVersion" must be a whole number, 0 or more/],
   ])('refuses %s', (text, message) => {
     expect(() => parseSessionFile(text)).toThrow(SessionFormatError);
     expect(() => parseSessionFile(text)).toThrow(message);

@@ -71,6 +71,16 @@ describe('completion of domain commands', () => {
     expect((await complete('reset --')).candidates).toEqual(['--seed=', '--domain=', '--defaults']);
     expect((await complete('reset --domain=b')).line).toBe('reset --domain=banking ');
   });
+
+  it('completes --expect-version with 0 and the current version of a stream named on the line', async () => {
+    expect((await complete('ChangePrice KB-42 4500 --')).candidates).toEqual(['--id=', '--correlation=', '--expect-version=']);
+    expect((await complete('ChangePrice KB-42 4500 --expect-v')).line).toBe('ChangePrice KB-42 4500 --expect-version=');
+    // product-KB-42 is at version 2 (added, one order), product-MUG at version 1.
+    expect((await complete('ChangePrice KB-42 4500 --expect-version=')).candidates).toEqual(['--expect-version=0', '--expect-version=2']);
+    expect((await complete('cmd ChangePrice sku=MUG --expect-version=')).candidates).toEqual(['--expect-version=0', '--expect-version=1']);
+    expect((await complete('ChangePrice KB-42 4500 --expect-version=2')).line).toBe('ChangePrice KB-42 4500 --expect-version=2 ');
+    expect((await complete('AddProduct NEW --expect-version=')).candidates).toEqual(['--expect-version=0']);
+  });
 });
 
 describe('completion of stream ids, projections and settings', () => {

@@ -57,6 +57,17 @@ describe('domain commands', () => {
     expect(ok('PlaceOrder o1 a b 1 --id order-o1 --correlation=c1').args.options).toEqual({ id: 'order-o1', correlation: 'c1' });
   });
 
+  it('reads --expect-version (alias --expect) as a whole number from 0, and says what is wrong with a bad value', () => {
+    expect(ok('ChangePrice KB 4500 --expect-version=5').args.options).toEqual({ 'expect-version': 5 });
+    expect(ok('ChangePrice KB 4500 --expect-version 0').args.options).toEqual({ 'expect-version': 0 });
+    expect(ok('cmd ChangePrice sku=KB priceCents=4500 --expect=7').args.options).toEqual({ 'expect-version': 7 });
+    expect(usage('ChangePrice KB 4500 --expect-version=five')).toBe("--expect-version should be a whole number, got 'five'.");
+    expect(usage('ChangePrice KB 4500 --expect-version=-1')).toBe("--expect-version should be a whole number of at least 0, got '-1'.");
+    expect(usage('ChangePrice KB 4500 --expect-version=1.5')).toBe("--expect-version should be a whole number, got '1.5'.");
+    expect(usage('ChangePrice KB 4500 --expect-version')).toBe('--expect-version needs a value, e.g. --expect-version=n.');
+    expect(usage('ChangePrice KB 4500 --expect-versoin=2')).toBe("Unknown option --expect-versoin. Did you mean '--expect-version'?");
+  });
+
   it('refuses an unknown field with a suggestion, a repeated field, and too many values', () => {
     expect(usage('PlaceOrder qty=2')).toBe("PlaceOrder has no field 'qty'. It takes: orderId, customerId, sku, quantity.");
     expect(usage('PlaceOrder quantiy=2')).toContain("Did you mean 'quantity'?");

@@ -109,7 +109,7 @@ describe('commands and queries (commerce)', () => {
     expect(renderPlain(missing)).toBe(
       [
         "PlaceOrder: field 'quantity' is missing; expected a whole number from 1 to 1000.",
-        'usage:   PlaceOrder <orderId> <customerId> <sku> <quantity> [--id=<commandId>]',
+        'usage:   PlaceOrder <orderId> <customerId> <sku> <quantity> [--id=<commandId>] [--expect-version=n]',
         'example: PlaceOrder o-1001 ada KB-42 1',
       ].join('\n'),
     );
@@ -155,6 +155,37 @@ describe('commands and queries (commerce)', () => {
     expect(await h.run('trace --type=bus.delivered --last=2')).toMatch(/\(2 records; the last 2/);
     expect(await h.run('trace --projection=catalogue')).not.toContain('orderSummary');
     expect(await h.run('trace nope')).toContain("No trace records for 'nope'");
+  });
+
+  it('--expect-version: accepted at the stream’s version, refused naming both versions once someone changed it', async () => {
+    const h = await shop();
+    expect(await h.run('ChangePrice KB 4500 --expect-version=1')).toContain('✓ ChangePrice accepted');
+    await h.run('RestockProduct KB 5');
+    const stale = await h.out('ChangePrice KB 3900 --expect-version=2 --id=edit-2');
+    expect(stale.ok).toBe(false);
+    expect(renderPlain(stale)).toBe(
+      [
+        'You edited product-KB at version 2, but it is now at version 3: someone changed it since. Reload it and decide again; nothing was appended.',
+        '`stream product-KB` shows what changed since; decide again, then send it with the new --expect-version.',
+      ].join('\n'),
+    );
+    expect(h.backend.engine.headPosition).toBe(3);
+    // `trace` alone follows the refused command.
+    const trace = await h.run('trace');
+    expect(trace).toContain('Trace of edit-2');
+    expect(trace).toContain('edit-2 expected product-KB@2, found @3 at load: stale, not retried');
+    expect(trace).not.toContain('command.retried');
+  });
+
+  it('--expect-version on a command that writes two streams is refused before anything runs', async () => {
+    const h = await harness(banking);
+    await h.run('OpenAccount a Ada 0');
+    await h.run('OpenAccount b Bob 0');
+    const head = h.backend.engine.headPosition;
+    expect(await h.run('Transfer t1 a b 100 --expect-version=1')).toContain(
+      'An expected version is about one stream, but this Transfer writes 2 (account-a, account-b): it would be unclear which one you read.',
+    );
+    expect(h.backend.engine.headPosition).toBe(head);
   });
 
   it('recognises a repeated commandId, and appends twice with idempotency off', async () => {

@@ -74,7 +74,7 @@ describe('domain commands derived from the specs', () => {
   const table = buildCommandTable(catalogOf(commerce));
 
   it('writes a usage line from the fields, optional ones in brackets', () => {
-    expect(table.lookup('PlaceOrder')!.usage).toBe('PlaceOrder <orderId> <customerId> <sku> <quantity> [--id=<commandId>]');
+    expect(table.lookup('PlaceOrder')!.usage).toBe('PlaceOrder <orderId> <customerId> <sku> <quantity> [--id=<commandId>] [--expect-version=n]');
     expect(table.lookup('ListOrders')!.usage).toMatch(/^ListOrders \[limit\] \[--consistency=<strategy>\]/);
     expect(table.lookup('cmd')!.subcommands!.find((s) => s.name === 'PlaceOrder')!.usage).toMatch(/^cmd PlaceOrder </);
   });
@@ -97,7 +97,7 @@ describe('domain commands derived from the specs', () => {
       commands: [{ type: 'LendBook', description: 'Lend a book.', fields: [{ name: 'isbn', kind: 'string' as const, description: 'Book', example: '978-0' }, { name: 'days', kind: 'integer' as const, description: 'Days', example: 14, required: false }] }],
     };
     const t = buildCommandTable(custom);
-    expect(t.lookup('LendBook')!.usage).toBe('LendBook <isbn> [days] [--id=<commandId>]');
+    expect(t.lookup('LendBook')!.usage).toBe('LendBook <isbn> [days] [--id=<commandId>] [--expect-version=n]');
     const parsed = parseLine('LendBook 978-0 21', t);
     expect(parsed.kind === 'ok' && parsed.args.values).toEqual({ isbn: '978-0', days: 21 });
   });
