@@ -17,6 +17,7 @@ import type { TraceFilter } from './views/traceFilter.ts';
 import type { WindowSummary, MeasuredWindow } from './views/consistencyWindow.ts';
 import type { ReadStats, Violation } from './views/sessionGuarantees.ts';
 import type { CommandSummary } from './views/observer.ts';
+import type { ArchitectureFrame } from './views/architecture.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 import type { SessionSummary } from '../sandbox/persistence.ts';
 import type { WorldAt } from './views/timeline.ts';
@@ -176,6 +177,8 @@ export interface SandboxFrame {
   commands: CommandSummary[];
   events: EventRow[];
   fault: WorkerFault | null;
+  /** The live picture (views/architecture.ts): summaries, never records. */
+  architecture: ArchitectureFrame;
 }
 
 export interface TableRef {
@@ -214,6 +217,12 @@ export interface CoordinatorApi {
   table(ref: TableRef, limit?: number): Promise<Reply<TableView>>;
   timeline(seq: number, before?: number, after?: number): TimelineSlice;
   diagram(commandId: string): { source: string; records: number; complete: boolean };
+  /** The picture draws this command's consistency window (null: the latest). */
+  focusCommand(commandId: string | null): void;
+  /** The picture as it was at record `seq` (scrubbing the timeline). */
+  architectureAt(seq: number): ArchitectureFrame;
+  /** Compare the read models with their events now (tests; the host also does it on its own, see views/divergence.ts). */
+  checkDivergence(): Promise<boolean>;
   /** The current frame, on demand. */
   frame(): SandboxFrame;
   /** Events from the event store, in order. */

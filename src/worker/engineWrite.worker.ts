@@ -39,6 +39,7 @@ const api: CoordinatorApi = {
         read: readRemote,
         readMethods,
         speed: options.speed,
+        sql: await sqlReady,
         ...(options.traceLimit !== undefined ? { traceLimit: options.traceLimit } : {}),
       });
       await host.replay({ script: options.script, ...(options.until ? { until: options.until } : {}) });
@@ -68,6 +69,9 @@ const api: CoordinatorApi = {
   table: (ref, limit) => replyAsync(() => current().table(ref, limit), 'write'),
   timeline: (seq, before, after) => current().timeline(seq, before, after),
   diagram: (commandId) => current().diagram(commandId),
+  focusCommand: (commandId) => current().focusCommand(commandId),
+  architectureAt: (seq) => current().architectureAt(seq),
+  checkDivergence: () => current().checkDivergence(true),
   frame: () => current().frame(),
   readAll: (from, limit) => current().write.readAll(from, limit),
   traceJson: () => current().traceJson(),
