@@ -57,6 +57,9 @@ export function createWorkerBackend(driver: SandboxDriver, sqlRunner: SqlQueryRu
     async clock(): Promise<ClockState> {
       return (await api().frame()).clock;
     },
+    async divergences(projection) {
+      return (await api().frame()).architecture.projections.find((p) => p.name === projection)?.divergences ?? [];
+    },
     async readOnlySql(store, sql) {
       stopIfInterrupted();
       const bytes = unwrap(await api().exportStore(store));
