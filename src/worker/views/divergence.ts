@@ -9,7 +9,8 @@
 // 100 events here), plus one SELECT per table on the live store. It runs only
 // after new records settled, at most every `minGapMs` of real time and never
 // more than `dutyCycle` of the time (a check that took 40 ms waits 800 ms),
-// and not at all past `maxEvents` (the picture then says it was not checked).
+// and not at all past `maxEvents` (a projection further along is not checked:
+// its last result stays, and a fresh run has none).
 //
 // When a comparison is sound: only at a watermark W the live store cannot be
 // ahead of. A live projection is compared when it has caught up to the head
@@ -99,7 +100,7 @@ export class DivergenceCheck {
         if (!settled) continue;
         const w = await this.#watermark(p.name);
         if (w !== p.position) continue;
-        events ??= await this.#source.events(head);
+        events ??= await this.#source.events(Math.min(head, this.maxEvents));
         const expected = this.#source.replay(p.name, events.slice(0, w));
         const live: Record<string, TableRows> = {};
         for (const table of Object.keys(expected)) live[table] = await this.#source.liveSql(p.name, `SELECT * FROM "${table.replace(/"/g, '""')}"`);
