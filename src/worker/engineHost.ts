@@ -35,6 +35,7 @@ export interface HostOptions {
 
 /** How often the host looks whether a divergence check is due (it runs far less often: see views/divergence.ts). */
 const DIVERGENCE_POLL_MS = 250;
+const TOKEN_CAP = 16;
 
 export class EngineHost {
   readonly engine: Engine;
@@ -76,7 +77,10 @@ export class EngineHost {
     });
     this.observer = new SessionObserver(options.domain);
     this.#startSettings = structuredClone(this.engine.settings);
-    this.architecture = new ArchitectureModel({ domain: options.domain, settings: this.#startSettings });
+    // 16 tokens a lane: beyond that the lane is a flow with its count and rate (the unusual tokens stay drawn).
+    // Each drawn token is a small SVG the page creates and removes as deliveries come and go: at 1,000 events/s
+    // the default 60 a lane cost the main thread long tasks (npm run bench:ui).
+    this.architecture = new ArchitectureModel({ domain: options.domain, settings: this.#startSettings, tokenCap: TOKEN_CAP });
     this.#divergence = options.sql ? this.#divergenceCheck(options.sql) : null;
     this.engine.onTrace((r) => {
       this.observer.add(r);
@@ -149,7 +153,7 @@ export class EngineHost {
 
   /** The picture as it was at record `seq` (folded from the retained trace). */
   architectureAt(seq: number): ArchitectureFrame {
-    return architectureAt(this.engine.trace, { domain: this.domain, settings: this.#startSettings }, seq);
+    return architectureAt(this.engine.trace, { domain: this.domain, settings: this.#startSettings, tokenCap: TOKEN_CAP }, seq);
   }
 
   onFrame(callback: (frame: SandboxFrame) => Promise<void> | void): void {
