@@ -31,7 +31,7 @@ for (const path of paths) {
         if (await page.locator('[data-drawer="settings"]').count()) {
           await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
           await page.locator('[data-drawer="settings"] > summary').click();
-          for (const [id, value] of [['latency', 800], ['jitter', 400], ['duplicates', 20]] as const) {
+          for (const [id, value] of [['latency', 120], ['jitter', 80], ['duplicates', 20]] as const) {
             await page.locator(`[data-setting="${id}"]`).fill(position(id, value));
           }
           await page.locator('[data-drawer="settings"] > summary').click();
