@@ -48,9 +48,23 @@ export interface SandboxPreset {
    * fresh start paused too.
    */
   running?: boolean;
+  /** Commands per second the load generator sends once time runs from this preset (default none). */
+  load?: number;
 }
 
 // A learner opening /sandbox expects time to flow; `/sandbox/?paused` starts it paused.
 export const FULL_SANDBOX: SandboxPreset = { id: 'sandbox', domain: 'commerce', seed: 42, panels: PANELS, speed: 1, readUrl: true, running: true };
+
+// The home page's small running system: only the picture, a gentle steady load and a bus slow enough to see
+// events travel (a few duplicates, so the picture has something to say).
+export const HOME_SANDBOX: SandboxPreset = {
+  domain: 'commerce',
+  seed: 42,
+  settings: { bus: { latencyMs: 900, jitterMs: 400, duplicateProbability: 0.1 } },
+  panels: [],
+  speed: 1,
+  running: true,
+  load: 3,
+};
 
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10] as const;

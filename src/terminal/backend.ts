@@ -18,6 +18,7 @@ import type {
 
 import type { ClockState } from '../worker/protocol/coordinator.ts';
 import type { TraceFilter } from '../worker/views/traceFilter.ts';
+import type { Divergence } from '../worker/views/architecture.ts';
 
 export type { ConsistencyOptions, ConsistencyStrategy } from '../engine/index.ts';
 export type { ClockState, TraceFilter };
@@ -115,4 +116,6 @@ export interface TerminalBackend {
   /** Replace the session with an exported one; on any error the current session is left as it was. */
   importSession(text: string): Promise<void>;
   listDomains?(): Promise<DomainInfo[]>;
+  /** Where this projection's read model disagrees with its events, as the sandbox last measured it (worker/views/divergence.ts). */
+  divergences?(projection: string): Promise<Divergence[]>;
 }

@@ -59,6 +59,9 @@ export function createWorkerBackend(driver: SandboxDriver, sqlRunner: SqlQueryRu
     async clock(): Promise<ClockState> {
       return unwrap(await api().frame()).clock;
     },
+    async divergences(projection) {
+      return unwrap(await api().frame()).architecture.projections.find((p) => p.name === projection)?.divergences ?? [];
+    },
     async readOnlySql(store, sql) {
       stopIfInterrupted();
       const bytes = unwrap(await api().exportStore(store));

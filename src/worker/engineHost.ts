@@ -5,8 +5,10 @@
 // requests, turning a failure of either worker into a fault the page can
 // restart from.
 import type * as Comlink from 'comlink';
-import { createEngine, type DomainDefinition, type Engine, type Intent, type ScriptEntry, type SettingsPatch, type TraceRecord, type WriteSide } from '../engine/index.ts';
+import { ReadModels, createEngine, type DomainDefinition, type Engine, type EngineSettings, type Intent, type ScriptEntry, type SettingsPatch, type SqlJsStatic, type TraceRecord, type WriteSide } from '../engine/index.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
+import { ArchitectureModel, architectureAt, type ArchitectureFrame } from './views/architecture.ts';
+import { DivergenceCheck } from './views/divergence.ts';
 import { SessionObserver } from './views/observer.ts';
 import { StoryIndex, sequenceDiagramSource } from './views/sequenceDiagram.ts';
 import { worldAt } from './views/timeline.ts';
@@ -29,12 +31,24 @@ export interface HostOptions {
   readMethods: readonly string[];
   speed: number;
   traceLimit?: number;
+  /** sql.js, for the divergence check's scratch replays (without it read models are not checked). */
+  sql?: SqlJsStatic;
 }
+
+/** How often the host looks whether a divergence check is due (it runs far less often: see views/divergence.ts). */
+const DIVERGENCE_POLL_MS = 250;
+const TOKEN_CAP = 16;
 
 export class EngineHost {
   readonly engine: Engine;
   readonly domain: DomainDefinition;
   readonly observer: SessionObserver;
+  /** The live picture, folded from the trace (views/architecture.ts). */
+  readonly architecture: ArchitectureModel;
+  readonly #startSettings: EngineSettings;
+  readonly #divergence: DivergenceCheck | null;
+  #divergenceTimer: ReturnType<typeof setInterval> | undefined;
+  #checkedSeq = -1;
   /** The trace indexed by command as it arrives, for diagrams of one command. */
   readonly #stories = new StoryIndex();
   /** The write side itself (the event log view reads it directly, outside any step). */
@@ -64,8 +78,15 @@ export class EngineHost {
       traceLimit: options.traceLimit ?? 200_000,
     });
     this.observer = new SessionObserver(options.domain);
+    this.#startSettings = structuredClone(this.engine.settings);
+    // 16 tokens a lane: beyond that the lane is a flow with its count and rate (the unusual tokens stay drawn).
+    // Each drawn token is a small SVG the page creates and removes as deliveries come and go: at 1,000 events/s
+    // the default 60 a lane cost the main thread long tasks (npm run bench:ui).
+    this.architecture = new ArchitectureModel({ domain: options.domain, settings: this.#startSettings, tokenCap: TOKEN_CAP });
+    this.#divergence = options.sql ? this.#divergenceCheck(options.sql) : null;
     this.engine.onTrace((r) => {
       this.observer.add(r);
+      this.architecture.add(r);
       this.#stories.add(r);
       // Records that left the bounded trace leave the index too (a no-op until they do).
       this.#stories.forgetBefore(this.engine.trace[0]?.seq ?? r.seq);
@@ -94,6 +115,47 @@ export class EngineHost {
 
   startFrames(): void {
     this.#frames.start();
+    if (this.#divergence) this.#divergenceTimer ??= setInterval(() => void this.checkDivergence(), DIVERGENCE_POLL_MS);
+  }
+
+  #divergenceCheck(sql: SqlJsStatic): DivergenceCheck {
+    // A scratch host of the domain's read models: replays run here, never in the live stores.
+    const scratch = new ReadModels(sql, this.domain);
+    return new DivergenceCheck({
+      projections: () => this.engine.status().projections,
+      head: () => this.engine.headPosition,
+      reorder: () => this.engine.settings.bus.reorder,
+      liveSql: (projection, sqlText) => this.engine.readOnlySql(projection, sqlText),
+      events: (upTo) => (upTo > 0 ? this.write.readAll(1, upTo) : []),
+      replay: (projection, events) => scratch.projectionAt({ projection, events }).tables ?? {},
+    });
+  }
+
+  /** Compare the read models with their events when new records settled and a check is due; true when one ran. */
+  async checkDivergence(force = false): Promise<boolean> {
+    const check = this.#divergence;
+    if (!check || this.#closed || this.#fault) return false;
+    const seq = this.observer.lastSeq;
+    if (!force && (seq === this.#checkedSeq || !check.due(performance.now()))) return false;
+    this.#checkedSeq = seq;
+    try {
+      this.architecture.setDivergences(await check.run(() => performance.now()));
+      this.#frames.invalidate();
+    } catch {
+      // A store changed shape under the check (a reset, a rebuild): the next round compares again.
+    }
+    return true;
+  }
+
+  /** Draw the consistency window of this command (null: the latest). */
+  focusCommand(commandId: string | null): void {
+    this.architecture.focus(commandId);
+    this.#frames.invalidate();
+  }
+
+  /** The picture as it was at record `seq` (folded from the retained trace). */
+  architectureAt(seq: number): ArchitectureFrame {
+    return architectureAt(this.engine.trace, { domain: this.domain, settings: this.#startSettings, tokenCap: TOKEN_CAP }, seq);
   }
 
   onFrame(callback: (frame: SandboxFrame) => Promise<void> | void): void {
@@ -104,6 +166,7 @@ export class EngineHost {
     this.#closed = true;
     this.#clock.stop();
     this.#frames.close();
+    if (this.#divergenceTimer !== undefined) clearInterval(this.#divergenceTimer);
   }
 
   // ── time and load ─────────────────────────────────────────────────────
@@ -287,6 +350,7 @@ export class EngineHost {
       commands: obs.recentCommands(30),
       events: this.#events.at(status.headPosition),
       fault: this.#fault,
+      architecture: this.architecture.frame(engine.now),
     };
   }
 

@@ -41,6 +41,7 @@ const api: CoordinatorApi = {
         read: readRemote,
         readMethods,
         speed: options.speed,
+        sql: await sqlReady,
         ...(options.traceLimit !== undefined ? { traceLimit: options.traceLimit } : {}),
       });
       await host.replay({ script: options.script, ...(options.until ? { until: options.until } : {}) });
@@ -65,6 +66,9 @@ const api: CoordinatorApi = {
   table: (ref, limit) => replyAsync(() => current().table(ref, limit), 'write'),
   timeline: (seq, before, after) => replySync(() => current().timeline(seq, before, after), 'write'),
   diagram: (commandId) => replySync(() => current().diagram(commandId), 'write'),
+  focusCommand: (commandId) => replySync(() => current().focusCommand(commandId), 'write'),
+  architectureAt: (seq) => replySync(() => current().architectureAt(seq), 'write'),
+  checkDivergence: () => replyAsync(() => current().checkDivergence(true), 'write'),
   frame: () => replySync(() => current().frame(), 'write'),
   readAll: (from, limit) => replySync(() => current().write.readAll(from, limit), 'write'),
   traceJson: () => replySync(() => current().traceJson(), 'write'),

@@ -4,6 +4,12 @@ import { chromiumLaunchOptions } from '../support/chromium.ts';
 
 export const baseUrl = () => inject('baseUrl');
 
+/** The full sandbox keeps its settings in the "All settings" drawer under the picture: open it (a no-op when open). */
+export async function openAllSettings(page: Page): Promise<void> {
+  const drawer = page.locator('[data-drawer="settings"]');
+  if (!(await drawer.evaluate((d) => (d as HTMLDetailsElement).open))) await drawer.locator('summary').click();
+}
+
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch(chromiumLaunchOptions());
 }

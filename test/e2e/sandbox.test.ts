@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { baseUrl, launchBrowser, openAllSettings, watchedPage } from './browser.ts';
 import { SETTING_CONTROLS, sliderPosition } from '../../src/sandbox/controls.ts';
 import { commerce } from '../../src/domain/index.ts';
 
@@ -32,6 +32,7 @@ async function openSandbox(context: BrowserContext, hash = ''): Promise<{ page: 
 async function ready(page: Page): Promise<void> {
   await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
   await page.waitForFunction(() => !document.querySelector('.sandbox .busy'));
+  await openAllSettings(page);
 }
 
 async function send(page: Page, type: string, fields: Record<string, string> = {}): Promise<void> {

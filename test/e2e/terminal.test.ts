@@ -3,7 +3,7 @@
 // screen is read through xterm's accessibility tree (screenReaderMode is on).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { openAllSettings, baseUrl, launchBrowser, watchedPage } from './browser.ts';
 import { SETTING_CONTROLS, sliderPosition } from '../../src/sandbox/controls.ts';
 
 /** A setting slider's position for a display value (its value is an index into the control's stops). */
@@ -20,6 +20,7 @@ beforeAll(async () => {
   await page.goto(`${baseUrl()}/sandbox/?paused`, { waitUntil: 'load' });
   await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
   await page.waitForSelector('[data-panel="terminal"][data-terminal="ready"]', { timeout: 30_000 });
+  await openAllSettings(page);
   await page.locator('[data-panel="terminal"]').scrollIntoViewIfNeeded();
 });
 afterAll(() => browser?.close());

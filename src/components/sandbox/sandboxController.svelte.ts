@@ -16,7 +16,11 @@ import { settingsPatchFrom, type SessionState } from '../../sandbox/sessionState
 import type { EngineConnection } from '../../worker/engineClient.ts';
 import type { SandboxFrame, SandboxWorkerName, SequenceDiagram, TableRef, TableView, TimelineSlice } from '../../worker/protocol/coordinator.ts';
 import { unwrap, wireMessage, type Reply } from '../../worker/protocol/reply.ts';
+import type { ArchitectureFrame, Divergence } from '../../worker/views/architecture.ts';
 import { SessionKeeper, message, type SessionNotice } from './sessionKeeper.svelte.ts';
+
+/** A query answer, marked when the read model that gave it disagrees with its events. */
+export type AnsweredQuery = QueryResult & { diverged?: readonly Divergence[] };
 
 export interface ResultEntry {
   id: number;
@@ -61,6 +65,10 @@ export class SandboxController {
   /** Cross-panel focus: a violation's "show why" sets these. */
   timelineSeq = $state<number | null>(null);
   diagramCommand = $state<string | null>(null);
+  /** The picture as it was at a record the learner scrubbed to (null: live). */
+  pastPicture = $state.raw<ArchitectureFrame | null>(null);
+  /** The command whose consistency window the picture draws (null: the latest). */
+  focusedCommand = $state<string | null>(null);
 
   #client: Client | undefined;
   #connection: EngineConnection | null = null;
@@ -197,6 +205,8 @@ export class SandboxController {
     this.samplesVersion++;
     this.timelineSeq = null;
     this.diagramCommand = null;
+    this.pastPicture = null;
+    this.focusedCommand = null;
     this.frame = unwrap(await connection.coordinator.frame());
     await client.subscribeFrames(connection, (f) => {
       if (generation === this.#generation) this.#onFrame(f);
@@ -204,7 +214,11 @@ export class SandboxController {
     this.#keeper.opened(state, options.keepRecord === true);
     this.phase = 'ready';
     this.startError = null;
-    if (options.running) this.setRunning(true);
+    if (options.running) {
+      this.setRunning(true);
+      // The preset's steady load (the home page's running system), started quietly: it is not news to announce.
+      if (this.preset.load) void connection.coordinator.setLoad(this.preset.load);
+    }
   }
 
   #onFrame(f: SandboxFrame): void {
@@ -256,12 +270,56 @@ export class SandboxController {
     const sessionId = this.sessionId;
     const r = await this.#dispatch({ kind: 'query', query: { type, params }, sessionId, ...(consistency ? { consistency } : {}) });
     const entry: ResultEntry = r.ok
-      ? { id: ++this.#resultSeq, kind: 'query', type, sessionId, ok: true, query: r.value as QueryResult }
+      ? { id: ++this.#resultSeq, kind: 'query', type, sessionId, ok: true, query: this.#marked(r.value as QueryResult) }
       : { id: ++this.#resultSeq, kind: 'query', type, sessionId, ok: false, error: r.error };
     this.#pushResult(entry);
     const q = entry.query;
     this.announcement = q ? `${type} answered from ${q.projection} at position ${q.position}: ${staleness(q)}.` : `${type} failed: ${entry.error!.message}`;
     return entry;
+  }
+
+  /** The answer, with what the latest check found wrong in the read model that gave it. */
+  #marked(q: QueryResult): AnsweredQuery {
+    const diverged = this.frame?.architecture.projections.find((p) => p.name === q.projection)?.divergences ?? [];
+    return diverged.length > 0 ? { ...q, diverged } : q;
+  }
+
+  // ── the picture as control surface ────────────────────────────────────
+
+  /** An intent from the picture (a projection's popover): projection actions get their usual announcement. */
+  async pictureIntent(intent: Intent): Promise<void> {
+    if (intent.kind === 'projection') {
+      await this.projection(intent.action, intent.name, intent.variant);
+      return;
+    }
+    const r = await this.#dispatch(intent);
+    this.announcement = r.ok ? `Done: ${intent.kind}.` : r.error.message;
+  }
+
+  /** Draw the window of this command on the picture (null: the latest). */
+  async focusCommand(commandId: string | null): Promise<void> {
+    this.focusedCommand = commandId;
+    unwrap(await this.#api().focusCommand(commandId));
+    this.announcement = commandId ? `The picture draws the consistency window of ${commandId}.` : 'The picture draws the latest command’s window.';
+  }
+
+  /** Show the picture as it was at record `seq` (null: back to live). A later call wins over an earlier one still on its way. */
+  async showPast(seq: number | null): Promise<void> {
+    const ticket = ++this.#pastTicket;
+    if (seq === null) {
+      this.pastPicture = null;
+      return;
+    }
+    const frame = unwrap(await this.#api().architectureAt(seq));
+    if (ticket === this.#pastTicket) this.pastPicture = frame;
+  }
+  #pastTicket = 0;
+  /** Bumped when the learner asks for the live picture again (the timeline follows the latest record). */
+  liveRequests = $state(0);
+
+  backToLive(): void {
+    this.liveRequests++;
+    void this.showPast(null);
   }
 
   #pushResult(entry: ResultEntry): void {
@@ -432,7 +490,9 @@ export class SandboxController {
   }
 }
 
-export function staleness(q: QueryResult): string {
+export function staleness(q: AnsweredQuery): string {
+  const d = q.diverged?.[0];
+  if (d) return `answered from a read model that disagrees with its events (${d.subject}: ${d.field} ${String(d.readModel)}, the events say ${String(d.events)})`;
   return q.lagEvents === 0 ? 'up to date' : `${q.lagEvents} position${q.lagEvents === 1 ? '' : 's'} behind, ${q.lagMs} ms stale`;
 }
 

@@ -13,6 +13,7 @@
 // the usage generated from the spec.
 import type { CommandInput, CommandResult, FieldSpec, QueryResult } from '../../engine/index.ts';
 import type { ConsistencyOptions, DomainCatalog } from '../backend.ts';
+import type { Divergence } from '../../worker/views/architecture.ts';
 import { formatMs, formatValue, plural } from '../format.ts';
 import type { Block, Cell, OutputBuilder } from '../output.ts';
 import { STRATEGY_HELP, strategyOf, strategyWord } from '../strategies.ts';
@@ -147,7 +148,7 @@ export function queryDef(spec: QuerySpecData, prefix: readonly string[]): Comman
         sessionId: ctx.state.sessionId,
         ...(consistency ? { consistency } : {}),
       });
-      printQueryResult(result, ctx.out);
+      printQueryResult(result, ctx.out, (await ctx.backend.divergences?.(result.projection)) ?? []);
     },
   };
 }
@@ -223,15 +224,21 @@ export function printCommandResult(result: CommandResult, out: OutputBuilder, st
 
 const KNOWN_QUERY_KEYS = new Set(['ok', 'queryId', 'type', 'projection', 'data', 'position', 'headPosition', 'lagEvents', 'lagMs', 'status', 'at', 'consistency', 'optimistic', 'rowsRead']);
 
-export function printQueryResult(result: QueryResult, out: OutputBuilder): void {
+/** `diverged`: where the read model that answered disagrees with its events (such an answer is never "up to date"). */
+export function printQueryResult(result: QueryResult, out: OutputBuilder, diverged: readonly Divergence[] = []): void {
   renderData(out, result.data);
   const c = result.consistency;
   const where = `${result.type} answered by ${result.projection} at position ${result.position} of ${result.headPosition} (${result.status})`;
   const stale = c ? c.stale : result.lagEvents > 0;
   if (result.lagEvents > 0) {
     out.styled(stale ? 'warn' : 'dim', `${where}: ${plural(result.lagEvents, 'event')} (${formatMs(result.lagMs)}) behind${stale ? ', so this answer may be stale' : ''}.`);
-  } else {
+  } else if (diverged.length === 0) {
     out.dim(`${where}: up to date.`);
+  }
+  if (diverged.length > 0) {
+    const d = diverged[0]!;
+    const more = diverged.length > 1 ? ` (and ${plural(diverged.length - 1, 'more difference')})` : '';
+    out.styled('warn', `${where}, but this read model disagrees with its events: ${d.subject}: ${d.field} ${String(d.readModel)}, the events say ${String(d.events)}${more}.`);
   }
   if (c) {
     const parts = [`consistency ${strategyWord(c.strategy)}`, `from the ${c.source === 'readModel' ? 'read model' : c.source === 'writeSide' ? 'event store' : c.source}`];

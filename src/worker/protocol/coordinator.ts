@@ -14,6 +14,7 @@ import type { TraceFilter } from '../views/traceFilter.ts';
 import type { WindowSummary, MeasuredWindow } from '../views/consistencyWindow.ts';
 import type { ReadStats, Violation } from '../views/sessionGuarantees.ts';
 import type { CommandSummary, FrameProjection } from '../views/observer.ts';
+import type { ArchitectureFrame } from '../views/architecture.ts';
 import type { WorldAt } from '../views/timeline.ts';
 import type { SessionState } from '../../sandbox/sessionState.ts';
 import type { SessionSummary } from '../../sandbox/persistence.ts';
@@ -86,6 +87,8 @@ export interface SandboxFrame {
   commands: CommandSummary[];
   events: EventRow[];
   fault: WorkerFault | null;
+  /** The live picture (views/architecture.ts): summaries, never records. */
+  architecture: ArchitectureFrame;
 }
 
 export interface TableRef {
@@ -130,6 +133,12 @@ export type CoordinatorApi = WorkerApi<{
   table(ref: TableRef, limit?: number): Promise<Reply<TableView>>;
   timeline(seq: number, before?: number, after?: number): Reply<TimelineSlice>;
   diagram(commandId: string): Reply<SequenceDiagram>;
+  /** The picture draws this command's consistency window (null: the latest). */
+  focusCommand(commandId: string | null): Reply<void>;
+  /** The picture as it was at record `seq` (scrubbing the timeline). */
+  architectureAt(seq: number): Reply<ArchitectureFrame>;
+  /** Compare the read models with their events now (tests; the host also does it on its own, see views/divergence.ts). */
+  checkDivergence(): Promise<Reply<boolean>>;
   /** The current frame, on demand. */
   frame(): Reply<SandboxFrame>;
   /** Events from the event store, in order. */
