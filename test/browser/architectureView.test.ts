@@ -9,10 +9,9 @@ import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import '../../src/styles/global.css';
 import { commerce } from '../../src/domain/index.ts';
-import { createEngine, type Engine, type Intent, type SettingsPatch } from '../../src/engine/index.ts';
+import { createEngine, type Engine, type Intent, type SettingsPatch, type TraceRecord } from '../../src/engine/index.ts';
 import { ArchitectureModel, type ArchitectureFrame } from '../../src/worker/views/architecture.ts';
 import ArchitectureView from '../../src/components/picture/ArchitectureView.svelte';
-import { recordWithDeliverAt } from '../support/deliverAt.ts';
 
 const HOSTILE_SESSION = '<img src=x onerror="window.__pwned=1">';
 const HOSTILE_COMMAND = '</svg><script>window.__pwned=2</script>';
@@ -44,7 +43,8 @@ async function pausedRun(): Promise<{ engine: Engine; frame: ArchitectureFrame; 
     seed: 7,
     settings: { bus: { latencyMs: 400, jitterMs: 300, duplicateProbability: 0.25, dropProbability: 0.15, redeliveryMs: 200, reorder: true }, costs: { projectMs: 2 } },
   });
-  const records = recordWithDeliverAt(engine);
+  const records: TraceRecord[] = [];
+  engine.onTrace((r) => records.push(r));
   const model = new ArchitectureModel({ domain: commerce, settings: engine.settings });
   await engine.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 4900, stock: 500 } }, { sessionId: 'alice' });
   await engine.execute({ type: 'AddProduct', data: { sku: 'MS', name: 'Mouse', priceCents: 1900, stock: 500 } }, { sessionId: 'alice' });

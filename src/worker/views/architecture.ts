@@ -6,8 +6,8 @@
 // keeps what is in flight (as the engine's scheduler does) and short rings of
 // the recent past, never the whole trace.
 //
-// TRACE ADDITIONS this model consumes (the engine does not emit them yet; until
-// it does, the model falls back as noted and says so in the frame):
+// Two trace fields exist for this picture (the engine emits both; a trace
+// recorded before them still draws, with the fallback noted):
 //   1. `bus.published.deliverAt: number[]`: the scheduled arrival time of each
 //      first delivery, in the order of `subscribers` (the `at` the bus hands to
 //      the scheduler, after latency, jitter and the FIFO clamps). Without it a

@@ -5,17 +5,16 @@ import { describe, expect, it } from 'vitest';
 import initSqlJs from 'sql.js';
 import { commerce } from '../../../../src/domain/index.ts';
 import { createEngine, consistencyWindows, DEFAULT_SETTINGS, applySettingsPatch, type Engine, type SettingsPatch, type TraceRecord } from '../../../../src/engine/index.ts';
-import { recordWithDeliverAt } from '../../../support/deliverAt.ts';
 import { ArchitectureModel, architectureAt, type ArchitectureFrame, type BusToken } from '../../../../src/worker/views/architecture.ts';
 
 const sql = await initSqlJs();
 const names = commerce.projections.map((p) => p.name);
 
-/** A run whose model sees `bus.published.deliverAt` (trace addition 1, emulated by the harness) unless told otherwise. */
-function harness(settings: SettingsPatch, options: { tokenCap?: number; withDeliverAt?: boolean } = {}) {
+/** A real engine run and a model fed with every record of its trace. */
+function harness(settings: SettingsPatch, options: { tokenCap?: number } = {}) {
   const engine = createEngine({ sql, domain: commerce, seed: 11, settings });
-  const records: TraceRecord[] = options.withDeliverAt === false ? [] : recordWithDeliverAt(engine);
-  if (options.withDeliverAt === false) engine.onTrace((r) => records.push(r));
+  const records: TraceRecord[] = [];
+  engine.onTrace((r) => records.push(r));
   const frame = (): ArchitectureFrame => {
     const model = new ArchitectureModel({ domain: commerce, settings: applySettingsPatch(DEFAULT_SETTINGS, settings, names), ...(options.tokenCap ? { tokenCap: options.tokenCap } : {}) });
     for (const r of records) model.add(r);
