@@ -14,6 +14,7 @@ import { filterTrace, type TraceFilter } from './views/traceFilter.ts';
 import { WorkerFaultError, type ClockState, type ReadSideRemote, type SandboxFrame, type TableRef, type TableView, type TimelineSlice, type WorkerFault, type WorkerName } from './engineProtocol.ts';
 import { FramePublisher, RecentEvents } from './frames.ts';
 import { LoadDriver } from './loadDriver.ts';
+import type { LoadShape } from '../sandbox/loadGenerator.ts';
 import { RealTimeLoop } from './realTimeLoop.ts';
 import { faultableWriteSide, remoteReadSide, type FaultSink } from './sidePorts.ts';
 
@@ -27,6 +28,8 @@ export interface HostOptions {
   readMethods: readonly string[];
   speed: number;
   traceLimit?: number;
+  /** How the load generator spreads its commands (default: over many products). */
+  load?: LoadShape;
 }
 
 export class EngineHost {
@@ -68,7 +71,7 @@ export class EngineHost {
       // Records that left the bounded trace leave the index too (a no-op until they do).
       this.#stories.forgetBefore(this.engine.trace[0]?.seq ?? r.seq);
     });
-    this.#load = new LoadDriver(this.engine, options.domain.name);
+    this.#load = new LoadDriver(this.engine, options.domain.name, options.load);
     this.#clock = new RealTimeLoop(this.engine, this.#load, options.speed, {
       halted: () => this.#fault !== null || this.#closed,
       onError: (e) => this.#onFault('write', e),
@@ -283,6 +286,7 @@ export class EngineHost {
       reads: structuredClone(obs.guarantees.stats),
       violations: obs.guarantees.violations.slice(-50).reverse(),
       commands: obs.recentCommands(30),
+      tallies: obs.tallies(),
       events: this.#events.at(status.headPosition),
       fault: this.#fault,
     };

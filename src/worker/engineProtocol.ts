@@ -14,9 +14,10 @@ import type { TraceRecord } from '../engine/index.ts';
 import type { EventEnvelope } from '../engine/index.ts';
 import type { StreamInfo } from '../engine/index.ts';
 import type { TraceFilter } from './views/traceFilter.ts';
+import type { LoadShape } from '../sandbox/loadGenerator.ts';
 import type { WindowSummary, MeasuredWindow } from './views/consistencyWindow.ts';
 import type { ReadStats, Violation } from './views/sessionGuarantees.ts';
-import type { CommandSummary } from './views/observer.ts';
+import type { CommandSummary, CommandTallies } from './views/observer.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 import type { SessionSummary } from '../sandbox/persistence.ts';
 import type { WorldAt } from './views/timeline.ts';
@@ -124,6 +125,8 @@ export interface StartOptions {
   speed: number;
   /** Keep only the latest N trace records (default 200,000). */
   traceLimit?: number;
+  /** How the load generator spreads its commands (a lesson's hot product). */
+  load?: LoadShape;
 }
 
 /** Where virtual time stands: the sandbox's frames and the terminal's `time` read the same record. */
@@ -174,6 +177,8 @@ export interface SandboxFrame {
   reads: ReadStats;
   violations: Violation[];
   commands: CommandSummary[];
+  /** How every command so far ended, with the version conflicts met on the way. */
+  tallies: CommandTallies;
   events: EventRow[];
   fault: WorkerFault | null;
 }

@@ -40,6 +40,7 @@ const api: CoordinatorApi = {
         readMethods,
         speed: options.speed,
         ...(options.traceLimit !== undefined ? { traceLimit: options.traceLimit } : {}),
+        ...(options.load ? { load: options.load } : {}),
       });
       await host.replay({ script: options.script, ...(options.until ? { until: options.until } : {}) });
       host.startFrames();
