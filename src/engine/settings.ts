@@ -61,7 +61,11 @@ export interface SyncSettings {
   projections: string[];
 }
 
-/** Where the read models live. 1: in the write store's database; 2: one separate read database; 3: one database per projection. */
+/**
+ * Where the read models live, the course's separation levels (the glossary's
+ * "Separation level" says the same). 1: in the write store's database; 2: one
+ * separate read database shared by every projection; 3: one database per projection.
+ */
 export type SeparationLevel = 1 | 2 | 3;
 
 export interface SnapshotSettings {
@@ -225,10 +229,12 @@ export const TOP_LEVEL_SETTING_RULES = {
 } as const satisfies Record<string, SettingRule>;
 
 /**
- * The three separation levels of the seeds as settings: level 1 keeps the read
- * models in the write database, updated in the command's transaction; level 2
- * keeps them in a separate read database fed synchronously; level 3 gives each
- * its own store, fed by events through the bus (the default).
+ * Each separation level with the sync mode the drills pair it with: level 1
+ * keeps the read models in the write database, updated in the command's
+ * transaction; level 2 keeps them in one separate read database, updated after
+ * the write commits and before the command returns (two commits: a dual
+ * write); level 3 gives each its own store, fed by events through the bus (the
+ * default).
  */
 export const SEPARATION_PRESETS: Record<SeparationLevel, SettingsPatch> = {
   1: { separationLevel: 1, sync: { mode: 'sync' } },

@@ -33,10 +33,23 @@ export const LESSON_PRESETS = {
   // in the sequence diagram and the event log.
   'building-one': { domain: 'banking', seed: 42, script: at0(...account), panels: ['commands', 'diagram', 'log'], running: true },
 
-  // Why CRUD breaks: the load slider drives a stream of orders; projections
-  // at 2 ms per event fall behind at high rates while every order still
-  // succeeds. The read side absorbs the spike as lag, not as failed writes.
-  'flash-sale': { domain: 'commerce', seed: 7, settings: { costs: { projectMs: 2 } }, panels: ['controls', 'charts', 'window'], controls: ['load'], running: true },
+  // Why CRUD breaks: the load slider drives a stream of commands, half of
+  // them orders for one hot product with 200 units. Each command takes 5 ms
+  // on its stream, so the hot product serves about 200 orders a second: above
+  // that, orders meet version conflicts, retry, and some fail; once the stock
+  // is gone the rest are refused with OutOfStock. The other half spread over
+  // many products and never wait. Projections at 2 ms per event fall behind
+  // at high rates: the read side absorbs the spike as lag. Snapshots every 25
+  // events keep the hot stream cheap to load.
+  'flash-sale': {
+    domain: 'commerce',
+    seed: 7,
+    settings: { costs: { commandMs: 5, projectMs: 2 }, snapshots: { every: 25 } },
+    loadShape: { hotShare: 0.5, hotStock: 200 },
+    panels: ['controls', 'charts', 'window'],
+    controls: ['load'],
+    running: true,
+  },
 
   // Commands: idempotency by commandId. The terminal can repeat a command
   // with the same id (--id); switching idempotency off double-books it.

@@ -12,6 +12,23 @@ export interface LoadPlan {
   eventsPerCommand: number;
 }
 
+/**
+ * How the commerce load spreads its orders. By default it spreads them over
+ * many products, so no two orders race for the same stream. A hot product
+ * takes a share of the commands instead: every one of them is an order for
+ * the same product, with limited stock, so orders queue on that one stream
+ * (version conflicts and retries) and, once the stock is gone, are refused.
+ */
+export interface LoadShape {
+  /** Share of commands (0 to 1) that order the hot product. */
+  hotShare: number;
+  /** The hot product's stock when the load adds it. */
+  hotStock: number;
+}
+
+/** The product every hot order targets (added by the load's setup). */
+export const HOT_SKU = 'FLASH-1';
+
 /** Streams written at once: commands on one stream stay 8 ms apart at 1,000/s, clear of each other. */
 const WIDTH = 8;
 /** Commands per stream before the load moves on to fresh streams (short streams load fast). */
@@ -23,20 +40,36 @@ function slot(i: number): { n: number; first: boolean } {
   return { n: Math.floor(i / BLOCK) * WIDTH + (i % WIDTH) + 1, first: i % BLOCK < WIDTH };
 }
 
-const plans: Record<string, LoadPlan> = {
-  commerce: {
-    setup: [],
-    // Each product is added, then gets orders and restocks in turn, so stock never runs out.
+// Each product is added, then gets orders and restocks in turn, so stock never runs out.
+function spreadCommerce(i: number): CommandInput {
+  const { n, first } = slot(i);
+  const sku = `LOAD-${n}`;
+  if (first) return { type: 'AddProduct', data: { sku, name: `Load product ${n}`, priceCents: 1000 + (n % 100), stock: 1000 } };
+  return Math.floor(i / WIDTH) % 2 === 1
+    ? { type: 'PlaceOrder', data: { orderId: `load-${i}`, customerId: `cust-${i % 25}`, sku, quantity: 1 } }
+    : { type: 'RestockProduct', data: { sku, quantity: 1 } };
+}
+
+/** Hot orders among commands 0..i-1: evenly spaced, floor(i × share) of them. */
+const hotBefore = (i: number, share: number): number => Math.floor(i * share);
+
+function hotCommerce(shape: LoadShape): LoadPlan {
+  return {
+    setup: [{ type: 'AddProduct', data: { sku: HOT_SKU, name: 'Flash-sale console', priceCents: 29900, stock: shape.hotStock } }],
     command: (i) => {
-      const { n, first } = slot(i);
-      const sku = `LOAD-${n}`;
-      if (first) return { type: 'AddProduct', data: { sku, name: `Load product ${n}`, priceCents: 1000 + (n % 100), stock: 1000 } };
-      return Math.floor(i / WIDTH) % 2 === 1
-        ? { type: 'PlaceOrder', data: { orderId: `load-${i}`, customerId: `cust-${i % 25}`, sku, quantity: 1 } }
-        : { type: 'RestockProduct', data: { sku, quantity: 1 } };
+      const before = hotBefore(i, shape.hotShare);
+      if (hotBefore(i + 1, shape.hotShare) > before) {
+        return { type: 'PlaceOrder', data: { orderId: `flash-${i}`, customerId: `cust-${i % 25}`, sku: HOT_SKU, quantity: 1 } };
+      }
+      // The other commands keep the spread pattern, numbered among themselves.
+      return spreadCommerce(i - before);
     },
     eventsPerCommand: 1,
-  },
+  };
+}
+
+const plans: Record<string, LoadPlan> = {
+  commerce: { setup: [], command: spreadCommerce, eventsPerCommand: 1 },
   banking: {
     setup: [],
     command: (i) => {
@@ -49,7 +82,15 @@ const plans: Record<string, LoadPlan> = {
   },
 };
 
-export function loadPlan(domain: string): LoadPlan | undefined {
+/** The load for a domain; a shape with a hot share concentrates commerce orders on one product. */
+export function loadPlan(domain: string, shape?: LoadShape): LoadPlan | undefined {
+  if (shape) {
+    if (!(shape.hotShare >= 0 && shape.hotShare <= 1)) throw new RangeError(`The hot share is a fraction from 0 to 1, got ${shape.hotShare}.`);
+    if (!(Number.isInteger(shape.hotStock) && shape.hotStock >= 0)) throw new RangeError(`The hot product's stock is a whole number of units, got ${shape.hotStock}.`);
+    if (shape.hotShare === 0) return plans[domain];
+    if (domain !== 'commerce') throw new Error(`A hot product needs the commerce domain, not ${domain}.`);
+    return hotCommerce(shape);
+  }
   return plans[domain];
 }
 

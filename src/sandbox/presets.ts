@@ -3,6 +3,7 @@
 import type { ScriptEntry } from '../engine/index.ts';
 import type { SettingsPatch } from '../engine/index.ts';
 import type { ControlId } from './controls.ts';
+import type { LoadShape } from './loadGenerator.ts';
 
 export const PANELS = [
   'controls',
@@ -37,6 +38,8 @@ export interface SandboxPreset {
    * controls.ts). Default: every control. An unknown id fails loudly.
    */
   controls?: readonly ControlId[];
+  /** How the load generator spreads its commands in this preset's domain (default: over many products). */
+  loadShape?: LoadShape;
   /** Virtual ms per real ms (0.1–10). */
   speed?: number;
   /** Read the URL hash (#s=…) on load. Only the full sandbox page does. */

@@ -18,6 +18,7 @@ import type { ReadSideRemote } from './protocol/readSide.ts';
 import { WorkerFaultError } from './protocol/reply.ts';
 import { FramePublisher, RecentEvents } from './frames.ts';
 import { LoadDriver } from './loadDriver.ts';
+import type { LoadShape } from '../sandbox/loadGenerator.ts';
 import { RealTimeLoop } from './realTimeLoop.ts';
 import { faultableWriteSide, remoteReadSide, type FaultSink } from './sidePorts.ts';
 
@@ -33,6 +34,8 @@ export interface HostOptions {
   traceLimit?: number;
   /** sql.js, for the divergence check's scratch replays (without it read models are not checked). */
   sql?: SqlJsStatic;
+  /** How the load generator spreads its commands (default: over many products). */
+  loadShape?: LoadShape;
 }
 
 /** How often the host looks whether a divergence check is due (it runs far less often: see views/divergence.ts). */
@@ -91,7 +94,7 @@ export class EngineHost {
       // Records that left the bounded trace leave the index too (a no-op until they do).
       this.#stories.forgetBefore(this.engine.trace[0]?.seq ?? r.seq);
     });
-    this.#load = new LoadDriver(this.engine, options.domain.name);
+    this.#load = new LoadDriver(this.engine, options.domain.name, options.loadShape);
     this.#clock = new RealTimeLoop(this.engine, this.#load, options.speed, {
       halted: () => this.#fault !== null || this.#closed,
       onError: (e) => this.#onFault('write', e),
@@ -348,6 +351,7 @@ export class EngineHost {
       reads: structuredClone(obs.guarantees.stats),
       violations: obs.guarantees.violations.slice(-50).reverse(),
       commands: obs.recentCommands(30),
+      tallies: obs.tallies(),
       events: this.#events.at(status.headPosition),
       fault: this.#fault,
       architecture: this.architecture.frame(engine.now),

@@ -43,6 +43,7 @@ const api: CoordinatorApi = {
         speed: options.speed,
         sql: await sqlReady,
         ...(options.traceLimit !== undefined ? { traceLimit: options.traceLimit } : {}),
+        ...(options.loadShape ? { loadShape: options.loadShape } : {}),
       });
       await host.replay({ script: options.script, ...(options.until ? { until: options.until } : {}) });
       host.startFrames();

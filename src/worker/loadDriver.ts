@@ -2,7 +2,7 @@
 // per second, command number i falls due at a fixed virtual instant (see
 // loadGenerator.ts), and the real-time loop submits it when time gets there.
 import type { Engine } from '../engine/index.ts';
-import { dueAt, loadPlan, type LoadPlan } from '../sandbox/loadGenerator.ts';
+import { dueAt, loadPlan, type LoadPlan, type LoadShape } from '../sandbox/loadGenerator.ts';
 
 export class LoadDriver {
   readonly #engine: Engine;
@@ -13,10 +13,10 @@ export class LoadDriver {
   #sent = 0;
   #setupSent = false;
 
-  constructor(engine: Engine, domain: string) {
+  constructor(engine: Engine, domain: string, shape?: LoadShape) {
     this.#engine = engine;
     this.#domain = domain;
-    this.#plan = loadPlan(domain);
+    this.#plan = loadPlan(domain, shape);
   }
 
   setRate(rate: number): void {

@@ -13,7 +13,8 @@ import type { ConsistencyOptions } from '../../engine/index.ts';
 import type { TraceFilter } from '../views/traceFilter.ts';
 import type { WindowSummary, MeasuredWindow } from '../views/consistencyWindow.ts';
 import type { ReadStats, Violation } from '../views/sessionGuarantees.ts';
-import type { CommandSummary, FrameProjection } from '../views/observer.ts';
+import type { CommandSummary, CommandTallies, FrameProjection } from '../views/observer.ts';
+import type { LoadShape } from '../../sandbox/loadGenerator.ts';
 import type { ArchitectureFrame } from '../views/architecture.ts';
 import type { WorldAt } from '../views/timeline.ts';
 import type { SessionState } from '../../sandbox/sessionState.ts';
@@ -34,6 +35,8 @@ export interface StartOptions {
   speed: number;
   /** Keep only the latest N trace records (default 200,000). */
   traceLimit?: number;
+  /** How the load generator spreads its commands (a lesson's hot product). */
+  loadShape?: LoadShape;
 }
 
 /** Where virtual time stands: the sandbox's frames and the terminal's `time` read the same record. */
@@ -85,6 +88,8 @@ export interface SandboxFrame {
   reads: ReadStats;
   violations: Violation[];
   commands: CommandSummary[];
+  /** How every command so far ended, with the version conflicts met on the way. */
+  tallies: CommandTallies;
   events: EventRow[];
   fault: WorkerFault | null;
   /** The live picture (views/architecture.ts): summaries, never records. */

@@ -36,12 +36,25 @@ export interface CrashInfo {
 /** A projection as the page shows it: the engine's status plus, while crashed, why. */
 export type FrameProjection = ProjectionInfo & { crash?: CrashInfo };
 
+/** Totals over the whole run: how commands ended and how often they met a version conflict. */
+export interface CommandTallies {
+  completed: number;
+  rejected: number;
+  failed: number;
+  duplicate: number;
+  /** Appends refused by the expected-version check (each one is retried or fails the command). */
+  conflicts: number;
+  /** Rejections by reason, e.g. { OutOfStock: 12 }. */
+  rejections: Record<string, number>;
+}
+
 export class SessionObserver {
   readonly windows: WindowTracker;
   readonly guarantees = new GuaranteeChecker();
   readonly keyframes: WorldKeyframes;
   readonly #commands = new Map<string, CommandSummary>();
   readonly #crashes = new Map<string, CrashInfo>();
+  readonly #tallies: CommandTallies = { completed: 0, rejected: 0, failed: 0, duplicate: 0, conflicts: 0, rejections: {} };
   readonly commandLimit: number;
   records = 0;
   lastSeq = 0;
@@ -79,15 +92,20 @@ export class SessionObserver {
         this.appended += r.events.length;
         break;
       case 'command.completed':
+        this.#tallies.completed++;
         this.#settle(r.commandId, 'completed', `token ${r.consistencyToken}`);
         break;
       case 'command.rejected':
+        this.#tallies.rejected++;
+        this.#tallies.rejections[r.rejection.code] = (this.#tallies.rejections[r.rejection.code] ?? 0) + 1;
         this.#settle(r.commandId, 'rejected', r.rejection.code);
         break;
       case 'command.duplicate':
+        this.#tallies.duplicate++;
         this.#settle(r.commandId, 'duplicate', r.consistencyToken === null ? undefined : `token ${r.consistencyToken}`);
         break;
       case 'command.failed':
+        this.#tallies.failed++;
         this.#settle(r.commandId, 'failed', r.code);
         break;
       case 'projection.crashed':
@@ -97,6 +115,9 @@ export class SessionObserver {
       case 'projection.resumed':
       case 'projection.rebuildStarted':
         this.#crashes.delete(r.projection);
+        break;
+      case 'command.conflict':
+        this.#tallies.conflicts++;
         break;
       default:
         break;
@@ -117,6 +138,11 @@ export class SessionObserver {
       const crash = p.status === 'crashed' ? this.#crashes.get(p.name) : undefined;
       return crash ? { ...p, crash: { ...crash } } : p;
     });
+  }
+
+  /** A copy of the run's command totals. */
+  tallies(): CommandTallies {
+    return { ...this.#tallies, rejections: { ...this.#tallies.rejections } };
   }
 
   /** The latest commands, newest first. */
