@@ -6,6 +6,12 @@ import { z } from 'astro/zod';
 import { schedule, type StoredCard } from './schedule';
 import { GRADES, type Grade } from './types';
 
+/** How a checkpoint answer was graded (the page grades it, not the learner). */
+export const VERDICTS = ['right', 'partial', 'wrong'] as const;
+export type CheckpointVerdict = (typeof VERDICTS)[number];
+/** Right answers come back later, partly right ones soon, wrong ones in minutes. */
+export const VERDICT_GRADE: Record<CheckpointVerdict, Grade> = { right: 'good', partial: 'hard', wrong: 'again' };
+
 export const PROGRESS_VERSION = 1;
 export const PROGRESS_KEY = 'cqrs-lab:interview:progress';
 /** Attempts kept per question; older ones are dropped. */
@@ -37,11 +43,28 @@ export interface DrillAttempt {
   justification?: string;
 }
 
+/** One answer to a lesson checkpoint, in the lesson or on review. */
+export interface CheckpointAttempt {
+  at: string;
+  verdict: CheckpointVerdict;
+  /** A choice index, the chosen indices, or the number given. */
+  response: number | number[];
+  /** The learner's free-text explanation, when the checkpoint asks for one. */
+  explain?: string;
+}
+
+export interface CheckpointProgress {
+  card: StoredCard;
+  attempts: CheckpointAttempt[];
+}
+
 export interface Progress {
   version: typeof PROGRESS_VERSION;
   questions: Record<string, QuestionProgress>;
   /** Design drill runs per drill slug (absent in files written before drills existed). */
   drills?: Record<string, DrillAttempt[]>;
+  /** Lesson checkpoints answered, keyed "lesson-slug#checkpoint-id" (absent before checkpoints were graded). */
+  checkpoints?: Record<string, CheckpointProgress>;
 }
 
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date');
@@ -81,6 +104,18 @@ export const drillAttemptSchema = z
   })
   .strict();
 
+export const checkpointAttemptSchema = z
+  .object({
+    at: isoDate,
+    verdict: z.enum(VERDICTS),
+    response: z.union([z.number(), z.array(z.number().int().min(0)).min(1)]),
+    explain: z.string().max(5000).optional(),
+  })
+  .strict();
+
+/** "lesson-slug#checkpoint-id". */
+export const CHECKPOINT_KEY = /^[a-z0-9]+(?:-[a-z0-9]+)*#[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 export const progressSchema = z
   .object({
     version: z.literal(PROGRESS_VERSION),
@@ -89,6 +124,12 @@ export const progressSchema = z
       z.object({ card: cardSchema, attempts: z.array(attemptSchema) }).strict(),
     ),
     drills: z.record(z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a drill slug'), z.array(drillAttemptSchema)).optional(),
+    checkpoints: z
+      .record(
+        z.string().regex(CHECKPOINT_KEY, 'must be "lesson-slug#checkpoint-id"'),
+        z.object({ card: cardSchema, attempts: z.array(checkpointAttemptSchema) }).strict(),
+      )
+      .optional(),
   })
   .strict();
 
@@ -117,6 +158,20 @@ export function applyReview(
 export function applyDrillAttempt(progress: Progress, slug: string, attempt: DrillAttempt): Progress {
   const previous = progress.drills?.[slug] ?? [];
   return { ...progress, drills: { ...progress.drills, [slug]: [...previous, attempt].slice(-MAX_ATTEMPTS) } };
+}
+
+/**
+ * The progress after one graded checkpoint answer: the card is scheduled from the verdict
+ * (wrong comes back in minutes, partly right soon, right further out). Pure, `now` injected.
+ */
+export function applyCheckpointAnswer(progress: Progress, key: string, attempt: Omit<CheckpointAttempt, 'at'>, now: Date): Progress {
+  if (!CHECKPOINT_KEY.test(key)) throw new RangeError(`Not a checkpoint key: "${key}"`);
+  const previous = progress.checkpoints?.[key];
+  const next: CheckpointProgress = {
+    card: schedule(previous?.card, VERDICT_GRADE[attempt.verdict], now),
+    attempts: [...(previous?.attempts ?? []), { at: now.toISOString(), ...attempt }].slice(-MAX_ATTEMPTS),
+  };
+  return { ...progress, checkpoints: { ...progress.checkpoints, [key]: next } };
 }
 
 /** The subset of the Web Storage API the store needs; tests pass a Map-backed fake. */
@@ -194,6 +249,13 @@ export class ProgressStore {
   /** Read, record one drill run, write back. */
   recordDrill(slug: string, attempt: DrillAttempt): Progress {
     const next = applyDrillAttempt(this.read(), slug, attempt);
+    this.write(next);
+    return next;
+  }
+
+  /** Read, record one graded checkpoint answer, write back. */
+  recordCheckpoint(key: string, attempt: Omit<CheckpointAttempt, 'at'>, now: Date): Progress {
+    const next = applyCheckpointAnswer(this.read(), key, attempt, now);
     this.write(next);
     return next;
   }

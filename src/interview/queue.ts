@@ -39,3 +39,17 @@ export function unseen(questions: readonly Pick<QuestionSummary, 'slug' | 'level
 export function nextDue(questions: readonly Pick<QuestionSummary, 'slug'>[], progress: Progress, current: string, now: Date): string | null {
   return dueToday(questions, progress, now).find((slug) => slug !== current) ?? null;
 }
+
+/** Keys ("lesson#id") of lesson checkpoints due by the end of today, earliest first; only keys in `known`. */
+export function dueCheckpoints(known: readonly string[], progress: Progress, now: Date): string[] {
+  const limit = endOfDay(now).getTime();
+  return known
+    .flatMap((key) => {
+      const card = progress.checkpoints?.[key]?.card;
+      if (!card) return [];
+      const due = Date.parse(card.due);
+      return due <= limit ? [{ key, due }] : [];
+    })
+    .sort((a, b) => a.due - b.due || a.key.localeCompare(b.key))
+    .map((entry) => entry.key);
+}

@@ -2,7 +2,7 @@
 // anything wrong (not JSON, not our file, a newer version, a bad field) is refused with a
 // message saying what, and the caller keeps the current progress untouched. A good import
 // is merged, never replacing a more recent review with an older one.
-import { MAX_ATTEMPTS, PROGRESS_VERSION, progressSchema, type Attempt, type DrillAttempt, type Progress, type QuestionProgress } from './progress';
+import { MAX_ATTEMPTS, PROGRESS_VERSION, progressSchema, type Attempt, type CheckpointAttempt, type CheckpointProgress, type DrillAttempt, type Progress, type QuestionProgress } from './progress';
 
 export const EXPORT_FORMAT = 'cqrs-lab/interview-progress';
 /** The export file's own version; bump it when the file layout changes and add a migration. */
@@ -75,7 +75,7 @@ export interface MergeResult {
   unchanged: number;
 }
 
-const reviewedAt = (entry: QuestionProgress) => (entry.card.lastReview ? Date.parse(entry.card.lastReview) : -Infinity);
+const reviewedAt = (entry: QuestionProgress | CheckpointProgress) => (entry.card.lastReview ? Date.parse(entry.card.lastReview) : -Infinity);
 
 function mergeAttempts(a: Attempt[], b: Attempt[]): Attempt[] {
   const seen = new Map<string, Attempt>();
@@ -94,7 +94,26 @@ function mergeDrills(a: Progress['drills'], b: Progress['drills']): Progress['dr
   return out;
 }
 
-/** Combines two progress records: per question, the card reviewed last wins; histories are unioned (drill runs too). */
+function mergeCheckpoints(a: Progress['checkpoints'], b: Progress['checkpoints']): Progress['checkpoints'] {
+  if (!a && !b) return undefined;
+  const out: NonNullable<Progress['checkpoints']> = { ...a };
+  for (const [key, theirs] of Object.entries(b ?? {})) {
+    const ours = out[key];
+    if (!ours) {
+      out[key] = theirs;
+      continue;
+    }
+    const seen = new Map<string, CheckpointAttempt>();
+    for (const attempt of [...ours.attempts, ...theirs.attempts]) seen.set(`${attempt.at}|${attempt.verdict}`, attempt);
+    out[key] = {
+      card: reviewedAt(theirs) > reviewedAt(ours) ? theirs.card : ours.card,
+      attempts: [...seen.values()].sort((x, y) => Date.parse(x.at) - Date.parse(y.at)).slice(-MAX_ATTEMPTS),
+    };
+  }
+  return out;
+}
+
+/** Combines two progress records: per question or checkpoint, the card reviewed last wins; histories are unioned (drill runs too). */
 export function mergeProgress(current: Progress, incoming: Progress): MergeResult {
   const questions: Record<string, QuestionProgress> = { ...current.questions };
   let added = 0;
@@ -115,7 +134,8 @@ export function mergeProgress(current: Progress, incoming: Progress): MergeResul
     else unchanged++;
   }
   const drills = mergeDrills(current.drills, incoming.drills);
-  return { progress: { version: PROGRESS_VERSION, questions, ...(drills ? { drills } : {}) }, added, updated, unchanged };
+  const checkpoints = mergeCheckpoints(current.checkpoints, incoming.checkpoints);
+  return { progress: { version: PROGRESS_VERSION, questions, ...(drills ? { drills } : {}), ...(checkpoints ? { checkpoints } : {}) }, added, updated, unchanged };
 }
 
 export type ImportResult = ({ ok: true } & MergeResult & { message: string }) | { ok: false; reason: ImportFailure; message: string };
@@ -128,9 +148,11 @@ export function importProgress(current: Progress, text: string): ImportResult {
   const total = Object.keys(parsed.progress.questions).length;
   const drillRuns = Object.values(parsed.progress.drills ?? {}).reduce((sum, runs) => sum + runs.length, 0);
   const drillNote = drillRuns > 0 ? ` Drill runs in the file: ${drillRuns}.` : '';
+  const checkpointCount = Object.keys(parsed.progress.checkpoints ?? {}).length;
+  const checkpointNote = checkpointCount > 0 ? ` Lesson checkpoints in the file: ${checkpointCount}.` : '';
   const message =
-    total === 0 && drillRuns === 0
+    total === 0 && drillRuns === 0 && checkpointCount === 0
       ? 'The file holds no reviews; your progress is unchanged.'
-      : `Imported progress for ${total} question${total === 1 ? '' : 's'}: ${merged.added} new, ${merged.updated} updated, ${merged.unchanged} already up to date.${drillNote}`;
+      : `Imported progress for ${total} question${total === 1 ? '' : 's'}: ${merged.added} new, ${merged.updated} updated, ${merged.unchanged} already up to date.${drillNote}${checkpointNote}`;
   return { ok: true, ...merged, message };
 }

@@ -38,7 +38,7 @@ export type PlayerAction =
 
 /** What the machine needs to know of each step. */
 export interface PlayerStep {
-  checkpoint?: { choices: readonly string[] };
+  checkpoint?: { choices: readonly unknown[] };
 }
 
 export interface Transition {

@@ -115,7 +115,9 @@ const criterion = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('projectionVariant'), projection: text, variant: text, ...common }).strict(),
 ]);
 
-const checkpoint = z.object({ question: text, choices: z.array(text).min(2), answer: z.number().int(), explanation: text }).strict();
+/** A choice with its own explanation: why someone picks it and why it is right or wrong (required on wrong ones). */
+const checkpointChoice = z.object({ text, why: text.optional() }).strict();
+const checkpoint = z.object({ question: text, choices: z.array(checkpointChoice).min(2), answer: z.number().int(), explanation: text }).strict();
 
 const step = z
   .object({
@@ -377,6 +379,9 @@ export function parseScenario(fileName: string, json: unknown, knownDomains: Rec
     const cp = st.checkpoint;
     if (cp && cp.answer >= cp.choices.length) check.fail(`${f}.checkpoint.answer`, `an index into choices, 0 to ${cp.choices.length - 1}`, cp.answer);
     if (cp && cp.answer < 0) check.fail(`${f}.checkpoint.answer`, `an index into choices, 0 to ${cp.choices.length - 1}`, cp.answer);
+    cp?.choices.forEach((choice, c) => {
+      if (c !== cp.answer && choice.why === undefined) check.fail(`${f}.checkpoint.choices[${c}].why`, 'an explanation of why this wrong choice is wrong', undefined);
+    });
   });
   const ch = s.challenge;
   if (ch) {

@@ -82,9 +82,15 @@ export interface LoadSpec {
   intents: Intent[];
 }
 
+/** One answer to a checkpoint, with its own explanation (required on the wrong ones). */
+export interface CheckpointChoice {
+  text: string;
+  why?: string;
+}
+
 export interface Checkpoint {
   question: string;
-  choices: string[];
+  choices: CheckpointChoice[];
   /** Index into `choices`. */
   answer: number;
   explanation: string;

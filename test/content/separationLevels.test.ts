@@ -25,10 +25,6 @@ const CODE_ONLY = /split(ting)? the code|separat(e|es|ing) (the )?code|code path
 const BEFORE_LEVEL_1 = /(before|short of) level 1/i;
 const MENTION = /\blevels?[ -]([123])((?:(?:,|,? and|,? or) [123])*)\b/gi;
 
-/** Mentions awaiting another branch: the lesson checkpoints are being rewritten there, and must say level 1. */
-const AWAITING_CHECKPOINT_REWRITE = [
-  { file: 'content/lessons/separation-levels.mdx', sentence: 'At level 2, the command handler updates the order_summary table in the same transaction as the orders table' },
-];
 
 function filesUnder(dir: string, ext: RegExp): string[] {
   const out: string[] = [];
@@ -131,9 +127,6 @@ describe('separation levels', () => {
     const all = corpus();
     expect(all.filter((f) => f.file.startsWith('content/lessons/')).length).toBeGreaterThan(10);
     const findings = all.flatMap(({ file, sentences: ss }) => ss.flatMap((s) => disagreements(relative(ROOT, join(ROOT, file)), s)));
-    const awaited = (f: Finding) => AWAITING_CHECKPOINT_REWRITE.some((a) => a.file === f.file && f.sentence.includes(a.sentence));
-    expect(findings.filter((f) => !awaited(f))).toEqual([]);
-    // Each awaited mention is still there; once the rewrite lands, its entry goes.
-    for (const a of AWAITING_CHECKPOINT_REWRITE) expect(findings.some((f) => f.file === a.file && f.sentence.includes(a.sentence)), a.sentence).toBe(true);
+    expect(findings).toEqual([]);
   });
 });

@@ -43,28 +43,30 @@ describe('lessons', () => {
     await context.close();
   });
 
-  it('keeps a checkpoint explanation hidden until an answer is committed, and remembers it', async () => {
+  it('keeps a checkpoint explanation hidden until an answer is committed, grades it, and remembers it', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     let found = false;
     for (const path of lessonPaths) {
       await page.goto(baseUrl() + path);
-      if ((await page.locator('cqrs-checkpoint').count()) === 0) continue;
+      const checkpoint = page.locator('cqrs-checkpoint:has(input[type="radio"])').first();
+      if ((await checkpoint.count()) === 0) continue;
       found = true;
-      const checkpoint = page.locator('cqrs-checkpoint').first();
       const explanation = checkpoint.locator('[data-reveal]');
-      const commit = checkpoint.getByRole('button', { name: 'Commit answer' });
+      const commit = checkpoint.getByRole('button', { name: 'Check my answer' });
       expect(await explanation.isVisible()).toBe(false);
       expect(await commit.isDisabled()).toBe(true);
 
-      await checkpoint.getByRole('textbox').fill('Reads and writes fight over the same rows.');
+      await checkpoint.locator('input[type="radio"]').first().check();
       expect(await commit.isDisabled()).toBe(false);
       await commit.click();
       expect(await explanation.isVisible()).toBe(true);
-      expect(await checkpoint.locator('[data-yours]').textContent()).toBe('Reads and writes fight over the same rows.');
+      expect(await checkpoint.getByRole('status').textContent()).toMatch(/^(Right\.|Not quite: the answer is “.+”\.)$/);
 
       await page.reload();
-      expect(await page.locator('cqrs-checkpoint').first().locator('[data-reveal]').isVisible()).toBe(true);
+      const again = page.locator('cqrs-checkpoint:has(input[type="radio"])').first();
+      await again.locator('[data-reveal]').waitFor();
+      expect(await again.locator('input[type="radio"]').first().isChecked()).toBe(true);
       break;
     }
     expect(found).toBe(true);

@@ -20,7 +20,7 @@ function valid(): Record<string, any> {
         id: 'one',
         narration: 'Add a product.',
         intents: [{ kind: 'command', command: { type: 'AddProduct', data: { sku: 'A', name: 'A', priceCents: 100, stock: 1 } } }],
-        checkpoint: { question: 'Which?', choices: ['a', 'b'], answer: 1, explanation: 'Because.' },
+        checkpoint: { question: 'Which?', choices: [{ text: 'a', why: 'Not a.' }, { text: 'b' }], answer: 1, explanation: 'Because.' },
       },
     ],
     challenge: {
@@ -59,6 +59,8 @@ describe('parseScenario', () => {
     ['an unknown intent kind', (s) => (s.steps[0].intents[0].kind = 'comand'), 'steps[0].intents[0].kind', /expected one of command, query, configure.*\(got "comand"\)/],
     ['a command the domain lacks', (s) => (s.steps[0].intents[0].command.type = 'ShipOrder'), 'steps[0].intents[0].command.type', /a command of domain 'commerce': AddProduct.*\(got "ShipOrder"\)/],
     ['a step without narration', (s) => delete s.steps[0].narration, 'steps[0].narration', /required/],
+    ['a wrong checkpoint choice without its explanation', (s) => delete s.steps[0].checkpoint.choices[0].why, 'steps[0].checkpoint.choices[0].why', /an explanation of why this wrong choice is wrong/],
+    ['a checkpoint choice as bare text', (s) => (s.steps[0].checkpoint.choices[0] = 'a'), 'steps[0].checkpoint.choices[0]', /object/i],
     ['a checkpoint answer out of range', (s) => (s.steps[0].checkpoint.answer = 2), 'steps[0].checkpoint.answer', /an index into choices, 0 to 1 \(got 2\)/],
     ['an unknown setting path', (s) => (s.challenge.allowed.settings = ['bus.speed']), 'challenge.allowed.settings[0]', /a setting path.*\(got "bus.speed"\)/],
     ['a slug that is not the file name', (s) => (s.slug = 'other'), 'slug', /"tiny" \(the file name without .json\) \(got "other"\)/],
