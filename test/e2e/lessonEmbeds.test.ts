@@ -55,7 +55,8 @@ const projectionRow = (box: Locator, name: string) => box.locator(`[data-panel="
 async function projection(box: Locator, name: string) {
   const cells = await projectionRow(box, name).locator('td').allInnerTexts();
   const [position, head] = cells[1]!.split('/').map((n) => Number(n.trim().replace(/,/g, '')));
-  return { status: cells[0]!.trim(), position: position!, head: head!, behind: Number(cells[2]), applied: Number(cells[5]), dupesSkipped: Number(cells[6]) };
+  // The status cell is the badge, then (while crashed) why: the first word is the status.
+  return { status: cells[0]!.trim().split(/[\s·]/)[0]!, position: position!, head: head!, behind: Number(cells[2]), applied: Number(cells[5]), dupesSkipped: Number(cells[6]) };
 }
 
 async function waitForProjection(box: Locator, name: string, holds: (p: Awaited<ReturnType<typeof projection>>) => boolean, timeout = 30_000): Promise<void> {

@@ -196,7 +196,7 @@ describe('the projections panel', () => {
 
     await page.click('[data-testid="play"]');
     await expect.poll(() => built.getAttribute('data-shadow-status'), { timeout: 20_000 }).toBe('caughtUp');
-    expect(await built.innerText()).toContain(`${head} / ${head}`);
+    expect(await built.textContent()).toContain(`${head} / ${head}`);
     await page.getByRole('button', { name: 'Compare catalogue with its shadow build' }).click();
     await expect.poll(() => page.getByTestId('shadow-comparison').innerText(), { timeout: 20_000 }).toMatch(
       new RegExp(`catalogue: the live store \\(version current, at position ${head}\\) and the shadow \\(version withRevenue, at position ${head}\\)`),

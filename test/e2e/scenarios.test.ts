@@ -93,7 +93,7 @@ describe('scenarios', () => {
     // The step played: the order event reached the event log, and the step's fact is measured.
     await page.waitForFunction(() => document.querySelector('[data-testid="scenario-player"]')?.getAttribute('data-played') === '1');
     await page.waitForFunction((n) => /events\s+(\d+)/.exec(document.querySelector('[data-testid="clock"]')!.textContent!)![1]! !== String(n), startEvents, { timeout: 10_000 });
-    expect(await page.locator('[data-testid="event-log"]').innerText()).toContain('OrderPlaced');
+    expect(await page.locator('[data-testid="event-log"]').textContent()).toContain('OrderPlaced');
     expect(await first.getByTestId('step-facts').innerText()).toMatch(/readYourWriteMisses = 1/);
 
     // Play runs the rest, one step after another; the narration moves with it.

@@ -15,8 +15,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 /** Past its own timeout, a test gets this long to be failed by Vitest before the process is killed. */
 const GRACE_MS = 30_000;
-/** Hooks between tests, and a file's beforeAll/afterAll: the hook timeout of vitest.config.ts plus the grace. */
+/** Hooks between tests: the hook timeout of vitest.config.ts plus the grace. */
 const HOOK_DEADLINE_MS = 60_000 + GRACE_MS;
+/**
+ * A file's beforeAll may set a longer timeout of its own (every-page crawls the
+ * whole site in one, with 900 s), which this setup file cannot read: it waits
+ * up to the longest one any file sets, plus the grace.
+ */
+const SETUP_DEADLINE_MS = 900_000 + GRACE_MS;
 
 const WATCHDOG = `
 const { parentPort } = require('node:worker_threads');
@@ -36,7 +42,7 @@ watchdog.unref();
 
 const arm = (what: string, ms: number): void => watchdog.postMessage({ what, ms });
 
-beforeAll(() => arm(`the beforeAll hooks of ${expect.getState().testPath ?? 'this file'}`, HOOK_DEADLINE_MS));
+beforeAll(() => arm(`the beforeAll hooks of ${expect.getState().testPath ?? 'this file'}`, SETUP_DEADLINE_MS));
 beforeEach((ctx) => arm(`test "${ctx.task.fullName}"`, ctx.task.timeout + GRACE_MS));
 afterEach((ctx) => arm(`the hooks after "${ctx.task.name}"`, HOOK_DEADLINE_MS));
 afterAll(() => {

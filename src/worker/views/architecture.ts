@@ -84,6 +84,8 @@ export interface BusLane {
 export type CommandState = 'pending' | 'completed' | 'rejected' | 'duplicate' | 'failed';
 
 export interface CommandView {
+  /** Unique among the views: a command sent again with the same id is a second view (the seq of its first receipt). */
+  key: string;
   commandId: string;
   commandType: string;
   sessionId: string | null;
@@ -358,7 +360,7 @@ export class ArchitectureModel {
     switch (r.type) {
       case 'command.received': {
         if (r.attempt !== 1 || this.#commands.has(r.commandId)) return;
-        const c: CommandView = { commandId: r.commandId, commandType: r.commandType, sessionId: r.sessionId ?? null, at: r.at, state: 'pending', detail: null };
+        const c: CommandView = { key: `${r.commandId}@${r.seq}`, commandId: r.commandId, commandType: r.commandType, sessionId: r.sessionId ?? null, at: r.at, state: 'pending', detail: null };
         this.#commands.set(r.commandId, c);
         this.#recentCommands.push(c);
         this.#inProgress++;

@@ -329,3 +329,16 @@ describe('scrubbing and cost', () => {
     expect(f.projections.every((p) => p.lagEvents === 0 && p.lagMs === 0)).toBe(true);
   });
 });
+
+describe('the command handler', () => {
+  it('shows a command sent again with the same id as a second entry with its own key', async () => {
+    const h = harness({ idempotency: false });
+    await addProduct(h.engine, 'KB');
+    const charge = { type: 'PlaceOrder', data: { orderId: 'o1', customerId: 'c1', sku: 'KB', quantity: 1 }, commandId: 'pay-1' };
+    await h.engine.execute(charge);
+    await h.engine.execute(charge);
+    const recent = h.frame().commandHandler.recent.filter((c) => c.commandId === 'pay-1');
+    expect(recent).toHaveLength(2);
+    expect(new Set(recent.map((c) => c.key)).size).toBe(2);
+  });
+});
