@@ -56,7 +56,7 @@ function parseAttributes(source: string, where: string): { props: Record<string,
       try {
         props[name] = new Function(`"use strict"; return (${expression});`)();
       } catch (error) {
-        throw new Error(`${where}: attribute ${name}={…} is not a literal: ${(error as Error).message}`);
+        throw new Error(`${where}: attribute ${name}={…} is not a literal: ${(error as Error).message}`, { cause: error });
       }
       i = end;
     } else throw new Error(`${where}: attribute ${name} has no value`);

@@ -7,7 +7,7 @@
 // Each mechanism is a module of coordinator/ around one shared context;
 // this class wires them and keeps the public API.
 import type { Delivery } from './bus/eventBus.ts';
-import { VirtualClock } from './clock.ts';
+import { type VirtualClock } from './clock.ts';
 import { Commands } from './coordinator/commands.ts';
 import { EngineContext, type LiveApply, optionalSession, SAGA_PREFIX } from './coordinator/context.ts';
 import { EventDelivery } from './coordinator/delivery.ts';
@@ -29,8 +29,8 @@ import { Watchers } from './coordinator/watchers.ts';
 import type { DomainDefinition } from './domain.ts';
 import { InvalidIntentError, NotQuiescentError, UnknownProjectionError } from './errors.ts';
 import type { SqlResult } from './readOnlySql.ts';
-import { SeededRng } from './rng.ts';
-import { Scheduler } from './scheduler.ts';
+import { type SeededRng } from './rng.ts';
+import { type Scheduler } from './scheduler.ts';
 import { cloneSettings, type EngineSettings, type SettingsPatch } from './settings.ts';
 import type { EventEnvelope } from './vocabulary/envelope.ts';
 import type { AsOf, CommandInput, ConsistencyOptions, ImportedEventInput, Intent, ProjectionAction, CrashPoint, QueryInput, ScriptEntry } from './vocabulary/intent.ts';

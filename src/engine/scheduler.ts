@@ -7,7 +7,7 @@
 // instant and carry parts the caller accepts, and lets the caller run them
 // as one (the engine sends their read-side work in one round trip). Each
 // still counts as one step, in order.
-import { VirtualClock } from './clock.ts';
+import { type VirtualClock } from './clock.ts';
 
 export type Task = () => void | Promise<void>;
 

@@ -216,7 +216,7 @@ export function parseSession(text: string): ExportedSession {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`That is not an exported session: it is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+    throw new Error(`That is not an exported session: it is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, { cause: e });
   }
   const fail = (what: string): never => {
     throw new Error(`That is not an exported session: ${what}. Use the text printed by \`export\`.`);

@@ -80,7 +80,7 @@ describe('interview question schema', () => {
     ['a value outside an enum', GOOD.replace('level: senior', 'level: guru'), 'level'],
     ['a topic not in the list', GOOD.replace('topics: [projections, outbox]', 'topics: [projections, blockchain]'), 'topics.1'],
     ['a field of the wrong type', GOOD.replace('minutes: 4', 'minutes: soon'), 'minutes'],
-    ['a missing field', GOOD.replace(/rubric:\n  - .*\n  - .*\n/, ''), 'rubric'],
+    ['a missing field', GOOD.replace(/rubric:\n {2}- .*\n {2}- .*\n/, ''), 'rubric'],
     ['an unknown field', GOOD.replace('minutes: 4', 'minutes: 4\nanswer: spoilers'), 'answer'],
     ['a seed question that does not say where it comes from', GOOD.replace('source: original', 'source: seed'), 'seed'],
     ['a scenario slug not in SCENARIO_SLUGS', GOOD.replace('lesson: the-lesson', 'lesson: the-lesson\nscenario: black-friday'), 'scenario'],

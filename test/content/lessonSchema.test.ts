@@ -59,7 +59,7 @@ describe('lesson frontmatter schema', { timeout: 60_000 }, () => {
 
   it.each([
     ['a field of the wrong type', GOOD.replace('order: 1', 'order: first'), 'order'],
-    ['a missing field', GOOD.replace(/takeaways:\n  - .*\n/, ''), 'takeaways'],
+    ['a missing field', GOOD.replace(/takeaways:\n {2}- .*\n/, ''), 'takeaways'],
     ['an unknown field', GOOD.replace('order: 1', 'order: 1\nauthor: someone'), 'author'],
     ['a scenario that does not exist', GOOD.replace('related: []', 'related: []\nscenarios: [no-such-scenario]'), 'scenarios'],
   ])('fails on %s, naming the file and the field', (_case, source, field) => {

@@ -5,7 +5,6 @@ import type { SqlJsStatic } from '../../src/engine/sqlite.ts';
 import { recordsOf } from '../../src/engine/vocabulary/trace.ts';
 import type { EventEnvelope } from '../../src/engine/vocabulary/envelope.ts';
 import { banking } from '../../src/domain/banking/index.ts';
-import { commerce } from '../../src/domain/commerce/index.ts';
 import type { ProjectionDefinition } from '../../src/engine/domain.ts';
 import { INSTANT, bankingEngine, commerceEngine, dumpReadModel, liveDumps, replayedFromScratch, sqlJs } from './helpers.ts';
 

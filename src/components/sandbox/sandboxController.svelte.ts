@@ -85,6 +85,7 @@ export class SandboxController {
     this.domain = getDomain(preset.domain);
     this.seed = preset.seed ?? 42;
     // The keeper reads this sandbox's live state (frame, domain, seed) through getters.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the keeper's getters read this controller's live fields
     const self = this;
     this.#keeper = new SessionKeeper({
       preset,
@@ -384,7 +385,7 @@ export class SandboxController {
    */
   async reset(seed = this.seed, domain = this.domain.name, defaults = false): Promise<void> {
     const names = getDomain(domain).projections.map((p) => p.name);
-    let settings: SettingsPatch = {};
+    let settings: SettingsPatch;
     if (defaults) settings = {};
     else if (domain === this.domain.name && this.frame) settings = settingsPatchFrom(this.frame.settings);
     else settings = settingsPatchFrom(applySettingsPatch(DEFAULT_SETTINGS, { bus: this.frame?.settings.bus ?? {} }, names));
@@ -414,7 +415,7 @@ export class SandboxController {
 
   /** After a worker failure: fresh workers, the recorded session replayed to just before the failure. */
   async restart(): Promise<void> {
-    let state: SessionState | null = null;
+    let state: SessionState | null;
     try {
       state = unwrap(await withTimeout<Reply<SessionState>>(this.#api().session(), 2000));
     } catch {

@@ -1,6 +1,6 @@
 // The social commands with their field specs.
 import type { CommandSpec, Route } from '../../engine/index.ts';
-import { idField, type FieldSpec } from '../../engine/index.ts';
+import { idField } from '../../engine/index.ts';
 import { FEED_SETTINGS_STREAM, userStream, type UserCommand } from './user.ts';
 
 const id = idField;

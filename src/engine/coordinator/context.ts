@@ -3,7 +3,7 @@
 import { type Delivery, EventBus } from '../bus/eventBus.ts';
 import { VirtualClock } from '../clock.ts';
 import type { DomainDefinition } from '../domain.ts';
-import { EngineError, InvalidIntentError, UnknownProjectionError } from '../errors.ts';
+import { type EngineError, InvalidIntentError, UnknownProjectionError } from '../errors.ts';
 import { type ReadModelsPort, ReadSide, type ReadSidePort } from '../readSide.ts';
 import { SeededRng } from '../rng.ts';
 import { Scheduler } from '../scheduler.ts';

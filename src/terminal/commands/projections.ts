@@ -2,7 +2,7 @@
 // shadow rebuild (build a new store beside the live one, flip to it, roll
 // back), and the per-projection guards (dedupe, ordering).
 import type { ShadowComparison } from '../../engine/index.ts';
-import type { EngineSettings, ProjectionAction, ProjectionInfo, SettingsPatch } from '../../engine/index.ts';
+import type { ProjectionAction, ProjectionInfo, SettingsPatch } from '../../engine/index.ts';
 import { comparisonText, crashText } from '../../sandbox/projectionText.ts';
 import type { DomainCatalog, TerminalBackend } from '../backend.ts';
 import { formatMs, formatValue, plural } from '../format.ts';

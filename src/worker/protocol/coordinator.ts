@@ -3,7 +3,7 @@
 // the frames it pushes back. Its clients: the sandbox controller and session
 // keeper, the terminal's worker backend and the scenario player.
 import type { ScriptEntry, Intent } from '../../engine/index.ts';
-import type { ProjectionInfo, DispatchResult, EngineStatus } from '../../engine/index.ts';
+import type { DispatchResult, EngineStatus } from '../../engine/index.ts';
 import type { EngineSettings, SettingsPatch } from '../../engine/index.ts';
 import type { SqlResult } from '../../engine/index.ts';
 import type { TraceRecord } from '../../engine/index.ts';

@@ -43,9 +43,9 @@ describe('scrubbing', () => {
     const out = new OutputBuilder();
     out.text('x\x1b]0;title\x07y');
     out.table(['name'], [['\x1b[31mred\x1b[0m\nnext']]);
-    // eslint-disable-next-line no-control-regex
+     
     const stripped = renderAnsi(out.build()).replace(/\x1b\[[0-9;]*m/g, '').replaceAll('\r\n', '\n');
-    // eslint-disable-next-line no-control-regex
+     
     expect(stripped).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
     expect(renderPlain(out.build())).toContain('␛[31mred␛[0m↵next');
   });
