@@ -154,7 +154,8 @@ describe('scenarios', () => {
     const toggle = challenge.getByLabel('Idempotent commands');
     expect(await challenge.locator('[data-allowed-setting="idempotency"]').count()).toBe(1);
     if (await toggle.isChecked()) throw new Error('The story should leave idempotency off.');
-    await toggle.check();
+    // The box follows the engine: it turns checked when the change comes back, so click and wait for that.
+    await toggle.click();
     await page.waitForFunction(() => /Idempotent commands set to true/.test(document.querySelector('[data-testid="challenge-status"]')?.textContent ?? ''));
     await page.getByTestId('verify').click();
     await page.waitForSelector('[data-testid="verdict"][data-passed="true"]', { timeout: 30_000 });

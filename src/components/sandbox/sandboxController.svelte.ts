@@ -190,7 +190,8 @@ export class SandboxController {
           ...(state.until ? { until: state.until } : {}),
           speed: this.frame?.clock.speed ?? this.preset.speed ?? 1,
           // The preset's load shape belongs to its own domain only.
-          ...(this.preset.loadShape && state.domain === this.preset.domain ? { loadShape: this.preset.loadShape } : {}),
+          // A plain copy: the preset may arrive as a reactive proxy, which postMessage cannot clone.
+          ...(this.preset.loadShape && state.domain === this.preset.domain ? { loadShape: { ...this.preset.loadShape } } : {}),
         },
         { onCrash: (worker, msg) => generation === this.#generation && (this.crash = { worker, message: msg }) },
       );
