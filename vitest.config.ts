@@ -32,7 +32,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/{engine,domain,unit,simulations,content}/**/*.test.ts'],
+          include: ['test/{unit,simulations,content}/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -8,7 +8,7 @@ import { HOT_SKU, loadPlan, type LoadShape } from '../../../src/sandbox/loadGene
 import { LESSON_PRESETS } from '../../../src/sandbox/lessonPresets.ts';
 import { LoadDriver } from '../../../src/worker/loadDriver.ts';
 import { SessionObserver } from '../../../src/worker/views/observer.ts';
-import { commerceEngine } from '../../engine/helpers.ts';
+import { commerceEngine } from '../engine/helpers.ts';
 import type { SettingsPatch } from '../../../src/engine/index.ts';
 
 /** Drive the load for `ms` of virtual time the way the real-time loop does, then let everything settle. */
