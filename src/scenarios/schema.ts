@@ -49,7 +49,7 @@ const intent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('command'), command: commandInput, sessionId: text.optional() }).strict(),
   z.object({ kind: z.literal('query'), query: queryInput, sessionId: text.optional(), consistency: consistency.optional() }).strict(),
   z.object({ kind: z.literal('configure'), settings: record }).strict(),
-  z.object({ kind: z.literal('projection'), action: z.enum(PROJECTION_ACTIONS as [string, ...string[]]), name: text, variant: text.optional() }).strict(),
+  z.object({ kind: z.literal('projection'), action: z.enum(PROJECTION_ACTIONS as [string, ...string[]]), name: text, variant: text.optional(), crashPoint: z.enum(['midBatch', 'beforeCheckpoint']).optional() }).strict(),
   z.object({ kind: z.literal('session'), sessionId: text, consistency: consistency.nullable() }).strict(),
   z.object({ kind: z.literal('subscribe'), projection: text, position: z.number().int().min(0), sessionId: text.optional() }).strict(),
   z.object({ kind: z.literal('aggregateAt'), streamId: text, asOf: z.union([asOf, z.object({ version: z.number().int().min(0) }).strict()]) }).strict(),
