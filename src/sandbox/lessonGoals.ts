@@ -189,7 +189,7 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
   },
   'sync-vs-async': {
     objective: 'Make a read straight after a restock see the new stock: no lag between the write and the catalogue.',
-    allowed: { settings: ['sync'] },
+    allowed: { settings: ['sync'], intents: ['command'] },
     workload: [command('RestockProduct', { sku: 'KB-42', quantity: 5 }), { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, sessionId: YOU }],
     criteria: [count('A read right after the write was not behind', 'query.executed', { queryType: 'GetProduct', lagEvents: 0 }, '>=', 1)],
     failsOn: 'A read right after the write was not behind',
@@ -200,7 +200,7 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
   },
   'consistency-window': {
     objective: 'Under a steady stream of orders, bring the consistency window (p95) below 150 ms.',
-    allowed: { settings: ['bus', 'costs'] },
+    allowed: { settings: ['bus', 'costs'], intents: ['command', 'projection'] },
     load: [{ count: 40, everyMs: 50, intents: [{ kind: 'command', command: { type: 'AddProduct', data: { sku: 'W-{i}', name: 'Widget {i}', priceCents: 100, stock: 5 } } }] }],
     criteria: [{ description: 'The consistency window (p95) is below 150 ms', kind: 'metric', metric: 'windowP95', op: '<', value: 150 }],
     failsOn: 'The consistency window (p95) is below 150 ms',

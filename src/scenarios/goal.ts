@@ -2,14 +2,11 @@
 // workload, criteria and verification (a copy of the learner's run replayed
 // in the worker, then verifyChallenge). The goal's data lives beside the
 // embed's preset (src/sandbox/lessonGoals.ts); this file turns one into the
-// Scenario the schema validates and the worker verifies, and plays it
-// headless for the tests.
-import type { ConsistencyOptions, Intent, ScriptEntry, SqlJsStatic } from '../engine/index.ts';
-import { replayScript, type Engine } from '../engine/index.ts';
-import { getDomain } from '../domain/index.ts';
+// Scenario the schema validates and the worker verifies (goalRun.ts plays
+// it headless). Types only: the page imports this without the engine.
+import type { ConsistencyOptions, Intent, ScriptEntry } from '../engine/index.ts';
 import type { SandboxPreset } from '../sandbox/presets.ts';
-import { verifyChallenge } from './challenge.ts';
-import type { Criterion, LoadSpec, Scenario, ScenarioChallenge, Verdict } from './types.ts';
+import type { Criterion, LoadSpec, Scenario, ScenarioChallenge } from './types.ts';
 
 export interface LessonGoal {
   /** What the learner must achieve, in one or two sentences. */
@@ -59,27 +56,4 @@ export function goalScenario(name: string, preset: SandboxPreset, goal: LessonGo
       debrief: goal.debrief,
     },
   };
-}
-
-/**
- * Headless, as the worker verifies: the preset's script (plus the known-good
- * answer with `solve`) replayed on a fresh engine until idle, then the goal
- * verified there.
- */
-export async function runGoal(
-  sql: SqlJsStatic,
-  name: string,
-  preset: SandboxPreset,
-  goal: LessonGoal,
-  options: { solve?: boolean } = {},
-): Promise<{ engine: Engine; verdict: Verdict }> {
-  const start = preset.script ?? [];
-  const learner = options.solve ? goal.solution : [];
-  const engine = await replayScript(sql, getDomain(preset.domain), preset.seed ?? 42, preset.settings ?? {}, [...start, ...learner], 'idle');
-  const consistency = options.solve ? goal.solutionConsistency : undefined;
-  const verdict = await verifyChallenge(engine, goalScenario(name, preset, goal), {
-    intents: learner.map((e) => e.intent),
-    ...(consistency ? { consistency } : {}),
-  });
-  return { engine, verdict };
 }

@@ -146,6 +146,7 @@ const challenge = z
     criteria: z.array(criterion).min(1),
     solution: z.array(intent),
     solutionConsistency: consistency.optional(),
+    answer: text.optional(),
     debrief: text,
   })
   .strict();

@@ -115,6 +115,8 @@ export interface ScenarioChallenge {
   solution: Intent[];
   /** The strategy the known-good answer picks for the workload's queries (challenges with `allowed.consistency`). */
   solutionConsistency?: ConsistencyOptions;
+  /** The hint ladder's last rung, in words (default: the solution's intents, described by solutionText.ts). */
+  answer?: string;
   /** Shown after success: what the learner just proved. */
   debrief: string;
 }
@@ -192,6 +194,20 @@ export interface CriterionResult {
   passed: boolean;
   /** What was measured, e.g. `staleReads = 3 (needs == 0)`. */
   measured: string;
+  /** Why it came out this way, from the run (filled for failed criteria). */
+  evidence?: CriterionEvidence;
+}
+
+/** "Why isn't it solved?": the target, the value found, and what in the run explains it. */
+export interface CriterionEvidence {
+  /** What the criterion needs, e.g. `== 0`. */
+  target: string;
+  /** What was found, e.g. `3`. */
+  value: string;
+  /** One line per piece of evidence: a stale read and by how many ms, a row that differs from the replay… */
+  details: string[];
+  /** The first trace record where it went wrong (open the timeline there), when there is one. */
+  seq?: number;
 }
 
 export interface Verdict {

@@ -4,7 +4,8 @@
 // preset's script and the learner's intents replayed, then the goal checked).
 import initSqlJs from 'sql.js';
 import { describe, expect, test } from 'vitest';
-import { goalScenario, runGoal } from '../../src/scenarios/goal.ts';
+import { goalScenario } from '../../src/scenarios/goal.ts';
+import { runGoal } from '../../src/scenarios/goalRun.ts';
 import { parseScenario } from '../../src/scenarios/schema.ts';
 import { LESSON_GOALS } from '../../src/sandbox/lessonGoals.ts';
 import { LESSON_PRESETS, LESSON_PRESET_NAMES, type LessonPresetName } from '../../src/sandbox/lessonPresets.ts';
