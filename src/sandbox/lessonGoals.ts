@@ -86,19 +86,19 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     debrief: 'The command id made the retry safe: the second send answered with the first result and booked nothing.',
   },
   'fresh-404': {
-    objective: 'Place order o-1 and read it back at once, inside the 3 s window, and still find it: your read must wait for the order instead of answering 404.',
+    objective: 'Place order o-1001 and read it back at once, inside the 3 s window, and still find it: your read must wait for the order instead of answering 404.',
     allowed: { intents: ['command'] },
     criteria: [
       count('A read of the order summary waited for your write and got it', 'query.waited', { projection: 'orderSummary', satisfied: true }, '>=', 1),
-      { description: 'Order o-1 is found', kind: 'query', query: { type: 'GetOrderSummary', params: { orderId: 'o-1' } }, op: '!=', value: null },
+      { description: 'Order o-1001 is found', kind: 'query', query: { type: 'GetOrderSummary', params: { orderId: 'o-1001' } }, op: '!=', value: null },
     ],
     failsOn: 'A read of the order summary waited for your write and got it',
-    solution: clicks(1000, order(1), { kind: 'query', query: { type: 'GetOrderSummary', params: { orderId: 'o-1' } }, sessionId: YOU, consistency: { strategy: 'readYourWrites' } }),
+    solution: clicks(1000, order(1001), { kind: 'query', query: { type: 'GetOrderSummary', params: { orderId: 'o-1001' } }, sessionId: YOU, consistency: { strategy: 'readYourWrites' } }),
     hints: [
-      'Place the order from the Commands panel, then query GetOrderSummary for o-1 right away: with the default strategy it is not there yet.',
+      'Place the order from the Commands panel, then query GetOrderSummary for o-1001 right away: with the default strategy it is not there yet.',
       'Pick a consistency strategy that waits for your own last write (readYourWrites, or token).',
     ],
-    answer: 'Place o-1, then query GetOrderSummary o-1 with readYourWrites from the same session.',
+    answer: 'Place o-1001, then query GetOrderSummary o-1001 with readYourWrites from the same session.',
     debrief: 'The 404 was the read model not having caught up; waiting for your own write turns it into a slower but correct answer.',
   },
   'projection-duplicates': {
@@ -169,9 +169,9 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       count('customerOrders applied the order', 'projection.applied', { projection: 'customerOrders', eventType: 'OrderPlaced' }, '>=', 1),
     ],
     failsOn: 'orderSummary applied the order',
-    solution: clicks(1000, order(1)),
+    solution: clicks(1000, order(1001)),
     hints: ['Place an order from the Commands panel and watch each projection’s position move on its own.', 'Every projection subscribes to the same event; each has its own delivery and its own checkpoint.'],
-    answer: 'Place order o-1 for ada.',
+    answer: 'Place an order for ada (o-1001, as the form suggests).',
     debrief: 'One event, several read models, each consistent on its own clock.',
   },
   rebuild: {
@@ -233,16 +233,16 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     debrief: 'The state at any moment is a fold of the events up to it: nothing is overwritten, so the past stays readable.',
   },
   'double-click': {
-    objective: 'Double-click Place order: send the same order o-1 twice and end with exactly one order, the second refused.',
+    objective: 'Double-click Place order: send the same order o-1001 twice and end with exactly one order, the second refused.',
     allowed: { intents: ['command'] },
     criteria: [
       count('The second click is refused', 'command.rejected', { commandType: 'PlaceOrder' }, '>=', 1),
       count('Exactly one order was placed', 'command.completed', { commandType: 'PlaceOrder' }, '==', 1),
     ],
     failsOn: 'The second click is refused',
-    solution: clicks(1000, order(1), order(1)),
-    hints: ['Place order o-1 from the Commands panel, then press Place order again without changing anything.', 'The orderId is chosen once per checkout; the aggregate refuses an id it already has.'],
-    answer: 'Send PlaceOrder o-1 twice.',
+    solution: clicks(1000, order(1001), order(1001)),
+    hints: ['Place order o-1001 from the Commands panel, then press Place order again without changing anything.', 'The orderId is chosen once per checkout; the aggregate refuses an id it already has.'],
+    answer: 'Send PlaceOrder o-1001 twice.',
     debrief: 'A client-chosen id turns a double click into a refusal instead of a second charge.',
   },
   upcasting: {
