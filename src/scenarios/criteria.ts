@@ -3,9 +3,9 @@
 // replay of its event store. Shared by scenario steps, challenges and the
 // interview design drills.
 import type { Engine } from '../engine/index.ts';
-import { commandMetrics, consistencyWindows, percentile } from '../engine/index.ts';
+import { commandMetrics, consistencyWindows, percentile, settingValue } from '../engine/index.ts';
 import type { TraceRecord } from '../engine/index.ts';
-import type { Comparison, Criterion, CriterionEvidence, CriterionResult, MetricName } from './types.ts';
+import type { Comparison, Criterion, CriterionEvidence, CriterionResult, MetricName, Operand } from './types.ts';
 
 /** The seq the next trace record will carry: pass it as `fromSeq` to scope criteria to what happens next. */
 export function nextSeq(engine: Engine): number {
@@ -67,8 +67,10 @@ export function valueAtPath(data: unknown, path: string | undefined): unknown {
 }
 
 /** One metric over trace records (already scoped). NaN when there is nothing to measure. */
-export function measureMetric(records: readonly TraceRecord[], metric: MetricName, projection?: string): number {
-  const inProjection = (r: { projection?: string }) => projection === undefined || r.projection === projection;
+export function measureMetric(records: readonly TraceRecord[], metric: MetricName, projection?: string, sessionId?: string): number {
+  // A session filter keeps that session's query records (stale reads, misses, queries); other metrics ignore it.
+  const inProjection = (r: { projection?: string; sessionId?: string; type?: string }) =>
+    (projection === undefined || r.projection === projection) && (sessionId === undefined || !r.type?.startsWith('query.') || r.sessionId === sessionId);
   switch (metric) {
     case 'staleReads':
       return records.filter((r) => r.type === 'query.executed' && r.stale === true && inProjection(r)).length;
@@ -150,8 +152,9 @@ function capped(lines: string[]): string[] {
 type Rec = TraceRecord & Record<string, unknown>;
 
 /** The records behind a metric, described one per line, with the first one's seq. */
-function metricEvidence(records: readonly TraceRecord[], metric: MetricName, projection?: string): { details: string[]; seq?: number } {
-  const inProjection = (r: { projection?: string }) => projection === undefined || r.projection === projection;
+function metricEvidence(records: readonly TraceRecord[], metric: MetricName, projection?: string, sessionId?: string): { details: string[]; seq?: number } {
+  const inProjection = (r: { projection?: string; sessionId?: string; type?: string }) =>
+    (projection === undefined || r.projection === projection) && (sessionId === undefined || !r.type?.startsWith('query.') || r.sessionId === sessionId);
   const from = (rs: readonly TraceRecord[], line: (r: Rec) => string) => ({ details: capped(rs.map((r) => line(r as Rec))), ...(rs[0] ? { seq: rs[0].seq } : {}) });
   switch (metric) {
     case 'staleReads':
@@ -279,9 +282,34 @@ async function matchesReplay(engine: Engine, projection: string): Promise<{ pass
     : { passed: false, measured: `${projection} differs from a replay of events 1–${head}: ${diffs.join('; ')}`, rows: capped(rows) };
 }
 
+/** A comparison's right-hand side: a constant, another metric over the same records, or a setting now. */
+function operand(engine: Engine, records: readonly TraceRecord[], v: Operand): { value: number | unknown; label: string } {
+  if (typeof v === 'number') return { value: v, label: String(v) };
+  if ('setting' in v) {
+    const s = settingValue(engine.settings, v.setting);
+    return { value: s, label: `${v.setting} (${show(s)})` };
+  }
+  const m = measureMetric(records, v.metric, v.projection, v.sessionId);
+  const name = `${v.metric}${v.projection ? `(${v.projection})` : ''}${v.sessionId ? `[${v.sessionId}]` : ''}`;
+  return { value: m, label: `${name} (${Number.isNaN(m) ? 'nothing to measure' : show(m)})` };
+}
+
+/** Negated criteria pass when the plain one fails (and keep no evidence: there is nothing to explain when they pass). */
 async function evaluateOne(engine: Engine, c: Criterion, scoped: readonly TraceRecord[], all: readonly TraceRecord[]): Promise<CriterionResult> {
+  const plain = await evaluatePlain(engine, c, scoped, all);
+  if (!c.not) return plain;
+  const passed = !plain.passed;
+  const measured = `not (${plain.measured})`;
+  return passed ? { description: plain.description, passed, measured } : { description: plain.description, passed, measured, evidence: { target: 'the opposite', value: plain.measured, details: [] } };
+}
+
+async function evaluatePlain(engine: Engine, c: Criterion, scoped: readonly TraceRecord[], all: readonly TraceRecord[]): Promise<CriterionResult> {
   const records = c.scope === 'all' ? all : scoped;
   switch (c.kind) {
+    case 'setting': {
+      const v = settingValue(engine.settings, c.path);
+      return result(c.description, compare(v, c.op, c.value), `${c.path} = ${show(v)} (needs ${c.op} ${show(c.value)})`, { target: `${c.op} ${show(c.value)}`, value: show(v), details: [] });
+    }
     case 'traceCount': {
       const matching = records.filter((r) => r.type === c.type && matchesWhere(r, c.where));
       const n = matching.length;
@@ -293,21 +321,23 @@ async function evaluateOne(engine: Engine, c: Criterion, scoped: readonly TraceR
             ? [`${ofType.length} ${c.type} record(s), none with ${JSON.stringify(c.where ?? {})}; the first: ${JSON.stringify(ofType[0])}`.slice(0, 240)]
             : [`no ${c.type} record in the run`];
       const first = matching[0] ?? ofType[0];
-      return result(c.description, compare(n, c.op, c.value), `${c.type} records = ${n} (needs ${c.op} ${c.value})`, {
-        target: `${c.op} ${c.value}`,
+      const rhs = operand(engine, records, c.value);
+      return result(c.description, compare(n, c.op, rhs.value), `${c.type} records = ${n} (needs ${c.op} ${rhs.label})`, {
+        target: `${c.op} ${rhs.label}`,
         value: String(n),
         details,
         ...(first ? { seq: first.seq } : {}),
       });
     }
     case 'metric': {
-      const v = measureMetric(records, c.metric, c.projection);
-      const label = c.projection ? `${c.metric}(${c.projection})` : c.metric;
-      const why = metricEvidence(records, c.metric, c.projection);
-      if (Number.isNaN(v)) {
-        return result(c.description, false, `${label}: nothing to measure (needs ${c.op} ${c.value})`, { target: `${c.op} ${c.value}`, value: 'nothing to measure', details: why.details });
+      const v = measureMetric(records, c.metric, c.projection, c.sessionId);
+      const label = `${c.metric}${c.projection ? `(${c.projection})` : ''}${c.sessionId ? `[${c.sessionId}]` : ''}`;
+      const why = metricEvidence(records, c.metric, c.projection, c.sessionId);
+      const rhs = operand(engine, records, c.value);
+      if (Number.isNaN(v) || (typeof rhs.value === 'number' && Number.isNaN(rhs.value))) {
+        return result(c.description, false, `${label}: nothing to measure (needs ${c.op} ${rhs.label})`, { target: `${c.op} ${rhs.label}`, value: Number.isNaN(v) ? 'nothing to measure' : show(v), details: why.details });
       }
-      return result(c.description, compare(v, c.op, c.value), `${label} = ${show(v)} (needs ${c.op} ${c.value})`, { target: `${c.op} ${c.value}`, value: show(v), ...why });
+      return result(c.description, compare(v, c.op, rhs.value), `${label} = ${show(v)} (needs ${c.op} ${rhs.label})`, { target: `${c.op} ${rhs.label}`, value: show(v), ...why });
     }
     case 'query': {
       try {
