@@ -259,6 +259,45 @@ export const LESSON_PRESETS = {
     panels: ['commands', 'projections', 'queries'],
     running: true,
   },
+
+  // Commands and queries: the two paths, one of each. A command changes
+  // KB-42, a query reads it back from the catalogue; the log shows the event between.
+  'commands-and-queries': { domain: 'commerce', seed: 42, script: at0(keyboard), panels: ['commands', 'queries', 'log'], running: true },
+
+  // Separation levels: separate stores (level 3, chosen before the first
+  // event), still updated inside each write as at level 2; the terminal can
+  // let the events travel through the bus instead.
+  'separation-levels': {
+    domain: 'commerce',
+    seed: 42,
+    settings: { separationLevel: 3, sync: { mode: 'sync' } },
+    script: at0(keyboard),
+    panels: ['terminal', 'projections'],
+    running: true,
+  },
+
+  // Variants: partial CQRS. A 300 ms bus; the terminal can make one
+  // projection synchronous (hybrid) and leave the others behind the bus.
+  variants: {
+    domain: 'commerce',
+    seed: 42,
+    settings: { bus: { latencyMs: 300 } },
+    script: at0(keyboard),
+    panels: ['terminal', 'projections'],
+    running: true,
+  },
+
+  // When to use: what synchronous read models cost each write. Every
+  // projection is updated inside the command at 20 ms per event.
+  'when-to-use': {
+    domain: 'commerce',
+    seed: 42,
+    settings: { sync: { mode: 'sync' }, costs: { projectMs: 20 } },
+    script: at0(bigStock),
+    panels: ['controls', 'commands', 'charts'],
+    controls: ['sync-mode', 'load'],
+    running: true,
+  },
 } satisfies Record<string, SandboxPreset>;
 
 export type LessonPresetName = keyof typeof LESSON_PRESETS;

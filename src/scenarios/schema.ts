@@ -7,11 +7,13 @@ import { consistencyOptions, jsonRecord, nonEmptyText } from '../lib/zodShapes.t
 import type { DomainDefinition } from '../engine/index.ts';
 import { PROJECTION_ACTIONS } from '../engine/index.ts';
 import { DEFAULT_SETTINGS, allowableSettingPaths, applySettingsPatch } from '../engine/index.ts';
-import { InvalidSettingError } from '../engine/index.ts';
+import { InvalidSettingError, validatePayload } from '../engine/index.ts';
+import { isTraceType, traceFieldsOf, TRACE_TYPES } from './traceFields.ts';
+import { instantiate } from './dispatch.ts';
 import { PANELS } from '../sandbox/presets.ts';
 import { domains as registeredDomains } from '../domain/index.ts';
 import type { Intent } from '../engine/index.ts';
-import type { Criterion, LoadSpec, Scenario } from './types.ts';
+import type { Criterion, LoadSpec, Operand, Scenario } from './types.ts';
 
 export class ScenarioError extends Error {
   readonly file: string;
@@ -49,7 +51,7 @@ const intent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('command'), command: commandInput, sessionId: text.optional() }).strict(),
   z.object({ kind: z.literal('query'), query: queryInput, sessionId: text.optional(), consistency: consistency.optional() }).strict(),
   z.object({ kind: z.literal('configure'), settings: record }).strict(),
-  z.object({ kind: z.literal('projection'), action: z.enum(PROJECTION_ACTIONS as [string, ...string[]]), name: text, variant: text.optional() }).strict(),
+  z.object({ kind: z.literal('projection'), action: z.enum(PROJECTION_ACTIONS as [string, ...string[]]), name: text, variant: text.optional(), crashPoint: z.enum(['midBatch', 'beforeCheckpoint']).optional() }).strict(),
   z.object({ kind: z.literal('session'), sessionId: text, consistency: consistency.nullable() }).strict(),
   z.object({ kind: z.literal('subscribe'), projection: text, position: z.number().int().min(0), sessionId: text.optional() }).strict(),
   z.object({ kind: z.literal('aggregateAt'), streamId: text, asOf: z.union([asOf, z.object({ version: z.number().int().min(0) }).strict()]) }).strict(),
@@ -94,7 +96,13 @@ const METRICS = [
   'queryP95Ms',
   'queryP99Ms',
 ] as const;
-const common = { description: text, scope: z.enum(['verify', 'all']).optional() };
+const common = { description: text, scope: z.enum(['verify', 'all']).optional(), not: z.boolean().optional() };
+// A constant, another metric (same scope) or a setting's current value.
+const operand = z.union([
+  z.number(),
+  z.object({ metric: z.enum(METRICS), projection: text.optional(), sessionId: text.optional() }).strict(),
+  z.object({ setting: text }).strict(),
+]);
 const criterion = z.discriminatedUnion('kind', [
   z
     .object({
@@ -109,8 +117,9 @@ const criterion = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('sql'), store: text, sql: text, op: comparison, value: z.union([z.number(), z.string(), z.null()]), ...common }).strict(),
-  z.object({ kind: z.literal('traceCount'), type: text, where: record.optional(), op: comparison, value: z.number(), ...common }).strict(),
-  z.object({ kind: z.literal('metric'), metric: z.enum(METRICS), projection: text.optional(), op: comparison, value: z.number(), ...common }).strict(),
+  z.object({ kind: z.literal('traceCount'), type: text, where: record.optional(), op: comparison, value: operand, ...common }).strict(),
+  z.object({ kind: z.literal('metric'), metric: z.enum(METRICS), projection: text.optional(), sessionId: text.optional(), op: comparison, value: operand, ...common }).strict(),
+  z.object({ kind: z.literal('setting'), path: text, op: comparison, value: z.unknown(), ...common }).strict(),
   z.object({ kind: z.literal('matchesReplay'), projection: text, ...common }).strict(),
   z.object({ kind: z.literal('projectionVariant'), projection: text, variant: text, ...common }).strict(),
 ]);
@@ -148,6 +157,7 @@ const challenge = z
     criteria: z.array(criterion).min(1),
     solution: z.array(intent),
     solutionConsistency: consistency.optional(),
+    answer: text.optional(),
     debrief: text,
   })
   .strict();
@@ -248,6 +258,16 @@ class Checker {
   command(field: string, type: string): void {
     if (!this.commands.has(type)) this.fail(field, `a command of domain '${this.domain.name}': ${[...this.commands].join(', ')}`, type);
   }
+  /** A command's payload as the engine will validate it when the intent runs (a misspelt field fails here, not as INVALID_PAYLOAD during play). */
+  payload(field: string, type: string, data: unknown): void {
+    const spec = this.domain.commands.find((c) => c.type === type);
+    if (!spec) return;
+    try {
+      validatePayload(type, spec.fields, data);
+    } catch (e) {
+      this.fail(field, `a valid ${type} payload (fields: ${spec.fields.map((f) => f.name).join(', ')})`, (e as Error).message);
+    }
+  }
   /** An expected version is about one stream: the command's routes must name exactly one. */
   oneStream(field: string, type: string, data: Record<string, unknown>, expectedVersion: number): void {
     const spec = this.domain.commands.find((c) => c.type === type)!;
@@ -295,6 +315,7 @@ class Checker {
     switch (i.kind) {
       case 'command':
         this.command(`${field}.command.type`, i.command.type);
+        this.payload(`${field}.command.data`, i.command.type, i.command.data);
         if (i.command.expectedVersion !== undefined) this.oneStream(`${field}.command.expectedVersion`, i.command.type, i.command.data, i.command.expectedVersion);
         return;
       case 'query':
@@ -321,7 +342,15 @@ class Checker {
   }
 
   loads(field: string, list: readonly LoadSpec[] | undefined): void {
-    list?.forEach((l, n) => this.intents(`${field}[${n}].intents`, l.intents));
+    // A load's templates ({i}, {i%N}) are checked as its first tick will send them.
+    list?.forEach((l, n) => this.intents(`${field}[${n}].intents`, instantiate(l.intents, 0)));
+  }
+
+  operand(field: string, v: Operand): void {
+    if (typeof v === 'number') return;
+    if ('setting' in v) {
+      if (!settingPaths(this.domain).includes(v.setting)) this.fail(`${field}.setting`, 'a setting path (see src/scenarios/REFERENCE.md)', v.setting);
+    } else if (v.projection !== undefined) this.projection(`${field}.projection`, v.projection);
   }
 
   criterion(field: string, c: Criterion): void {
@@ -332,9 +361,21 @@ class Checker {
         return this.store(`${field}.store`, c.store);
       case 'metric':
         if (c.projection !== undefined) this.projection(`${field}.projection`, c.projection);
-        return;
+        return this.operand(`${field}.value`, c.value);
       case 'matchesReplay':
         return this.projection(`${field}.projection`, c.projection);
+      case 'setting':
+        if (!settingPaths(this.domain).includes(c.path)) this.fail(`${field}.path`, 'a setting path such as bus.latencyMs, idempotency, delivery, sync.mode (see src/scenarios/REFERENCE.md)', c.path);
+        return;
+      case 'traceCount': {
+        this.operand(`${field}.value`, c.value);
+        if (!isTraceType(c.type)) this.fail(`${field}.type`, `a trace record type (${TRACE_TYPES.length} of them, listed in src/scenarios/REFERENCE.md)`, c.type);
+        const fields = traceFieldsOf(c.type);
+        for (const key of Object.keys(c.where ?? {})) {
+          if (!fields.includes(key)) this.fail(`${field}.where.${key}`, `a field of ${c.type}: ${fields.join(', ')}`, key);
+        }
+        return;
+      }
       case 'projectionVariant':
         this.projection(`${field}.projection`, c.projection);
         return this.variant(`${field}.variant`, c.projection, c.variant);

@@ -121,6 +121,8 @@ export interface ScenarioChallenge {
   solution: Intent[];
   /** The strategy the known-good answer picks for the workload's queries (challenges with `allowed.consistency`). */
   solutionConsistency?: ConsistencyOptions;
+  /** The hint ladder's last rung, in words (default: the solution's intents, described by solutionText.ts). */
+  answer?: string;
   /** Shown after success: what the learner just proved. */
   debrief: string;
 }
@@ -133,7 +135,19 @@ export type Comparison = '==' | '!=' | '<' | '<=' | '>' | '>=';
  * `expect` it means since the step began) or since the scenario began
  * (`scope: 'all'`).
  */
-export type Criterion = CriterionBody & { description: string; scope?: 'verify' | 'all' };
+export type Criterion = CriterionBody & {
+  description: string;
+  scope?: 'verify' | 'all';
+  /** Negation: the criterion passes when the comparison (or replay match, or variant) does not hold. */
+  not?: boolean;
+};
+
+/**
+ * What a number is compared with: a constant, another measured metric (same
+ * scope; e.g. `windowP95` of one projection against another's), or a
+ * setting's current value (`{ "setting": "bus.latencyMs" }`).
+ */
+export type Operand = number | { metric: MetricName; projection?: string; sessionId?: string } | { setting: string };
 
 export type CriterionBody =
   /** Run a query; compare a value at `path` (dot path into `data`, `length` allowed) or whether it found anything. */
@@ -141,9 +155,11 @@ export type CriterionBody =
   /** A read-only SQL scalar (first column of the first row) against `write` or a projection's store. */
   | { kind: 'sql'; store: string; sql: string; op: Comparison; value: number | string | null }
   /** Count of trace records of a type, optionally filtered by equal fields. */
-  | { kind: 'traceCount'; type: string; where?: Record<string, unknown>; op: Comparison; value: number }
-  /** A measured metric from the trace (see criteria.ts for the list). */
-  | { kind: 'metric'; metric: MetricName; projection?: string; op: Comparison; value: number }
+  | { kind: 'traceCount'; type: string; where?: Record<string, unknown>; op: Comparison; value: Operand }
+  /** A measured metric from the trace (see criteria.ts for the list); `sessionId` keeps one session's queries (stale reads, misses, queries). */
+  | { kind: 'metric'; metric: MetricName; projection?: string; sessionId?: string; op: Comparison; value: Operand }
+  /** A setting's current value (dotted path, e.g. `sync.mode`, `projections.catalogue.dedupe`). */
+  | { kind: 'setting'; path: string; op: Comparison; value: unknown }
   /** The projection's live store equals a replay of the event store from scratch. */
   | { kind: 'matchesReplay'; projection: string }
   /** The live version (variant) of a projection. */
@@ -198,6 +214,20 @@ export interface CriterionResult {
   passed: boolean;
   /** What was measured, e.g. `staleReads = 3 (needs == 0)`. */
   measured: string;
+  /** Why it came out this way, from the run (filled for failed criteria). */
+  evidence?: CriterionEvidence;
+}
+
+/** "Why isn't it solved?": the target, the value found, and what in the run explains it. */
+export interface CriterionEvidence {
+  /** What the criterion needs, e.g. `== 0`. */
+  target: string;
+  /** What was found, e.g. `3`. */
+  value: string;
+  /** One line per piece of evidence: a stale read and by how many ms, a row that differs from the replay… */
+  details: string[];
+  /** The first trace record where it went wrong (open the timeline there), when there is one. */
+  seq?: number;
 }
 
 export interface Verdict {
