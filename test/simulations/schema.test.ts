@@ -6,7 +6,6 @@ import { ScenarioError, parseScenario } from '../../src/scenarios/index.ts';
 import { playStep, startScenario } from '../../src/scenarios/play.ts';
 import { disallowedChanges } from '../../src/scenarios/challenge.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a scenario file as raw JSON, edited into malformed shapes
 function valid(): Record<string, any> {
   return {
     slug: 'tiny',
@@ -56,7 +55,6 @@ describe('parseScenario', () => {
     expect(parseScenario('simulations/tiny.json', json).steps[0]!.intents![0]).toMatchObject({ kind: 'command', command: { expectedVersion: 0 } });
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
   const cases: [string, (s: Record<string, any>) => void, string, RegExp][] = [
     ['an unknown intent kind', (s) => (s.steps[0].intents[0].kind = 'comand'), 'steps[0].intents[0].kind', /expected one of command, query, configure.*\(got "comand"\)/],
     ['a command the domain lacks', (s) => (s.steps[0].intents[0].command.type = 'ShipOrder'), 'steps[0].intents[0].command.type', /a command of domain 'commerce': AddProduct.*\(got "ShipOrder"\)/],
