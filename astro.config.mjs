@@ -8,6 +8,10 @@ import { mermaidSvgPlugin } from './src/build/mermaidSvgPlugin.ts';
 export default defineConfig({
   // Static output: `astro build` writes dist/, which any file server can host.
   output: 'static',
+  // Deployable under a sub-path (project pages of static hosts): BASE_PATH=/cqrs-lab/ npm run build.
+  // SITE_DIST picks another output folder, so such a build can sit beside dist/.
+  base: process.env.BASE_PATH ?? '/',
+  outDir: process.env.SITE_DIST ?? './dist',
   trailingSlash: 'ignore',
   integrations: [svelte(), mdx()],
   markdown: {
