@@ -162,9 +162,9 @@ async function drawAll(root: Root, where: string): Promise<Map<string, Drawing>>
     throw new Error(`${where}: drawing mermaid diagrams at build time failed in ${systemChromium()}: ${error instanceof Error ? error.message : String(error)}`);
   }
   fences.forEach((fence, index) => {
-    const [light, dark] = THEMES.map((_theme, t) => drawn[t]![index]!);
-    if (light!.status === 'rejected' || dark!.status === 'rejected') {
-      const failed = (light!.status === 'rejected' ? light : dark) as PromiseRejectedResult;
+    const [light, dark] = [drawn[0]![index]!, drawn[1]![index]!];
+    if (light.status === 'rejected' || dark.status === 'rejected') {
+      const failed = light.status === 'rejected' ? light : (dark as PromiseRejectedResult);
       const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
       throw new Error(`${where}: mermaid diagram ${index + 1} could not be drawn:\n${reason}\n\n${fence.source}`);
     }
