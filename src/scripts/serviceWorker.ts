@@ -8,7 +8,9 @@ export function registerServiceWorker(base: string): void {
   if (!('serviceWorker' in navigator)) return;
   const workbox = new Workbox(`${base}sw.js`, { scope: base });
   workbox.addEventListener('waiting', () => offerReload(workbox));
-  const register = () => void workbox.register();
+  // Registration can be refused (private windows, blocked by policy or a test harness): the site
+  // then simply works online, as it would without a service worker.
+  const register = () => void workbox.register().catch((error: unknown) => console.warn('Offline use is unavailable:', error));
   if (document.readyState === 'complete') register();
   else addEventListener('load', register, { once: true });
 }
