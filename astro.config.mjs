@@ -2,14 +2,22 @@
 import { defineConfig } from 'astro/config';
 import svelte from '@astrojs/svelte';
 import mdx from '@astrojs/mdx';
+import { satteri } from '@astrojs/markdown-satteri';
+import { mermaidSvgPlugin } from './src/build/mermaidSvgPlugin.ts';
 
 export default defineConfig({
   // Static output: `astro build` writes dist/, which any file server can host.
   output: 'static',
+  // Deployable under a sub-path (project pages of static hosts): BASE_PATH=/cqrs-lab/ npm run build.
+  // SITE_DIST picks another output folder, so such a build can sit beside dist/.
+  base: process.env.BASE_PATH ?? '/',
+  outDir: process.env.SITE_DIST ?? './dist',
   trailingSlash: 'ignore',
   integrations: [svelte(), mdx()],
   markdown: {
-    // Mermaid fences are drawn in the browser (theme-aware), so Shiki leaves them as text.
+    // Shiki leaves mermaid fences alone: mermaidSvgPlugin draws them as inline SVG at build time, one
+    // per theme (or, on a machine with no Chromium, leaves them for the browser to draw).
+    processor: satteri({ mdastPlugins: [mermaidSvgPlugin] }),
     syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid'] },
     shikiConfig: { themes: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' } },
   },

@@ -10,8 +10,18 @@ export async function openAllSettings(page: Page): Promise<void> {
   if (!(await drawer.evaluate((d) => (d as HTMLDetailsElement).open))) await drawer.locator('summary').click();
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch(chromiumLaunchOptions());
+/**
+ * Contexts block the site's service worker unless a test asks for it (`serviceWorkers: 'allow'`,
+ * as offline.test.ts does): tests measure the pages themselves, and each fresh context would
+ * otherwise download the whole precache (about 14 MB) in the background.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch(chromiumLaunchOptions());
+  const newContext = browser.newContext.bind(browser);
+  const newPage = browser.newPage.bind(browser);
+  browser.newContext = (options = {}) => newContext({ serviceWorkers: 'block', ...options });
+  browser.newPage = (options = {}) => newPage({ serviceWorkers: 'block', ...options });
+  return browser;
 }
 
 export interface WatchedPage {

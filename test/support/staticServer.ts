@@ -30,12 +30,14 @@ export interface StaticSite {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string): Promise<StaticSite> {
+/** `prefix` serves the site under a sub-path (as a project page of a static host would); anything outside it is a 404. */
+export async function serveStatic(root: string, prefix = '/'): Promise<StaticSite> {
   if (!existsSync(join(root, 'index.html'))) {
     throw new Error(`${root} has no index.html: run \`npm run build\` first (\`npm test\` does).`);
   }
   const server: Server = createServer((request, response) => {
-    const file = resolveFile(root, new URL(request.url ?? '/', 'http://localhost').pathname);
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const file = path.startsWith(prefix) ? resolveFile(root, '/' + path.slice(prefix.length)) : undefined;
     const body = file ?? join(root, '404.html');
     response.writeHead(file ? 200 : 404, { 'content-type': TYPES[extname(body)] ?? 'application/octet-stream' });
     createReadStream(body).pipe(response);
