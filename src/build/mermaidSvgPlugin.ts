@@ -90,7 +90,11 @@ const KIND_NAMES: Record<string, string> = {
 };
 
 function kindOf(source: string): string {
-  const first = source.replace(/^\s*%%\{[\s\S]*?\}%%\s*/, '').trim().split(/\s+/)[0] ?? '';
+  const first =
+    source
+      .replace(/^\s*%%\{[\s\S]*?\}%%\s*/, '')
+      .trim()
+      .split(/\s+/)[0] ?? '';
   return KIND_NAMES[first] ?? 'Diagram';
 }
 
@@ -145,7 +149,12 @@ async function drawAll(root: Root, where: string): Promise<Map<string, Drawing>>
   const render = getRenderer();
   if (!render) return drawings;
 
-  const prefix = 'mm' + createHash('sha256').update(where + '\n' + fences.map((f) => f.source).join('\n')).digest('hex').slice(0, 8);
+  const prefix =
+    'mm' +
+    createHash('sha256')
+      .update(where + '\n' + fences.map((f) => f.source).join('\n'))
+      .digest('hex')
+      .slice(0, 8);
   const sources = fences.map((fence) => fence.source);
   let drawn: PromiseSettledResult<RenderResult>[][];
   try {
@@ -159,7 +168,10 @@ async function drawAll(root: Root, where: string): Promise<Map<string, Drawing>>
     );
   } catch (error) {
     // A Chromium was found but would not start: fail loudly rather than ship pages that load mermaid.
-    throw new Error(`${where}: drawing mermaid diagrams at build time failed in ${systemChromium()}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `${where}: drawing mermaid diagrams at build time failed in ${systemChromium()}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   fences.forEach((fence, index) => {
     const [light, dark] = [drawn[0]![index]!, drawn[1]![index]!];

@@ -64,7 +64,8 @@ export function checkpointProblems(props: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const got = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringify(value));
   if (typeof props.id !== 'string' || !ID.test(props.id)) problems.push(`id: expected a slug such as "why-rebuild", got ${got(props.id)}`);
-  if (typeof props.question !== 'string' || props.question.trim() === '') problems.push(`question: expected the question's text, got ${got(props.question)}`);
+  if (typeof props.question !== 'string' || props.question.trim() === '')
+    problems.push(`question: expected the question's text, got ${got(props.question)}`);
   if (props.explain !== undefined && (typeof props.explain !== 'string' || props.explain.trim() === '')) {
     problems.push(`explain: expected a prompt for the free-text box, got ${got(props.explain)}`);
   }
@@ -77,7 +78,8 @@ export function checkpointProblems(props: Record<string, unknown>): string[] {
     }
     const rights = new Set<number>();
     if (kind === 'choice') {
-      if (!isIndex(props.answer, choices.length)) problems.push(`answer: expected an index into choices, 0 to ${choices.length - 1}, got ${got(props.answer)}`);
+      if (!isIndex(props.answer, choices.length))
+        problems.push(`answer: expected an index into choices, 0 to ${choices.length - 1}, got ${got(props.answer)}`);
       else rights.add(props.answer as number);
     } else {
       const answer = props.answer;
@@ -89,16 +91,22 @@ export function checkpointProblems(props: Record<string, unknown>): string[] {
     }
     choices.forEach((choice: unknown, index) => {
       const entry = (choice ?? {}) as Record<string, unknown>;
-      if (typeof entry.text !== 'string' || entry.text.trim() === '') problems.push(`choices[${index}].text: expected the choice's text, got ${got(entry.text)}`);
+      if (typeof entry.text !== 'string' || entry.text.trim() === '')
+        problems.push(`choices[${index}].text: expected the choice's text, got ${got(entry.text)}`);
       const why = entry.why;
-      if (why !== undefined && (typeof why !== 'string' || why.trim() === '')) problems.push(`choices[${index}].why: expected an explanation, got ${got(why)}`);
-      if (why === undefined && !rights.has(index) && rights.size > 0) problems.push(`choices[${index}].why: a wrong choice needs its own explanation (why someone picks it and why it is wrong)`);
+      if (why !== undefined && (typeof why !== 'string' || why.trim() === ''))
+        problems.push(`choices[${index}].why: expected an explanation, got ${got(why)}`);
+      if (why === undefined && !rights.has(index) && rights.size > 0)
+        problems.push(`choices[${index}].why: a wrong choice needs its own explanation (why someone picks it and why it is wrong)`);
     });
     if (props.tolerance !== undefined || props.unit !== undefined) problems.push(`tolerance/unit: only for kind="number"`);
   } else if (kind === 'number') {
-    if (typeof props.answer !== 'number' || !Number.isFinite(props.answer)) problems.push(`answer: expected a number, got ${got(props.answer)}`);
-    if (typeof props.tolerance !== 'number' || !(props.tolerance >= 0)) problems.push(`tolerance: expected a number of 0 or more, got ${got(props.tolerance)}`);
-    if (props.unit !== undefined && typeof props.unit !== 'string') problems.push(`unit: expected text such as "ms", got ${got(props.unit)}`);
+    if (typeof props.answer !== 'number' || !Number.isFinite(props.answer))
+      problems.push(`answer: expected a number, got ${got(props.answer)}`);
+    if (typeof props.tolerance !== 'number' || !(props.tolerance >= 0))
+      problems.push(`tolerance: expected a number of 0 or more, got ${got(props.tolerance)}`);
+    if (props.unit !== undefined && typeof props.unit !== 'string')
+      problems.push(`unit: expected text such as "ms", got ${got(props.unit)}`);
     if (props.choices !== undefined) problems.push(`choices: not used with kind="number"`);
     const traps = props.traps;
     if (traps !== undefined) {
@@ -108,7 +116,11 @@ export function checkpointProblems(props: Record<string, unknown>): string[] {
           const entry = (trap ?? {}) as Record<string, unknown>;
           if (typeof entry.value !== 'number' || typeof entry.why !== 'string' || entry.why.trim() === '') {
             problems.push(`traps[${index}]: expected { value: number, why: text }, got ${got(trap)}`);
-          } else if (typeof props.answer === 'number' && typeof props.tolerance === 'number' && Math.abs(entry.value - props.answer) <= props.tolerance) {
+          } else if (
+            typeof props.answer === 'number' &&
+            typeof props.tolerance === 'number' &&
+            Math.abs(entry.value - props.answer) <= props.tolerance
+          ) {
             problems.push(`traps[${index}]: ${entry.value} is within the tolerance of the answer, so it would be graded right`);
           }
         });
@@ -122,7 +134,8 @@ export function checkpointProblems(props: Record<string, unknown>): string[] {
 /** The props as a checked question; throws with every problem, the checkpoint named by `where`. */
 export function toCheckpointQuestion(props: Record<string, unknown>, where: string): CheckpointQuestion {
   const problems = checkpointProblems(props);
-  if (problems.length > 0) throw new Error(`${where}: checkpoint "${String(props.id)}" is not a gradable question:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0)
+    throw new Error(`${where}: checkpoint "${String(props.id)}" is not a gradable question:\n  - ${problems.join('\n  - ')}`);
   const { id, question, explain, kind } = props as unknown as CheckpointQuestion;
   const base = { id, question, ...(explain ? { explain } : {}) };
   if (kind === 'number') {

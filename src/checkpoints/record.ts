@@ -18,7 +18,13 @@ export function reviewNote(key: string, now: Date): string {
 }
 
 /** Grade, record, and say when it comes back. */
-export function recordAnswer(key: string, question: CheckpointQuestion, response: CheckpointResponse, explain: string | undefined, now: Date): string {
+export function recordAnswer(
+  key: string,
+  question: CheckpointQuestion,
+  response: CheckpointResponse,
+  explain: string | undefined,
+  now: Date,
+): string {
   store().recordCheckpoint(key, { verdict: grade(question, response), response, ...(explain ? { explain } : {}) }, now);
   return reviewNote(key, now);
 }

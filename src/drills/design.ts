@@ -30,7 +30,9 @@ export function resolveDesign(drill: Drill, design: Design): ResolvedDesign {
     if (picked === undefined) throw new DesignError(`Choose an option for "${choice.label}" (${choice.id}).`);
     const option = choice.options.find((o) => o.id === picked);
     if (!option) {
-      throw new DesignError(`"${picked}" is not an option of "${choice.label}"; pick one of: ${choice.options.map((o) => o.id).join(', ')}.`);
+      throw new DesignError(
+        `"${picked}" is not an option of "${choice.label}"; pick one of: ${choice.options.map((o) => o.id).join(', ')}.`,
+      );
     }
     options.push(option);
     for (const [screen, consistency] of Object.entries(option.consistency ?? {})) screens[screen]!.consistency = consistency;

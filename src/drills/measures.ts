@@ -38,13 +38,19 @@ function screenReads(facts: RunFacts, screen: string): { received: Map<string, n
 
 /** The trace's evidence of synchronous projection work and write conflicts, for latency sentences. */
 function commandCauses(trace: readonly TraceRecord[], commandType: string): string {
-  const ids = new Set(trace.filter((r): r is TraceOf<'command.received'> => r.type === 'command.received' && r.commandType === commandType).map((r) => r.commandId));
+  const ids = new Set(
+    trace
+      .filter((r): r is TraceOf<'command.received'> => r.type === 'command.received' && r.commandType === commandType)
+      .map((r) => r.commandId),
+  );
   const projected = trace.filter((r): r is TraceOf<'command.projected'> => r.type === 'command.projected' && ids.has(r.commandId));
   const conflicts = trace.filter((r) => r.type === 'command.conflict' && ids.has(r.commandId)).length;
   const parts: string[] = [];
   if (projected.length > 0) {
     const cost = projected.reduce((sum, r) => sum + r.costMs, 0) / projected.length;
-    parts.push(`each one also updated ${plural(projected[0]!.projections.length, 'projection')} synchronously (${ms(cost)} per command on average)`);
+    parts.push(
+      `each one also updated ${plural(projected[0]!.projections.length, 'projection')} synchronously (${ms(cost)} per command on average)`,
+    );
   }
   if (conflicts > 0) parts.push(`${plural(conflicts, 'write conflict')} on the same stream forced retries`);
   return parts.length > 0 ? parts.join('; ') : 'the service time of the command itself';
@@ -105,11 +111,19 @@ export function measure(m: Measure, facts: RunFacts): Measured {
         .filter((r): r is TraceOf<'command.completed'> => r.type === 'command.completed' && r.commandType === m.command)
         .map((r) => r.durationMs);
       const value = percentile(durations, m.percentile);
-      return { value, shown: ms(value), why: `${m.command} took ${ms(value)} at p${m.percentile} because ${commandCauses(trace, m.command)}.` };
+      return {
+        value,
+        shown: ms(value),
+        why: `${m.command} took ${ms(value)} at p${m.percentile} because ${commandCauses(trace, m.command)}.`,
+      };
     }
     case 'commandsFailed': {
-      const types = new Map(trace.filter((r): r is TraceOf<'command.received'> => r.type === 'command.received').map((r) => [r.commandId, r.commandType]));
-      const failed = trace.filter((r): r is TraceOf<'command.failed'> => r.type === 'command.failed' && (!m.command || types.get(r.commandId) === m.command));
+      const types = new Map(
+        trace.filter((r): r is TraceOf<'command.received'> => r.type === 'command.received').map((r) => [r.commandId, r.commandType]),
+      );
+      const failed = trace.filter(
+        (r): r is TraceOf<'command.failed'> => r.type === 'command.failed' && (!m.command || types.get(r.commandId) === m.command),
+      );
       const codes = [...new Set(failed.map((r) => r.code))];
       const conflicts = trace.filter((r) => r.type === 'command.conflict').length;
       return {
@@ -135,9 +149,14 @@ export function measure(m: Measure, facts: RunFacts): Measured {
     }
     case 'visibleAfter': {
       const s = facts.screens[m.screen]!;
-      const types = new Map(trace.filter((r): r is TraceOf<'command.received'> => r.type === 'command.received').map((r) => [r.commandId, r.commandType]));
+      const types = new Map(
+        trace.filter((r): r is TraceOf<'command.received'> => r.type === 'command.received').map((r) => [r.commandId, r.commandType]),
+      );
       const windows = consistencyWindows(trace).filter((w) => w.projection === s.projection && types.get(w.commandId) === m.command);
-      const value = percentile(windows.map((w) => w.windowMs), m.percentile);
+      const value = percentile(
+        windows.map((w) => w.windowMs),
+        m.percentile,
+      );
       const busy = trace.filter((r): r is TraceOf<'feed.written'> => r.type === 'feed.written' && r.projection === s.projection);
       const heaviest = busy.reduce((max, r) => Math.max(max, r.rowsWritten), 0);
       return {

@@ -135,7 +135,12 @@ async function playLoad(
   const read = (screenRead: ScreenRead, sessionId: string | undefined, i: number) => {
     const screen = design.screens[screenRead.screen]!;
     const params = fill(screenRead.params, i);
-    const intent: Intent = { kind: 'query', query: { type: screen.query, params }, consistency: screen.consistency, ...(sessionId ? { sessionId } : {}) };
+    const intent: Intent = {
+      kind: 'query',
+      query: { type: screen.query, params },
+      consistency: screen.consistency,
+      ...(sessionId ? { sessionId } : {}),
+    };
     const receipt = engine.submit(intent);
     if (receipt.kind === 'query') screenOf.set(receipt.queryId, screenRead.screen);
   };
@@ -143,7 +148,11 @@ async function playLoad(
     const t = a.traffic;
     const sessionId = t.sessionId ? fill(t.sessionId, a.i) : undefined;
     if (t.command) {
-      const command = { type: t.command.type, data: fill(t.command.data, a.i), ...(t.command.commandId ? { commandId: fill(t.command.commandId, a.i) } : {}) };
+      const command = {
+        type: t.command.type,
+        data: fill(t.command.data, a.i),
+        ...(t.command.commandId ? { commandId: fill(t.command.commandId, a.i) } : {}),
+      };
       const receipt = engine.submit({ kind: 'command', command, ...(sessionId ? { sessionId } : {}) });
       if (t.then && !a.resend && receipt.kind === 'command') followUps.set(receipt.commandId, { read: t.then, sessionId, i: a.i });
     }

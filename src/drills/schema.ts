@@ -28,7 +28,11 @@ const consistency = consistencyOptions;
 const id = z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]*$/, 'an id of letters, digits and dashes');
 const comparison = z.enum(['==', '!=', '<', '<=', '>', '>=']);
 const commandIntent = z
-  .object({ kind: z.literal('command'), command: z.object({ type: text, data: record, commandId: text.optional() }).strict(), sessionId: text.optional() })
+  .object({
+    kind: z.literal('command'),
+    command: z.object({ type: text, data: record, commandId: text.optional() }).strict(),
+    sessionId: text.optional(),
+  })
   .strict();
 const screenRead = z.object({ screen: id, params: record }).strict();
 const percentile = z.number().min(1).max(100);
@@ -44,9 +48,27 @@ const measure = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('visibleAfter'), command: text, screen: id, percentile }).strict(),
 ]);
 const criterion = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('sql'), store: text, sql: text, op: comparison, value: z.union([z.number(), z.string(), z.null()]), scope: z.enum(['verify', 'all']).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('sql'),
+      store: text,
+      sql: text,
+      op: comparison,
+      value: z.union([z.number(), z.string(), z.null()]),
+      scope: z.enum(['verify', 'all']).optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('matchesReplay'), projection: text, scope: z.enum(['verify', 'all']).optional() }).strict(),
-  z.object({ kind: z.literal('traceCount'), type: text, where: record.optional(), op: comparison, value: z.number(), scope: z.enum(['verify', 'all']).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('traceCount'),
+      type: text,
+      where: record.optional(),
+      op: comparison,
+      value: z.number(),
+      scope: z.enum(['verify', 'all']).optional(),
+    })
+    .strict(),
 ]);
 
 const drillSchema = z
@@ -59,7 +81,9 @@ const drillSchema = z
     seed: z.number().int().min(0),
     brief: z.string().min(80),
     settings: record.optional(),
-    setup: z.array(z.union([commandIntent, z.object({ repeat: z.number().int().min(1).max(5000), intent: commandIntent }).strict()])).optional(),
+    setup: z
+      .array(z.union([commandIntent, z.object({ repeat: z.number().int().min(1).max(5000), intent: commandIntent }).strict()]))
+      .optional(),
     load: z
       .object({
         description: z.string().min(20),
@@ -77,7 +101,10 @@ const drillSchema = z
                 command: z.object({ type: text, data: record, commandId: text.optional() }).strict().optional(),
                 read: screenRead.optional(),
                 then: screenRead.optional(),
-                resend: z.object({ every: z.number().int().min(1), afterMs: z.number().int().min(1) }).strict().optional(),
+                resend: z
+                  .object({ every: z.number().int().min(1), afterMs: z.number().int().min(1) })
+                  .strict()
+                  .optional(),
               })
               .strict(),
           )
@@ -130,7 +157,10 @@ function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 function baseName(fileName: string): string {
-  return fileName.split('/').pop()!.replace(/\.json$/, '');
+  return fileName
+    .split('/')
+    .pop()!
+    .replace(/\.json$/, '');
 }
 
 /** The drill in `json`, checked; throws a DrillError naming `fileName` and the field. */
@@ -145,7 +175,8 @@ export function parseDrill(fileName: string, json: unknown, knownDomains: Record
     throw new DrillError(fileName, field, problem);
   };
   if (drill.slug !== baseName(fileName)) fail('slug', `must equal the file name "${baseName(fileName)}" (got "${drill.slug}")`);
-  const domain = knownDomains[drill.domain] ?? fail('domain', `must be one of ${Object.keys(knownDomains).join(', ')} (got "${drill.domain}")`);
+  const domain =
+    knownDomains[drill.domain] ?? fail('domain', `must be one of ${Object.keys(knownDomains).join(', ')} (got "${drill.domain}")`);
   const commandTypes = new Set(domain.commands.map((c) => c.type));
   const queryTypes = new Set(domain.queries.map((q) => q.type));
   const projections = domain.projections.map((p) => p.name);
@@ -158,14 +189,17 @@ export function parseDrill(fileName: string, json: unknown, knownDomains: Record
     }
   };
   const checkCommand = (field: string, intent: Intent) => {
-    if (intent.kind === 'command' && !commandTypes.has(intent.command.type)) fail(`${field}.command.type`, `${drill.domain} has no command "${intent.command.type}"`);
+    if (intent.kind === 'command' && !commandTypes.has(intent.command.type))
+      fail(`${field}.command.type`, `${drill.domain} has no command "${intent.command.type}"`);
   };
   const screenIds = new Set(drill.screens.map((s) => s.id));
   const checkScreen = (field: string, screen: string) => {
     if (!screenIds.has(screen)) fail(field, `names no screen of this drill (screens: ${[...screenIds].join(', ')})`);
   };
   if (drill.settings) checkSettings('settings', drill.settings);
-  (drill.setup ?? []).forEach((entry, i) => checkCommand(`setup.${i}${'repeat' in entry ? '.intent' : ''}`, 'repeat' in entry ? entry.intent : entry));
+  (drill.setup ?? []).forEach((entry, i) =>
+    checkCommand(`setup.${i}${'repeat' in entry ? '.intent' : ''}`, 'repeat' in entry ? entry.intent : entry),
+  );
   drill.screens.forEach((s, i) => {
     if (!queryTypes.has(s.query)) fail(`screens.${i}.query`, `${drill.domain} has no query "${s.query}"`);
   });
@@ -220,6 +254,7 @@ export function parseDrill(fileName: string, json: unknown, knownDomains: Record
   };
   checkDesign('knownGood', drill.knownGood);
   checkDesign('knownBad.design', drill.knownBad.design);
-  if (!requirementIds.has(drill.knownBad.fails)) fail('knownBad.fails', `names no requirement (requirements: ${[...requirementIds].join(', ')})`);
+  if (!requirementIds.has(drill.knownBad.fails))
+    fail('knownBad.fails', `names no requirement (requirements: ${[...requirementIds].join(', ')})`);
   return drill;
 }

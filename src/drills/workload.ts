@@ -36,9 +36,7 @@ export function fill<T>(value: T, i: number): T {
 }
 
 export function expandSetup(entries: readonly SetupEntry[]): Intent[] {
-  return entries.flatMap((entry) =>
-    'repeat' in entry ? Array.from({ length: entry.repeat }, (_, i) => fill(entry.intent, i)) : [entry],
-  );
+  return entries.flatMap((entry) => ('repeat' in entry ? Array.from({ length: entry.repeat }, (_, i) => fill(entry.intent, i)) : [entry]));
 }
 
 /** Every arrival of the load, in time order (ties: traffic order, then arrival number). */
@@ -58,5 +56,7 @@ export function arrivals(load: DrillLoad, start: number): Arrival[] {
     }
   }
   const order = new Map(load.traffic.map((t, index) => [t, index]));
-  return out.sort((a, b) => a.at - b.at || order.get(a.traffic)! - order.get(b.traffic)! || a.i - b.i || Number(a.resend) - Number(b.resend));
+  return out.sort(
+    (a, b) => a.at - b.at || order.get(a.traffic)! - order.get(b.traffic)! || a.i - b.i || Number(a.resend) - Number(b.resend),
+  );
 }

@@ -84,8 +84,12 @@ export interface AggregateSpec<S, C extends Message, E extends Message, R extend
  * erased shape a domain lists; defineAggregate's result keeps its unions (and
  * is assignable to the erased shape) so given/when/then stays typed.
  */
-export interface AggregateDefinition<S = unknown, C extends Message = Message, E extends Message = Message, R extends string = string>
-  extends AggregateHeader {
+export interface AggregateDefinition<
+  S = unknown,
+  C extends Message = Message,
+  E extends Message = Message,
+  R extends string = string,
+> extends AggregateHeader {
   decider: RunningDecider<S, C, E, R>;
 }
 
@@ -302,7 +306,9 @@ interface SagaHeader<T extends string> {
  * delivers only those), `Cmd` what it may send. With the default parameters
  * it is the erased shape a domain lists.
  */
-export interface SagaDefinition<S = unknown, E extends Message = Message, Cmd extends SagaCommand = SagaCommand> extends SagaHeader<E['type']> {
+export interface SagaDefinition<S = unknown, E extends Message = Message, Cmd extends SagaCommand = SagaCommand> extends SagaHeader<
+  E['type']
+> {
   /** The instance an event belongs to (undefined: none). */
   correlate(event: E): string | undefined;
   /** A fresh state on every read (defineSaga turns the spec's factory into a getter). */

@@ -11,7 +11,20 @@ import { type VirtualClock } from './clock.ts';
 import { Commands } from './coordinator/commands.ts';
 import { EngineContext, type LiveApply, optionalSession, SAGA_PREFIX } from './coordinator/context.ts';
 import { EventDelivery } from './coordinator/delivery.ts';
-import type { DispatchResult, EngineOptions, ResultOf, EngineStatus, FaultInfo, ImportResult, ProjectionAtResult, ProjectionInfo, SessionInfo, ShadowComparison, SubmitReceipt, SubscriptionReceipt } from './coordinator/engineTypes.ts';
+import type {
+  DispatchResult,
+  EngineOptions,
+  ResultOf,
+  EngineStatus,
+  FaultInfo,
+  ImportResult,
+  ProjectionAtResult,
+  ProjectionInfo,
+  SessionInfo,
+  ShadowComparison,
+  SubmitReceipt,
+  SubscriptionReceipt,
+} from './coordinator/engineTypes.ts';
 import { ProjectionControl } from './coordinator/projections/control.ts';
 import { LiveProjections } from './coordinator/projections/live.ts';
 import { Replays } from './coordinator/projections/replays.ts';
@@ -33,7 +46,17 @@ import { type SeededRng } from './rng.ts';
 import { type Scheduler } from './scheduler.ts';
 import { cloneSettings, type EngineSettings, type SettingsPatch } from './settings.ts';
 import type { EventEnvelope } from './vocabulary/envelope.ts';
-import type { AsOf, CommandInput, ConsistencyOptions, ImportedEventInput, Intent, ProjectionAction, CrashPoint, QueryInput, ScriptEntry } from './vocabulary/intent.ts';
+import type {
+  AsOf,
+  CommandInput,
+  ConsistencyOptions,
+  ImportedEventInput,
+  Intent,
+  ProjectionAction,
+  CrashPoint,
+  QueryInput,
+  ScriptEntry,
+} from './vocabulary/intent.ts';
 import type { CommandResult, QueryResult } from './vocabulary/results.ts';
 import type { TraceListener, TraceRecord } from './vocabulary/trace.ts';
 import type { AggregateAtResult } from './write/aggregateAt.ts';
@@ -212,7 +235,8 @@ export class Engine {
    */
   async exportStore(store: 'write' | string): Promise<Uint8Array> {
     await this.#ctx.pendingSides;
-    if (store !== 'write' && !this.#ctx.projections.has(store)) throw new UnknownProjectionError(store, ['write', ...this.#ctx.projections.keys()]);
+    if (store !== 'write' && !this.#ctx.projections.has(store))
+      throw new UnknownProjectionError(store, ['write', ...this.#ctx.projections.keys()]);
     if (store === 'write' || this.#ctx.level === 1) return this.#ctx.write.exportStore(store);
     return this.#ctx.read.exportStore(store);
   }
@@ -299,7 +323,12 @@ export class Engine {
       if (run.error) throw run.error;
       return run.result!;
     }
-    if (intent?.kind === 'aggregateAt' || intent?.kind === 'projectionAt' || intent?.kind === 'import' || (intent?.kind === 'projection' && intent.action === 'compare')) {
+    if (
+      intent?.kind === 'aggregateAt' ||
+      intent?.kind === 'projectionAt' ||
+      intent?.kind === 'import' ||
+      (intent?.kind === 'projection' && intent.action === 'compare')
+    ) {
       const req = this.#requests.submitRequest(intent);
       await this.#stepping.runUntil(() => req.done);
       if (req.error) throw req.error;
@@ -415,7 +444,8 @@ export class Engine {
   async runToStep(step: number): Promise<void> {
     while (this.scheduler.steps < step) {
       // Never merges past `step`: a script's intent lands exactly there.
-      if ((await this.stepMerged(step - this.scheduler.steps)) === 0) throw new InvalidIntentError(`The script expects step ${step}, but the simulation went idle at step ${this.scheduler.steps}.`);
+      if ((await this.stepMerged(step - this.scheduler.steps)) === 0)
+        throw new InvalidIntentError(`The script expects step ${step}, but the simulation went idle at step ${this.scheduler.steps}.`);
     }
   }
 

@@ -43,11 +43,10 @@ export class EngineError extends Error {
 
 export class UnknownCommandError extends EngineError {
   constructor(type: string, known: readonly string[]) {
-    super(
-      'UNKNOWN_COMMAND',
-      `There is no command called '${type}'. This domain accepts: ${known.join(', ')}.`,
-      { type, known: [...known] },
-    );
+    super('UNKNOWN_COMMAND', `There is no command called '${type}'. This domain accepts: ${known.join(', ')}.`, {
+      type,
+      known: [...known],
+    });
     this.name = 'UnknownCommandError';
   }
 }
@@ -55,11 +54,12 @@ export class UnknownCommandError extends EngineError {
 export class InvalidPayloadError extends EngineError {
   readonly field: string;
   constructor(owner: string, field: string, received: unknown, expected: string) {
-    super(
-      'INVALID_PAYLOAD',
-      `${owner}: field '${field}' ${describeReceived(received)}; expected ${expected}.`,
-      { owner, field, received: safeValue(received), expected },
-    );
+    super('INVALID_PAYLOAD', `${owner}: field '${field}' ${describeReceived(received)}; expected ${expected}.`, {
+      owner,
+      field,
+      received: safeValue(received),
+      expected,
+    });
     this.name = 'InvalidPayloadError';
     this.field = field;
   }
@@ -79,11 +79,11 @@ export class UnknownStreamError extends EngineError {
 export class InvalidSettingError extends EngineError {
   readonly setting: string;
   constructor(setting: string, received: unknown, expected: string) {
-    super(
-      'INVALID_SETTING',
-      `Setting '${setting}' ${describeReceived(received)}; expected ${expected}. Nothing was changed.`,
-      { setting, received: safeValue(received), expected },
-    );
+    super('INVALID_SETTING', `Setting '${setting}' ${describeReceived(received)}; expected ${expected}. Nothing was changed.`, {
+      setting,
+      received: safeValue(received),
+      expected,
+    });
     this.name = 'InvalidSettingError';
     this.setting = setting;
   }
@@ -108,7 +108,9 @@ export class ConcurrencyError extends EngineError {
         : `Stream '${streamId}' changed while the command was being decided: it was loaded at version ${expectedVersion} ` +
             `but is now at version ${actualVersion}. Another command wrote first; nothing was appended` +
             (attempts > 1 ? ` (gave up after ${attempts} attempts).` : '.'),
-      client ? { streamId, expectedVersion, actualVersion, expectedBy, commandId: client.commandId } : { streamId, expectedVersion, actualVersion, attempts },
+      client
+        ? { streamId, expectedVersion, actualVersion, expectedBy, commandId: client.commandId }
+        : { streamId, expectedVersion, actualVersion, attempts },
     );
     this.name = 'ConcurrencyError';
     this.expectedBy = expectedBy;
@@ -125,22 +127,17 @@ function staleMessage(streamId: string, expected: number, actual: number): strin
 
 export class UnknownProjectionError extends EngineError {
   constructor(name: string, known: readonly string[]) {
-    super(
-      'UNKNOWN_PROJECTION',
-      `There is no projection called '${name}'. Known read models: ${known.join(', ')}.`,
-      { name, known: [...known] },
-    );
+    super('UNKNOWN_PROJECTION', `There is no projection called '${name}'. Known read models: ${known.join(', ')}.`, {
+      name,
+      known: [...known],
+    });
     this.name = 'UnknownProjectionError';
   }
 }
 
 export class UnknownQueryError extends EngineError {
   constructor(type: string, known: readonly string[]) {
-    super(
-      'UNKNOWN_QUERY',
-      `There is no query called '${type}'. This domain answers: ${known.join(', ')}.`,
-      { type, known: [...known] },
-    );
+    super('UNKNOWN_QUERY', `There is no query called '${type}'. This domain answers: ${known.join(', ')}.`, { type, known: [...known] });
     this.name = 'UnknownQueryError';
   }
 }
@@ -176,11 +173,7 @@ export class InvalidIntentError extends EngineError {
 
 export class ProjectionStateError extends EngineError {
   constructor(name: string, action: string, status: string, hint: string) {
-    super(
-      'PROJECTION_STATE',
-      `Cannot ${action} projection '${name}' while it is ${status}. ${hint}`,
-      { name, action, status },
-    );
+    super('PROJECTION_STATE', `Cannot ${action} projection '${name}' while it is ${status}. ${hint}`, { name, action, status });
     this.name = 'ProjectionStateError';
   }
 }

@@ -17,14 +17,42 @@ export type {
 } from './engine.ts';
 export { replayScript } from './script.ts';
 export type { ReplayUntil } from './script.ts';
-export type { Intent, IntentKind, CommandInput, QueryInput, ProjectionAction, CrashPoint, ScriptEntry, ConsistencyStrategy, ConsistencyOptions, AsOf, ImportedEventInput } from './vocabulary/intent.ts';
+export type {
+  Intent,
+  IntentKind,
+  CommandInput,
+  QueryInput,
+  ProjectionAction,
+  CrashPoint,
+  ScriptEntry,
+  ConsistencyStrategy,
+  ConsistencyOptions,
+  AsOf,
+  ImportedEventInput,
+} from './vocabulary/intent.ts';
 export { CONSISTENCY_STRATEGIES, CRASH_POINTS, PROJECTION_ACTIONS } from './vocabulary/intent.ts';
-export type { CommandResult, CommandAccepted, CommandRejected, QueryResult, ProjectionStatus, QueryConsistency, AnswerSource } from './vocabulary/results.ts';
+export type {
+  CommandResult,
+  CommandAccepted,
+  CommandRejected,
+  QueryResult,
+  ProjectionStatus,
+  QueryConsistency,
+  AnswerSource,
+} from './vocabulary/results.ts';
 export type { TraceRecord, TraceBody, TraceType, TraceOf, TraceListener } from './vocabulary/trace.ts';
 export { recordsOf } from './vocabulary/trace.ts';
 export * from './errors.ts';
 export { DEFAULT_SETTINGS, SEPARATION_PRESETS, applySettingsPatch, guardsFor, syncProjections } from './settings.ts';
-export { SETTINGS_CATALOGUE, SETTING_GROUPS, settingEntry, concreteSettings, allowableSettingPaths, settingPatch, settingValue } from './settingsCatalogue.ts';
+export {
+  SETTINGS_CATALOGUE,
+  SETTING_GROUPS,
+  settingEntry,
+  concreteSettings,
+  allowableSettingPaths,
+  settingPatch,
+  settingValue,
+} from './settingsCatalogue.ts';
 export type { SettingEntry, SettingInfo, SettingUnit } from './settingsCatalogue.ts';
 export type {
   EngineSettings,
@@ -46,7 +74,17 @@ export type {
   ConsistencySettings,
 } from './settings.ts';
 export type * from './domain.ts';
-export { isRejection, reject, defineAggregate, defineSaga, defineProjection, projectionCode, defineQuery, eventList, eventTypes } from './domain.ts';
+export {
+  isRejection,
+  reject,
+  defineAggregate,
+  defineSaga,
+  defineProjection,
+  projectionCode,
+  defineQuery,
+  eventList,
+  eventTypes,
+} from './domain.ts';
 export { validatePayload, describeField, parseFieldValue } from './validation.ts';
 export type { FieldSpec, FieldKind } from './validation.ts';
 export type { EventEnvelope, EventMetadata } from './vocabulary/envelope.ts';

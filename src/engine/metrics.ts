@@ -56,7 +56,14 @@ export function consistencyWindows(trace: readonly TraceRecord[]): ConsistencyWi
   for (const commandId of order) {
     const at = appendedAt.get(commandId)!;
     for (const [projection, appliedAt] of applied.get(commandId) ?? []) {
-      out.push({ commandId, commandType: commandType.get(commandId) ?? '', projection, appendedAt: at, appliedAt, windowMs: appliedAt - at });
+      out.push({
+        commandId,
+        commandType: commandType.get(commandId) ?? '',
+        projection,
+        appendedAt: at,
+        appliedAt,
+        windowMs: appliedAt - at,
+      });
     }
   }
   return out;
@@ -151,7 +158,21 @@ export function fanOutMetrics(trace: readonly TraceRecord[], postEventType = 'Po
   const by = new Map<string, FanOutMetrics>();
   const get = (projection: string, strategy: string): FanOutMetrics => {
     let m = by.get(projection);
-    if (!m) by.set(projection, (m = { projection, strategy, posts: 0, rowsWrittenForPosts: 0, writeAmplification: 0, rowsWritten: 0, reads: 0, rowsRead: 0, readCost: 0 }));
+    if (!m)
+      by.set(
+        projection,
+        (m = {
+          projection,
+          strategy,
+          posts: 0,
+          rowsWrittenForPosts: 0,
+          writeAmplification: 0,
+          rowsWritten: 0,
+          reads: 0,
+          rowsRead: 0,
+          readCost: 0,
+        }),
+      );
     return m;
   };
   for (const r of trace) {
@@ -219,7 +240,11 @@ export function queryStrategyMetrics(trace: readonly TraceRecord[]): QueryStrate
     if (r.type !== 'query.executed') continue;
     const strategy = r.strategy ?? 'eventual';
     let e = by.get(strategy);
-    if (!e) by.set(strategy, (e = { m: { strategy, queries: 0, stale: 0, sawOwnWrite: 0, missedOwnWrite: 0, waitedMs: {}, polls: 0 }, waits: [] }));
+    if (!e)
+      by.set(
+        strategy,
+        (e = { m: { strategy, queries: 0, stale: 0, sawOwnWrite: 0, missedOwnWrite: 0, waitedMs: {}, polls: 0 }, waits: [] }),
+      );
     e.m.queries++;
     if (r.stale) e.m.stale++;
     if (r.sawOwnWrite === true) e.m.sawOwnWrite++;

@@ -46,9 +46,10 @@ export function runReadOnlySql(db: Database, store: string, sqlText: string, max
           }
           rows.push(stmt.get().map(plain));
         }
-        result = columns.length > 0
-          ? { columns, rows, truncated, statements: result.statements + 1 }
-          : { ...result, statements: result.statements + 1 };
+        result =
+          columns.length > 0
+            ? { columns, rows, truncated, statements: result.statements + 1 }
+            : { ...result, statements: result.statements + 1 };
       } finally {
         stmt.free();
       }

@@ -25,7 +25,16 @@ import { SqlDb, type SqlJsStatic } from './sqlite.ts';
 import { ReadModelsHost } from './read/readModelsHost.ts';
 import type { SeparationLevel } from './settings.ts';
 
-export type { ApplyBatchRequest, RebuildBatchRequest, ProjectionState, OverlayQueryRequest, ProjectionAtRequest, ProjectionAtAnswer, ShadowState, QueryAnswer };
+export type {
+  ApplyBatchRequest,
+  RebuildBatchRequest,
+  ProjectionState,
+  OverlayQueryRequest,
+  ProjectionAtRequest,
+  ProjectionAtAnswer,
+  ShadowState,
+  QueryAnswer,
+};
 
 type MaybePromise<T> = T | Promise<T>;
 

@@ -205,7 +205,13 @@ export const SETTING_RULES = {
     reorder: bool,
     orderedPartitions: bool,
   },
-  costs: { commandMs: num(0, 10_000), loadEventMs: num(0, 1000), projectMs: num(0, 10_000), projectRowMs: num(0, 1000), queryMs: num(0, 10_000) },
+  costs: {
+    commandMs: num(0, 10_000),
+    loadEventMs: num(0, 1000),
+    projectMs: num(0, 10_000),
+    projectRowMs: num(0, 1000),
+    queryMs: num(0, 10_000),
+  },
   retry: { maxAttempts: num(1, 20), backoffMs: num(0, 60_000) },
   projection: {
     batchSize: num(1, 10_000),
@@ -292,7 +298,14 @@ export function applySettingsPatch(
     for (const [key, v] of Object.entries(value)) {
       const rule = rules[key];
       const path = `${group}.${key}`;
-      if (!rule) throw new InvalidSettingError(path, v, `one of: ${Object.keys(rules).map((k) => `${group}.${k}`).join(', ')}`);
+      if (!rule)
+        throw new InvalidSettingError(
+          path,
+          v,
+          `one of: ${Object.keys(rules)
+            .map((k) => `${group}.${k}`)
+            .join(', ')}`,
+        );
       checkRule(path, rule, v, projectionNames, aggregateNames);
       if (rule.kind === 'perAggregate') target[key] = { ...(target[key] as Record<string, number>), ...(v as Record<string, number>) };
       else if (rule.kind === 'projectionNames') target[key] = [...(v as string[])];
@@ -302,7 +315,13 @@ export function applySettingsPatch(
   return next;
 }
 
-function checkRule(path: string, rule: SettingRule, v: unknown, projectionNames: readonly string[], aggregateNames?: readonly string[]): void {
+function checkRule(
+  path: string,
+  rule: SettingRule,
+  v: unknown,
+  projectionNames: readonly string[],
+  aggregateNames?: readonly string[],
+): void {
   if (rule.kind === 'boolean') {
     if (typeof v !== 'boolean') throw new InvalidSettingError(path, v, 'true or false');
     return;
@@ -322,13 +341,13 @@ function checkRule(path: string, rule: SettingRule, v: unknown, projectionNames:
     if (!isObject(v)) throw new InvalidSettingError(path, v, expected);
     for (const [name, n] of Object.entries(v)) {
       if (aggregateNames && !aggregateNames.includes(name)) throw new InvalidSettingError(`${path}.${name}`, n, expected);
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < rule.min || n > rule.max) throw new InvalidSettingError(`${path}.${name}`, n, expected);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < rule.min || n > rule.max)
+        throw new InvalidSettingError(`${path}.${name}`, n, expected);
     }
     return;
   }
   const expected =
-    `${rule.integer ? 'a whole number' : 'a number'} from ${rule.min} to ${rule.max}` +
-    (rule.why !== undefined ? ` (${rule.why})` : '');
+    `${rule.integer ? 'a whole number' : 'a number'} from ${rule.min} to ${rule.max}` + (rule.why !== undefined ? ` (${rule.why})` : '');
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidSettingError(path, v, expected);
   if (rule.integer && !Number.isInteger(v)) throw new InvalidSettingError(path, v, expected);
   if (v < rule.min || v > rule.max) throw new InvalidSettingError(path, v, expected);

@@ -32,7 +32,12 @@ export interface SettingEntry extends SettingInfo {
 type GroupInfo = { readonly [G in keyof typeof SETTING_RULES]: { readonly [K in keyof (typeof SETTING_RULES)[G]]: SettingInfo } };
 type TopInfo = { readonly [K in keyof typeof TOP_LEVEL_SETTING_RULES]: SettingInfo };
 
-const ms = (label: string, description: string, scale: 'linear' | 'log' = 'log'): SettingInfo => ({ label, description, unit: 'ms', scale });
+const ms = (label: string, description: string, scale: 'linear' | 'log' = 'log'): SettingInfo => ({
+  label,
+  description,
+  unit: 'ms',
+  scale,
+});
 const chance = (label: string, description: string): SettingInfo => ({ label, description, unit: 'probability', scale: 'linear' });
 const flag = (label: string, description: string): SettingInfo => ({ label, description, unit: 'none' });
 
@@ -54,27 +59,57 @@ const GROUP_INFO: GroupInfo = {
     queryMs: ms('Query service time', 'Virtual time a query takes on its read store.'),
   },
   retry: {
-    maxAttempts: { label: 'Attempts per command', description: 'Attempts in total for a command that hits a concurrency conflict (1: no retry).', unit: 'attempts', scale: 'linear' },
+    maxAttempts: {
+      label: 'Attempts per command',
+      description: 'Attempts in total for a command that hits a concurrency conflict (1: no retry).',
+      unit: 'attempts',
+      scale: 'linear',
+    },
     backoffMs: ms('Retry backoff', 'Wait before a command that hit a conflict is tried again.'),
   },
   projection: {
-    batchSize: { label: 'Live batch size', description: 'Most events a projection applies in one read-store transaction when live.', unit: 'events', scale: 'log' },
-    replayBatchSize: { label: 'Replay batch size', description: 'Events per transaction when catching up or rebuilding from the event store.', unit: 'events', scale: 'log' },
+    batchSize: {
+      label: 'Live batch size',
+      description: 'Most events a projection applies in one read-store transaction when live.',
+      unit: 'events',
+      scale: 'log',
+    },
+    replayBatchSize: {
+      label: 'Replay batch size',
+      description: 'Events per transaction when catching up or rebuilding from the event store.',
+      unit: 'events',
+      scale: 'log',
+    },
     dedupe: flag('Projection dedupe guard', 'Skip events whose stream version was already applied.'),
     ordering: flag('Projection ordering guard', 'Hold an event that arrives before its predecessor.'),
   },
   sync: {
     mode: {
       label: 'Projection sync mode',
-      description: 'Asynchronous: projections follow through the bus. Synchronous: every projection is updated before the command returns, and the command pays for it. Hybrid: the listed projections inside, the rest through the bus.',
+      description:
+        'Asynchronous: projections follow through the bus. Synchronous: every projection is updated before the command returns, and the command pays for it. Hybrid: the listed projections inside, the rest through the bus.',
       unit: 'none',
       choices: { async: 'Asynchronous', sync: 'Synchronous', hybrid: 'Hybrid' },
     },
-    projections: { label: 'Synchronous projections', description: 'The projections updated inside the command in hybrid mode.', unit: 'none' },
+    projections: {
+      label: 'Synchronous projections',
+      description: 'The projections updated inside the command in hybrid mode.',
+      unit: 'none',
+    },
   },
   snapshots: {
-    every: { label: 'Snapshot every', description: 'Take a snapshot of an aggregate every N events (0: never); loading reads the snapshot plus the events after it.', unit: 'events', scale: 'log' },
-    stateVersions: { label: 'State version', description: "The state version of an aggregate's code: a snapshot taken under another version is ignored (raising it simulates deploying a changed evolve).", unit: 'version' },
+    every: {
+      label: 'Snapshot every',
+      description: 'Take a snapshot of an aggregate every N events (0: never); loading reads the snapshot plus the events after it.',
+      unit: 'events',
+      scale: 'log',
+    },
+    stateVersions: {
+      label: 'State version',
+      description:
+        "The state version of an aggregate's code: a snapshot taken under another version is ignored (raising it simulates deploying a changed evolve).",
+      unit: 'version',
+    },
   },
   outbox: {
     relayDelayMs: ms('Relay delay', "Delay between a commit and the outbox relay's next run."),
@@ -82,13 +117,24 @@ const GROUP_INFO: GroupInfo = {
     retryMs: ms('Relay retry', 'After a relay crash, when it runs again.'),
   },
   faults: {
-    publishFailureProbability: chance('Publish crashes', 'Chance that the process dies between committing and publishing (dual write) or inside the relay (outbox).'),
+    publishFailureProbability: chance(
+      'Publish crashes',
+      'Chance that the process dies between committing and publishing (dual write) or inside the relay (outbox).',
+    ),
   },
   sagas: {
-    failureProbability: chance('Saga step failures', 'Chance that an external step of a saga fails (the checkout saga: the payment gateway declines).'),
+    failureProbability: chance(
+      'Saga step failures',
+      'Chance that an external step of a saga fails (the checkout saga: the payment gateway declines).',
+    ),
     timeoutMs: ms('Saga timeout', 'How long a saga waits for an answer before it gives up and compensates.'),
     retryMs: ms('Saga resend delay', 'Delay before a saga resends a command that failed for a technical reason (times the attempt).'),
-    maxRetries: { label: 'Saga resends', description: 'Resends before a technical failure counts as a refusal.', unit: 'attempts', scale: 'linear' },
+    maxRetries: {
+      label: 'Saga resends',
+      description: 'Resends before a technical failure counts as a refusal.',
+      unit: 'attempts',
+      scale: 'linear',
+    },
   },
   consistency: {
     timeoutMs: ms('Wait timeout', 'Default wait of the waiting read strategies before answering stale.'),
@@ -100,27 +146,35 @@ const TOP_INFO: TopInfo = {
   idempotency: flag('Idempotent commands', 'Record commandIds so a repeated command returns its first result.'),
   separationLevel: {
     label: 'Separation level',
-    description: "Where the read models live: 1 in the write store's database, 2 in one separate read database, 3 one database per projection (chosen before the first event).",
+    description:
+      "Where the read models live: 1 in the write store's database, 2 in one separate read database, 3 one database per projection (chosen before the first event).",
     unit: 'level',
     choices: { '1': 'Level 1: one database', '2': 'Level 2: one read database', '3': 'Level 3: a store per projection' },
   },
   delivery: {
     label: 'Publishing',
-    description: 'Dual write commits, then publishes separately: a crash in between loses the event for the bus. Outbox writes it in the same transaction and a relay publishes it.',
+    description:
+      'Dual write commits, then publishes separately: a crash in between loses the event for the bus. Outbox writes it in the same transaction and a relay publishes it.',
     unit: 'none',
     choices: { dualWrite: 'Dual write', outbox: 'Transactional outbox' },
   },
 };
 
 const GUARD_INFO = {
-  dedupe: (projection: string): SettingInfo => flag(`Dedupe guard of ${projection}`, `${projection} skips an event whose stream version it has already applied.`),
-  ordering: (projection: string): SettingInfo => flag(`Ordering guard of ${projection}`, `${projection} holds an event that arrives before its predecessor.`),
+  dedupe: (projection: string): SettingInfo =>
+    flag(`Dedupe guard of ${projection}`, `${projection} skips an event whose stream version it has already applied.`),
+  ordering: (projection: string): SettingInfo =>
+    flag(`Ordering guard of ${projection}`, `${projection} holds an event that arrives before its predecessor.`),
 };
 const GUARDS = ['dedupe', 'ordering'] as const;
 
 /** Every setting the engine accepts, by dotted path, except the per-projection guard overrides (see concreteSettings). */
 export const SETTINGS_CATALOGUE: readonly SettingEntry[] = [
-  ...Object.entries(TOP_LEVEL_SETTING_RULES).map(([key, rule]) => ({ path: key, rule: rule as SettingRule, ...TOP_INFO[key as keyof TopInfo] })),
+  ...Object.entries(TOP_LEVEL_SETTING_RULES).map(([key, rule]) => ({
+    path: key,
+    rule: rule as SettingRule,
+    ...TOP_INFO[key as keyof TopInfo],
+  })),
   ...Object.entries(SETTING_RULES).flatMap(([group, rules]) =>
     Object.entries(rules).map(([key, rule]) => ({
       path: `${group}.${key}`,
@@ -171,7 +225,8 @@ export function concreteSettings(domain: { projections: readonly string[]; aggre
  */
 export function allowableSettingPaths(projections: readonly string[]): string[] {
   const out = [...Object.keys(TOP_LEVEL_SETTING_RULES), 'projections'];
-  for (const group of SETTING_GROUPS) out.push(group, ...SETTINGS_CATALOGUE.filter((e) => e.path.startsWith(`${group}.`)).map((e) => e.path));
+  for (const group of SETTING_GROUPS)
+    out.push(group, ...SETTINGS_CATALOGUE.filter((e) => e.path.startsWith(`${group}.`)).map((e) => e.path));
   for (const p of projections) out.push(`projections.${p}`, ...GUARDS.map((g) => `projections.${p}.${g}`));
   return out;
 }
@@ -182,7 +237,12 @@ function guardEntry(projection: string, guard: (typeof GUARDS)[number]): Setting
 
 function aggregateEntry(parent: SettingEntry, aggregate: string): SettingEntry {
   const { min, max } = parent.rule as Extract<SettingRule, { kind: 'perAggregate' }>;
-  return { ...parent, path: `${parent.path}.${aggregate}`, rule: { kind: 'number', min, max, integer: true }, label: `${parent.label} of ${aggregate}` };
+  return {
+    ...parent,
+    path: `${parent.path}.${aggregate}`,
+    rule: { kind: 'number', min, max, integer: true },
+    label: `${parent.label} of ${aggregate}`,
+  };
 }
 
 /** The patch that sets one dotted path to `value`. */

@@ -28,7 +28,15 @@ export type Payload = Record<string, unknown>;
 
 /** An identifier chosen by the client: 1–40 letters, digits, - and _ (every domain's ids look alike). */
 export function idField(name: string, description: string, example: string): FieldSpec {
-  return { name, kind: 'string', description, example, max: 40, pattern: '[A-Za-z0-9][A-Za-z0-9_-]*', patternHint: 'letters, digits, - and _' };
+  return {
+    name,
+    kind: 'string',
+    description,
+    example,
+    max: 40,
+    pattern: '[A-Za-z0-9][A-Za-z0-9_-]*',
+    patternHint: 'letters, digits, - and _',
+  };
 }
 
 /**

@@ -56,7 +56,10 @@ function tally(entries: Array<QuestionProgress | undefined>, dueBy: number): Tal
 /** One row per topic with questions; a question with two topics counts in both rows, once overall. */
 export function buildDashboard(questions: readonly QuestionSummary[], progress: Progress, now: Date): Dashboard {
   const dueBy = endOfDay(now).getTime();
-  const overall = tally(questions.map((question) => progress.questions[question.slug]), dueBy);
+  const overall = tally(
+    questions.map((question) => progress.questions[question.slug]),
+    dueBy,
+  );
   const topics = TOPICS.flatMap((topic) => {
     const inTopic = questions.filter((question) => question.topics.includes(topic));
     if (inTopic.length === 0) return [];
@@ -64,7 +67,10 @@ export function buildDashboard(questions: readonly QuestionSummary[], progress: 
       topic,
       label: TOPIC_INFO[topic].label,
       lesson: TOPIC_INFO[topic].lesson,
-      ...tally(inTopic.map((question) => progress.questions[question.slug]), dueBy),
+      ...tally(
+        inTopic.map((question) => progress.questions[question.slug]),
+        dueBy,
+      ),
     };
     return [row];
   });

@@ -169,7 +169,12 @@ export interface MockSummary {
   revisit: Array<{ topic: Topic; label: string; lesson: string }>;
 }
 
-export function summarizeMock(run: MockRun, questions: readonly QuestionSummary[], now: Date, drills: readonly DrillSummary[] = []): MockSummary {
+export function summarizeMock(
+  run: MockRun,
+  questions: readonly QuestionSummary[],
+  now: Date,
+  drills: readonly DrillSummary[] = [],
+): MockSummary {
   const bySlug = new Map(questions.map((question) => [question.slug, question]));
   const drillTitle = new Map(drills.map((drill) => [drill.slug, drill.title]));
   const end = run.finishedAt ? Date.parse(run.finishedAt) : now.getTime();
@@ -195,7 +200,11 @@ export function summarizeMock(run: MockRun, questions: readonly QuestionSummary[
       grades[result.grade]++;
     }
     const graded = result && !isDrillResult(result) ? result : null;
-    const struggled = !graded || graded.grade === 'again' || graded.grade === 'hard' || (graded.rubricTotal > 0 && graded.rubricHit / graded.rubricTotal < 0.5);
+    const struggled =
+      !graded ||
+      graded.grade === 'again' ||
+      graded.grade === 'hard' ||
+      (graded.rubricTotal > 0 && graded.rubricHit / graded.rubricTotal < 0.5);
     if (struggled && question) weak.add(question.topics[0]!);
     return { kind: 'question', slug: slot.slug, title: question?.title ?? slot.slug, result };
   });
@@ -211,7 +220,11 @@ export function summarizeMock(run: MockRun, questions: readonly QuestionSummary[
     grades,
     rows,
     drill,
-    revisit: TOPICS.filter((topic) => weak.has(topic)).map((topic) => ({ topic, label: TOPIC_INFO[topic].label, lesson: TOPIC_INFO[topic].lesson })),
+    revisit: TOPICS.filter((topic) => weak.has(topic)).map((topic) => ({
+      topic,
+      label: TOPIC_INFO[topic].label,
+      lesson: TOPIC_INFO[topic].lesson,
+    })),
   };
 }
 
@@ -247,7 +260,6 @@ export function loadMock(storage: KeyValueStorage): MockRun | null {
 export function saveMock(storage: KeyValueStorage, run: MockRun | null): void {
   storage.setItem(MOCK_KEY, run ? JSON.stringify(run) : '');
 }
-
 
 /** Where a slot is answered in mock mode: a question page or a drill page. */
 export function slotHref(base: string, slot: MockSlot): string {

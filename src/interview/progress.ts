@@ -138,13 +138,7 @@ export function emptyProgress(): Progress {
 }
 
 /** The progress after one graded review: pure, `now` injected. */
-export function applyReview(
-  progress: Progress,
-  slug: string,
-  grade: Grade,
-  rubric: { hit: number; total: number },
-  now: Date,
-): Progress {
+export function applyReview(progress: Progress, slug: string, grade: Grade, rubric: { hit: number; total: number }, now: Date): Progress {
   const previous = progress.questions[slug];
   const attempt: Attempt = { at: now.toISOString(), grade, rubricHit: rubric.hit, rubricTotal: rubric.total };
   const next: QuestionProgress = {

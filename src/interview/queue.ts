@@ -36,7 +36,12 @@ export function unseen(questions: readonly Pick<QuestionSummary, 'slug' | 'level
 }
 
 /** The next question of a review session after `current`: the earliest due other than it. */
-export function nextDue(questions: readonly Pick<QuestionSummary, 'slug'>[], progress: Progress, current: string, now: Date): string | null {
+export function nextDue(
+  questions: readonly Pick<QuestionSummary, 'slug'>[],
+  progress: Progress,
+  current: string,
+  now: Date,
+): string | null {
   return dueToday(questions, progress, now).find((slug) => slug !== current) ?? null;
 }
 

@@ -2,7 +2,17 @@
 // anything wrong (not JSON, not our file, a newer version, a bad field) is refused with a
 // message saying what, and the caller keeps the current progress untouched. A good import
 // is merged, never replacing a more recent review with an older one.
-import { MAX_ATTEMPTS, PROGRESS_VERSION, progressSchema, type Attempt, type CheckpointAttempt, type CheckpointProgress, type DrillAttempt, type Progress, type QuestionProgress } from './progress';
+import {
+  MAX_ATTEMPTS,
+  PROGRESS_VERSION,
+  progressSchema,
+  type Attempt,
+  type CheckpointAttempt,
+  type CheckpointProgress,
+  type DrillAttempt,
+  type Progress,
+  type QuestionProgress,
+} from './progress';
 
 export const EXPORT_FORMAT = 'cqrs-lab/interview-progress';
 /** The export file's own version; bump it when the file layout changes and add a migration. */
@@ -26,9 +36,7 @@ export function exportFileName(now: Date): string {
 
 export type ImportFailure = 'empty' | 'not-json' | 'foreign' | 'future-version' | 'bad-shape';
 
-export type ParseResult =
-  | { ok: true; progress: Progress }
-  | { ok: false; reason: ImportFailure; message: string };
+export type ParseResult = { ok: true; progress: Progress } | { ok: false; reason: ImportFailure; message: string };
 
 const MAX_BYTES = 5_000_000;
 
@@ -36,15 +44,22 @@ const MAX_BYTES = 5_000_000;
 export function parseExport(text: string): ParseResult {
   const fail = (reason: ImportFailure, message: string): ParseResult => ({ ok: false, reason, message });
   if (text.trim() === '') return fail('empty', 'The file is empty. Nothing was imported; your progress is unchanged.');
-  if (text.length > MAX_BYTES) return fail('foreign', 'The file is too large to be a progress export. Nothing was imported; your progress is unchanged.');
+  if (text.length > MAX_BYTES)
+    return fail('foreign', 'The file is too large to be a progress export. Nothing was imported; your progress is unchanged.');
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    return fail('not-json', 'This file is not valid JSON, so it cannot be a progress export (was it cut short or edited?). Nothing was imported; your progress is unchanged.');
+    return fail(
+      'not-json',
+      'This file is not valid JSON, so it cannot be a progress export (was it cut short or edited?). Nothing was imported; your progress is unchanged.',
+    );
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data) || (data as Record<string, unknown>).format !== EXPORT_FORMAT) {
-    return fail('foreign', `This is not a CQRS Lab interview progress file (it lacks "format": "${EXPORT_FORMAT}"). Nothing was imported; your progress is unchanged.`);
+    return fail(
+      'foreign',
+      `This is not a CQRS Lab interview progress file (it lacks "format": "${EXPORT_FORMAT}"). Nothing was imported; your progress is unchanged.`,
+    );
   }
   const file = data as Record<string, unknown>;
   const version = file.version;
@@ -52,12 +67,18 @@ export function parseExport(text: string): ParseResult {
     return fail('bad-shape', 'The file has no valid version number. Nothing was imported; your progress is unchanged.');
   }
   if (version > EXPORT_VERSION) {
-    return fail('future-version', `The file was made by a newer version of CQRS Lab (file version ${version}; this site reads up to ${EXPORT_VERSION}). Reload the site to get the latest version, then import again. Nothing was imported; your progress is unchanged.`);
+    return fail(
+      'future-version',
+      `The file was made by a newer version of CQRS Lab (file version ${version}; this site reads up to ${EXPORT_VERSION}). Reload the site to get the latest version, then import again. Nothing was imported; your progress is unchanged.`,
+    );
   }
   // Version 1 is the only one so far; older layouts would be migrated here, step by step.
   const progress = file.progress;
   if (typeof progress === 'object' && progress !== null && (progress as Record<string, unknown>).version !== PROGRESS_VERSION) {
-    return fail('bad-shape', `The progress in the file has version ${String((progress as Record<string, unknown>).version)}, expected ${PROGRESS_VERSION}. Nothing was imported; your progress is unchanged.`);
+    return fail(
+      'bad-shape',
+      `The progress in the file has version ${String((progress as Record<string, unknown>).version)}, expected ${PROGRESS_VERSION}. Nothing was imported; your progress is unchanged.`,
+    );
   }
   const checked = progressSchema.safeParse(progress);
   if (!checked.success) {
@@ -75,7 +96,8 @@ export interface MergeResult {
   unchanged: number;
 }
 
-const reviewedAt = (entry: QuestionProgress | CheckpointProgress) => (entry.card.lastReview ? Date.parse(entry.card.lastReview) : -Infinity);
+const reviewedAt = (entry: QuestionProgress | CheckpointProgress) =>
+  entry.card.lastReview ? Date.parse(entry.card.lastReview) : -Infinity;
 
 function mergeAttempts(a: Attempt[], b: Attempt[]): Attempt[] {
   const seen = new Map<string, Attempt>();
@@ -135,7 +157,12 @@ export function mergeProgress(current: Progress, incoming: Progress): MergeResul
   }
   const drills = mergeDrills(current.drills, incoming.drills);
   const checkpoints = mergeCheckpoints(current.checkpoints, incoming.checkpoints);
-  return { progress: { version: PROGRESS_VERSION, questions, ...(drills ? { drills } : {}), ...(checkpoints ? { checkpoints } : {}) }, added, updated, unchanged };
+  return {
+    progress: { version: PROGRESS_VERSION, questions, ...(drills ? { drills } : {}), ...(checkpoints ? { checkpoints } : {}) },
+    added,
+    updated,
+    unchanged,
+  };
 }
 
 export type ImportResult = ({ ok: true } & MergeResult & { message: string }) | { ok: false; reason: ImportFailure; message: string };

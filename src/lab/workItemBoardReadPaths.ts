@@ -134,14 +134,20 @@ const countRows = (db: SqlDb, tables: readonly string[]): number =>
  * on each path. `now` is a millisecond clock supplied by the caller
  * (performance.now in a worker).
  */
-export function measureBoardReadPaths(SQL: SqlJsStatic, now: () => number, options: Partial<BoardReadPathOptions> = {}): BoardReadPathReport {
+export function measureBoardReadPaths(
+  SQL: SqlJsStatic,
+  now: () => number,
+  options: Partial<BoardReadPathOptions> = {},
+): BoardReadPathReport {
   const resolved = { ...DEFAULT_BOARD_READ_PATH_OPTIONS, ...options };
   checkWholeNumber('boards', resolved.boards, 1, 1_000);
   checkWholeNumber('itemsPerBoard', resolved.itemsPerBoard, 1, MAX_BOARD_ITEMS);
   checkWholeNumber('reads', resolved.reads, 1, 10_000);
   const items = resolved.boards * resolved.itemsPerBoard;
   if (items > MAX_BOARD_ITEMS) {
-    throw new RangeError(`boards × itemsPerBoard must be at most ${MAX_BOARD_ITEMS} work items, got ${resolved.boards} × ${resolved.itemsPerBoard} = ${items}`);
+    throw new RangeError(
+      `boards × itemsPerBoard must be at most ${MAX_BOARD_ITEMS} work items, got ${resolved.boards} × ${resolved.itemsPerBoard} = ${items}`,
+    );
   }
   const random = seededRandom(resolved.seed);
   const db = SqlDb.create(SQL);

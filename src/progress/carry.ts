@@ -124,7 +124,9 @@ export function parseCarry(text: string): CarryParse {
   const version = file.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return fail('It has no valid version number.');
   if (version > CARRY_VERSION) {
-    return fail(`It was made by a newer version of CQRS Lab (file version ${version}; this site reads up to ${CARRY_VERSION}). Reload the site to get the latest version, then import again.`);
+    return fail(
+      `It was made by a newer version of CQRS Lab (file version ${version}; this site reads up to ${CARRY_VERSION}). Reload the site to get the latest version, then import again.`,
+    );
   }
   const { format: _format, version: _version, exportedAt, ...rest } = file;
   if (typeof exportedAt !== 'string' || Number.isNaN(Date.parse(exportedAt))) return fail('It is damaged: exportedAt is not a date.');
@@ -159,7 +161,8 @@ export function mergeSnapshots(current: Snapshot, incoming: Snapshot): Snapshot 
   const goals = { ...current.goals };
   for (const [id, theirs] of Object.entries(incoming.goals)) {
     const ours = goals[id];
-    if (!ours || goalRank(theirs) > goalRank(ours) || (goalRank(theirs) === goalRank(ours) && Date.parse(theirs.at) > Date.parse(ours.at))) goals[id] = theirs;
+    if (!ours || goalRank(theirs) > goalRank(ours) || (goalRank(theirs) === goalRank(ours) && Date.parse(theirs.at) > Date.parse(ours.at)))
+      goals[id] = theirs;
   }
   return {
     interview: mergeProgress(current.interview, incoming.interview).progress,

@@ -31,9 +31,14 @@ export async function decodeProgressCode(input: string): Promise<DecodeResult> {
   const code = /[#&]p=([^&\s]+)/.exec(trimmed)?.[1] ?? trimmed;
   const unchanged = 'Nothing was imported; your progress is unchanged.';
   if (code === '') return { ok: false, message: `The code is empty. ${unchanged}` };
-  if (!code.startsWith(CODE_PREFIX)) return { ok: false, message: `This is not a CQRS Lab progress code (codes start with "${CODE_PREFIX}"). ${unchanged}` };
+  if (!code.startsWith(CODE_PREFIX))
+    return { ok: false, message: `This is not a CQRS Lab progress code (codes start with "${CODE_PREFIX}"). ${unchanged}` };
   const body = code.slice(CODE_PREFIX.length);
-  if (!/^[A-Za-z0-9_-]+$/.test(body)) return { ok: false, message: `The code contains characters a progress code never has (was it cut or changed when copied?). ${unchanged}` };
+  if (!/^[A-Za-z0-9_-]+$/.test(body))
+    return {
+      ok: false,
+      message: `The code contains characters a progress code never has (was it cut or changed when copied?). ${unchanged}`,
+    };
   try {
     const bytes = await pipe(fromBase64Url(body), new DecompressionStream('deflate-raw'));
     return { ok: true, json: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };

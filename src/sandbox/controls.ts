@@ -70,13 +70,24 @@ export function controlFor(id: string, entry: SettingEntry, options?: readonly s
   const min = Math.round(rule.min / scale);
   const max = Math.round(rule.max / scale);
   const unit = percent ? '%' : entry.unit === 'ms' ? 'ms' : entry.unit === 'events' ? 'events' : '';
-  return { ...base, kind: 'range', min, max, unit, ...(percent ? { scale } : {}), stops: entry.scale === 'log' ? logStops(min, max) : linearStops(min, max) };
+  return {
+    ...base,
+    kind: 'range',
+    min,
+    max,
+    unit,
+    ...(percent ? { scale } : {}),
+    stops: entry.scale === 'log' ? logStops(min, max) : linearStops(min, max),
+  };
 }
 
 const SETTING_CONTROL_LIST: SettingControl[] = SETTINGS.map((c) => {
   const entry = settingEntry(c.path.join('.'));
   const control = entry && controlFor(c.id, entry, 'options' in c ? c.options : undefined);
-  if (!control) throw new Error(`The sandbox control "${c.id}" names ${c.path.join('.')}, which the engine's settings catalogue does not describe as one value.`);
+  if (!control)
+    throw new Error(
+      `The sandbox control "${c.id}" names ${c.path.join('.')}, which the engine's settings catalogue does not describe as one value.`,
+    );
   return control;
 });
 export const SETTING_CONTROLS: readonly SettingControl[] = SETTING_CONTROL_LIST;
@@ -146,7 +157,8 @@ export const CONTROL_IDS: readonly ControlId[] = [...RUN_SECTIONS, ...SETTINGS.m
 export function shownControls(ids: readonly string[] | undefined): ShownControls {
   if (ids === undefined) return { run: [...RUN_SECTIONS], settings: [...SETTING_CONTROLS], settingsFirst: false };
   const unknown = ids.filter((id) => !(CONTROL_IDS as readonly string[]).includes(id));
-  if (unknown.length > 0) throw new Error(`Unknown sandbox control ${unknown.map((id) => `"${id}"`).join(', ')}. Known controls: ${CONTROL_IDS.join(', ')}.`);
+  if (unknown.length > 0)
+    throw new Error(`Unknown sandbox control ${unknown.map((id) => `"${id}"`).join(', ')}. Known controls: ${CONTROL_IDS.join(', ')}.`);
   const isRun = (id: string): id is RunSectionId => (RUN_SECTIONS as readonly string[]).includes(id);
   return {
     run: ids.filter(isRun),

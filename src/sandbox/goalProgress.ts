@@ -38,7 +38,12 @@ export function tryStatus(passed: boolean, answerShown: boolean): GoalStatus {
 }
 
 /** Record a try; returns the record now stored (the better of the old one and this try). */
-export function recordGoalTry(storage: Pick<Storage, 'getItem' | 'setItem'>, presetId: string, outcome: { passed: boolean; answerShown: boolean }, at: string): GoalRecord {
+export function recordGoalTry(
+  storage: Pick<Storage, 'getItem' | 'setItem'>,
+  presetId: string,
+  outcome: { passed: boolean; answerShown: boolean },
+  at: string,
+): GoalRecord {
   const before = readGoal(storage, presetId);
   const status = tryStatus(outcome.passed, outcome.answerShown);
   if (before && RANK[before.status] >= RANK[status]) return before;

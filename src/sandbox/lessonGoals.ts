@@ -28,21 +28,34 @@ const count = (description: string, type: string, where: Record<string, unknown>
   value,
   scope: 'all',
 });
-const order = (n: number, customerId = 'ada'): Intent => command('PlaceOrder', { orderId: `o-${n}`, customerId, sku: 'KB-42', quantity: 1 });
+const order = (n: number, customerId = 'ada'): Intent =>
+  command('PlaceOrder', { orderId: `o-${n}`, customerId, sku: 'KB-42', quantity: 1 });
 const orders = (from: number, n: number): ScriptEntry[] => clicks(from, ...Array.from({ length: n }, (_, i) => order(100 + i)));
 
 /** The load generator's commands at `rate` per second from `from` for `ms` (what the Load control sends). */
 function load(from: number, rate: number, ms: number): ScriptEntry[] {
   const plan = loadPlan('commerce')!;
   const n = Math.floor((rate * ms) / 1000);
-  return Array.from({ length: n }, (_, i) => ({ at: from + Math.floor((i * 1000) / rate), intent: { kind: 'command', command: plan.command(i) } }));
+  return Array.from({ length: n }, (_, i) => ({
+    at: from + Math.floor((i * 1000) / rate),
+    intent: { kind: 'command', command: plan.command(i) },
+  }));
 }
 
 export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
   'building-one': {
     objective: "Follow one deposit from command to query: make acc-1's balance on the read side read €175.00.",
     allowed: { intents: ['command'] },
-    criteria: [{ description: "acc-1's balance reads €175.00 on the read side", kind: 'query', query: { type: 'GetBalance', params: { accountId: 'acc-1' } }, path: 'balanceCents', op: '==', value: 17500 }],
+    criteria: [
+      {
+        description: "acc-1's balance reads €175.00 on the read side",
+        kind: 'query',
+        query: { type: 'GetBalance', params: { accountId: 'acc-1' } },
+        path: 'balanceCents',
+        op: '==',
+        value: 17500,
+      },
+    ],
     failsOn: "acc-1's balance reads €175.00",
     solution: clicks(2000, command('Deposit', { accountId: 'acc-1', amountCents: 7500 })),
     hints: [
@@ -70,14 +83,26 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     debrief: 'The writes all succeeded; the spike became lag on the read side, not failed orders.',
   },
   'idempotent-withdraw': {
-    objective: 'Send the same €30.00 withdrawal twice with one command id: the second is recognised as a duplicate and the balance ends at €70.00.',
+    objective:
+      'Send the same €30.00 withdrawal twice with one command id: the second is recognised as a duplicate and the balance ends at €70.00.',
     allowed: { intents: ['command'] },
     criteria: [
       count('A repeated Withdraw is recognised as a duplicate', 'command.duplicate', { commandType: 'Withdraw' }, '>=', 1),
-      { description: "acc-1's balance is €70.00", kind: 'query', query: { type: 'GetBalance', params: { accountId: 'acc-1' } }, path: 'balanceCents', op: '==', value: 7000 },
+      {
+        description: "acc-1's balance is €70.00",
+        kind: 'query',
+        query: { type: 'GetBalance', params: { accountId: 'acc-1' } },
+        path: 'balanceCents',
+        op: '==',
+        value: 7000,
+      },
     ],
     failsOn: 'A repeated Withdraw is recognised as a duplicate',
-    solution: clicks(1000, command('Withdraw', { accountId: 'acc-1', amountCents: 3000 }, 'w-1'), command('Withdraw', { accountId: 'acc-1', amountCents: 3000 }, 'w-1')),
+    solution: clicks(
+      1000,
+      command('Withdraw', { accountId: 'acc-1', amountCents: 3000 }, 'w-1'),
+      command('Withdraw', { accountId: 'acc-1', amountCents: 3000 }, 'w-1'),
+    ),
     hints: [
       'In the terminal, send a Withdraw with `--id w-1`, then send exactly the same line again.',
       'Amounts are in cents: €30.00 is 3000.',
@@ -86,14 +111,32 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     debrief: 'The command id made the retry safe: the second send answered with the first result and booked nothing.',
   },
   'fresh-404': {
-    objective: 'Place order o-1001 and read it back at once, inside the 3 s window, and still find it: your read must wait for the order instead of answering 404.',
+    objective:
+      'Place order o-1001 and read it back at once, inside the 3 s window, and still find it: your read must wait for the order instead of answering 404.',
     allowed: { intents: ['command'] },
     criteria: [
-      count('A read of the order summary waited for your write and got it', 'query.waited', { projection: 'orderSummary', satisfied: true }, '>=', 1),
-      { description: 'Order o-1001 is found', kind: 'query', query: { type: 'GetOrderSummary', params: { orderId: 'o-1001' } }, op: '!=', value: null },
+      count(
+        'A read of the order summary waited for your write and got it',
+        'query.waited',
+        { projection: 'orderSummary', satisfied: true },
+        '>=',
+        1,
+      ),
+      {
+        description: 'Order o-1001 is found',
+        kind: 'query',
+        query: { type: 'GetOrderSummary', params: { orderId: 'o-1001' } },
+        op: '!=',
+        value: null,
+      },
     ],
     failsOn: 'A read of the order summary waited for your write and got it',
-    solution: clicks(1000, order(1001), { kind: 'query', query: { type: 'GetOrderSummary', params: { orderId: 'o-1001' } }, sessionId: YOU, consistency: { strategy: 'readYourWrites' } }),
+    solution: clicks(1000, order(1001), {
+      kind: 'query',
+      query: { type: 'GetOrderSummary', params: { orderId: 'o-1001' } },
+      sessionId: YOU,
+      consistency: { strategy: 'readYourWrites' },
+    }),
     hints: [
       'Place the order from the Commands panel, then query GetOrderSummary for o-1001 right away: with the default strategy it is not there yet.',
       'Pick a consistency strategy that waits for your own last write (readYourWrites, or token).',
@@ -102,7 +145,8 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     debrief: 'The 404 was the read model not having caught up; waiting for your own write turns it into a slower but correct answer.',
   },
   'projection-duplicates': {
-    objective: 'Restock KB-42 at least five times while 30 % of deliveries arrive twice, and keep the catalogue equal to a replay of its events (the duplicates stay at 30 %).',
+    objective:
+      'Restock KB-42 at least five times while 30 % of deliveries arrive twice, and keep the catalogue equal to a replay of its events (the duplicates stay at 30 %).',
     allowed: { intents: ['command'], settings: ['projections', 'projection.dedupe'] },
     criteria: [
       count('At least five restocks went through', 'command.completed', { commandType: 'RestockProduct' }, '>=', 5),
@@ -139,10 +183,17 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     debrief: 'The checkpoint and the rows commit together, so a crash loses only uncommitted work, which resuming redoes.',
   },
   'checkpoint-apart': {
-    objective: 'Make the catalogue apply an order twice by crashing it between its rows and its checkpoint, then repair it so it equals a replay again.',
+    objective:
+      'Make the catalogue apply an order twice by crashing it between its rows and its checkpoint, then repair it so it equals a replay again.',
     allowed: { intents: ['command', 'projection'] },
     criteria: [
-      count('The catalogue crashed before its checkpoint', 'projection.crashRequested', { projection: 'catalogue', crashPoint: 'beforeCheckpoint' }, '>=', 1),
+      count(
+        'The catalogue crashed before its checkpoint',
+        'projection.crashRequested',
+        { projection: 'catalogue', crashPoint: 'beforeCheckpoint' },
+        '>=',
+        1,
+      ),
       count('The catalogue was rebuilt', 'projection.rebuildFinished', { projection: 'catalogue' }, '>=', 1),
       { description: 'The catalogue equals a replay of the event store', kind: 'matchesReplay', projection: 'catalogue' },
     ],
@@ -161,7 +212,8 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     debrief: 'Saving the checkpoint in the same transaction as the rows is what makes resuming safe.',
   },
   'projection-fan-out': {
-    objective: 'Place one order for ada and watch it reach three read models at three different moments: the order summary, the catalogue and her order list.',
+    objective:
+      'Place one order for ada and watch it reach three read models at three different moments: the order summary, the catalogue and her order list.',
     allowed: { intents: ['command'] },
     criteria: [
       count('orderSummary applied the order', 'projection.applied', { projection: 'orderSummary', eventType: 'OrderPlaced' }, '>=', 1),
@@ -170,7 +222,10 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     ],
     failsOn: 'orderSummary applied the order',
     solution: clicks(1000, order(1001)),
-    hints: ['Place an order from the Commands panel and watch each projection’s position move on its own.', 'Every projection subscribes to the same event; each has its own delivery and its own checkpoint.'],
+    hints: [
+      'Place an order from the Commands panel and watch each projection’s position move on its own.',
+      'Every projection subscribes to the same event; each has its own delivery and its own checkpoint.',
+    ],
     answer: 'Place an order for ada (o-1001, as the form suggests).',
     debrief: 'One event, several read models, each consistent on its own clock.',
   },
@@ -183,29 +238,49 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     ],
     failsOn: 'The catalogue was rebuilt',
     solution: clicks(5000, { kind: 'projection', action: 'rebuild', name: 'catalogue' }),
-    hints: ['Press Rebuild on the catalogue in the Projections panel and query GetProduct KB-42 while it runs.', 'The rebuild replays 31 events in batches of 5 at 100 ms each: about 3 s.'],
+    hints: [
+      'Press Rebuild on the catalogue in the Projections panel and query GetProduct KB-42 while it runs.',
+      'The rebuild replays 31 events in batches of 5 at 100 ms each: about 3 s.',
+    ],
     answer: 'Rebuild the catalogue and wait for it to finish.',
     debrief: 'A read model is disposable: the events can always make it again.',
   },
   'sync-vs-async': {
     objective: 'Make a read straight after a restock see the new stock: no lag between the write and the catalogue.',
     allowed: { settings: ['sync'], intents: ['command'] },
-    workload: [command('RestockProduct', { sku: 'KB-42', quantity: 5 }), { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, sessionId: YOU }],
+    workload: [
+      command('RestockProduct', { sku: 'KB-42', quantity: 5 }),
+      { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, sessionId: YOU },
+    ],
     criteria: [count('A read right after the write was not behind', 'query.executed', { queryType: 'GetProduct', lagEvents: 0 }, '>=', 1)],
     failsOn: 'A read right after the write was not behind',
     solution: clicks(1000, { kind: 'configure', settings: { sync: { mode: 'sync' } } }),
-    hints: ['Switch the projections between asynchronous and synchronous with the Sync mode control.', 'Synchronous projections update inside the command’s transaction.'],
+    hints: [
+      'Switch the projections between asynchronous and synchronous with the Sync mode control.',
+      'Synchronous projections update inside the command’s transaction.',
+    ],
     answer: 'Set sync mode to sync.',
     debrief: 'No lag, paid for with slower commands and a write side that fails when a projection does.',
   },
   'consistency-window': {
     objective: 'Under a steady stream of orders, bring the consistency window (p95) below 150 ms.',
     allowed: { settings: ['bus', 'costs'], intents: ['command', 'projection'] },
-    load: [{ count: 40, everyMs: 50, intents: [{ kind: 'command', command: { type: 'AddProduct', data: { sku: 'W-{i}', name: 'Widget {i}', priceCents: 100, stock: 5 } } }] }],
+    load: [
+      {
+        count: 40,
+        everyMs: 50,
+        intents: [
+          { kind: 'command', command: { type: 'AddProduct', data: { sku: 'W-{i}', name: 'Widget {i}', priceCents: 100, stock: 5 } } },
+        ],
+      },
+    ],
     criteria: [{ description: 'The consistency window (p95) is below 150 ms', kind: 'metric', metric: 'windowP95', op: '<', value: 150 }],
     failsOn: 'The consistency window (p95) is below 150 ms',
     solution: clicks(1000, { kind: 'configure', settings: { bus: { latencyMs: 50 } } }),
-    hints: ['Move the latency slider and watch the window panel; the load slider and the projection cost matter too.', 'The window is roughly bus latency plus the time to apply the event: 200 ms of latency alone is over the target.'],
+    hints: [
+      'Move the latency slider and watch the window panel; the load slider and the projection cost matter too.',
+      'The window is roughly bus latency plus the time to apply the event: 200 ms of latency alone is over the target.',
+    ],
     answer: 'Set the bus latency to 50 ms.',
     debrief: 'The window is made of delivery and projection work; shrink either and the read side follows faster.',
   },
@@ -217,18 +292,31 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       { description: 'No read missed its own write', kind: 'metric', metric: 'readYourWriteMisses', op: '==', value: 0, scope: 'all' },
     ],
     failsOn: 'A read of KB-42 saw your own write',
-    solution: clicks(1000, command('RestockProduct', { sku: 'KB-42', quantity: 5 }), { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, sessionId: YOU, consistency: { strategy: 'readYourWrites' } }),
-    hints: ['Restock, then query GetProduct KB-42 from the same session under each strategy; the Guarantees panel says which one kept its promise.', 'Eventual answers at once, before the event lands; readYourWrites and token wait for your last write.'],
+    solution: clicks(1000, command('RestockProduct', { sku: 'KB-42', quantity: 5 }), {
+      kind: 'query',
+      query: { type: 'GetProduct', params: { sku: 'KB-42' } },
+      sessionId: YOU,
+      consistency: { strategy: 'readYourWrites' },
+    }),
+    hints: [
+      'Restock, then query GetProduct KB-42 from the same session under each strategy; the Guarantees panel says which one kept its promise.',
+      'Eventual answers at once, before the event lands; readYourWrites and token wait for your last write.',
+    ],
     answer: 'Restock KB-42, then query GetProduct KB-42 with readYourWrites from the same session (and no eventual read in between).',
-    debrief: 'Read-your-writes is a promise to one session, kept by waiting (or reading the write side), not by making everything synchronous.',
+    debrief:
+      'Read-your-writes is a promise to one session, kept by waiting (or reading the write side), not by making everything synchronous.',
   },
   'time-travel': {
-    objective: "Read acc-1 as it stood after its third event, before the first withdrawal changed it again: ask the event store for version 3.",
+    objective:
+      'Read acc-1 as it stood after its third event, before the first withdrawal changed it again: ask the event store for version 3.',
     allowed: { intents: ['aggregateAt'] },
-    criteria: [count("acc-1 was read as of version 3", 'temporal.aggregate', { streamId: 'account-acc-1', version: 3 }, '>=', 1)],
+    criteria: [count('acc-1 was read as of version 3', 'temporal.aggregate', { streamId: 'account-acc-1', version: 3 }, '>=', 1)],
     failsOn: 'acc-1 was read as of version 3',
     solution: clicks(4000, { kind: 'aggregateAt', streamId: 'account-acc-1', asOf: { version: 3 } }),
-    hints: ['Scrub the timeline, then in the terminal read the account as of a version (or fold its stream with SQL up to a position).', 'Version 1 opens the account, 2 is the deposit, 3 the first withdrawal.'],
+    hints: [
+      'Scrub the timeline, then in the terminal read the account as of a version (or fold its stream with SQL up to a position).',
+      'Version 1 opens the account, 2 is the deposit, 3 the first withdrawal.',
+    ],
     answer: 'aggregateAt account-acc-1 as of version 3.',
     debrief: 'The state at any moment is a fold of the events up to it: nothing is overwritten, so the past stays readable.',
   },
@@ -241,17 +329,42 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     ],
     failsOn: 'The second click is refused',
     solution: clicks(1000, order(1001), order(1001)),
-    hints: ['Place order o-1001 from the Commands panel, then press Place order again without changing anything.', 'The orderId is chosen once per checkout; the aggregate refuses an id it already has.'],
+    hints: [
+      'Place order o-1001 from the Commands panel, then press Place order again without changing anything.',
+      'The orderId is chosen once per checkout; the aggregate refuses an id it already has.',
+    ],
     answer: 'Send PlaceOrder o-1001 twice.',
     debrief: 'A client-chosen id turns a double click into a refusal instead of a second charge.',
   },
   upcasting: {
     objective: "Import a third version-1 product, OLD-3, and find it listed as 'uncategorised' like the other old ones.",
     allowed: { intents: ['import'] },
-    criteria: [{ description: "OLD-3 is listed as 'uncategorised'", kind: 'query', query: { type: 'GetProduct', params: { sku: 'OLD-3' } }, path: 'category', op: '==', value: 'uncategorised' }],
+    criteria: [
+      {
+        description: "OLD-3 is listed as 'uncategorised'",
+        kind: 'query',
+        query: { type: 'GetProduct', params: { sku: 'OLD-3' } },
+        path: 'category',
+        op: '==',
+        value: 'uncategorised',
+      },
+    ],
     failsOn: "OLD-3 is listed as 'uncategorised'",
-    solution: clicks(1000, { kind: 'import', events: [{ streamId: 'product-OLD-3', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD-3', name: 'Stapler', priceCents: 900, stock: 12 } }] }),
-    hints: ['Query GetProduct OLD-1 and look at its category, then import another old ProductAdded from the terminal.', 'Version 1 of ProductAdded has no category; the upcaster fills it in on the way in.'],
+    solution: clicks(1000, {
+      kind: 'import',
+      events: [
+        {
+          streamId: 'product-OLD-3',
+          type: 'ProductAdded',
+          schemaVersion: 1,
+          data: { sku: 'OLD-3', name: 'Stapler', priceCents: 900, stock: 12 },
+        },
+      ],
+    }),
+    hints: [
+      'Query GetProduct OLD-1 and look at its category, then import another old ProductAdded from the terminal.',
+      'Version 1 of ProductAdded has no category; the upcaster fills it in on the way in.',
+    ],
     answer: 'Import product-OLD-3 as a version 1 ProductAdded with sku, name, priceCents and stock.',
     debrief: 'Old events stay as they were written; readers see them upcast to today’s shape.',
   },
@@ -269,22 +382,32 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       { at: 3000, intent: { kind: 'projection', action: 'compare', name: 'catalogue' } },
       { at: 3500, intent: { kind: 'projection', action: 'flip', name: 'catalogue' } },
     ],
-    hints: ['In the terminal: build a shadow of the catalogue with another version, compare it with the live store, flip.', 'Wait for the shadow to catch up before you flip; compare shows the rows that differ.'],
+    hints: [
+      'In the terminal: build a shadow of the catalogue with another version, compare it with the live store, flip.',
+      'Wait for the shadow to catch up before you flip; compare shows the rows that differ.',
+    ],
     answer: 'projection shadowRebuild catalogue withRevenue; compare; flip.',
     debrief: 'The old store served reads until the new one was ready and checked: a deploy with no gap and a way back.',
   },
   outbox: {
     objective: 'Send orders with dual write while 20 % of publishes crash, until at least one event is lost for good.',
     allowed: { intents: ['command'] },
-    criteria: [{ description: 'At least one event was lost to a crash', kind: 'metric', metric: 'eventsLost', op: '>=', value: 1, scope: 'all' }],
+    criteria: [
+      { description: 'At least one event was lost to a crash', kind: 'metric', metric: 'eventsLost', op: '>=', value: 1, scope: 'all' },
+    ],
     failsOn: 'At least one event was lost to a crash',
     solution: orders(1000, 20),
-    hints: ['Turn the load on (or place orders) and watch the projections stop below a hole.', 'Dual write saves the event, then publishes: a crash in between loses the publish forever.'],
+    hints: [
+      'Turn the load on (or place orders) and watch the projections stop below a hole.',
+      'Dual write saves the event, then publishes: a crash in between loses the publish forever.',
+    ],
     answer: 'Place 20 orders.',
-    debrief: 'The event is in the store but no one was told: projections wait below the hole, and switching to the outbox later cannot fill it.',
+    debrief:
+      'The event is in the store but no one was told: projections wait below the hole, and switching to the outbox later cannot fill it.',
   },
   'outbox-relay': {
-    objective: 'With the outbox and 20 % of relays crashing, send orders until a relay crashes, and still lose nothing: the catalogue equals a replay.',
+    objective:
+      'With the outbox and 20 % of relays crashing, send orders until a relay crashes, and still lose nothing: the catalogue equals a replay.',
     allowed: { intents: ['command'] },
     criteria: [
       count('A relay crashed', 'outbox.relayCrashed', {}, '>=', 1),
@@ -293,7 +416,10 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     ],
     failsOn: 'A relay crashed',
     solution: orders(1000, 20),
-    hints: ['Turn the load on (or place orders) and watch the relay retry.', 'The outbox row is written in the same transaction as the event; the relay publishes it until it succeeds.'],
+    hints: [
+      'Turn the load on (or place orders) and watch the relay retry.',
+      'The outbox row is written in the same transaction as the event; the relay publishes it until it succeeds.',
+    ],
     answer: 'Place 20 orders.',
     debrief: 'The relay may publish twice, never zero times; dedupe turns at-least-once into exactly-once effects.',
   },
@@ -305,8 +431,16 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       count('A checkout completed', 'saga.finished', { status: 'completed' }, '>=', 1),
     ],
     failsOn: 'A checkout was compensated',
-    solution: clicks(1000, ...Array.from({ length: 6 }, (_, i) => command('Checkout', { orderId: `c-${i + 1}`, customerId: 'ada', sku: 'KB-42', quantity: 1, card: '4242424242424242' }))),
-    hints: ['Send a few Checkout commands from the Commands panel and follow them in the log and the checkouts read model.', 'The gateway declines about half the charges; a declined charge releases the reserved stock.'],
+    solution: clicks(
+      1000,
+      ...Array.from({ length: 6 }, (_, i) =>
+        command('Checkout', { orderId: `c-${i + 1}`, customerId: 'ada', sku: 'KB-42', quantity: 1, card: '4242424242424242' }),
+      ),
+    ),
+    hints: [
+      'Send a few Checkout commands from the Commands panel and follow them in the log and the checkouts read model.',
+      'The gateway declines about half the charges; a declined charge releases the reserved stock.',
+    ],
     answer: 'Send six Checkout commands with different order ids.',
     debrief: 'No distributed transaction: each step commits on its own, and a failure is undone by compensating steps.',
   },
@@ -314,12 +448,29 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     objective: "Publish a post as ada (2,000 followers) and see it in fan1's feed both ways: the push feed and the pull feed.",
     allowed: { intents: ['command'] },
     criteria: [
-      { description: "fan1's pull feed shows the post", kind: 'query', query: { type: 'GetFeedPull', params: { userId: 'fan1' } }, path: 'length', op: '>=', value: 1 },
-      { description: "fan1's push feed shows the post", kind: 'query', query: { type: 'GetFeedPush', params: { userId: 'fan1' } }, path: 'length', op: '>=', value: 1 },
+      {
+        description: "fan1's pull feed shows the post",
+        kind: 'query',
+        query: { type: 'GetFeedPull', params: { userId: 'fan1' } },
+        path: 'length',
+        op: '>=',
+        value: 1,
+      },
+      {
+        description: "fan1's push feed shows the post",
+        kind: 'query',
+        query: { type: 'GetFeedPush', params: { userId: 'fan1' } },
+        path: 'length',
+        op: '>=',
+        value: 1,
+      },
     ],
     failsOn: "fan1's pull feed shows the post",
     solution: clicks(2000, command('PublishPost', { userId: 'ada', postId: 'p-1', text: 'Hello, fans!' })),
-    hints: ['Publish a post as ada, then query fan1’s feeds: push right away and after it has caught up, and pull.', 'Push writes 2,000 rows at 1 ms each; pull reads at query time.'],
+    hints: [
+      'Publish a post as ada, then query fan1’s feeds: push right away and after it has caught up, and pull.',
+      'Push writes 2,000 rows at 1 ms each; pull reads at query time.',
+    ],
     answer: 'PublishPost as ada, then wait and read both feeds.',
     debrief: 'Push pays at write time (2,000 rows), pull pays at read time: the hybrid feed picks per author.',
   },
@@ -327,54 +478,92 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     objective: 'Use both paths: send a command that brings KB-42 to 120 units, then read it back with a query.',
     allowed: { intents: ['command'] },
     criteria: [
-      { description: 'The catalogue shows 120 units of KB-42', kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, path: 'stock', op: '==', value: 120 },
+      {
+        description: 'The catalogue shows 120 units of KB-42',
+        kind: 'query',
+        query: { type: 'GetProduct', params: { sku: 'KB-42' } },
+        path: 'stock',
+        op: '==',
+        value: 120,
+      },
       count('You read KB-42 with a query', 'query.executed', { queryType: 'GetProduct' }, '>=', 1),
     ],
     failsOn: 'The catalogue shows 120 units of KB-42',
-    solution: [...clicks(1000, command('RestockProduct', { sku: 'KB-42', quantity: 20 })), { at: 3000, intent: { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, sessionId: YOU } }],
-    hints: ['A command changes state and returns no data; a query returns data and changes nothing. Which command adds stock?', 'KB-42 starts with 100 units: RestockProduct with quantity 20, then GetProduct KB-42.'],
+    solution: [
+      ...clicks(1000, command('RestockProduct', { sku: 'KB-42', quantity: 20 })),
+      { at: 3000, intent: { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, sessionId: YOU } },
+    ],
+    hints: [
+      'A command changes state and returns no data; a query returns data and changes nothing. Which command adds stock?',
+      'KB-42 starts with 100 units: RestockProduct with quantity 20, then GetProduct KB-42.',
+    ],
     answer: 'Send RestockProduct KB-42 quantity 20, then query GetProduct KB-42.',
     debrief: 'Two paths: the command went through the aggregate and became an event; the query read a model built from it.',
   },
   'separation-levels': {
-    objective: 'The stores are separate (level 3), but the read side is still written inside each command, as at level 2. Let the events travel through the bus instead, and see the price: a read right after a write is one event behind.',
+    objective:
+      'The stores are separate (level 3), but the read side is still written inside each command, as at level 2. Let the events travel through the bus instead, and see the price: a read right after a write is one event behind.',
     allowed: { settings: ['sync'], intents: ['command'] },
-    workload: [command('RestockProduct', { sku: 'KB-42', quantity: 5 }), { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, sessionId: YOU }],
+    workload: [
+      command('RestockProduct', { sku: 'KB-42', quantity: 5 }),
+      { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, sessionId: YOU },
+    ],
     criteria: [
       { description: 'The read side is updated through the bus', kind: 'setting', path: 'sync.mode', op: '==', value: 'async' },
       count('A read right after a write is one event behind', 'query.executed', { queryType: 'GetProduct', lagEvents: 1 }, '>=', 1),
     ],
     failsOn: 'A read right after a write is one event behind',
     solution: clicks(1000, { kind: 'configure', settings: { sync: { mode: 'async' } } }),
-    hints: ['In the terminal, look at the settings: `separationLevel` is the dial (fixed before the first event) and `sync.mode` says when the read side is written.', 'Level 3 proper feeds the read stores through the bus: asynchronous projections.'],
+    hints: [
+      'In the terminal, look at the settings: `separationLevel` is the dial (fixed before the first event) and `sync.mode` says when the read side is written.',
+      'Level 3 proper feeds the read stores through the bus: asynchronous projections.',
+    ],
     answer: 'Set sync.mode to async.',
     debrief: 'Separate storage fed by events buys independent scaling and costs a consistency window you now design for.',
   },
   variants: {
     objective: 'Partial CQRS: make a stock read straight after a restock current, without making every projection synchronous.',
     allowed: { settings: ['sync'], intents: ['command'] },
-    workload: [command('RestockProduct', { sku: 'KB-42', quantity: 5 }), { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, sessionId: YOU }],
+    workload: [
+      command('RestockProduct', { sku: 'KB-42', quantity: 5 }),
+      { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, sessionId: YOU },
+    ],
     criteria: [
       count('A stock read right after a restock is current', 'query.executed', { queryType: 'GetProduct', lagEvents: 0 }, '>=', 1),
       { description: 'Not every projection is synchronous', kind: 'setting', path: 'sync.mode', op: '==', value: 'sync', not: true },
     ],
     failsOn: 'A stock read right after a restock is current',
     solution: clicks(1000, { kind: 'configure', settings: { sync: { mode: 'hybrid', projections: ['catalogue'] } } }),
-    hints: ['`sync.mode` has three values: async, sync and hybrid; hybrid updates the projections you list inside the command.', 'Only the catalogue answers GetProduct.'],
+    hints: [
+      '`sync.mode` has three values: async, sync and hybrid; hybrid updates the projections you list inside the command.',
+      'Only the catalogue answers GetProduct.',
+    ],
     answer: 'Set sync.mode to hybrid with sync.projections = [catalogue].',
     debrief: 'One read model kept strongly consistent where the screen needs it, the rest left to the bus: CQRS by degree.',
   },
   'when-to-use': {
-    objective: 'Every projection is updated inside each command. Find the write path that brings commands under 20 ms (p95) while every order still succeeds.',
+    objective:
+      'Every projection is updated inside each command. Find the write path that brings commands under 20 ms (p95) while every order still succeeds.',
     allowed: { settings: ['sync', 'costs.commandMs'], intents: ['command'] },
-    load: [{ count: 20, everyMs: 200, intents: [{ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: 'w-{i}', customerId: 'ada', sku: 'KB-42', quantity: 1 } } }] }],
+    load: [
+      {
+        count: 20,
+        everyMs: 200,
+        intents: [
+          { kind: 'command', command: { type: 'PlaceOrder', data: { orderId: 'w-{i}', customerId: 'ada', sku: 'KB-42', quantity: 1 } } },
+        ],
+      },
+    ],
     criteria: [
       { description: 'Commands complete within 20 ms (p95)', kind: 'metric', metric: 'commandP95Ms', op: '<', value: 20 },
       { description: 'No order fails', kind: 'metric', metric: 'commandsFailed', op: '==', value: 0 },
     ],
     failsOn: 'Commands complete within 20 ms (p95)',
     solution: clicks(1000, { kind: 'configure', settings: { sync: { mode: 'async' } } }),
-    hints: ['Watch the command latency in the charts while you change the sync mode.', 'Synchronous read models make every write pay for every projection; asynchronous ones move that work behind the bus.'],
+    hints: [
+      'Watch the command latency in the charts while you change the sync mode.',
+      'Synchronous read models make every write pay for every projection; asynchronous ones move that work behind the bus.',
+    ],
     answer: 'Set sync mode to async.',
     debrief: 'Fast writes paid for with a consistency window: the trade this lesson asks you to make consciously.',
   },

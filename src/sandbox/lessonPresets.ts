@@ -16,16 +16,33 @@ const command = (type: string, data: Record<string, unknown>, commandId?: string
   command: commandId ? { type, data, commandId } : { type, data },
 });
 
-const keyboard = command('AddProduct', { sku: 'KB-42', name: 'Mechanical keyboard', priceCents: 4999, stock: 100, category: 'peripherals' });
+const keyboard = command('AddProduct', {
+  sku: 'KB-42',
+  name: 'Mechanical keyboard',
+  priceCents: 4999,
+  stock: 100,
+  category: 'peripherals',
+});
 // Stock for a long burst from the load generator.
-const bigStock = command('AddProduct', { sku: 'KB-42', name: 'Mechanical keyboard', priceCents: 4999, stock: 100000, category: 'peripherals' });
+const bigStock = command('AddProduct', {
+  sku: 'KB-42',
+  name: 'Mechanical keyboard',
+  priceCents: 4999,
+  stock: 100000,
+  category: 'peripherals',
+});
 const account = [
   command('OpenAccount', { accountId: 'acc-1', owner: 'Ada Lovelace', overdraftLimitCents: 0 }),
   command('Deposit', { accountId: 'acc-1', amountCents: 10000 }),
 ];
 const orders = (count: number): Intent[] =>
   Array.from({ length: count }, (_, i) =>
-    command('PlaceOrder', { orderId: `o-${i + 1}`, customerId: i % 3 === 0 ? 'ada' : i % 3 === 1 ? 'grace' : 'alan', sku: 'KB-42', quantity: 1 }),
+    command('PlaceOrder', {
+      orderId: `o-${i + 1}`,
+      customerId: i % 3 === 0 ? 'ada' : i % 3 === 1 ? 'grace' : 'alan',
+      sku: 'KB-42',
+      quantity: 1,
+    }),
   );
 
 export const LESSON_PRESETS = {
@@ -82,7 +99,14 @@ export const LESSON_PRESETS = {
 
   // Projections: crash one projection under load, resume, watch it catch up
   // from its checkpoint (and rebuild to compare).
-  'crash-resume': { domain: 'commerce', seed: 42, script: at0(keyboard), panels: ['controls', 'projections', 'charts'], controls: ['load'], running: true },
+  'crash-resume': {
+    domain: 'commerce',
+    seed: 42,
+    script: at0(keyboard),
+    panels: ['controls', 'projections', 'charts'],
+    controls: ['load'],
+    running: true,
+  },
 
   // Projections: the checkpoint saved in a transaction of its own. The
   // terminal arms a crash that strikes after the rows commit and before the
@@ -184,8 +208,18 @@ export const LESSON_PRESETS = {
       {
         kind: 'import',
         events: [
-          { streamId: 'product-OLD-1', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD-1', name: 'Ballpoint pen', priceCents: 150, stock: 40 } },
-          { streamId: 'product-OLD-2', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD-2', name: 'Desk lamp', priceCents: 2900, stock: 8 } },
+          {
+            streamId: 'product-OLD-1',
+            type: 'ProductAdded',
+            schemaVersion: 1,
+            data: { sku: 'OLD-1', name: 'Ballpoint pen', priceCents: 150, stock: 40 },
+          },
+          {
+            streamId: 'product-OLD-2',
+            type: 'ProductAdded',
+            schemaVersion: 1,
+            data: { sku: 'OLD-2', name: 'Desk lamp', priceCents: 2900, stock: 8 },
+          },
         ],
       },
       keyboard,

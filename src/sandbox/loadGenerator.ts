@@ -85,8 +85,10 @@ const plans: Record<string, LoadPlan> = {
 /** The load for a domain; a shape with a hot share concentrates commerce orders on one product. */
 export function loadPlan(domain: string, shape?: LoadShape): LoadPlan | undefined {
   if (shape) {
-    if (!(shape.hotShare >= 0 && shape.hotShare <= 1)) throw new RangeError(`The hot share is a fraction from 0 to 1, got ${shape.hotShare}.`);
-    if (!(Number.isInteger(shape.hotStock) && shape.hotStock >= 0)) throw new RangeError(`The hot product's stock is a whole number of units, got ${shape.hotStock}.`);
+    if (!(shape.hotShare >= 0 && shape.hotShare <= 1))
+      throw new RangeError(`The hot share is a fraction from 0 to 1, got ${shape.hotShare}.`);
+    if (!(Number.isInteger(shape.hotStock) && shape.hotStock >= 0))
+      throw new RangeError(`The hot product's stock is a whole number of units, got ${shape.hotStock}.`);
     if (shape.hotShare === 0) return plans[domain];
     if (domain !== 'commerce') throw new Error(`A hot product needs the commerce domain, not ${domain}.`);
     return hotCommerce(shape);

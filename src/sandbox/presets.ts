@@ -56,7 +56,15 @@ export interface SandboxPreset {
 }
 
 // A learner opening /sandbox expects time to flow; `/sandbox/?paused` starts it paused.
-export const FULL_SANDBOX: SandboxPreset = { id: 'sandbox', domain: 'commerce', seed: 42, panels: PANELS, speed: 1, readUrl: true, running: true };
+export const FULL_SANDBOX: SandboxPreset = {
+  id: 'sandbox',
+  domain: 'commerce',
+  seed: 42,
+  panels: PANELS,
+  speed: 1,
+  readUrl: true,
+  running: true,
+};
 
 // The home page's small running system: only the picture, a gentle steady load and a bus slow enough to see
 // events travel (a few duplicates, so the picture has something to say).

@@ -54,7 +54,9 @@ export function parseSessionFile(text: string, domains: Record<string, DomainDef
 export function validateSessionFile(value: unknown, domains: Record<string, DomainDefinition> = registry): SessionFile {
   if (!isObject(value)) return fail('This is not a CQRS Lab session file: expected a JSON object.');
   if (value['format'] !== SESSION_FORMAT) {
-    return fail(`This is not a CQRS Lab session file: "format" is ${JSON.stringify(value['format'] ?? null)}, expected "${SESSION_FORMAT}".`);
+    return fail(
+      `This is not a CQRS Lab session file: "format" is ${JSON.stringify(value['format'] ?? null)}, expected "${SESSION_FORMAT}".`,
+    );
   }
   if (value['version'] !== SESSION_VERSION) {
     return fail(`This session file has version ${JSON.stringify(value['version'] ?? null)}; this site reads version ${SESSION_VERSION}.`);
@@ -63,7 +65,13 @@ export function validateSessionFile(value: unknown, domains: Record<string, Doma
   if (value['name'] !== undefined && typeof value['name'] !== 'string') fail('"name" must be a text.');
   if (value['exportedAt'] !== undefined && typeof value['exportedAt'] !== 'string') fail('"exportedAt" must be a text.');
   const session = validateSessionState(value['session'], domains);
-  return { format: SESSION_FORMAT, version: SESSION_VERSION, ...(typeof value['name'] === 'string' ? { name: value['name'] } : {}), ...(typeof value['exportedAt'] === 'string' ? { exportedAt: value['exportedAt'] } : {}), session };
+  return {
+    format: SESSION_FORMAT,
+    version: SESSION_VERSION,
+    ...(typeof value['name'] === 'string' ? { name: value['name'] } : {}),
+    ...(typeof value['exportedAt'] === 'string' ? { exportedAt: value['exportedAt'] } : {}),
+    session,
+  };
 }
 
 export function validateSessionState(value: unknown, domains: Record<string, DomainDefinition> = registry): SessionState {
@@ -93,7 +101,8 @@ export function validateSessionState(value: unknown, domains: Record<string, Dom
     onlyKeys(entry, ['at', 'step', 'intent'], where);
     const at = entry['at'];
     const step = entry['step'];
-    if (typeof at !== 'number' || !Number.isFinite(at) || at < lastAt) fail(`${where}: "at" must be a time in ms, not earlier than the entry before (${lastAt}).`);
+    if (typeof at !== 'number' || !Number.isFinite(at) || at < lastAt)
+      fail(`${where}: "at" must be a time in ms, not earlier than the entry before (${lastAt}).`);
     if (step !== undefined && (typeof step !== 'number' || !Number.isSafeInteger(step) || step < lastStep)) {
       fail(`${where}: "step" must be a whole number, not below the entry before (${lastStep}).`);
     }
@@ -109,17 +118,26 @@ export function validateSessionState(value: unknown, domains: Record<string, Dom
     onlyKeys(until, ['at', 'step'], '"until"');
     const at = until['at'];
     const step = until['step'];
-    if (typeof at !== 'number' || !Number.isFinite(at) || at < lastAt) fail(`"until.at" must be a time not before the last intent (${lastAt}).`);
-    if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < lastStep) fail(`"until.step" must be a whole number not below the last intent's step (${lastStep}).`);
+    if (typeof at !== 'number' || !Number.isFinite(at) || at < lastAt)
+      fail(`"until.at" must be a time not before the last intent (${lastAt}).`);
+    if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < lastStep)
+      fail(`"until.step" must be a whole number not below the last intent's step (${lastStep}).`);
     stop = { at: at as number, step: step as number };
   }
-  return { domain: domainName, seed: seed as number, settings: settings as SessionState['settings'], script: entries, ...(stop ? { until: stop } : {}) };
+  return {
+    domain: domainName,
+    seed: seed as number,
+    settings: settings as SessionState['settings'],
+    script: entries,
+    ...(stop ? { until: stop } : {}),
+  };
 }
 
 function validateIntent(value: unknown, domain: DomainDefinition, where: string): Intent {
   if (!isObject(value)) return fail(`${where}: "intent" must be an object with a kind.`);
   const sessionId = value['sessionId'];
-  if (sessionId !== undefined && (typeof sessionId !== 'string' || sessionId.length === 0)) fail(`${where}: "sessionId" must be a non-empty text.`);
+  if (sessionId !== undefined && (typeof sessionId !== 'string' || sessionId.length === 0))
+    fail(`${where}: "sessionId" must be a non-empty text.`);
   const guard = <T>(run: () => T): T => {
     try {
       return run();
@@ -158,11 +176,18 @@ function validateIntent(value: unknown, domain: DomainDefinition, where: string)
     }
     case 'configure':
       onlyKeys(value, ['kind', 'settings'], where);
-      guard(() => applySettingsPatch(DEFAULT_SETTINGS, value['settings'], domain.projections.map((p) => p.name)));
+      guard(() =>
+        applySettingsPatch(
+          DEFAULT_SETTINGS,
+          value['settings'],
+          domain.projections.map((p) => p.name),
+        ),
+      );
       return value as unknown as Intent;
     case 'projection': {
       onlyKeys(value, ['kind', 'action', 'name', 'variant'], where);
-      if (!(PROJECTION_ACTIONS as readonly unknown[]).includes(value['action'])) fail(`${where}: "action" must be one of ${PROJECTION_ACTIONS.join(', ')}.`);
+      if (!(PROJECTION_ACTIONS as readonly unknown[]).includes(value['action']))
+        fail(`${where}: "action" must be one of ${PROJECTION_ACTIONS.join(', ')}.`);
       knownProjection(value['name'], domain, where);
       if (value['variant'] !== undefined && typeof value['variant'] !== 'string') fail(`${where}: "variant" must be a text.`);
       return value as unknown as Intent;
@@ -202,7 +227,8 @@ function validateIntent(value: unknown, domain: DomainDefinition, where: string)
     case 'fault':
       onlyKeys(value, ['kind', 'fault', 'stage', 'count'], where);
       if (value['fault'] !== 'publishCrash') fail(`${where}: "fault" must be publishCrash.`);
-      if (value['stage'] !== undefined && !['beforePublish', 'afterPublish'].includes(value['stage'] as string)) fail(`${where}: "stage" must be beforePublish or afterPublish.`);
+      if (value['stage'] !== undefined && !['beforePublish', 'afterPublish'].includes(value['stage'] as string))
+        fail(`${where}: "stage" must be beforePublish or afterPublish.`);
       if (value['count'] !== undefined) wholeNumber(value['count'], '"count"', where);
       return value as unknown as Intent;
     default:
@@ -220,15 +246,18 @@ function validateConsistency(value: unknown, where: string): void {
   for (const key of ['token', 'timeoutMs', 'pollIntervalMs'] as const) {
     if (options[key] !== undefined) wholeNumber(options[key], `"consistency.${key}"`, where);
   }
-  if (options['via'] !== undefined && !['wait', 'writeSide'].includes(options['via'] as string)) fail(`${where}: "consistency.via" must be wait or writeSide.`);
+  if (options['via'] !== undefined && !['wait', 'writeSide'].includes(options['via'] as string))
+    fail(`${where}: "consistency.via" must be wait or writeSide.`);
 }
 
 function knownProjection(name: unknown, domain: DomainDefinition, where: string): void {
-  if (!domain.projections.some((p) => p.name === name)) fail(`${where}: the ${domain.name} domain has no projection ${JSON.stringify(name ?? null)}.`);
+  if (!domain.projections.some((p) => p.name === name))
+    fail(`${where}: the ${domain.name} domain has no projection ${JSON.stringify(name ?? null)}.`);
 }
 
 function wholeNumber(value: unknown, label: string, where: string): void {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(`${where}: ${label} must be a whole number, not below 0.`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    fail(`${where}: ${label} must be a whole number, not below 0.`);
 }
 
 function pointInHistory(value: unknown, keys: readonly string[], where: string): void {

@@ -33,7 +33,10 @@ function settingAllowed(path: string, allowed: readonly string[]): boolean {
 }
 
 /** Each change the challenge does not allow, described for the learner (empty when all are allowed). */
-export function disallowedChanges(challenge: ScenarioChallenge, learner: { intents: readonly Intent[]; consistency?: ConsistencyOptions }): string[] {
+export function disallowedChanges(
+  challenge: ScenarioChallenge,
+  learner: { intents: readonly Intent[]; consistency?: ConsistencyOptions },
+): string[] {
   const { allowed } = challenge;
   const kinds = new Set(allowed.intents ?? []);
   const out: string[] = [];
@@ -58,13 +61,15 @@ export function disallowedChanges(challenge: ScenarioChallenge, learner: { inten
         break;
       }
       case 'session':
-        if (!kinds.has('session') && !allowed.consistency) out.push(`choosing a session's consistency strategy is not part of this challenge`);
+        if (!kinds.has('session') && !allowed.consistency)
+          out.push(`choosing a session's consistency strategy is not part of this challenge`);
         break;
       default:
         if (!kinds.has(intent.kind)) out.push(`${intent.kind} intents are not part of this challenge`);
     }
   }
-  if (learner.consistency && !allowed.consistency) out.push(`picking a consistency strategy (${learner.consistency.strategy}) is not part of this challenge`);
+  if (learner.consistency && !allowed.consistency)
+    out.push(`picking a consistency strategy (${learner.consistency.strategy}) is not part of this challenge`);
   return out;
 }
 

@@ -78,7 +78,11 @@ export function readCompletion(storage: CompletionStorage | null | undefined): C
  * scenario meanwhile). Returns the new state; false from `saved` when the
  * browser refused to store it (the page still shows it until reload).
  */
-export function markCompletion(storage: CompletionStorage | null | undefined, slug: string, mark: keyof ScenarioCompletion): { state: CompletionState; saved: boolean } {
+export function markCompletion(
+  storage: CompletionStorage | null | undefined,
+  slug: string,
+  mark: keyof ScenarioCompletion,
+): { state: CompletionState; saved: boolean } {
   const state = withMark(readCompletion(storage), slug, mark);
   try {
     if (!storage) return { state, saved: false };

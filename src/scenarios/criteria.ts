@@ -70,7 +70,8 @@ export function valueAtPath(data: unknown, path: string | undefined): unknown {
 export function measureMetric(records: readonly TraceRecord[], metric: MetricName, projection?: string, sessionId?: string): number {
   // A session filter keeps that session's query records (stale reads, misses, queries); other metrics ignore it.
   const inProjection = (r: { projection?: string; sessionId?: string; type?: string }) =>
-    (projection === undefined || r.projection === projection) && (sessionId === undefined || !r.type?.startsWith('query.') || r.sessionId === sessionId);
+    (projection === undefined || r.projection === projection) &&
+    (sessionId === undefined || !r.type?.startsWith('query.') || r.sessionId === sessionId);
   switch (metric) {
     case 'staleReads':
       return records.filter((r) => r.type === 'query.executed' && r.stale === true && inProjection(r)).length;
@@ -152,20 +153,31 @@ function capped(lines: string[]): string[] {
 type Rec = TraceRecord & Record<string, unknown>;
 
 /** The records behind a metric, described one per line, with the first one's seq. */
-function metricEvidence(records: readonly TraceRecord[], metric: MetricName, projection?: string, sessionId?: string): { details: string[]; seq?: number } {
+function metricEvidence(
+  records: readonly TraceRecord[],
+  metric: MetricName,
+  projection?: string,
+  sessionId?: string,
+): { details: string[]; seq?: number } {
   const inProjection = (r: { projection?: string; sessionId?: string; type?: string }) =>
-    (projection === undefined || r.projection === projection) && (sessionId === undefined || !r.type?.startsWith('query.') || r.sessionId === sessionId);
-  const from = (rs: readonly TraceRecord[], line: (r: Rec) => string) => ({ details: capped(rs.map((r) => line(r as Rec))), ...(rs[0] ? { seq: rs[0].seq } : {}) });
+    (projection === undefined || r.projection === projection) &&
+    (sessionId === undefined || !r.type?.startsWith('query.') || r.sessionId === sessionId);
+  const from = (rs: readonly TraceRecord[], line: (r: Rec) => string) => ({
+    details: capped(rs.map((r) => line(r as Rec))),
+    ...(rs[0] ? { seq: rs[0].seq } : {}),
+  });
   switch (metric) {
     case 'staleReads':
       return from(
         records.filter((r) => r.type === 'query.executed' && r.stale === true && inProjection(r)),
-        (r) => `#${r.seq}: ${String(r.queryType)} for ${String(r.sessionId ?? 'no session')} answered ${String(r.lagMs)} ms (${String(r.lagEvents)} events) behind, under ${String(r.strategy ?? 'eventual')}`,
+        (r) =>
+          `#${r.seq}: ${String(r.queryType)} for ${String(r.sessionId ?? 'no session')} answered ${String(r.lagMs)} ms (${String(r.lagEvents)} events) behind, under ${String(r.strategy ?? 'eventual')}`,
       );
     case 'readYourWriteMisses':
       return from(
         records.filter((r) => r.type === 'query.executed' && r.sawOwnWrite === false && inProjection(r)),
-        (r) => `#${r.seq}: ${String(r.queryType)} for ${String(r.sessionId ?? 'no session')} missed its own write, ${String(r.lagMs)} ms behind, under ${String(r.strategy ?? 'eventual')}`,
+        (r) =>
+          `#${r.seq}: ${String(r.queryType)} for ${String(r.sessionId ?? 'no session')} missed its own write, ${String(r.lagMs)} ms behind, under ${String(r.strategy ?? 'eventual')}`,
       );
     case 'windowP50':
     case 'windowP95':
@@ -184,7 +196,8 @@ function metricEvidence(records: readonly TraceRecord[], metric: MetricName, pro
     case 'commandsRejected':
       return from(
         records.filter((r) => r.type === 'command.rejected'),
-        (r) => `#${r.seq}: ${String(r.commandType)} ${String(r.commandId)} refused: ${(r.rejection as { message?: string } | undefined)?.message ?? ''}`,
+        (r) =>
+          `#${r.seq}: ${String(r.commandType)} ${String(r.commandId)} refused: ${(r.rejection as { message?: string } | undefined)?.message ?? ''}`,
       );
     case 'conflicts':
       return from(
@@ -270,7 +283,11 @@ async function matchesReplay(engine: Engine, projection: string): Promise<{ pass
       }
       paired.add(best);
       const twin = pool[best]!;
-      const cols = l.flatMap((v, i) => (JSON.stringify(v) === JSON.stringify(twin[i]) ? [] : [`${columns[i] ?? `column ${i + 1}`} is ${JSON.stringify(v)}, the replay says ${JSON.stringify(twin[i])}`]));
+      const cols = l.flatMap((v, i) =>
+        JSON.stringify(v) === JSON.stringify(twin[i])
+          ? []
+          : [`${columns[i] ?? `column ${i + 1}`} is ${JSON.stringify(v)}, the replay says ${JSON.stringify(twin[i])}`],
+      );
       rows.push(`${table} ${JSON.stringify(l[0])}: ${cols.join(', ')}`);
     }
     pool.forEach((r, k) => {
@@ -295,20 +312,36 @@ function operand(engine: Engine, records: readonly TraceRecord[], v: Operand): {
 }
 
 /** Negated criteria pass when the plain one fails (and keep no evidence: there is nothing to explain when they pass). */
-async function evaluateOne(engine: Engine, c: Criterion, scoped: readonly TraceRecord[], all: readonly TraceRecord[]): Promise<CriterionResult> {
+async function evaluateOne(
+  engine: Engine,
+  c: Criterion,
+  scoped: readonly TraceRecord[],
+  all: readonly TraceRecord[],
+): Promise<CriterionResult> {
   const plain = await evaluatePlain(engine, c, scoped, all);
   if (!c.not) return plain;
   const passed = !plain.passed;
   const measured = `not (${plain.measured})`;
-  return passed ? { description: plain.description, passed, measured } : { description: plain.description, passed, measured, evidence: { target: 'the opposite', value: plain.measured, details: [] } };
+  return passed
+    ? { description: plain.description, passed, measured }
+    : { description: plain.description, passed, measured, evidence: { target: 'the opposite', value: plain.measured, details: [] } };
 }
 
-async function evaluatePlain(engine: Engine, c: Criterion, scoped: readonly TraceRecord[], all: readonly TraceRecord[]): Promise<CriterionResult> {
+async function evaluatePlain(
+  engine: Engine,
+  c: Criterion,
+  scoped: readonly TraceRecord[],
+  all: readonly TraceRecord[],
+): Promise<CriterionResult> {
   const records = c.scope === 'all' ? all : scoped;
   switch (c.kind) {
     case 'setting': {
       const v = settingValue(engine.settings, c.path);
-      return result(c.description, compare(v, c.op, c.value), `${c.path} = ${show(v)} (needs ${c.op} ${show(c.value)})`, { target: `${c.op} ${show(c.value)}`, value: show(v), details: [] });
+      return result(c.description, compare(v, c.op, c.value), `${c.path} = ${show(v)} (needs ${c.op} ${show(c.value)})`, {
+        target: `${c.op} ${show(c.value)}`,
+        value: show(v),
+        details: [],
+      });
     }
     case 'traceCount': {
       const matching = records.filter((r) => r.type === c.type && matchesWhere(r, c.where));
@@ -318,7 +351,12 @@ async function evaluatePlain(engine: Engine, c: Criterion, scoped: readonly Trac
         n > 0
           ? capped(matching.map((r) => `#${r.seq} at ${r.at} ms`))
           : ofType.length > 0
-            ? [`${ofType.length} ${c.type} record(s), none with ${JSON.stringify(c.where ?? {})}; the first: ${JSON.stringify(ofType[0])}`.slice(0, 240)]
+            ? [
+                `${ofType.length} ${c.type} record(s), none with ${JSON.stringify(c.where ?? {})}; the first: ${JSON.stringify(ofType[0])}`.slice(
+                  0,
+                  240,
+                ),
+              ]
             : [`no ${c.type} record in the run`];
       const first = matching[0] ?? ofType[0];
       const rhs = operand(engine, records, c.value);
@@ -335,9 +373,17 @@ async function evaluatePlain(engine: Engine, c: Criterion, scoped: readonly Trac
       const why = metricEvidence(records, c.metric, c.projection, c.sessionId);
       const rhs = operand(engine, records, c.value);
       if (Number.isNaN(v) || (typeof rhs.value === 'number' && Number.isNaN(rhs.value))) {
-        return result(c.description, false, `${label}: nothing to measure (needs ${c.op} ${rhs.label})`, { target: `${c.op} ${rhs.label}`, value: Number.isNaN(v) ? 'nothing to measure' : show(v), details: why.details });
+        return result(c.description, false, `${label}: nothing to measure (needs ${c.op} ${rhs.label})`, {
+          target: `${c.op} ${rhs.label}`,
+          value: Number.isNaN(v) ? 'nothing to measure' : show(v),
+          details: why.details,
+        });
       }
-      return result(c.description, compare(v, c.op, rhs.value), `${label} = ${show(v)} (needs ${c.op} ${rhs.label})`, { target: `${c.op} ${rhs.label}`, value: show(v), ...why });
+      return result(c.description, compare(v, c.op, rhs.value), `${label} = ${show(v)} (needs ${c.op} ${rhs.label})`, {
+        target: `${c.op} ${rhs.label}`,
+        value: show(v),
+        ...why,
+      });
     }
     case 'query': {
       try {
@@ -360,7 +406,11 @@ async function evaluatePlain(engine: Engine, c: Criterion, scoped: readonly Trac
       try {
         const r = await engine.readOnlySql(c.store, c.sql);
         const v = r.rows[0]?.[0] ?? null;
-        return result(c.description, compare(v, c.op, c.value), `${c.store}: ${show(v)} (needs ${c.op} ${show(c.value)})`, { target: `${c.op} ${show(c.value)}`, value: show(v), details: [] });
+        return result(c.description, compare(v, c.op, c.value), `${c.store}: ${show(v)} (needs ${c.op} ${show(c.value)})`, {
+          target: `${c.op} ${show(c.value)}`,
+          value: show(v),
+          details: [],
+        });
       } catch (e) {
         return result(c.description, false, `SQL on ${c.store} failed: ${errorMessage(e)}`);
       }
@@ -368,7 +418,11 @@ async function evaluatePlain(engine: Engine, c: Criterion, scoped: readonly Trac
     case 'matchesReplay': {
       try {
         const m = await matchesReplay(engine, c.projection);
-        return result(c.description, m.passed, m.measured, { target: 'equal to a replay', value: m.passed ? 'equal' : 'different', details: m.rows });
+        return result(c.description, m.passed, m.measured, {
+          target: 'equal to a replay',
+          value: m.passed ? 'equal' : 'different',
+          details: m.rows,
+        });
       } catch (e) {
         return result(c.description, false, `replay of ${c.projection} failed: ${errorMessage(e)}`);
       }

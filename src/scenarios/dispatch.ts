@@ -7,7 +7,8 @@ import type { IntentOutcome, LoadOutcome, LoadSpec } from './types.ts';
 
 /** Replace `{i}` and `{i%N}` in every string of an intent by the tick number. */
 export function instantiate<T>(value: T, i: number): T {
-  const sub = (s: string) => s.replace(/\{i(?:%(\d+))?\}/g, (_, mod: string | undefined) => String(mod === undefined ? i : i % Number(mod)));
+  const sub = (s: string) =>
+    s.replace(/\{i(?:%(\d+))?\}/g, (_, mod: string | undefined) => String(mod === undefined ? i : i % Number(mod)));
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return sub(v);
     if (Array.isArray(v)) return v.map(walk);
@@ -42,7 +43,11 @@ export async function playIntent(engine: Engine, intent: Intent): Promise<Intent
  * count what became of them from the trace (after the caller has let the
  * simulation run).
  */
-export async function runLoads(engine: Engine, loads: readonly LoadSpec[], consistency?: ConsistencyOptions): Promise<{ commandIds: string[]; queryIds: string[] }> {
+export async function runLoads(
+  engine: Engine,
+  loads: readonly LoadSpec[],
+  consistency?: ConsistencyOptions,
+): Promise<{ commandIds: string[]; queryIds: string[] }> {
   const start = engine.now;
   const ticks: { at: number; load: number; i: number }[] = [];
   loads.forEach((l, load) => {

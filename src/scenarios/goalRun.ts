@@ -22,7 +22,14 @@ export async function runGoal(
 ): Promise<{ engine: Engine; verdict: Verdict }> {
   const start = preset.script ?? [];
   const learner = options.solve ? goal.solution : [];
-  const engine = await replayScript(sql, getDomain(preset.domain), preset.seed ?? 42, preset.settings ?? {}, [...start, ...learner], 'idle');
+  const engine = await replayScript(
+    sql,
+    getDomain(preset.domain),
+    preset.seed ?? 42,
+    preset.settings ?? {},
+    [...start, ...learner],
+    'idle',
+  );
   const consistency = options.solve ? goal.solutionConsistency : undefined;
   const verdict = await verifyChallenge(engine, goalScenario(name, preset, goal), {
     intents: learner.map((e) => e.intent),

@@ -24,7 +24,12 @@ export async function playStep(engine: Engine, step: ScenarioStep): Promise<Step
 
 /** A fresh engine for a scenario with its setup applied (what the player shows before step 1). */
 export async function startScenario(sql: SqlJsStatic, scenario: Scenario): Promise<Engine> {
-  const engine = createEngine({ sql, domain: getDomain(scenario.domain), seed: scenario.seed, ...(scenario.settings ? { settings: scenario.settings } : {}) });
+  const engine = createEngine({
+    sql,
+    domain: getDomain(scenario.domain),
+    seed: scenario.seed,
+    ...(scenario.settings ? { settings: scenario.settings } : {}),
+  });
   for (const intent of scenario.setup ?? []) {
     const o = await playIntent(engine, intent);
     if (!o.ok) throw new Error(`Scenario '${scenario.slug}': setup intent ${JSON.stringify(intent)} failed: ${o.error?.message}`);
@@ -50,7 +55,8 @@ export async function runScenario(
     const outcome = await playStep(engine, step);
     steps.push(outcome);
     if (step.expect) {
-      for (const r of await evaluateCriteria(engine, step.expect, outcome.fromSeq)) expectations.push({ ...r, description: `${step.id}: ${r.description}` });
+      for (const r of await evaluateCriteria(engine, step.expect, outcome.fromSeq))
+        expectations.push({ ...r, description: `${step.id}: ${r.description}` });
     }
   }
   const solution: IntentOutcome[] = [];

@@ -28,7 +28,8 @@ export function challengeControl(path: string): ChallengeControl {
   const known = SETTING_CONTROLS.find((c) => c.path.join('.') === path);
   if (known) {
     const base = { path, id, label: known.label, help: known.help };
-    if (known.kind === 'range') return { ...base, kind: 'range', min: known.min, max: known.max, unit: known.unit, scale: known.scale ?? 1, stops: known.stops };
+    if (known.kind === 'range')
+      return { ...base, kind: 'range', min: known.min, max: known.max, unit: known.unit, scale: known.scale ?? 1, stops: known.stops };
     if (known.kind === 'toggle') return { ...base, kind: 'toggle' };
     return { ...base, kind: 'select', options: known.options.map((o) => ({ ...o })) };
   }
@@ -37,10 +38,22 @@ export function challengeControl(path: string): ChallengeControl {
   const rule = entry.rule;
   const base = { path, id, label: entry.label, help: entry.description };
   if (rule.kind === 'boolean') return { ...base, kind: 'toggle' };
-  if (rule.kind === 'enum') return { ...base, kind: 'select', options: rule.values.map((v) => ({ value: String(v), label: entry.choices?.[String(v)] ?? String(v) })) };
+  if (rule.kind === 'enum')
+    return {
+      ...base,
+      kind: 'select',
+      options: rule.values.map((v) => ({ value: String(v), label: entry.choices?.[String(v)] ?? String(v) })),
+    };
   if (rule.kind === 'number') {
     const range = `from ${rule.min.toLocaleString('en-US')} to ${rule.max.toLocaleString('en-US')}`;
-    return { ...base, kind: 'number', min: rule.min, max: rule.max, step: rule.integer ? 1 : 0.01, help: `${entry.description} (${range})` };
+    return {
+      ...base,
+      kind: 'number',
+      min: rule.min,
+      max: rule.max,
+      step: rule.integer ? 1 : 0.01,
+      help: `${entry.description} (${range})`,
+    };
   }
   return { ...base, kind: 'other', help: `${entry.description} Change it with the terminal: set ${path} …` };
 }

@@ -50,7 +50,14 @@ export async function verifyOnReplay(
   scenario: Scenario,
   learner: { fromScript: number; consistency?: ConsistencyOptions },
 ): Promise<Verdict> {
-  const engine = await replayScript(sql, getDomain(session.domain), session.seed, session.settings, session.script, session.until ?? 'idle');
+  const engine = await replayScript(
+    sql,
+    getDomain(session.domain),
+    session.seed,
+    session.settings,
+    session.script,
+    session.until ?? 'idle',
+  );
   try {
     const intents = session.script.slice(learner.fromScript).map((entry) => entry.intent);
     return await verifyChallenge(engine, scenario, { intents, ...(learner.consistency ? { consistency: learner.consistency } : {}) });

@@ -12,7 +12,10 @@ const INTENTS: [string, string][] = [
   ['command', '`{ "kind": "command", "command": { "type", "data", "commandId"?, "expectedVersion"? }, "sessionId"? }`'],
   ['query', '`{ "kind": "query", "query": { "type", "params"? }, "sessionId"?, "consistency"? }`'],
   ['configure', '`{ "kind": "configure", "settings": SettingsPatch }` (nested by the setting paths below)'],
-  ['projection', `\`{ "kind": "projection", "action", "name", "variant"?, "crashPoint"? }\`; action: ${PROJECTION_ACTIONS.join(', ')}; crashPoint: midBatch, beforeCheckpoint`],
+  [
+    'projection',
+    `\`{ "kind": "projection", "action", "name", "variant"?, "crashPoint"? }\`; action: ${PROJECTION_ACTIONS.join(', ')}; crashPoint: midBatch, beforeCheckpoint`,
+  ],
   ['session', '`{ "kind": "session", "sessionId", "consistency": ConsistencyOptions | null }`'],
   ['subscribe', '`{ "kind": "subscribe", "projection", "position", "sessionId"? }`'],
   ['aggregateAt', '`{ "kind": "aggregateAt", "streamId", "asOf": { "position" } | { "at" } | { "version" } }`'],
@@ -43,11 +46,20 @@ function tables(schema: readonly string[]): string[] {
 
 function domainSection(d: DomainDefinition): string[] {
   const out = [`### ${d.name}`, '', '| command | fields (`?` optional) |', '| --- | --- |'];
-  for (const c of d.commands) out.push(`| \`${c.type}\` | ${c.fields.map((f) => `\`${f.name}${f.required === false ? '?' : ''}\` ${f.kind}`).join(', ')} |`);
+  for (const c of d.commands)
+    out.push(`| \`${c.type}\` | ${c.fields.map((f) => `\`${f.name}${f.required === false ? '?' : ''}\` ${f.kind}`).join(', ')} |`);
   out.push('', '| query | projection | params |', '| --- | --- | --- |');
-  for (const q of d.queries) out.push(`| \`${q.type}\` | ${q.projection} | ${q.fields.map((f) => `\`${f.name}${f.required === false ? '?' : ''}\``).join(', ') || '—'} |`);
+  for (const q of d.queries)
+    out.push(
+      `| \`${q.type}\` | ${q.projection} | ${q.fields.map((f) => `\`${f.name}${f.required === false ? '?' : ''}\``).join(', ') || '—'} |`,
+    );
   out.push('', '| projection | tables (for `sql` criteria) | variants |', '| --- | --- | --- |');
-  for (const p of d.projections) out.push(`| \`${p.name}\` | ${tables(p.schema).map((t) => `\`${t}\``).join(', ')} | ${Object.keys(p.variants ?? {}).join(', ') || '—'} |`);
+  for (const p of d.projections)
+    out.push(
+      `| \`${p.name}\` | ${tables(p.schema)
+        .map((t) => `\`${t}\``)
+        .join(', ')} | ${Object.keys(p.variants ?? {}).join(', ') || '—'} |`,
+    );
   out.push('');
   return out;
 }
@@ -64,7 +76,7 @@ export function scenarioReference(): string {
     '',
     '| kind | shape |',
     '| --- | --- |',
-    ...INTENTS.map(([k, shape]) => `| \`${k}\` | ${shape.replaceAll(" | ", " \\| ")} |`),
+    ...INTENTS.map(([k, shape]) => `| \`${k}\` | ${shape.replaceAll(' | ', ' \\| ')} |`),
     '',
     '## Setting paths',
     '',
@@ -81,7 +93,9 @@ export function scenarioReference(): string {
     '',
     '| type | fields |',
     '| --- | --- |',
-    ...Object.entries(TRACE_FIELDS).map(([t, fields]) => `| \`${t}\` | ${(fields as readonly string[]).map((f) => `\`${f}\``).join(', ')} |`),
+    ...Object.entries(TRACE_FIELDS).map(
+      ([t, fields]) => `| \`${t}\` | ${(fields as readonly string[]).map((f) => `\`${f}\``).join(', ')} |`,
+    ),
     '',
     '## Domains',
     '',

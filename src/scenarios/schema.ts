@@ -51,15 +51,31 @@ const intent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('command'), command: commandInput, sessionId: text.optional() }).strict(),
   z.object({ kind: z.literal('query'), query: queryInput, sessionId: text.optional(), consistency: consistency.optional() }).strict(),
   z.object({ kind: z.literal('configure'), settings: record }).strict(),
-  z.object({ kind: z.literal('projection'), action: z.enum(PROJECTION_ACTIONS as [string, ...string[]]), name: text, variant: text.optional(), crashPoint: z.enum(['midBatch', 'beforeCheckpoint']).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('projection'),
+      action: z.enum(PROJECTION_ACTIONS as [string, ...string[]]),
+      name: text,
+      variant: text.optional(),
+      crashPoint: z.enum(['midBatch', 'beforeCheckpoint']).optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('session'), sessionId: text, consistency: consistency.nullable() }).strict(),
   z.object({ kind: z.literal('subscribe'), projection: text, position: z.number().int().min(0), sessionId: text.optional() }).strict(),
-  z.object({ kind: z.literal('aggregateAt'), streamId: text, asOf: z.union([asOf, z.object({ version: z.number().int().min(0) }).strict()]) }).strict(),
+  z
+    .object({
+      kind: z.literal('aggregateAt'),
+      streamId: text,
+      asOf: z.union([asOf, z.object({ version: z.number().int().min(0) }).strict()]),
+    })
+    .strict(),
   z.object({ kind: z.literal('projectionAt'), projection: text, asOf, query: queryInput.optional() }).strict(),
   z
     .object({
       kind: z.literal('import'),
-      events: z.array(z.object({ streamId: text, type: text, schemaVersion: z.number().int().min(1).optional(), data: record }).strict()).min(1),
+      events: z
+        .array(z.object({ streamId: text, type: text, schemaVersion: z.number().int().min(1).optional(), data: record }).strict())
+        .min(1),
     })
     .strict(),
   z
@@ -73,7 +89,12 @@ const intent = z.discriminatedUnion('kind', [
 ]);
 
 const load = z
-  .object({ count: z.number().int().min(1).max(20_000), everyMs: z.number().min(0), startMs: z.number().min(0).optional(), intents: z.array(intent).min(1) })
+  .object({
+    count: z.number().int().min(1).max(20_000),
+    everyMs: z.number().min(0),
+    startMs: z.number().min(0).optional(),
+    intents: z.array(intent).min(1),
+  })
   .strict();
 
 const comparison = z.enum(['==', '!=', '<', '<=', '>', '>=']);
@@ -116,9 +137,28 @@ const criterion = z.discriminatedUnion('kind', [
       ...common,
     })
     .strict(),
-  z.object({ kind: z.literal('sql'), store: text, sql: text, op: comparison, value: z.union([z.number(), z.string(), z.null()]), ...common }).strict(),
+  z
+    .object({
+      kind: z.literal('sql'),
+      store: text,
+      sql: text,
+      op: comparison,
+      value: z.union([z.number(), z.string(), z.null()]),
+      ...common,
+    })
+    .strict(),
   z.object({ kind: z.literal('traceCount'), type: text, where: record.optional(), op: comparison, value: operand, ...common }).strict(),
-  z.object({ kind: z.literal('metric'), metric: z.enum(METRICS), projection: text.optional(), sessionId: text.optional(), op: comparison, value: operand, ...common }).strict(),
+  z
+    .object({
+      kind: z.literal('metric'),
+      metric: z.enum(METRICS),
+      projection: text.optional(),
+      sessionId: text.optional(),
+      op: comparison,
+      value: operand,
+      ...common,
+    })
+    .strict(),
   z.object({ kind: z.literal('setting'), path: text, op: comparison, value: z.unknown(), ...common }).strict(),
   z.object({ kind: z.literal('matchesReplay'), projection: text, ...common }).strict(),
   z.object({ kind: z.literal('projectionVariant'), projection: text, variant: text, ...common }).strict(),
@@ -126,7 +166,9 @@ const criterion = z.discriminatedUnion('kind', [
 
 /** A choice with its own explanation: why someone picks it and why it is right or wrong (required on wrong ones). */
 const checkpointChoice = z.object({ text, why: text.optional() }).strict();
-const checkpoint = z.object({ question: text, choices: z.array(checkpointChoice).min(2), answer: z.number().int(), explanation: text }).strict();
+const checkpoint = z
+  .object({ question: text, choices: z.array(checkpointChoice).min(2), answer: z.number().int(), explanation: text })
+  .strict();
 
 const step = z
   .object({
@@ -147,7 +189,22 @@ const challenge = z
     allowed: z
       .object({
         settings: z.array(text).optional(),
-        intents: z.array(z.enum(['command', 'query', 'configure', 'projection', 'session', 'subscribe', 'aggregateAt', 'projectionAt', 'import', 'fault'])).optional(),
+        intents: z
+          .array(
+            z.enum([
+              'command',
+              'query',
+              'configure',
+              'projection',
+              'session',
+              'subscribe',
+              'aggregateAt',
+              'projectionAt',
+              'import',
+              'fault',
+            ]),
+          )
+          .optional(),
         projectionActions: z.array(z.enum(PROJECTION_ACTIONS as [string, ...string[]])).optional(),
         consistency: z.boolean().optional(),
       })
@@ -216,11 +273,29 @@ function fromIssue(file: string, json: unknown, issue: z.core.$ZodIssue): Scenar
     case 'invalid_value':
       return new ScenarioError(file, field, `one of ${issue.values.map((v) => String(v)).join(', ')}`, got);
     case 'invalid_type':
-      return new ScenarioError(file, field, `${issue.expected === 'undefined' ? 'no value' : `a ${issue.expected}`}${got === 'nothing' ? ' (the field is required)' : ''}`, got === 'nothing' ? undefined : got);
+      return new ScenarioError(
+        file,
+        field,
+        `${issue.expected === 'undefined' ? 'no value' : `a ${issue.expected}`}${got === 'nothing' ? ' (the field is required)' : ''}`,
+        got === 'nothing' ? undefined : got,
+      );
     case 'unrecognized_keys':
-      return new ScenarioError(file, fieldPath([...issue.path, issue.keys[0]!]), 'no such field (check the spelling; see src/scenarios/README.md)');
+      return new ScenarioError(
+        file,
+        fieldPath([...issue.path, issue.keys[0]!]),
+        'no such field (check the spelling; see src/scenarios/README.md)',
+      );
     case 'too_small':
-      return new ScenarioError(file, field, issue.origin === 'string' ? 'a non-empty text' : issue.origin === 'array' ? `at least ${String(issue.minimum)} item(s)` : `at least ${String(issue.minimum)}`, got);
+      return new ScenarioError(
+        file,
+        field,
+        issue.origin === 'string'
+          ? 'a non-empty text'
+          : issue.origin === 'array'
+            ? `at least ${String(issue.minimum)} item(s)`
+            : `at least ${String(issue.minimum)}`,
+        got,
+      );
     case 'too_big':
       return new ScenarioError(file, field, `at most ${String(issue.maximum)}`, got);
     case 'invalid_format':
@@ -278,21 +353,27 @@ class Checker {
       return; // a payload the route cannot read: the engine's validation reports it when the step runs
     }
     if (streams.length !== 1) {
-      this.fail(field, `a command that writes one stream: ${type} writes ${streams.length} (${streams.join(', ')}), so an expected version would be a guess`, expectedVersion);
+      this.fail(
+        field,
+        `a command that writes one stream: ${type} writes ${streams.length} (${streams.join(', ')}), so an expected version would be a guess`,
+        expectedVersion,
+      );
     }
   }
   query(field: string, type: string): void {
     if (!this.queries.has(type)) this.fail(field, `a query of domain '${this.domain.name}': ${[...this.queries.keys()].join(', ')}`, type);
   }
   projection(field: string, name: string): void {
-    if (!this.projections.has(name)) this.fail(field, `a projection of domain '${this.domain.name}': ${[...this.projections.keys()].join(', ')}`, name);
+    if (!this.projections.has(name))
+      this.fail(field, `a projection of domain '${this.domain.name}': ${[...this.projections.keys()].join(', ')}`, name);
   }
   variant(field: string, projection: string, variant: string): void {
     const variants = this.projections.get(projection)!;
     if (!variants.has(variant)) this.fail(field, `a version of projection '${projection}': ${[...variants].join(', ')}`, variant);
   }
   store(field: string, store: string): void {
-    if (store !== 'write' && !this.projections.has(store)) this.fail(field, `'write' or a projection of domain '${this.domain.name}': ${[...this.projections.keys()].join(', ')}`, store);
+    if (store !== 'write' && !this.projections.has(store))
+      this.fail(field, `'write' or a projection of domain '${this.domain.name}': ${[...this.projections.keys()].join(', ')}`, store);
   }
   settings(field: string, patch: Record<string, unknown>): void {
     try {
@@ -316,7 +397,8 @@ class Checker {
       case 'command':
         this.command(`${field}.command.type`, i.command.type);
         this.payload(`${field}.command.data`, i.command.type, i.command.data);
-        if (i.command.expectedVersion !== undefined) this.oneStream(`${field}.command.expectedVersion`, i.command.type, i.command.data, i.command.expectedVersion);
+        if (i.command.expectedVersion !== undefined)
+          this.oneStream(`${field}.command.expectedVersion`, i.command.type, i.command.data, i.command.expectedVersion);
         return;
       case 'query':
         return this.query(`${field}.query.type`, i.query.type);
@@ -349,7 +431,8 @@ class Checker {
   operand(field: string, v: Operand): void {
     if (typeof v === 'number') return;
     if ('setting' in v) {
-      if (!settingPaths(this.domain).includes(v.setting)) this.fail(`${field}.setting`, 'a setting path (see src/scenarios/REFERENCE.md)', v.setting);
+      if (!settingPaths(this.domain).includes(v.setting))
+        this.fail(`${field}.setting`, 'a setting path (see src/scenarios/REFERENCE.md)', v.setting);
     } else if (v.projection !== undefined) this.projection(`${field}.projection`, v.projection);
   }
 
@@ -365,11 +448,17 @@ class Checker {
       case 'matchesReplay':
         return this.projection(`${field}.projection`, c.projection);
       case 'setting':
-        if (!settingPaths(this.domain).includes(c.path)) this.fail(`${field}.path`, 'a setting path such as bus.latencyMs, idempotency, delivery, sync.mode (see src/scenarios/REFERENCE.md)', c.path);
+        if (!settingPaths(this.domain).includes(c.path))
+          this.fail(
+            `${field}.path`,
+            'a setting path such as bus.latencyMs, idempotency, delivery, sync.mode (see src/scenarios/REFERENCE.md)',
+            c.path,
+          );
         return;
       case 'traceCount': {
         this.operand(`${field}.value`, c.value);
-        if (!isTraceType(c.type)) this.fail(`${field}.type`, `a trace record type (${TRACE_TYPES.length} of them, listed in src/scenarios/REFERENCE.md)`, c.type);
+        if (!isTraceType(c.type))
+          this.fail(`${field}.type`, `a trace record type (${TRACE_TYPES.length} of them, listed in src/scenarios/REFERENCE.md)`, c.type);
         const fields = traceFieldsOf(c.type);
         for (const key of Object.keys(c.where ?? {})) {
           if (!fields.includes(key)) this.fail(`${field}.where.${key}`, `a field of ${c.type}: ${fields.join(', ')}`, key);
@@ -398,7 +487,11 @@ function baseName(fileName: string): string {
  * Validate one scenario file's JSON. `fileName` is used in messages and must
  * end in `<slug>.json`. Throws ScenarioError on the first problem.
  */
-export function parseScenario(fileName: string, json: unknown, knownDomains: Record<string, DomainDefinition> = registeredDomains): Scenario {
+export function parseScenario(
+  fileName: string,
+  json: unknown,
+  knownDomains: Record<string, DomainDefinition> = registeredDomains,
+): Scenario {
   const parsed = scenarioShape.safeParse(json);
   if (!parsed.success) throw fromIssue(fileName, json, parsed.error.issues[0]!);
   const s = parsed.data as unknown as Scenario & { $schema?: string };
@@ -418,17 +511,24 @@ export function parseScenario(fileName: string, json: unknown, knownDomains: Rec
     check.loads(`${f}.load`, st.load);
     check.criteria(`${f}.expect`, st.expect);
     const cp = st.checkpoint;
-    if (cp && cp.answer >= cp.choices.length) check.fail(`${f}.checkpoint.answer`, `an index into choices, 0 to ${cp.choices.length - 1}`, cp.answer);
+    if (cp && cp.answer >= cp.choices.length)
+      check.fail(`${f}.checkpoint.answer`, `an index into choices, 0 to ${cp.choices.length - 1}`, cp.answer);
     if (cp && cp.answer < 0) check.fail(`${f}.checkpoint.answer`, `an index into choices, 0 to ${cp.choices.length - 1}`, cp.answer);
     cp?.choices.forEach((choice, c) => {
-      if (c !== cp.answer && choice.why === undefined) check.fail(`${f}.checkpoint.choices[${c}].why`, 'an explanation of why this wrong choice is wrong', undefined);
+      if (c !== cp.answer && choice.why === undefined)
+        check.fail(`${f}.checkpoint.choices[${c}].why`, 'an explanation of why this wrong choice is wrong', undefined);
     });
   });
   const ch = s.challenge;
   if (ch) {
     const paths = settingPaths(domain);
     ch.allowed.settings?.forEach((p, n) => {
-      if (!paths.includes(p)) check.fail(`challenge.allowed.settings[${n}]`, 'a setting path such as bus.latencyMs, idempotency, delivery, sync.mode (see the engine settings catalogue)', p);
+      if (!paths.includes(p))
+        check.fail(
+          `challenge.allowed.settings[${n}]`,
+          'a setting path such as bus.latencyMs, idempotency, delivery, sync.mode (see the engine settings catalogue)',
+          p,
+        );
     });
     check.intents('challenge.workload', ch.workload);
     check.loads('challenge.load', ch.load);

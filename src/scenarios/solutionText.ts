@@ -13,7 +13,9 @@ function settingLines(patch: unknown, prefix = ''): string[] {
 export function describeIntent(intent: Intent): string {
   switch (intent.kind) {
     case 'configure':
-      return `set ${settingLines(intent.settings).map((l) => `\`${l}\``).join(', ')}`;
+      return `set ${settingLines(intent.settings)
+        .map((l) => `\`${l}\``)
+        .join(', ')}`;
     case 'projection':
       return `\`projection ${intent.action} ${intent.name}${intent.variant ? ` ${intent.variant}` : ''}\``;
     case 'command':

@@ -151,7 +151,15 @@ export type Operand = number | { metric: MetricName; projection?: string; sessio
 
 export type CriterionBody =
   /** Run a query; compare a value at `path` (dot path into `data`, `length` allowed) or whether it found anything. */
-  | { kind: 'query'; query: QueryInput; consistency?: ConsistencyOptions; sessionId?: string; path?: string; op: Comparison; value: unknown }
+  | {
+      kind: 'query';
+      query: QueryInput;
+      consistency?: ConsistencyOptions;
+      sessionId?: string;
+      path?: string;
+      op: Comparison;
+      value: unknown;
+    }
   /** A read-only SQL scalar (first column of the first row) against `write` or a projection's store. */
   | { kind: 'sql'; store: string; sql: string; op: Comparison; value: number | string | null }
   /** Count of trace records of a type, optionally filtered by equal fields. */

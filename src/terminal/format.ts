@@ -75,9 +75,7 @@ const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
  * returns, tabs as spaces. Newlines are kept (renderers split on them).
  */
 export function scrub(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROL, (c) => (c === '\t' ? '  ' : c === '\u001b' ? '␛' : '\ufffd'));
+  return text.replace(/\r\n?/g, '\n').replace(CONTROL, (c) => (c === '\t' ? '  ' : c === '\u001b' ? '␛' : '\ufffd'));
 }
 
 /** Single-line form for a table cell. */
@@ -216,7 +214,10 @@ function gridLines(block: TableBlock, layout: TableLayout): Span[][] {
   });
   const wrapLast = block.wrap === true && ncols > 1;
   const widths = Array.from({ length: ncols }, (_, i) =>
-    Math.min(wrapLast && i === ncols - 1 ? Number.POSITIVE_INFINITY : maxCell, Math.max(displayWidth(headers[i]!), ...texts.map((r) => displayWidth(r[i]!)), 0)),
+    Math.min(
+      wrapLast && i === ncols - 1 ? Number.POSITIVE_INFINITY : maxCell,
+      Math.max(displayWidth(headers[i]!), ...texts.map((r) => displayWidth(r[i]!)), 0),
+    ),
   );
   const gaps = GAP.length * Math.max(0, ncols - 1);
   if (wrapLast) {
@@ -375,7 +376,16 @@ export function describeTrace(r: TraceRecord): string {
 export function traceStyle(r: TraceRecord): 'error' | 'warn' | 'ok' | undefined {
   const t: string = r.type;
   if (t === 'command.rejected' || t === 'command.failed' || t === 'projection.crashed') return 'error';
-  if (t === 'command.conflict' || t === 'command.staleVersion' || t === 'command.duplicate' || t.startsWith('bus.dropped') || t === 'bus.duplicated' || t === 'projection.gapDetected' || t === 'bus.discarded') return 'warn';
+  if (
+    t === 'command.conflict' ||
+    t === 'command.staleVersion' ||
+    t === 'command.duplicate' ||
+    t.startsWith('bus.dropped') ||
+    t === 'bus.duplicated' ||
+    t === 'projection.gapDetected' ||
+    t === 'bus.discarded'
+  )
+    return 'warn';
   if (t === 'command.completed' || t === 'projection.caughtUp' || t === 'projection.rebuildFinished') return 'ok';
   return undefined;
 }

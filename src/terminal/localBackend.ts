@@ -126,7 +126,15 @@ export function createLocalBackend(initial: Engine, options: LocalBackendOptions
     },
     async clock(): Promise<ClockState> {
       const s = engine.status();
-      return { at: s.at, step: s.step, pendingTasks: s.pendingTasks, running, speed, effectiveSpeed: running ? speed : 0, seed: engine.seed };
+      return {
+        at: s.at,
+        step: s.step,
+        pendingTasks: s.pendingTasks,
+        running,
+        speed,
+        effectiveSpeed: running ? speed : 0,
+        seed: engine.seed,
+      };
     },
     async readOnlySql(store, sql) {
       return engine.readOnlySql(store, sql);

@@ -89,7 +89,13 @@ export class OutputBuilder {
   }
   /** Two-column key/value listing. */
   pairs(entries: [string, Cell][]): this {
-    this.blocks.push({ kind: 'table', columns: [], rows: entries.map(([k, v]) => [{ text: k, style: 'dim' }, v]), align: ['left', 'left'], wrap: true });
+    this.blocks.push({
+      kind: 'table',
+      columns: [],
+      rows: entries.map(([k, v]) => [{ text: k, style: 'dim' }, v]),
+      align: ['left', 'left'],
+      wrap: true,
+    });
     return this;
   }
   build(): Output {

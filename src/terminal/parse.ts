@@ -84,7 +84,26 @@ export function findSubcommand(entry: CommandEntry, word: string): CommandEntry 
 }
 
 /** Words that look like SQL typed without `sql` in front. */
-const SQL_WORDS = new Set(['select', 'with', 'pragma', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'attach', 'detach', 'begin', 'commit', 'rollback', 'explain', 'replace', 'vacuum', 'values']);
+const SQL_WORDS = new Set([
+  'select',
+  'with',
+  'pragma',
+  'insert',
+  'update',
+  'delete',
+  'drop',
+  'create',
+  'alter',
+  'attach',
+  'detach',
+  'begin',
+  'commit',
+  'rollback',
+  'explain',
+  'replace',
+  'vacuum',
+  'values',
+]);
 
 export function looksLikeSql(word: string): boolean {
   return SQL_WORDS.has(word.toLowerCase());
@@ -142,7 +161,10 @@ export function parseArgs(entry: CommandEntry, tokens: readonly Token[], catalog
       const arg = args.find((a) => a.name === t.key) ?? args.find((a) => a.name.toLowerCase() === t.key!.toLowerCase());
       if (!arg) {
         throw new UsageError(
-          `${entry.name} has no field '${t.key}'.${didYouMean(t.key, args.map((a) => a.name))} It takes: ${args.map((a) => a.name).join(', ') || 'nothing'}.`,
+          `${entry.name} has no field '${t.key}'.${didYouMean(
+            t.key,
+            args.map((a) => a.name),
+          )} It takes: ${args.map((a) => a.name).join(', ') || 'nothing'}.`,
           entry,
         );
       }
@@ -164,7 +186,10 @@ export function parseArgs(entry: CommandEntry, tokens: readonly Token[], catalog
     }
   }
   if (p < positional.length) {
-    const extra = positional.slice(p).map((t) => t.raw).join(' ');
+    const extra = positional
+      .slice(p)
+      .map((t) => t.raw)
+      .join(' ');
     throw new UsageError(
       args.length === 0 ? `'${entry.path.join(' ')}' takes no arguments, got: ${extra}` : `Too many arguments: ${extra}`,
       entry,
@@ -175,7 +200,10 @@ export function parseArgs(entry: CommandEntry, tokens: readonly Token[], catalog
 
 function findOption(opts: readonly OptionSpec[], name: string): OptionSpec | undefined {
   const lower = name.toLowerCase();
-  return opts.find((o) => o.name === name || o.aliases?.includes(name)) ?? opts.find((o) => o.name.toLowerCase() === lower || o.aliases?.some((a) => a.toLowerCase() === lower));
+  return (
+    opts.find((o) => o.name === name || o.aliases?.includes(name)) ??
+    opts.find((o) => o.name.toLowerCase() === lower || o.aliases?.some((a) => a.toLowerCase() === lower))
+  );
 }
 
 function lowerFirst(s: string): string {
@@ -242,7 +270,8 @@ function coerce(spec: Spec, label: string, raw: string, entry: CommandEntry, cat
     case 'enum': {
       const values = spec.values ?? [];
       const hit = values.find((v) => v.toLowerCase() === raw.toLowerCase());
-      if (hit === undefined) fail(`one of: ${values.join(', ')}${didYouMean(raw, values).replace(' Did you mean', ' (did you mean').replace('?', '?)')}`);
+      if (hit === undefined)
+        fail(`one of: ${values.join(', ')}${didYouMean(raw, values).replace(' Did you mean', ' (did you mean').replace('?', '?)')}`);
       return hit;
     }
     case 'duration': {
@@ -276,7 +305,8 @@ function coerce(spec: Spec, label: string, raw: string, entry: CommandEntry, cat
     case 'store': {
       const names = ['write', ...catalog.projections.map((p) => p.name)];
       const hit = names.find((n) => n === raw) ?? names.find((n) => n.toLowerCase() === raw.toLowerCase());
-      if (hit === undefined) throw new UsageError(`There is no store called '${raw}'.${didYouMean(raw, names)} Stores: ${names.join(', ')}.`, entry);
+      if (hit === undefined)
+        throw new UsageError(`There is no store called '${raw}'.${didYouMean(raw, names)} Stores: ${names.join(', ')}.`, entry);
       return hit;
     }
     case 'field':

@@ -226,7 +226,10 @@ function report(e: unknown, entry: CommandEntry, catalog: DomainCatalog, out: Ou
     case 'CONCURRENCY': {
       out.error(message);
       const details = (e as { details?: { expectedBy?: unknown; streamId?: unknown } }).details;
-      if (details?.expectedBy === 'client') out.dim(`\`stream ${String(details.streamId)}\` shows what changed since; decide again, then send it with the new --expect-version.`);
+      if (details?.expectedBy === 'client')
+        out.dim(
+          `\`stream ${String(details.streamId)}\` shows what changed since; decide again, then send it with the new --expect-version.`,
+        );
       return;
     }
     case 'READ_MODEL_UNAVAILABLE':

@@ -36,16 +36,7 @@ export function damerauLevenshtein(a: string, b: string): number {
         cost = 0;
         lastMatchCol = j;
       }
-      set(
-        i + 1,
-        j + 1,
-        Math.min(
-          at(i, j) + cost,
-          at(i + 1, j) + 1,
-          at(i, j + 1) + 1,
-          at(i1, j1) + (i - i1 - 1) + 1 + (j - j1 - 1),
-        ),
-      );
+      set(i + 1, j + 1, Math.min(at(i, j) + cost, at(i + 1, j) + 1, at(i, j + 1) + 1, at(i1, j1) + (i - i1 - 1) + 1 + (j - j1 - 1)));
     }
     lastRow.set(a[i - 1]!, i);
   }

@@ -92,7 +92,10 @@ export function tokenize(line: string, options: { lenient?: boolean } = {}): Tok
         }
         if (!closed) {
           if (!options.lenient) {
-            throw new TokenizeError(`Unterminated ${quote === '"' ? 'double' : 'single'} quote starting at column ${open + 1}. Close it with ${quote}.`, open);
+            throw new TokenizeError(
+              `Unterminated ${quote === '"' ? 'double' : 'single'} quote starting at column ${open + 1}. Close it with ${quote}.`,
+              open,
+            );
           }
           unterminated = true;
         }

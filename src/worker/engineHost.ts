@@ -5,7 +5,19 @@
 // requests, turning a failure of either worker into a fault the page can
 // restart from.
 import type * as Comlink from 'comlink';
-import { ReadModels, createEngine, type DomainDefinition, type Engine, type EngineSettings, type Intent, type ScriptEntry, type SettingsPatch, type SqlJsStatic, type TraceRecord, type WriteSide } from '../engine/index.ts';
+import {
+  ReadModels,
+  createEngine,
+  type DomainDefinition,
+  type Engine,
+  type EngineSettings,
+  type Intent,
+  type ScriptEntry,
+  type SettingsPatch,
+  type SqlJsStatic,
+  type TraceRecord,
+  type WriteSide,
+} from '../engine/index.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 import { ArchitectureModel, architectureAt, type ArchitectureFrame } from './views/architecture.ts';
 import { DivergenceCheck } from './views/divergence.ts';
@@ -13,7 +25,16 @@ import { SessionObserver } from './views/observer.ts';
 import { StoryIndex, sequenceDiagramSource } from './views/sequenceDiagram.ts';
 import { worldAt } from './views/timeline.ts';
 import { filterTrace, type TraceFilter } from './views/traceFilter.ts';
-import type { ClockState, SandboxFrame, SandboxWorkerName, SequenceDiagram, TableRef, TableView, TimelineSlice, WorkerFault } from './protocol/coordinator.ts';
+import type {
+  ClockState,
+  SandboxFrame,
+  SandboxWorkerName,
+  SequenceDiagram,
+  TableRef,
+  TableView,
+  TimelineSlice,
+  WorkerFault,
+} from './protocol/coordinator.ts';
 import type { ReadSideRemote } from './protocol/readSide.ts';
 import { WorkerFaultError } from './protocol/reply.ts';
 import { FramePublisher, RecentEvents } from './frames.ts';
@@ -102,7 +123,8 @@ export class EngineHost {
     this.#events = new RecentEvents(options.write);
     this.#frames = new FramePublisher(
       () => this.frame(),
-      () => `${this.observer.lastSeq}:${this.engine.now}:${this.engine.scheduler.steps}:${this.#clock.running}:${this.#clock.speed}:${this.#load.rate}:${this.#fault !== null}`,
+      () =>
+        `${this.observer.lastSeq}:${this.engine.now}:${this.engine.scheduler.steps}:${this.#clock.running}:${this.#clock.speed}:${this.#load.rate}:${this.#fault !== null}`,
     );
   }
 
@@ -223,7 +245,9 @@ export class EngineHost {
 
   async tables(): Promise<Record<string, string[]>> {
     const list = async (store: string): Promise<string[]> =>
-      (await this.engine.readOnlySql(store, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).rows.map((r) => String(r[0]));
+      (await this.engine.readOnlySql(store, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).rows.map((r) =>
+        String(r[0]),
+      );
     const out: Record<string, string[]> = { write: await list('write') };
     for (const p of this.domain.projections) out[p.name] = await list(p.name);
     return out;
@@ -246,7 +270,12 @@ export class EngineHost {
     const keyframe = this.observer.keyframes.before(target);
     const from = Math.max(0, keyframe.seq + 1 - firstSeq);
     // Fold from the keyframe (records before it may already have left memory).
-    const world = worldAt(trace.slice(from, target - firstSeq + 1), this.domain.projections.map((p) => p.name), target, keyframe);
+    const world = worldAt(
+      trace.slice(from, target - firstSeq + 1),
+      this.domain.projections.map((p) => p.name),
+      target,
+      keyframe,
+    );
     const i = target - firstSeq;
     return { firstSeq, lastSeq, world, records: trace.slice(Math.max(0, i - before), i + after + 1) };
   }

@@ -86,7 +86,8 @@ const api: CoordinatorApi = {
   playScenarioSetup: (setup) => replyAsync(() => current().playScenario((engine) => playSetup(engine, setup)), 'write'),
   playScenarioStep: (step) => replyAsync(() => current().playScenario((engine) => playStoryStep(engine, step)), 'write'),
   scriptLength: () => replySync(() => current().engine.recordedCount(), 'write'),
-  verifyScenario: (scenario, learner) => replyAsync(async () => verifyOnReplay(await sqlReady, current().session(), scenario, learner), 'write'),
+  verifyScenario: (scenario, learner) =>
+    replyAsync(async () => verifyOnReplay(await sqlReady, current().session(), scenario, learner), 'write'),
 };
 
 Comlink.expose(api);

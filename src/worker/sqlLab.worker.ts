@@ -23,7 +23,8 @@ const sqlLab: SqlLabApi = {
       }
     }, 'sql-lab'),
   measureReadPaths: (options = {}) => replyAsync(async () => measureReadPaths(await sqlReady, () => performance.now(), options), 'sql-lab'),
-  measureBoardReadPaths: (options = {}) => replyAsync(async () => measureBoardReadPaths(await sqlReady, () => performance.now(), options), 'sql-lab'),
+  measureBoardReadPaths: (options = {}) =>
+    replyAsync(async () => measureBoardReadPaths(await sqlReady, () => performance.now(), options), 'sql-lab'),
 };
 
 Comlink.expose(sqlLab);

@@ -5,7 +5,9 @@ import type { SqlLabApi } from './protocol/sqlLab.ts';
 import { unwrap, type ReplyValue } from './protocol/reply.ts';
 
 /** The lab's methods as the page calls them: the value, or the error thrown. */
-export type SqlLab = { [K in keyof SqlLabApi]: (...args: Parameters<SqlLabApi[K]>) => Promise<ReplyValue<Awaited<ReturnType<SqlLabApi[K]>>>> };
+export type SqlLab = {
+  [K in keyof SqlLabApi]: (...args: Parameters<SqlLabApi[K]>) => Promise<ReplyValue<Awaited<ReturnType<SqlLabApi[K]>>>>;
+};
 
 export interface SqlLabConnection {
   lab: SqlLab;

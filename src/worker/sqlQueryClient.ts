@@ -48,7 +48,12 @@ export function createSqlQueryRunner(options: { timeoutMs?: number } = {}): SqlQ
     const crashed = new Promise<never>((_, reject) => {
       w.addEventListener('error', (event) => {
         event.preventDefault();
-        reject(new WorkerFaultError('sql-query', `The SQL worker stopped with an error: ${event.message || 'unknown error'}. Nothing changed; try again.`));
+        reject(
+          new WorkerFaultError(
+            'sql-query',
+            `The SQL worker stopped with an error: ${event.message || 'unknown error'}. Nothing changed; try again.`,
+          ),
+        );
       });
     });
     crashed.catch(() => {});
@@ -83,7 +88,11 @@ export function createSqlQueryRunner(options: { timeoutMs?: number } = {}): SqlQ
         timer = setTimeout(() => entry!.stop('timeout'), timeoutMs);
       });
       try {
-        const reply = await Promise.race([current.remote.run(Comlink.transfer(bytes, [bytes.buffer]), store, sql), stopped, current.crashed]);
+        const reply = await Promise.race([
+          current.remote.run(Comlink.transfer(bytes, [bytes.buffer]), store, sql),
+          stopped,
+          current.crashed,
+        ]);
         return unwrap(reply);
       } catch (e) {
         // Anything but SQLite's own answer may have left sql.js broken: start afresh next time.

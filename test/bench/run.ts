@@ -59,8 +59,21 @@ const balanceOnly: DomainDefinition = {
 const noProjections: DomainDefinition = { ...banking, projections: [], queries: [] };
 const balanceDef = balanceOnly.projections[0]!;
 
-function envelope(position: number, streamId: string, version: number, type: string, data: Record<string, unknown>): Omit<EventEnvelope, 'position'> {
-  return { streamId, version, type, schemaVersion: 1, data, metadata: { commandId: `c${position}`, correlationId: `c${position}`, causationId: `c${position}`, recordedAt: position } };
+function envelope(
+  position: number,
+  streamId: string,
+  version: number,
+  type: string,
+  data: Record<string, unknown>,
+): Omit<EventEnvelope, 'position'> {
+  return {
+    streamId,
+    version,
+    type,
+    schemaVersion: 1,
+    data,
+    metadata: { commandId: `c${position}`, correlationId: `c${position}`, causationId: `c${position}`, recordedAt: position },
+  };
 }
 
 /** `accounts` opened, then deposits round-robin, up to `total` events, appended in batches. */
@@ -91,7 +104,9 @@ const EVENT_INSERT =
 function rawEventsDb(defaults = false): Database {
   const db = defaults ? new SQL.Database() : rawDb();
   const ws = new WriteSide(SQL, noProjections); // borrow its schema
-  const schema = ws.db.db.exec("SELECT sql FROM sqlite_master WHERE type IN ('table') AND sql IS NOT NULL")[0]!.values.map((r) => String(r[0]));
+  const schema = ws.db.db
+    .exec("SELECT sql FROM sqlite_master WHERE type IN ('table') AND sql IS NOT NULL")[0]!
+    .values.map((r) => String(r[0]));
   ws.close();
   for (const s of schema) db.run(s);
   return db;
@@ -132,7 +147,16 @@ function commandMeasurement(name: string, rawDefaults: boolean): Measurement {
           const data = validatePayload('Deposit', spec.fields, { accountId: `${i % ACCOUNTS}`, amountCents: 5 });
           const loaded = ws.load({ commandId, commandType: 'Deposit', data, idempotency: true });
           if (loaded.kind !== 'loaded') throw new Error('unexpected duplicate');
-          const out = ws.append({ commandId, commandType: 'Deposit', data, correlationId: commandId, at: i, idempotency: true, loaded: loaded.streams, attempts: 1 });
+          const out = ws.append({
+            commandId,
+            commandType: 'Deposit',
+            data,
+            correlationId: commandId,
+            at: i,
+            idempotency: true,
+            loaded: loaded.streams,
+            attempts: 1,
+          });
           if (out.kind !== 'appended') throw new Error(`unexpected ${out.kind}`);
         }
       };
@@ -146,9 +170,31 @@ function commandMeasurement(name: string, rawDefaults: boolean): Measurement {
       const rawBlock = (from: number, to: number): void => {
         for (let i = from; i < to; i++) {
           begin.run();
-          insertEvent.run([i + 1, `account-${i % ACCOUNTS}`, Math.floor(i / ACCOUNTS) + 1, 'MoneyDeposited', 1, JSON.stringify({ accountId: `${i % ACCOUNTS}`, amountCents: 5 }), `bench-${i}`, `bench-${i}`, `bench-${i}`, null, i]);
+          insertEvent.run([
+            i + 1,
+            `account-${i % ACCOUNTS}`,
+            Math.floor(i / ACCOUNTS) + 1,
+            'MoneyDeposited',
+            1,
+            JSON.stringify({ accountId: `${i % ACCOUNTS}`, amountCents: 5 }),
+            `bench-${i}`,
+            `bench-${i}`,
+            `bench-${i}`,
+            null,
+            i,
+          ]);
           // The idempotency record stores the command's result, as the engine's does.
-          const result = { ok: true, commandId: `bench-${i}`, commandType: 'Deposit', correlationId: `bench-${i}`, ids: { accountId: `${i % ACCOUNTS}` }, streams: [{ streamId: `account-${i % ACCOUNTS}`, version: Math.floor(i / ACCOUNTS) + 1 }], consistencyToken: i + 1, duplicate: false, attempts: 1 };
+          const result = {
+            ok: true,
+            commandId: `bench-${i}`,
+            commandType: 'Deposit',
+            correlationId: `bench-${i}`,
+            ids: { accountId: `${i % ACCOUNTS}` },
+            streams: [{ streamId: `account-${i % ACCOUNTS}`, version: Math.floor(i / ACCOUNTS) + 1 }],
+            consistencyToken: i + 1,
+            duplicate: false,
+            attempts: 1,
+          };
           insertCmd.run([`bench-${i}`, 'Deposit', JSON.stringify(result), i]);
           commit.run();
         }
@@ -160,7 +206,9 @@ function commandMeasurement(name: string, rawDefaults: boolean): Measurement {
       ws.close();
       for (const s of [insertEvent, insertCmd, begin, commit]) s.free();
       db.close();
-      return rawDefaults ? { ours, raw, note: 'raw with sql.js defaults (journal file, normal locking) as in part 1: informational' } : { ours, raw };
+      return rawDefaults
+        ? { ours, raw, note: 'raw with sql.js defaults (journal file, normal locking) as in part 1: informational' }
+        : { ours, raw };
     },
   };
 }
@@ -188,7 +236,16 @@ const commandFloor: Measurement = {
         const data = validatePayload('Deposit', spec.fields, { accountId: `${i % ACCOUNTS}`, amountCents: 5 });
         const loaded = ws.load({ commandId, commandType: 'Deposit', data, idempotency: true });
         if (loaded.kind !== 'loaded') throw new Error('unexpected duplicate');
-        const out = ws.append({ commandId, commandType: 'Deposit', data, correlationId: commandId, at: i, idempotency: true, loaded: loaded.streams, attempts: 1 });
+        const out = ws.append({
+          commandId,
+          commandType: 'Deposit',
+          data,
+          correlationId: commandId,
+          at: i,
+          idempotency: true,
+          loaded: loaded.streams,
+          attempts: 1,
+        });
         if (out.kind !== 'appended') throw new Error(`unexpected ${out.kind}`);
       }
     };
@@ -222,9 +279,31 @@ const commandFloor: Measurement = {
         if (!Array.isArray(decision)) throw new Error('unexpected rejection');
         const event = decision[0]!;
         begin.run();
-        const result = { ok: true, commandId, commandType: 'Deposit', correlationId: commandId, ids: { accountId }, streams: [{ streamId, version: version + 1 }], consistencyToken: head + 1, duplicate: false, attempts: 1 };
+        const result = {
+          ok: true,
+          commandId,
+          commandType: 'Deposit',
+          correlationId: commandId,
+          ids: { accountId },
+          streams: [{ streamId, version: version + 1 }],
+          consistencyToken: head + 1,
+          duplicate: false,
+          attempts: 1,
+        };
         insertCmd.run([commandId, 'Deposit', JSON.stringify(result), i]);
-        insertEvent.run([++head, streamId, version + 1, event.type, 1, JSON.stringify(event.data), commandId, commandId, commandId, null, i]);
+        insertEvent.run([
+          ++head,
+          streamId,
+          version + 1,
+          event.type,
+          1,
+          JSON.stringify(event.data),
+          commandId,
+          commandId,
+          commandId,
+          null,
+          i,
+        ]);
         commit.run();
       }
     };
@@ -246,8 +325,14 @@ const commandFloor: Measurement = {
 const commandEngine: Measurement = {
   name: 'command-engine',
   async run() {
-    const engine = createEngine({ sql: SQL, domain: noProjections, seed: 1, settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 } } });
-    for (let a = 0; a < ACCOUNTS; a++) engine.submit({ kind: 'command', command: { type: 'OpenAccount', data: { accountId: `${a}`, owner: 'O', overdraftLimitCents: 0 } } });
+    const engine = createEngine({
+      sql: SQL,
+      domain: noProjections,
+      seed: 1,
+      settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 } },
+    });
+    for (let a = 0; a < ACCOUNTS; a++)
+      engine.submit({ kind: 'command', command: { type: 'OpenAccount', data: { accountId: `${a}`, owner: 'O', overdraftLimitCents: 0 } } });
     await engine.runUntilIdle();
     const t0 = now();
     for (let i = 0; i < COMMANDS; i++) await engine.execute({ type: 'Deposit', data: { accountId: `${i % ACCOUNTS}`, amountCents: 5 } });
@@ -263,7 +348,8 @@ const APPEND_BATCH = 100;
 const append: Measurement = {
   name: 'append',
   async run() {
-    const make = (i: number) => envelope(i + 1, `s-${i % 1000}`, Math.floor(i / 1000) + 1, 'MoneyDeposited', { accountId: `${i % 1000}`, amountCents: 5 });
+    const make = (i: number) =>
+      envelope(i + 1, `s-${i % 1000}`, Math.floor(i / 1000) + 1, 'MoneyDeposited', { accountId: `${i % 1000}`, amountCents: 5 });
     const pending = Array.from({ length: APPENDS }, (_, i) => make(i));
     const ws = new WriteSide(SQL, banking);
     const store = ws.store;
@@ -283,7 +369,19 @@ const append: Measurement = {
       for (let j = i; j < i + APPEND_BATCH; j++) {
         const e = pending[j]!;
         const m = e.metadata;
-        ins.run([j + 1, e.streamId, e.version, e.type, 1, JSON.stringify(e.data), m.commandId, m.correlationId, m.causationId, null, m.recordedAt]);
+        ins.run([
+          j + 1,
+          e.streamId,
+          e.version,
+          e.type,
+          1,
+          JSON.stringify(e.data),
+          m.commandId,
+          m.correlationId,
+          m.causationId,
+          null,
+          m.recordedAt,
+        ]);
       }
       db.run('COMMIT');
     }
@@ -312,7 +410,13 @@ const rebuild: Measurement = {
     const ws = rebuildWriteSide();
     // Ours: the engine's rebuild: read the log in batches, apply into a fresh store with checkpoints, swap.
     const rs = new ReadSide(SQL, balanceOnly);
-    const engine = createEngine({ domain: balanceOnly, seed: 1, write: ws, read: rs, settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 }, projection: { replayBatchSize: 1000 } } });
+    const engine = createEngine({
+      domain: balanceOnly,
+      seed: 1,
+      write: ws,
+      read: rs,
+      settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 }, projection: { replayBatchSize: 1000 } },
+    });
     const t0 = now();
     engine.controlProjection('rebuild', 'balance');
     await engine.runUntilIdle();
@@ -323,9 +427,15 @@ const rebuild: Measurement = {
     // Raw: the same rows, JSON.parse and the same upserts, one transaction per 1000.
     const target = rawDb();
     for (const ddl of balanceDef.schema) target.run(ddl);
-    const select = ws.db.db.prepare('SELECT stream_id, event_type, payload, recorded_at, position FROM events WHERE position >= ? ORDER BY position LIMIT 1000');
-    const open = target.prepare('INSERT INTO account_balances (account_id, owner, balance_cents, overdraft_limit_cents, movements, updated_at) VALUES (?, ?, 0, ?, 0, ?) ON CONFLICT (account_id) DO NOTHING');
-    const move = target.prepare('UPDATE account_balances SET balance_cents = balance_cents + ?, movements = movements + 1, updated_at = ? WHERE account_id = ?');
+    const select = ws.db.db.prepare(
+      'SELECT stream_id, event_type, payload, recorded_at, position FROM events WHERE position >= ? ORDER BY position LIMIT 1000',
+    );
+    const open = target.prepare(
+      'INSERT INTO account_balances (account_id, owner, balance_cents, overdraft_limit_cents, movements, updated_at) VALUES (?, ?, 0, ?, 0, ?) ON CONFLICT (account_id) DO NOTHING',
+    );
+    const move = target.prepare(
+      'UPDATE account_balances SET balance_cents = balance_cents + ?, movements = movements + 1, updated_at = ? WHERE account_id = ?',
+    );
     const t1 = now();
     let from = 1;
     for (;;) {
@@ -359,12 +469,19 @@ const project: Measurement = {
     // run, so the bus holds every delivery; the timed part is resume → the
     // bus hands the deliveries over → batches of 50 applied with their
     // checkpoints and trace records, until the projection is at the head.
-    const engine = createEngine({ sql: SQL, domain: balanceOnly, seed: 1, settings: { bus: { latencyMs: 0, jitterMs: 0 }, costs: { commandMs: 0, projectMs: 0, queryMs: 0 } } });
-    for (let a = 0; a < ACCOUNTS; a++) engine.submit({ kind: 'command', command: { type: 'OpenAccount', data: { accountId: `${a}`, owner: 'O', overdraftLimitCents: 0 } } });
+    const engine = createEngine({
+      sql: SQL,
+      domain: balanceOnly,
+      seed: 1,
+      settings: { bus: { latencyMs: 0, jitterMs: 0 }, costs: { commandMs: 0, projectMs: 0, queryMs: 0 } },
+    });
+    for (let a = 0; a < ACCOUNTS; a++)
+      engine.submit({ kind: 'command', command: { type: 'OpenAccount', data: { accountId: `${a}`, owner: 'O', overdraftLimitCents: 0 } } });
     await engine.runUntilIdle();
     engine.controlProjection('pause', 'balance');
     for (let i = 0; i < PROJECT_COMMANDS; i += 50) {
-      for (let j = i; j < i + 50; j++) engine.submit({ kind: 'command', command: { type: 'Deposit', data: { accountId: `${j % ACCOUNTS}`, amountCents: 3 } } });
+      for (let j = i; j < i + 50; j++)
+        engine.submit({ kind: 'command', command: { type: 'Deposit', data: { accountId: `${j % ACCOUNTS}`, amountCents: 3 } } });
       await engine.runUntilIdle();
     }
     const t0 = now();
@@ -377,8 +494,12 @@ const project: Measurement = {
     // Raw: the same upserts in transactions of the live batch size.
     const target = rawDb();
     for (const ddl of balanceDef.schema) target.run(ddl);
-    const open = target.prepare('INSERT INTO account_balances (account_id, owner, balance_cents, overdraft_limit_cents, movements, updated_at) VALUES (?, ?, 0, ?, 0, ?) ON CONFLICT (account_id) DO NOTHING');
-    const move = target.prepare('UPDATE account_balances SET balance_cents = balance_cents + ?, movements = movements + 1, updated_at = ? WHERE account_id = ?');
+    const open = target.prepare(
+      'INSERT INTO account_balances (account_id, owner, balance_cents, overdraft_limit_cents, movements, updated_at) VALUES (?, ?, 0, ?, 0, ?) ON CONFLICT (account_id) DO NOTHING',
+    );
+    const move = target.prepare(
+      'UPDATE account_balances SET balance_cents = balance_cents + ?, movements = movements + 1, updated_at = ? WHERE account_id = ?',
+    );
     for (let a = 0; a < ACCOUNTS; a++) open.run([`${a}`, 'O', 0, 0]);
     const payloads = Array.from({ length: PROJECT_COMMANDS }, (_, i) => JSON.stringify({ accountId: `${i % ACCOUNTS}`, amountCents: 3 }));
     const t1 = now();
@@ -413,7 +534,12 @@ const load: Measurement = {
     for (let i = 0; i < LOADS; i++) store.loadStreamByRows(`account-${i % ACCOUNTS}`);
     const raw = LOADS / ((now() - t1) / 1000);
     ws.close();
-    return { ours, raw, labels: ['oneRow', 'byRow'], note: 'loads/s of 10-event streams: payloads joined by SQLite and parsed once, vs one row and one JSON.parse per event' };
+    return {
+      ours,
+      raw,
+      labels: ['oneRow', 'byRow'],
+      note: 'loads/s of 10-event streams: payloads joined by SQLite and parsed once, vs one row and one JSON.parse per event',
+    };
   },
 };
 
@@ -430,7 +556,17 @@ const snapshotLoad: Measurement = {
       const data = { accountId: '0', amountCents: 1 };
       const loaded = ws.load({ commandId: `s-${i}`, commandType: 'Deposit', data, idempotency: true, ...(snapshots ? { snapshots } : {}) });
       if (loaded.kind !== 'loaded') throw new Error('unexpected duplicate');
-      const out = ws.append({ commandId: `s-${i}`, commandType: 'Deposit', data, correlationId: `s-${i}`, at: i, idempotency: true, loaded: loaded.streams, attempts: 1, ...(snapshots ? { snapshots } : {}) });
+      const out = ws.append({
+        commandId: `s-${i}`,
+        commandType: 'Deposit',
+        data,
+        correlationId: `s-${i}`,
+        at: i,
+        idempotency: true,
+        loaded: loaded.streams,
+        attempts: 1,
+        ...(snapshots ? { snapshots } : {}),
+      });
       if (out.kind !== 'appended') throw new Error(`unexpected ${out.kind}`);
     };
     // The engine takes the snapshot (its first append past N events), then half a period of tail.
@@ -451,7 +587,12 @@ const snapshotLoad: Measurement = {
     for (let i = 0; i < fullLoads; i++) ws.load(req);
     const raw = fullLoads / ((now() - t1) / 1000);
     ws.close();
-    return { ours, raw, labels: ['snapshot', 'full'], note: `loads/s of a ${LONG_STREAM}-event stream: snapshot every ${SNAPSHOT_EVERY} + ${SNAPSHOT_EVERY / 2}-event tail vs folding every event` };
+    return {
+      ours,
+      raw,
+      labels: ['snapshot', 'full'],
+      note: `loads/s of a ${LONG_STREAM}-event stream: snapshot every ${SNAPSHOT_EVERY} + ${SNAPSHOT_EVERY / 2}-event tail vs folding every event`,
+    };
   },
 };
 
@@ -459,11 +600,18 @@ const snapshotLoad: Measurement = {
 const LATENCY_COMMANDS = 2000;
 /** µs per engine.execute of a Deposit (banking: balance + statement projections, virtual costs 0). */
 async function commandLatency(settings: SettingsPatch): Promise<number> {
-  const engine = createEngine({ sql: SQL, domain: banking, seed: 1, settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 }, ...settings } });
-  for (let a = 0; a < ACCOUNTS; a++) engine.submit({ kind: 'command', command: { type: 'OpenAccount', data: { accountId: `${a}`, owner: 'O', overdraftLimitCents: 0 } } });
+  const engine = createEngine({
+    sql: SQL,
+    domain: banking,
+    seed: 1,
+    settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 }, ...settings },
+  });
+  for (let a = 0; a < ACCOUNTS; a++)
+    engine.submit({ kind: 'command', command: { type: 'OpenAccount', data: { accountId: `${a}`, owner: 'O', overdraftLimitCents: 0 } } });
   await engine.runUntilIdle();
   const t0 = now();
-  for (let i = 0; i < LATENCY_COMMANDS; i++) await engine.execute({ type: 'Deposit', data: { accountId: `${i % ACCOUNTS}`, amountCents: 5 } });
+  for (let i = 0; i < LATENCY_COMMANDS; i++)
+    await engine.execute({ type: 'Deposit', data: { accountId: `${i % ACCOUNTS}`, amountCents: 5 } });
   const perCommand = ((now() - t0) * 1000) / LATENCY_COMMANDS;
   await engine.runUntilIdle();
   engine.close();
@@ -477,7 +625,13 @@ const syncVsAsync: Measurement = {
     const asyncUs = await commandLatency(ASYNC);
     // Sync: both projections in their own stores, updated before the command returns.
     const syncUs = await commandLatency({ separationLevel: 3, sync: { mode: 'sync' } });
-    return { ours: syncUs, raw: asyncUs, labels: ['sync', 'async'], unit: 'µs', note: 'µs per engine.execute (banking, 2 projections); ratio = sync / async latency' };
+    return {
+      ours: syncUs,
+      raw: asyncUs,
+      labels: ['sync', 'async'],
+      unit: 'µs',
+      note: 'µs per engine.execute (banking, 2 projections); ratio = sync / async latency',
+    };
   },
 };
 // Level 1: the same projections in the event store's database, inside the command's transaction.
@@ -486,11 +640,29 @@ const syncLevel1: Measurement = {
   async run() {
     const asyncUs = await commandLatency(ASYNC);
     const syncUs = await commandLatency({ separationLevel: 1, sync: { mode: 'sync' } });
-    return { ours: syncUs, raw: asyncUs, labels: ['sync-level1', 'async'], unit: 'µs', note: 'µs per engine.execute, projections inside the command transaction (informational)' };
+    return {
+      ours: syncUs,
+      raw: asyncUs,
+      labels: ['sync-level1', 'async'],
+      unit: 'µs',
+      note: 'µs per engine.execute, projections inside the command transaction (informational)',
+    };
   },
 };
 
-export const MEASUREMENTS: Measurement[] = [command, commandVsDefaultRaw, commandFloor, commandEngine, append, rebuild, project, load, snapshotLoad, syncVsAsync, syncLevel1];
+export const MEASUREMENTS: Measurement[] = [
+  command,
+  commandVsDefaultRaw,
+  commandFloor,
+  commandEngine,
+  append,
+  rebuild,
+  project,
+  load,
+  snapshotLoad,
+  syncVsAsync,
+  syncLevel1,
+];
 
 function fmt(n: number): string {
   return n >= 100 ? String(Math.round(n)) : n.toFixed(1);
@@ -502,7 +674,13 @@ async function heapFor100k(): Promise<string> {
   const ws = new WriteSide(SQL, balanceOnly);
   const rs = new ReadSide(SQL, balanceOnly);
   fillWriteSide(ws, REBUILD_ACCOUNTS, REBUILD_EVENTS);
-  const engine = createEngine({ domain: balanceOnly, seed: 1, write: ws, read: rs, settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 }, projection: { replayBatchSize: 1000 } } });
+  const engine = createEngine({
+    domain: balanceOnly,
+    seed: 1,
+    write: ws,
+    read: rs,
+    settings: { costs: { commandMs: 0, projectMs: 0, queryMs: 0 }, projection: { replayBatchSize: 1000 } },
+  });
   engine.controlProjection('rebuild', 'balance');
   await engine.runUntilIdle();
   gc();

@@ -65,7 +65,9 @@ const status = () =>
 /** What the read worker has served so far (its global counter); null for a build without one. */
 async function readSideCalls(p: Page): Promise<ReadSideCalls | null> {
   for (const worker of p.workers()) {
-    const calls = await worker.evaluate(() => (globalThis as { __readSideCalls?: ReadSideCalls }).__readSideCalls ?? null).catch(() => null);
+    const calls = await worker
+      .evaluate(() => (globalThis as { __readSideCalls?: ReadSideCalls }).__readSideCalls ?? null)
+      .catch(() => null);
     if (calls) return calls;
   }
   return null;
@@ -102,12 +104,20 @@ while (Date.now() - wallStart < SECONDS * 1000) {
   await page.waitForTimeout(250);
 }
 const wall = (Date.now() - wallStart) / 1000;
-const traceEvents = (JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { name: string; ph: string; tid: number; dur?: number; tdur?: number; args?: { name?: string } }[] }).traceEvents;
+const traceEvents = (
+  JSON.parse((await browser.stopTracing()).toString()) as {
+    traceEvents: { name: string; ph: string; tid: number; dur?: number; tdur?: number; args?: { name?: string } }[];
+  }
+).traceEvents;
 const mainTid = traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
 // CPU time of each worker thread (the coordinator, the read side): what an event costs, however busy the machine.
-const workerTids = new Set(traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'DedicatedWorker thread').map((e) => e.tid));
+const workerTids = new Set(
+  traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'DedicatedWorker thread').map((e) => e.tid),
+);
 const workerCpu = new Map<number, number>();
-for (const e of traceEvents) if (e.name === 'RunTask' && e.ph === 'X' && workerTids.has(e.tid)) workerCpu.set(e.tid, (workerCpu.get(e.tid) ?? 0) + (e.tdur ?? 0) / 1000);
+for (const e of traceEvents)
+  if (e.name === 'RunTask' && e.ph === 'X' && workerTids.has(e.tid))
+    workerCpu.set(e.tid, (workerCpu.get(e.tid) ?? 0) + (e.tdur ?? 0) / 1000);
 const tasks = traceEvents.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.tid === mainTid);
 const longByWall = tasks.filter((t) => (t.dur ?? 0) > 50_000);
 const longByCpu = tasks.filter((t) => (t.tdur ?? 0) > 50_000);
@@ -116,20 +126,38 @@ const end = await status();
 const callsEnd = await readSideCalls(page);
 const appended = end.events - start.events;
 const { longTasks, inputs, paints } = await page.evaluate(() => {
-  const w = window as unknown as { __longTasks: number[]; __inputs: { name: string; delay: number; duration: number }[]; __paints: number[] };
+  const w = window as unknown as {
+    __longTasks: number[];
+    __inputs: { name: string; delay: number; duration: number }[];
+    __paints: number[];
+  };
   return { longTasks: w.__longTasks, inputs: w.__inputs, paints: w.__paints };
 });
 const projections = await page.$$eval('[data-panel="projections"] tbody tr', (rows) =>
-  rows.map((r) => [...r.querySelectorAll('th, td')].slice(0, 5).map((c) => c.textContent?.trim()).join(' ')),
+  rows.map((r) =>
+    [...r.querySelectorAll('th, td')]
+      .slice(0, 5)
+      .map((c) => c.textContent?.trim())
+      .join(' '),
+  ),
 );
 
-const pct = (xs: number[], p: number) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!);
+const pct = (xs: number[], p: number) =>
+  xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 const eventsPerSecond = (end.events - start.events) / wall;
 const virtualPerReal = (end.at - start.at) / 1000 / wall;
 const sustained = eventsPerSecond >= RATE * 0.95;
-console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min): a long task's wall time includes waiting for a core`);
-console.log(`target rate: ${RATE} events/s (${RATE} commands/s of 1 event, each delivered to every projection), ${wall.toFixed(1)} s measured`);
-console.log(`achieved: ${Math.round(eventsPerSecond)} events/s appended per real second${sustained ? '' : ' (below the target)'}; virtual time ran at ${virtualPerReal.toFixed(2)}× real time`);
+console.log(
+  `machine: ${cpus().length} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')} (1/5/15 min): a long task's wall time includes waiting for a core`,
+);
+console.log(
+  `target rate: ${RATE} events/s (${RATE} commands/s of 1 event, each delivered to every projection), ${wall.toFixed(1)} s measured`,
+);
+console.log(
+  `achieved: ${Math.round(eventsPerSecond)} events/s appended per real second${sustained ? '' : ' (below the target)'}; virtual time ran at ${virtualPerReal.toFixed(2)}× real time`,
+);
 if (callsStart && callsEnd) {
   const roundTrips = Object.entries(callsEnd.calls).reduce((n, [method, c]) => n + c - (callsStart.calls[method] ?? 0), 0);
   const applyTrips = ['applyBatch', 'applyBatches'].reduce((n, m) => n + (callsEnd.calls[m] ?? 0) - (callsStart.calls[m] ?? 0), 0);
@@ -140,10 +168,17 @@ if (callsStart && callsEnd) {
 } else console.log('read worker: no call counter in this build');
 const perThousand = (ms: number) => Math.round((1000 * ms) / Math.max(1, appended));
 console.log(
-  `CPU per 1,000 events: worker threads ${[...workerCpu.values()].sort((a, b) => b - a).map((ms) => `${perThousand(ms)} ms`).join(' + ')} (the busier is the coordinator), main thread ${perThousand(busyMs)} ms`,
+  `CPU per 1,000 events: worker threads ${[...workerCpu.values()]
+    .sort((a, b) => b - a)
+    .map((ms) => `${perThousand(ms)} ms`)
+    .join(' + ')} (the busier is the coordinator), main thread ${perThousand(busyMs)} ms`,
 );
-console.log(`long tasks > 50 ms on the main thread: ${longTasks.length} (Long Tasks API)${longTasks.length ? `, longest ${Math.round(Math.max(...longTasks))} ms` : ''}; from the trace: ${longByWall.length} over 50 ms wall, ${longByCpu.length} over 50 ms of CPU (most CPU in one task ${Math.round(Math.max(0, ...tasks.map((t) => t.tdur ?? 0)) / 1000)} ms); main thread busy ${Math.round(busyMs / wall / 10)}% of the time`);
-console.log(`input to paint: p50 ${Math.round(pct(paints, 50))} ms, p95 ${Math.round(pct(paints, 95))} ms, worst ${Math.round(Math.max(0, ...paints))} ms over ${paints.length} inputs (${interactions} sent); Event Timing: ${inputs.length} took 16 ms or more, worst input delay ${Math.round(Math.max(0, ...inputs.map((i) => i.delay)))} ms`);
+console.log(
+  `long tasks > 50 ms on the main thread: ${longTasks.length} (Long Tasks API)${longTasks.length ? `, longest ${Math.round(Math.max(...longTasks))} ms` : ''}; from the trace: ${longByWall.length} over 50 ms wall, ${longByCpu.length} over 50 ms of CPU (most CPU in one task ${Math.round(Math.max(0, ...tasks.map((t) => t.tdur ?? 0)) / 1000)} ms); main thread busy ${Math.round(busyMs / wall / 10)}% of the time`,
+);
+console.log(
+  `input to paint: p50 ${Math.round(pct(paints, 50))} ms, p95 ${Math.round(pct(paints, 95))} ms, worst ${Math.round(Math.max(0, ...paints))} ms over ${paints.length} inputs (${interactions} sent); Event Timing: ${inputs.length} took 16 ms or more, worst input delay ${Math.round(Math.max(0, ...inputs.map((i) => i.delay)))} ms`,
+);
 console.log(`status: ${end.text}`);
 for (const p of projections) console.log(`  ${p}`);
 await browser.close();

@@ -17,7 +17,9 @@ const HOSTILE_SESSION = '<img src=x onerror="window.__pwned=1">';
 const HOSTILE_COMMAND = '</svg><script>window.__pwned=2</script>';
 const HOSTILE_SUBJECT = '<b onmouseover="window.__pwned=3">KB</b>';
 /** VITE_PICTURE_SHOTS=1 writes screenshots to test-results/picture/ (to look at the design). */
-const SHOTS = (import.meta as { env?: Record<string, string | undefined> }).env?.VITE_PICTURE_SHOTS ? '../../test-results/picture' : undefined;
+const SHOTS = (import.meta as { env?: Record<string, string | undefined> }).env?.VITE_PICTURE_SHOTS
+  ? '../../test-results/picture'
+  : undefined;
 
 let sql: Awaited<ReturnType<typeof initSqlJs>>;
 beforeAll(async () => {
@@ -41,7 +43,10 @@ async function pausedRun(): Promise<{ engine: Engine; frame: ArchitectureFrame; 
     sql,
     domain: commerce,
     seed: 7,
-    settings: { bus: { latencyMs: 400, jitterMs: 300, duplicateProbability: 0.25, dropProbability: 0.15, redeliveryMs: 200, reorder: true }, costs: { projectMs: 2 } },
+    settings: {
+      bus: { latencyMs: 400, jitterMs: 300, duplicateProbability: 0.25, dropProbability: 0.15, redeliveryMs: 200, reorder: true },
+      costs: { projectMs: 2 },
+    },
   });
   const records: TraceRecord[] = [];
   engine.onTrace((r) => records.push(r));
@@ -53,7 +58,11 @@ async function pausedRun(): Promise<{ engine: Engine; frame: ArchitectureFrame; 
   for (let i = 0; i < 14; i++) {
     engine.submit({
       kind: 'command',
-      command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: `c${i % 3}`, sku: i % 2 ? 'KB' : 'MS', quantity: 1 }, ...(i === 13 ? { commandId: HOSTILE_COMMAND } : {}) },
+      command: {
+        type: 'PlaceOrder',
+        data: { orderId: `o${i}`, customerId: `c${i % 3}`, sku: i % 2 ? 'KB' : 'MS', quantity: 1 },
+        ...(i === 13 ? { commandId: HOSTILE_COMMAND } : {}),
+      },
       sessionId: i % 3 === 0 ? HOSTILE_SESSION : i % 3 === 1 ? 'bob' : 'alice',
     });
     await engine.advance(35);
@@ -63,11 +72,26 @@ async function pausedRun(): Promise<{ engine: Engine; frame: ArchitectureFrame; 
   engine.submit({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'bob' });
   await engine.advance(5);
   for (const r of records) model.add(r);
-  model.setDivergences([{ projection: 'catalogue', subject: HOSTILE_SUBJECT, field: 'stock', readModel: 72, events: 61, cause: 'a duplicate applied twice', checkedAt: engine.headPosition }]);
+  model.setDivergences([
+    {
+      projection: 'catalogue',
+      subject: HOSTILE_SUBJECT,
+      field: 'stock',
+      readModel: 72,
+      events: 61,
+      cause: 'a duplicate applied twice',
+      checkedAt: engine.headPosition,
+    },
+  ]);
   return { engine, frame: model.frame(engine.now), model };
 }
 
-function render(frame: ArchitectureFrame, engine: Engine, callbacks: { onIntent?: (i: Intent) => void; onSettings?: (p: SettingsPatch) => void } = {}, width = 1440): HTMLElement {
+function render(
+  frame: ArchitectureFrame,
+  engine: Engine,
+  callbacks: { onIntent?: (i: Intent) => void; onSettings?: (p: SettingsPatch) => void } = {},
+  width = 1440,
+): HTMLElement {
   host = document.createElement('div');
   host.style.width = `${width}px`;
   host.style.padding = '16px';
@@ -107,7 +131,9 @@ it('draws one token per in-flight delivery the engine has scheduled, with time p
   expect(kinds.has('duplicate') || kinds.has('redelivery') || kinds.has('reordered')).toBe(true);
   for (const k of kinds) expect(el.querySelector(`[data-token="${k}"] svg`)!.getAttribute('class')).toContain(k!);
   // The paused subscriber's queue piles up.
-  expect(Number(el.querySelector('[data-lane="customerOrders"] [data-paused-queue]')!.getAttribute('data-paused-queue'))).toBe(engine.projectionInfo('customerOrders').heldByBus);
+  expect(Number(el.querySelector('[data-lane="customerOrders"] [data-paused-queue]')!.getAttribute('data-paused-queue'))).toBe(
+    engine.projectionInfo('customerOrders').heldByBus,
+  );
 });
 
 it('shows a crashed projection with its reason, and a diverged read model with the numbers', async () => {
@@ -177,7 +203,8 @@ it('is a control surface: the bus, the event store and each projection open thei
   expect(patches.at(-1)).toEqual({ sync: { mode: 'sync' } });
   // Every control has a name a screen reader can read.
   for (const c of el.querySelectorAll<HTMLElement>('button, input, select')) {
-    const named = c.getAttribute('aria-label') || c.textContent!.trim() || (c.id && el.querySelector(`label[for="${c.id}"]`)) || c.closest('label');
+    const named =
+      c.getAttribute('aria-label') || c.textContent!.trim() || (c.id && el.querySelector(`label[for="${c.id}"]`)) || c.closest('label');
     expect(named, c.outerHTML.slice(0, 80)).toBeTruthy();
   }
 });
@@ -185,12 +212,15 @@ it('is a control surface: the bus, the event store and each projection open thei
 it('moves tokens on the virtual clock while time runs, and holds them still when it is paused', async () => {
   const { engine, frame } = await pausedRun();
   const el = render(frame, engine);
-  const token = [...el.querySelectorAll<HTMLElement>('[data-token]')].find((t) => t.dataset.token !== 'held' && Number(t.style.getPropertyValue('--p')) < 0.9)!;
+  const token = [...el.querySelectorAll<HTMLElement>('[data-token]')].find(
+    (t) => t.dataset.token !== 'held' && Number(t.style.getPropertyValue('--p')) < 0.9,
+  )!;
   const p0 = Number(token.style.getPropertyValue('--p'));
-  const frames = (n: number) => new Promise<void>((resolve) => {
-    const next = (k: number) => (k === 0 ? resolve() : requestAnimationFrame(() => next(k - 1)));
-    next(n);
-  });
+  const frames = (n: number) =>
+    new Promise<void>((resolve) => {
+      const next = (k: number) => (k === 0 ? resolve() : requestAnimationFrame(() => next(k - 1)));
+      next(n);
+    });
   await frames(3);
   expect(el.querySelector('[data-testid="architecture"]')!.getAttribute('data-animating')).toBe('false');
   expect(Number(token.style.getPropertyValue('--p'))).toBe(p0);
@@ -199,9 +229,14 @@ it('moves tokens on the virtual clock while time runs, and holds them still when
   el.remove();
   host = document.createElement('div');
   document.body.appendChild(host);
-  mounted = mount(ArchitectureView, { target: host, props: { frame, settings: engine.settings, clock: { at: engine.now, running: true, speed: 50 } } });
+  mounted = mount(ArchitectureView, {
+    target: host,
+    props: { frame, settings: engine.settings, clock: { at: engine.now, running: true, speed: 50 } },
+  });
   flushSync();
-  const moving = host.querySelector<HTMLElement>(`[data-token][data-position="${token.dataset.position}"][data-sent="${token.dataset.sent}"]`)!;
+  const moving = host.querySelector<HTMLElement>(
+    `[data-token][data-position="${token.dataset.position}"][data-sent="${token.dataset.sent}"]`,
+  )!;
   await frames(5);
   expect(host.querySelector('[data-testid="architecture"]')!.getAttribute('data-animating')).toBe('true');
   expect(Number(moving.style.getPropertyValue('--p'))).toBeGreaterThan(p0);

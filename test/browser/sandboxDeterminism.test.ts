@@ -43,7 +43,11 @@ const INTENTS: Intent[] = [
   { kind: 'configure', settings: { bus: { jitterMs: 0, duplicateProbability: 0, dropProbability: 0 }, projection: { batchSize: 2 } } },
   {
     kind: 'import',
-    events: Array.from({ length: 8 }, (_, i) => ({ streamId: `product-IMP${i}`, type: 'ProductAdded', data: { sku: `IMP${i}`, name: `Imported ${i}`, priceCents: 10 + i, stock: 3, category: 'imported' } })),
+    events: Array.from({ length: 8 }, (_, i) => ({
+      streamId: `product-IMP${i}`,
+      type: 'ProductAdded',
+      data: { sku: `IMP${i}`, name: `Imported ${i}`, priceCents: 10 + i, stock: 3, category: 'imported' },
+    })),
   },
   { kind: 'command', command: { type: 'PlaceOrder', data: { orderId: 'o9', customerId: 'c1', sku: 'IMP3', quantity: 1 } }, sessionId: 'a' },
 ];
@@ -111,7 +115,14 @@ it('replays a session taken from the URL codec to the identical trace, in-proces
   expect(JSON.stringify(local.trace)).toBe(expected);
   local.close();
 
-  const again = await connectEngine({ domain: decoded.domain, seed: decoded.seed, settings: decoded.settings, script: decoded.script, ...(decoded.until ? { until: decoded.until } : {}), speed: 1 });
+  const again = await connectEngine({
+    domain: decoded.domain,
+    seed: decoded.seed,
+    settings: decoded.settings,
+    script: decoded.script,
+    ...(decoded.until ? { until: decoded.until } : {}),
+    speed: 1,
+  });
   connections.push(again);
   expect(unwrap(await again.coordinator.traceJson())).toBe(expected);
 });

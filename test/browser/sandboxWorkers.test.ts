@@ -26,10 +26,14 @@ const command = (type: string, data: Record<string, unknown>, sessionId?: string
   command: { type, data },
   ...(sessionId ? { sessionId } : {}),
 });
-const order = (i: number): Intent => command('PlaceOrder', { orderId: `o${i}`, customerId: `c${i % 3}`, sku: i % 2 ? 'KB' : 'MS', quantity: 1 });
+const order = (i: number): Intent =>
+  command('PlaceOrder', { orderId: `o${i}`, customerId: `c${i % 3}`, sku: i % 2 ? 'KB' : 'MS', quantity: 1 });
 
 /** Every read-model table of a store, rows sorted: equal dumps mean equal read models. */
-async function dump(tables: string[], read: (table: string) => Promise<{ columns: string[]; rows: unknown[][] }> | { columns: string[]; rows: unknown[][] }): Promise<string> {
+async function dump(
+  tables: string[],
+  read: (table: string) => Promise<{ columns: string[]; rows: unknown[][] }> | { columns: string[]; rows: unknown[][] },
+): Promise<string> {
   const out: string[] = [];
   for (const t of tables.filter((t) => t !== 'checkpoint' && t !== 'stream_checkpoints')) {
     const r = await read(t);
@@ -69,8 +73,17 @@ it('loses nothing through a crash and a resume: each read store equals a replay 
   const fresh = new ReadSide(await sqlReady, commerce);
   const tables = unwrap(await c.coordinator.tables());
   for (const p of commerce.projections) {
-    fresh.applyBatch({ projection: p.name, events, mode: 'catchUp', guards: { dedupe: true, ordering: true }, headPosition: events.length });
-    const live = await dump(tables[p.name]!, async (t) => unwrap(await c.coordinator.table({ store: p.name, table: t }, 1000)) as TableView);
+    fresh.applyBatch({
+      projection: p.name,
+      events,
+      mode: 'catchUp',
+      guards: { dedupe: true, ordering: true },
+      headPosition: events.length,
+    });
+    const live = await dump(
+      tables[p.name]!,
+      async (t) => unwrap(await c.coordinator.table({ store: p.name, table: t }, 1000)) as TableView,
+    );
     const replayed = await dump(tables[p.name]!, (t) => fresh.readOnlySql(p.name, `SELECT * FROM "${t}"`));
     expect(live).toBe(replayed);
   }
@@ -94,7 +107,14 @@ it('reports a worker that throws and restarts it without losing the event store'
   const session = unwrap(await c.coordinator.session());
   expect(session.until).toEqual(frame.fault!.lastGood);
   c.close();
-  const restarted = await connectEngine({ domain: session.domain, seed: session.seed, settings: session.settings, script: session.script, until: session.until!, speed: 1 });
+  const restarted = await connectEngine({
+    domain: session.domain,
+    seed: session.seed,
+    settings: session.settings,
+    script: session.script,
+    until: session.until!,
+    speed: 1,
+  });
   open.push(restarted);
   expect(unwrap(await restarted.coordinator.readAll(1, 1000))).toEqual(before);
   unwrap(await restarted.coordinator.runUntilIdle());
@@ -117,7 +137,9 @@ it("gives the page the engine's error classes back, across one worker boundary o
   const unknown = await thrown(c.coordinator.dispatch(command('Teleport', {})));
   expect(unknown).toBeInstanceOf(UnknownCommandError);
   expect(unknown).toMatchObject({ code: 'UNKNOWN_COMMAND', details: { type: 'Teleport' } });
-  const invalid = await thrown(c.coordinator.dispatch(command('AddProduct', { sku: 'KB', name: 'Keyboard', priceCents: 'free', stock: 5 })));
+  const invalid = await thrown(
+    c.coordinator.dispatch(command('AddProduct', { sku: 'KB', name: 'Keyboard', priceCents: 'free', stock: 5 })),
+  );
   expect(invalid).toBeInstanceOf(InvalidPayloadError);
   expect((invalid as InvalidPayloadError).field).toBe('priceCents');
   // Thrown in the read worker, passed on by the coordinator.

@@ -7,13 +7,13 @@ const connection = connectSqlLab();
 afterAll(() => connection.close());
 
 it('runs SQL in sql.js inside a Web Worker, reached through comlink', async () => {
-  const [result] = await connection.lab.query("SELECT sqlite_version() AS version, 6 * 7 AS answer, typeof(1.5) AS kind");
+  const [result] = await connection.lab.query('SELECT sqlite_version() AS version, 6 * 7 AS answer, typeof(1.5) AS kind');
   expect(result!.columns).toEqual(['version', 'answer', 'kind']);
   expect(result!.values[0]![0]).toMatch(/^3\.\d+\.\d+$/);
   expect(result!.values[0]!.slice(1)).toEqual([42, 'real']);
 });
 
-it('reports an SQL error from the worker with SQLite\'s message', async () => {
+it("reports an SQL error from the worker with SQLite's message", async () => {
   await expect(connection.lab.query('SELECT * FROM no_such_table')).rejects.toThrow(/no such table: no_such_table/);
   await expect(connection.lab.query('SELECT * FROM no_such_table')).rejects.toMatchObject({ name: 'WorkerFaultError', worker: 'sql-lab' });
 });
@@ -50,7 +50,9 @@ it('the board race measures on click and shows both paths with the verdict, labe
     select.dispatchEvent(new Event('change'));
     button.click();
     await waitFor(() => host.querySelector('table') !== null, 60_000);
-    expect(host.querySelector('caption')!.textContent!.replace(/\s+/g, ' ')).toMatch(/Measured on your machine: 200 board reads, 500 cards built from [\d,]+ events/);
+    expect(host.querySelector('caption')!.textContent!.replace(/\s+/g, ' ')).toMatch(
+      /Measured on your machine: 200 board reads, 500 cards built from [\d,]+ events/,
+    );
     expect(host.querySelectorAll('tbody tr')).toHaveLength(2);
     expect(host.textContent!.replace(/\s+/g, ' ')).toContain('both paths returned the same board, card for card, on every read');
     expect(host.querySelector('[data-speedup]')!.textContent).toMatch(/^\d+(\.\d)?×$/);

@@ -31,9 +31,7 @@ export interface WatchedPage {
 }
 
 /** A page that records every console error and page error, so tests can assert none happened. */
-export async function watchedPage(
-  context: BrowserContext,
-): Promise<WatchedPage> {
+export async function watchedPage(context: BrowserContext): Promise<WatchedPage> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {

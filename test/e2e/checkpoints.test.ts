@@ -14,11 +14,13 @@ afterAll(() => browser?.close());
 
 const LESSON = '/lessons/sagas/';
 const WRONG = 'Compensate now: release the stock and cancel the order.';
-const RIGHT = 'Resend ChargePayment with the same commandId, or ask the payment service for the charge\'s status.';
+const RIGHT = "Resend ChargePayment with the same commandId, or ask the payment service for the charge's status.";
 
 async function axeProblems(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`);
 }
 
 async function answerWrongly(page: Page): Promise<void> {
@@ -76,7 +78,9 @@ describe('progress you can carry', () => {
     const fresh = await byFile.newPage();
     await fresh.goto(`${baseUrl()}/progress/`);
     await fresh.locator('[data-progress-summary]', { hasText: '0 checkpoints answered' }).waitFor();
-    await fresh.getByLabel('Import a progress file').setInputFiles({ name: 'progress.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+    await fresh
+      .getByLabel('Import a progress file')
+      .setInputFiles({ name: 'progress.json', mimeType: 'application/json', buffer: Buffer.from(file) });
     await fresh.locator('[data-progress-status]', { hasText: 'Imported' }).waitFor();
     await fresh.goto(baseUrl() + LESSON);
     await fresh.locator('#checkpoint-timeout [data-reveal]').waitFor();

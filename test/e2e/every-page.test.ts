@@ -41,7 +41,10 @@ beforeAll(async () => {
         violations: results.violations
           .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
           .map((violation) => {
-            const targets = violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(' | ');
+            const targets = violation.nodes
+              .slice(0, 3)
+              .map((node) => node.target.join(' '))
+              .join(' | ');
             return `${violation.id} (${violation.impact}) ${violation.help} → ${targets}`;
           }),
       });

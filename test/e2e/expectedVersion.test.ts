@@ -31,7 +31,9 @@ describe('the expected version in the sandbox’s command form', () => {
     await page.goto(`${baseUrl()}/sandbox/?paused`, { waitUntil: 'load' });
     await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
     await page.waitForFunction(() => !document.querySelector('.sandbox .busy'));
-    expect(await page.locator('[data-panel="commands"]').textContent()).toContain('If someone changed it since, the command is refused, naming both versions.');
+    expect(await page.locator('[data-panel="commands"]').textContent()).toContain(
+      'If someone changed it since, the command is refused, naming both versions.',
+    );
 
     const created = await send(page, 'AddProduct', { sku: 'EV-1' }, '0');
     expect(created).toMatch(/Accepted.*product-EV-1 v1/);
@@ -40,7 +42,9 @@ describe('the expected version in the sandbox’s command form', () => {
     // …and the second, still at version 1, is refused.
     const stale = await send(page, 'ChangePrice', { sku: 'EV-1', priceCents: '4599' }, '1');
     expect(stale).toContain('Refused');
-    expect(stale).toContain('You edited product-EV-1 at version 1, but it is now at version 2: someone changed it since. Reload it and decide again');
+    expect(stale).toContain(
+      'You edited product-EV-1 at version 1, but it is now at version 2: someone changed it since. Reload it and decide again',
+    );
     expect(await page.locator(results).first().getAttribute('data-ok')).toBe('false');
     // Empty field: no check, the save goes through.
     expect(await send(page, 'ChangePrice', { sku: 'EV-1', priceCents: '4599' })).toMatch(/Accepted.*product-EV-1 v3/);

@@ -35,7 +35,13 @@ async function axeProblems(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(' | ')}`);
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.nodes
+          .slice(0, 3)
+          .map((node) => node.target.join(' '))
+          .join(' | ')}`,
+    );
 }
 
 describe('a question page', () => {
@@ -143,7 +149,12 @@ describe('browsing', () => {
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(total);
     expect(await page.locator('[data-question] .iv-chip.level').allTextContents()).toEqual(Array(shown).fill('Staff'));
-    expect(await page.getByRole('status').filter({ hasText: `Showing ${shown} of ${total} questions` }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Showing ${shown} of ${total} questions` })
+        .count(),
+    ).toBe(1);
 
     await page.reload();
     await page.waitForFunction((n) => document.querySelectorAll('[data-question]').length === n, shown);
@@ -182,7 +193,9 @@ describe('mock interview', () => {
     const summary = page.locator('[data-mock-summary]');
     await summary.waitFor();
     expect(await summary.locator('tbody tr').count()).toBe(4);
-    expect(await summary.locator('tr[data-summary-row="drill"]').textContent()).toMatch(/Design drill: .*(Passed|Failed) on the engine\s*\d+ of \d+ requirements met/);
+    expect(await summary.locator('tr[data-summary-row="drill"]').textContent()).toMatch(
+      /Design drill: .*(Passed|Failed) on the engine\s*\d+ of \d+ requirements met/,
+    );
     expect(await summary.locator('.iv-stats').textContent()).toContain('3 / 3');
     expect(await summary.getByRole('heading', { name: 'Revisit these topics' }).count()).toBe(1);
     expect(await axeProblems(page)).toEqual([]);
@@ -213,27 +226,44 @@ describe('design drills', () => {
     await page.getByRole('button', { name: 'Commit to this design' }).click();
     expect(await page.getByRole('alert').textContent()).toContain('Pick an option for');
 
-    await page.getByRole('group', { name: 'What the board reads' }).getByLabel(/A board view/).check();
+    await page
+      .getByRole('group', { name: 'What the board reads' })
+      .getByLabel(/A board view/)
+      .check();
     await page.getByRole('group', { name: 'When the board view is updated' }).getByLabel('Asynchronously, from events on the bus').check();
-    await page.getByRole('group', { name: 'Consistency of the board right after a drag' }).getByLabel(/Eventual: show the board/).check();
+    await page
+      .getByRole('group', { name: 'Consistency of the board right after a drag' })
+      .getByLabel(/Eventual: show the board/)
+      .check();
     await page.getByLabel(/Why this design/).fill('Async keeps moves fast.');
     await page.getByRole('button', { name: 'Commit to this design' }).click();
     // Committed: the design can no longer change until the learner asks to.
-    expect(await page.getByRole('group', { name: 'What the board reads' }).getByLabel(/A board view/).isDisabled()).toBe(true);
+    expect(
+      await page
+        .getByRole('group', { name: 'What the board reads' })
+        .getByLabel(/A board view/)
+        .isDisabled(),
+    ).toBe(true);
     await page.getByRole('button', { name: 'Run it on the engine' }).click();
 
     const report = page.locator('[data-drill-report]');
     await report.waitFor({ timeout: 60_000 });
     expect(await report.getAttribute('data-passed')).toBe('false');
     const missed = report.locator('[data-requirement="drag-ryw"]');
-    expect(await missed.textContent()).toMatch(/Failed:.*Measured: \d+ stale reads.*Why: GetBoard answered \d+ of \d+ reads before the session's own write was projected \(eventual consistency/s);
+    expect(await missed.textContent()).toMatch(
+      /Failed:.*Measured: \d+ stale reads.*Why: GetBoard answered \d+ of \d+ reads before the session's own write was projected \(eventual consistency/s,
+    );
     expect(Number(await missed.getAttribute('data-value'))).toBeGreaterThan(0);
     expect(await report.locator('[data-requirement="move-fast"]').textContent()).toMatch(/Met:.*Measured: \d+(\.\d)? ms/s);
     expect(await report.getByRole('heading', { name: 'The model design' }).count()).toBe(1);
     expect(await axeProblems(page)).toEqual([]);
 
     const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('cqrs-lab:interview:progress') ?? '{}'));
-    expect(saved.drills['work-item-board'][0]).toMatchObject({ passed: false, failed: expect.arrayContaining(['drag-ryw']), justification: 'Async keeps moves fast.' });
+    expect(saved.drills['work-item-board'][0]).toMatchObject({
+      passed: false,
+      failed: expect.arrayContaining(['drag-ryw']),
+      justification: 'Async keeps moves fast.',
+    });
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -266,7 +296,10 @@ describe('export and import', () => {
     ];
     for (const [name, text, message] of attempts) {
       await page.setInputFiles('#import-file', { name, mimeType: 'application/json', buffer: Buffer.from(text) });
-      await page.waitForFunction((expected) => document.querySelector('[data-transfer-status]')?.textContent?.startsWith(expected), `${name}:`);
+      await page.waitForFunction(
+        (expected) => document.querySelector('[data-transfer-status]')?.textContent?.startsWith(expected),
+        `${name}:`,
+      );
       expect(await status.textContent()).toMatch(message);
       expect(await status.textContent()).toContain('your progress is unchanged');
       expect(await status.getAttribute('role')).toBe('status');

@@ -17,7 +17,8 @@ const LESSONS = resolve(import.meta.dirname, '../../content/lessons');
 const lessonOf = new Map<string, string>();
 for (const file of readdirSync(LESSONS)) {
   const text = readFileSync(resolve(LESSONS, file), 'utf8');
-  for (const match of text.matchAll(/<LessonSandbox\s+preset="([^"]+)"/g)) lessonOf.set(match[1]!, `/lessons/${file.replace(/\.mdx$/, '')}/`);
+  for (const match of text.matchAll(/<LessonSandbox\s+preset="([^"]+)"/g))
+    lessonOf.set(match[1]!, `/lessons/${file.replace(/\.mdx$/, '')}/`);
 }
 
 let browser: Browser;
@@ -56,10 +57,22 @@ async function projection(box: Locator, name: string) {
   const cells = await projectionRow(box, name).locator('td').allInnerTexts();
   const [position, head] = cells[1]!.split('/').map((n) => Number(n.trim().replace(/,/g, '')));
   // The status cell is the badge, then (while crashed) why: the first word is the status.
-  return { status: cells[0]!.trim().split(/[\s·]/)[0]!, position: position!, head: head!, behind: Number(cells[2]), applied: Number(cells[5]), dupesSkipped: Number(cells[6]) };
+  return {
+    status: cells[0]!.trim().split(/[\s·]/)[0]!,
+    position: position!,
+    head: head!,
+    behind: Number(cells[2]),
+    applied: Number(cells[5]),
+    dupesSkipped: Number(cells[6]),
+  };
 }
 
-async function waitForProjection(box: Locator, name: string, holds: (p: Awaited<ReturnType<typeof projection>>) => boolean, timeout = 30_000): Promise<void> {
+async function waitForProjection(
+  box: Locator,
+  name: string,
+  holds: (p: Awaited<ReturnType<typeof projection>>) => boolean,
+  timeout = 30_000,
+): Promise<void> {
   await expect.poll(() => projection(box, name), { timeout, message: `${name} never reached the expected state` }).toSatisfy(holds);
 }
 
@@ -114,7 +127,8 @@ async function slide(input: Locator, value: number): Promise<void> {
 }
 const setting = (box: Locator, id: string) => box.locator(`[data-setting="${id}"]`);
 /** A setting slider's position for a display value (its value is an index into the control's stops). */
-const position = (id: string, display: number): number => sliderPosition(SETTING_CONTROLS.find((c) => c.id === id) as { stops: readonly number[] }, display);
+const position = (id: string, display: number): number =>
+  sliderPosition(SETTING_CONTROLS.find((c) => c.id === id) as { stops: readonly number[] }, display);
 const loadSlider = (box: Locator) => box.getByLabel('Commands per second');
 
 // ── the terminal, read through xterm's accessibility tree ───────────────
@@ -124,7 +138,9 @@ async function terminal(box: Locator, line: string, shows: RegExp): Promise<stri
   await panel.waitFor({ timeout: 30_000 });
   await box.locator('[data-panel="terminal"]').scrollIntoViewIfNeeded();
   const screen = () =>
-    box.locator('[data-panel="terminal"] .xterm-accessibility-tree > div').evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n'));
+    box
+      .locator('[data-panel="terminal"] .xterm-accessibility-tree > div')
+      .evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n'));
   await panel.locator('.xterm-helper-textarea').focus();
   await box.page().keyboard.press('Control+l');
   await box.page().keyboard.type(line);

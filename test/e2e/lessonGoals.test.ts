@@ -15,7 +15,8 @@ const LESSONS = resolve(import.meta.dirname, '../../content/lessons');
 const lessonOf = new Map<string, string>();
 for (const file of readdirSync(LESSONS)) {
   const text = readFileSync(resolve(LESSONS, file), 'utf8');
-  for (const match of text.matchAll(/<LessonSandbox\s+preset="([^"]+)"/g)) lessonOf.set(match[1]!, `/lessons/${file.replace(/\.mdx$/, '')}/`);
+  for (const match of text.matchAll(/<LessonSandbox\s+preset="([^"]+)"/g))
+    lessonOf.set(match[1]!, `/lessons/${file.replace(/\.mdx$/, '')}/`);
 }
 
 let browser: Browser;
@@ -44,9 +45,16 @@ async function check(box: Locator): Promise<string> {
   return status.innerText();
 }
 
-async function send(box: Locator, kind: 'command' | 'query', type: string, fields: Record<string, string>, strategy?: string): Promise<void> {
+async function send(
+  box: Locator,
+  kind: 'command' | 'query',
+  type: string,
+  fields: Record<string, string>,
+  strategy?: string,
+): Promise<void> {
   await box.getByTestId(`${kind}-type`).selectOption(type);
-  for (const [f, v] of Object.entries(fields)) await box.locator(`[data-panel="${kind === 'command' ? 'commands' : 'queries'}"] [data-field="${f}"]`).fill(v);
+  for (const [f, v] of Object.entries(fields))
+    await box.locator(`[data-panel="${kind === 'command' ? 'commands' : 'queries'}"] [data-field="${f}"]`).fill(v);
   if (strategy) await box.getByTestId('query-strategy').selectOption(strategy);
   const results = box.getByTestId(`${kind}-results`).locator(':scope > li');
   const before = await results.count();
@@ -54,7 +62,8 @@ async function send(box: Locator, kind: 'command' | 'query', type: string, field
   await expect.poll(() => results.count(), { timeout: 30_000 }).toBeGreaterThan(before);
 }
 
-const stored = (page: Page, preset: string) => page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? 'null') as { status: string; at: string } | null, `cqrs-lab:goal:${preset}`);
+const stored = (page: Page, preset: string) =>
+  page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? 'null') as { status: string; at: string } | null, `cqrs-lab:goal:${preset}`);
 
 describe('lesson goals, solved by clicking', () => {
   it('building-one: the untouched run fails with its reason; a deposit solves it; Done is remembered', async () => {

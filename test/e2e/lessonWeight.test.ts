@@ -35,10 +35,15 @@ async function firstLoad(context: BrowserContext, path: string): Promise<{ page:
     if (response.request().resourceType() !== 'script') return;
     load.scripts.push(url);
     // A body still arriving when the page closes came after the measured first load.
-    bodies.push(response.body().then((body) => void (load.scriptBytesGz += gzipSync(body).length), () => undefined));
+    bodies.push(
+      response.body().then(
+        (body) => void (load.scriptBytesGz += gzipSync(body).length),
+        () => undefined,
+      ),
+    );
   });
   await page.goto(baseUrl() + path, { waitUntil: 'networkidle' });
-  for (let settled = 0; settled < bodies.length; ) {
+  for (let settled = 0; settled < bodies.length;) {
     const pending = bodies.slice(settled);
     settled = bodies.length;
     await Promise.all(pending);
@@ -75,27 +80,30 @@ describe('lesson pages on first load', () => {
       const page = await context.newPage();
       for (const path of lessonPaths()) {
         await page.goto(baseUrl() + path);
-        const figures = await page.locator('figure.mermaid-diagram').evaluateAll((nodes, scheme) =>
-          nodes.map((figure) => {
-            const shown = [...figure.querySelectorAll('svg')].filter((svg) => getComputedStyle(svg).display !== 'none');
-            const svg = shown[0];
-            const label = (id: string | null | undefined) => (id ? (svg?.querySelector(`[id="${id}"]`)?.textContent ?? '') : '');
-            return {
-              drawnAtBuild: figure.getAttribute('data-drawn') === 'build',
-              shown: shown.length,
-              themeClass: svg?.classList.contains(`mermaid-theme-${scheme}`) ?? false,
-              role: svg?.getAttribute('role'),
-              title: label(svg?.getAttribute('aria-labelledby')),
-              desc: label(svg?.getAttribute('aria-describedby')),
-              titleElement: svg?.querySelector(':scope > title')?.textContent ?? '',
-            };
-          }),
-        colorScheme);
+        const figures = await page.locator('figure.mermaid-diagram').evaluateAll(
+          (nodes, scheme) =>
+            nodes.map((figure) => {
+              const shown = [...figure.querySelectorAll('svg')].filter((svg) => getComputedStyle(svg).display !== 'none');
+              const svg = shown[0];
+              const label = (id: string | null | undefined) => (id ? (svg?.querySelector(`[id="${id}"]`)?.textContent ?? '') : '');
+              return {
+                drawnAtBuild: figure.getAttribute('data-drawn') === 'build',
+                shown: shown.length,
+                themeClass: svg?.classList.contains(`mermaid-theme-${scheme}`) ?? false,
+                role: svg?.getAttribute('role'),
+                title: label(svg?.getAttribute('aria-labelledby')),
+                desc: label(svg?.getAttribute('aria-describedby')),
+                titleElement: svg?.querySelector(':scope > title')?.textContent ?? '',
+              };
+            }),
+          colorScheme,
+        );
         figures.forEach((figure, index) => {
           checked += 1;
           const where = `${path} diagram ${index + 1} (${colorScheme})`;
           if (!figure.drawnAtBuild) problems.push(`${where}: not drawn at build time`);
-          if (figure.shown !== 1 || !figure.themeClass) problems.push(`${where}: shows ${figure.shown} drawings, theme class ${figure.themeClass}`);
+          if (figure.shown !== 1 || !figure.themeClass)
+            problems.push(`${where}: shows ${figure.shown} drawings, theme class ${figure.themeClass}`);
           if (figure.role !== 'img' || figure.title.trim() === '' || figure.desc.trim() === '' || figure.titleElement !== figure.title)
             problems.push(`${where}: role ${figure.role}, title "${figure.title}", desc "${figure.desc.slice(0, 40)}"`);
         });

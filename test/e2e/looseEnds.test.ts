@@ -43,7 +43,9 @@ describe('the projections panel', () => {
     await show(page, 'projections');
     await page.getByRole('button', { name: 'Crash catalogue', exact: true }).click();
     await expect.poll(() => row(page, 'catalogue').locator('[data-status]').innerText()).toBe('crashed');
-    await expect.poll(() => row(page, 'catalogue').locator('[data-crash-reason]').innerText()).toMatch(/^crashed on request \(a simulated crash\)/);
+    await expect
+      .poll(() => row(page, 'catalogue').locator('[data-crash-reason]').innerText())
+      .toMatch(/^crashed on request \(a simulated crash\)/);
     expect(await row(page, 'orderSummary').locator('[data-crash-reason]').count()).toBe(0);
 
     await page.getByRole('button', { name: 'Resume catalogue', exact: true }).click();
@@ -60,11 +62,15 @@ describe('the projections panel', () => {
     const compare = async () => {
       await page.getByRole('button', { name: 'Shadow build of catalogue' }).click();
       await setRunning(page, true);
-      await expect.poll(() => page.locator('tr[data-shadow="catalogue"]').getAttribute('data-shadow-status'), { timeout: 20_000 }).toBe('caughtUp');
+      await expect
+        .poll(() => page.locator('tr[data-shadow="catalogue"]').getAttribute('data-shadow-status'), { timeout: 20_000 })
+        .toBe('caughtUp');
       await page.getByRole('button', { name: /^Compare catalogue with its/ }).click();
-      await expect.poll(async () => (await comparison.textContent())?.replace(/\s+/g, ' ').trim(), { timeout: 20_000 }).toMatch(
-        /^catalogue: the live store \(version current, at position 1\) and the shadow \(version current, at position 1\) hold the same rows\.$/,
-      );
+      await expect
+        .poll(async () => (await comparison.textContent())?.replace(/\s+/g, ' ').trim(), { timeout: 20_000 })
+        .toMatch(
+          /^catalogue: the live store \(version current, at position 1\) and the shadow \(version current, at position 1\) hold the same rows\.$/,
+        );
     };
     await compare();
     await page.getByRole('button', { name: /^Drop the .* of catalogue$/ }).click();
@@ -132,7 +138,13 @@ describe('tables', () => {
     await expect.poll(() => page.getByTestId('store-count-left').innerText(), { timeout: 20_000 }).toBe('1 row.');
     const cell = page.getByTestId('store-left').locator('td.data', { hasText: /^ProductAdded$/ });
     // One line box: the word was not split across lines.
-    expect(await cell.evaluate((td) => { const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length; })).toBe(1);
+    expect(
+      await cell.evaluate((td) => {
+        const r = document.createRange();
+        r.selectNodeContents(td);
+        return r.getClientRects().length;
+      }),
+    ).toBe(1);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -144,7 +156,9 @@ describe('header and navigation', () => {
     const page = await context.newPage();
     await page.goto(baseUrl() + lessonPaths()[0]!);
     const header = page.locator('header.site-header');
-    const buttons = await header.locator('button:visible').evaluateAll((els) => els.map((e) => e.textContent?.trim() || e.getAttribute('aria-label')));
+    const buttons = await header
+      .locator('button:visible')
+      .evaluateAll((els) => els.map((e) => e.textContent?.trim() || e.getAttribute('aria-label')));
     expect(buttons).toEqual(['Lessons menu', 'Search', expect.stringMatching(/theme/)]);
     const name = header.locator('.brand span');
     expect(await name.isVisible()).toBe(true);
@@ -164,7 +178,9 @@ describe('header and navigation', () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${baseUrl()}/`);
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Glossary' }).getAttribute('href')).toBe('/glossary/');
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Glossary' }).getAttribute('href')).toBe(
+      '/glossary/',
+    );
     expect(await page.locator('main').getByRole('link', { name: 'Glossary' }).getAttribute('href')).toBe('/glossary/');
     await context.close();
   });
@@ -179,7 +195,14 @@ describe('header and navigation', () => {
         `import('/pagefind/pagefind.js').then((p) => p.search(${JSON.stringify(q)})).then((found) => Promise.all(found.results.map((r) => r.data())))`,
       ) as Promise<{ url: string; meta: { title: string } }[]>;
     const urls = (await search('flash sale')).map((r) => r.url);
-    expect(urls).toEqual(expect.arrayContaining(['/scenarios/flash-sale/', '/interview/drills/flash-sale/', '/interview/flash-sale-incident/', '/lessons/why-crud-breaks/']));
+    expect(urls).toEqual(
+      expect.arrayContaining([
+        '/scenarios/flash-sale/',
+        '/interview/drills/flash-sale/',
+        '/interview/flash-sale-incident/',
+        '/lessons/why-crud-breaks/',
+      ]),
+    );
     expect((await search('outbox')).map((r) => r.url)).toContain('/glossary/');
     const lesson = (await search('projection')).find((r) => r.url === '/lessons/projections/');
     expect(lesson?.meta.title).toBe('Projections');

@@ -95,7 +95,9 @@ describe('the header menu on a phone (360 px)', () => {
       expect(response.status()).toBe(200);
       await expect(page.locator('h1').first().isVisible()).resolves.toBe(true);
       // The section's own link is marked as the current page.
-      const current = page.getByRole('navigation', { name: 'Main', includeHidden: true }).getByRole('link', { name: link, exact: true, includeHidden: true });
+      const current = page
+        .getByRole('navigation', { name: 'Main', includeHidden: true })
+        .getByRole('link', { name: link, exact: true, includeHidden: true });
       expect(await current.getAttribute('aria-current')).toBe('page');
       await context.close();
     });

@@ -16,7 +16,11 @@ afterAll(() => browser?.close());
 /** The first visit: the page registers the worker, which activates once everything is precached. */
 async function visitOnce(page: Page): Promise<void> {
   await page.goto(`${baseUrl()}/`, { waitUntil: 'load' });
-  await page.waitForFunction(async () => Boolean((await navigator.serviceWorker.ready).active && navigator.serviceWorker.controller), undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    async () => Boolean((await navigator.serviceWorker.ready).active && navigator.serviceWorker.controller),
+    undefined,
+    { timeout: 60_000 },
+  );
 }
 
 describe('offline after one visit', () => {

@@ -83,13 +83,19 @@ describe('the picture on /sandbox', () => {
   it('draws, with time paused, one token per delivery the trace has in flight; its bus controls work from the keyboard', async () => {
     const { page, errors } = await openSandbox();
     // Keyboard only: open the bus's popover and raise the latency to its top stop.
-    await picture(page).getByRole('button', { name: /Event bus settings/ }).focus();
+    await picture(page)
+      .getByRole('button', { name: /Event bus settings/ })
+      .focus();
     await page.keyboard.press('Enter');
     const latency = page.locator('[data-testid="architecture"] .pop [data-control="latency"] input[type="range"]');
     await latency.waitFor({ state: 'visible' });
     await latency.focus();
     await page.keyboard.press('End');
-    await expect.poll(async () => Number((await picture(page).locator('.bus-summary').innerText()).match(/^([\d,]+) ms/)?.[1]?.replace(/,/g, '') ?? 0)).toBeGreaterThanOrEqual(1000);
+    await expect
+      .poll(async () =>
+        Number((await picture(page).locator('.bus-summary').innerText()).match(/^([\d,]+) ms/)?.[1]?.replace(/,/g, '') ?? 0),
+      )
+      .toBeGreaterThanOrEqual(1000);
     await page.keyboard.press('Escape');
     for (let i = 0; i < 3; i++) await send(page, i === 0 ? 'AddProduct' : 'RestockProduct');
     await pictureSettled(page);
@@ -108,7 +114,9 @@ describe('the picture on /sandbox', () => {
   it('crashes a projection from its card (keyboard) and shows the reason the trace gives', async () => {
     const { page, errors } = await openSandbox();
     await send(page, 'AddProduct');
-    await picture(page).getByRole('button', { name: /^Projection catalogue: .*Controls$/ }).focus();
+    await picture(page)
+      .getByRole('button', { name: /^Projection catalogue: .*Controls$/ })
+      .focus();
     await page.keyboard.press('Enter');
     const crash = picture(page).locator('.pop:popover-open [data-action="crash"]');
     await crash.waitFor({ state: 'visible' });
@@ -118,7 +126,8 @@ describe('the picture on /sandbox', () => {
     await page.getByRole('button', { name: 'Step one task' }).click();
     const card = picture(page).locator('[data-projection="catalogue"]');
     await expect.poll(() => card.getAttribute('data-status')).toBe('crashed');
-    const crashed = (await trace(page)).filter((r) => r.type === 'projection.crashed' && r.projection === 'catalogue').at(-1) as { reason: string } | undefined;
+    const crashed = (await trace(page)).filter((r) => r.type === 'projection.crashed' && r.projection === 'catalogue').at(-1) as
+      { reason: string } | undefined;
     expect(crashed).toBeDefined();
     expect(await card.locator('[data-crash-reason]').innerText()).toContain(crashed!.reason);
     expect(errors).toEqual([]);
@@ -156,7 +165,16 @@ describe('the picture on /sandbox', () => {
     const { page, errors } = await openSandbox();
     for (let i = 0; i < 3; i++) await send(page, i === 0 ? 'AddProduct' : 'RestockProduct');
     await page.locator('[data-testid="play"]').click();
-    await expect.poll(async () => Number(await picture(page).locator('[data-projection="catalogue"] [data-checkpoint]').innerText().then((t) => t.replace(/\D/g, '')))).toBe(3);
+    await expect
+      .poll(async () =>
+        Number(
+          await picture(page)
+            .locator('[data-projection="catalogue"] [data-checkpoint]')
+            .innerText()
+            .then((t) => t.replace(/\D/g, '')),
+        ),
+      )
+      .toBe(3);
     await page.locator('[data-testid="play"]').click();
     // Off screen the panel keeps its last frame: bring it into view first.
     await page.locator('[data-panel="timeline"]').scrollIntoViewIfNeeded();
@@ -207,7 +225,9 @@ describe('the picture on /sandbox', () => {
     const { page, errors } = await openSandbox();
     await send(page, 'AddProduct');
     await pictureSettled(page);
-    const controls = await picture(page).locator('button:not(.pop button), select:not(.pop select)').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent?.trim() ?? ''));
+    const controls = await picture(page)
+      .locator('button:not(.pop button), select:not(.pop select)')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent?.trim() ?? ''));
     expect(controls.length).toBeGreaterThanOrEqual(6);
     // Tab from the element before the picture until focus leaves it: every control is met on the way.
     await page.locator('.sandbox .intro').evaluate((el) => {

@@ -10,7 +10,8 @@ import { SETTING_CONTROLS, sliderPosition } from '../../src/sandbox/controls.ts'
 import { commerce } from '../../src/domain/index.ts';
 
 /** A setting slider's position for a display value (its value is an index into the control's stops). */
-const position = (id: string, display: number): string => String(sliderPosition(SETTING_CONTROLS.find((c) => c.id === id) as { stops: readonly number[] }, display));
+const position = (id: string, display: number): string =>
+  String(sliderPosition(SETTING_CONTROLS.find((c) => c.id === id) as { stops: readonly number[] }, display));
 
 /** Windows a command of this event type opens: one per projection that handles it. */
 const handling = (eventType: string) => commerce.projections.filter((p) => p.handles.includes(eventType)).length;
@@ -122,22 +123,42 @@ describe('the sandbox page', () => {
     const other = await browser.newContext();
     const { page: fresh, errors: freshErrors } = await openSandbox(other);
     const clockBefore = await clockText(fresh);
-    await fresh.setInputFiles('[data-testid="import"]', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"cqrs-lab-session","version":1,"session":{"domain":"commerce"') });
+    await fresh.setInputFiles('[data-testid="import"]', {
+      name: 'broken.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"format":"cqrs-lab-session","version":1,"session":{"domain":"commerce"'),
+    });
     await fresh.waitForFunction(() => /refused/.test(document.querySelector('[data-testid="session-notice"]')?.textContent ?? ''));
-    expect(await fresh.locator('[data-testid="session-notice"]').textContent()).toMatch(/broken\.json was refused: .*not valid JSON.*Your current session is unchanged/);
-    await fresh.setInputFiles('[data-testid="import"]', { name: 'foreign.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'todo-app', items: [] })) });
-    await fresh.waitForFunction(() => /foreign\.json was refused/.test(document.querySelector('[data-testid="session-notice"]')?.textContent ?? ''));
+    expect(await fresh.locator('[data-testid="session-notice"]').textContent()).toMatch(
+      /broken\.json was refused: .*not valid JSON.*Your current session is unchanged/,
+    );
+    await fresh.setInputFiles('[data-testid="import"]', {
+      name: 'foreign.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ format: 'todo-app', items: [] })),
+    });
+    await fresh.waitForFunction(() =>
+      /foreign\.json was refused/.test(document.querySelector('[data-testid="session-notice"]')?.textContent ?? ''),
+    );
     expect(await fresh.locator('[data-testid="session-notice"]').textContent()).toMatch(/"format" is "todo-app"/);
     expect(await clockText(fresh)).toBe(clockBefore);
 
     await fresh.setInputFiles('[data-testid="import"]', { name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
-    await fresh.waitForFunction(() => /Imported run\.json/.test(document.querySelector('[data-testid="session-notice"]')?.textContent ?? ''));
+    await fresh.waitForFunction(() =>
+      /Imported run\.json/.test(document.querySelector('[data-testid="session-notice"]')?.textContent ?? ''),
+    );
     await ready(fresh);
     expect(await download(fresh, 'download-trace')).toBe(trace);
     // A corrupt file after a good import: still refused, the imported run is kept.
     const clockAfterImport = await clockText(fresh);
-    await fresh.setInputFiles('[data-testid="import"]', { name: 'bad-script.json', mimeType: 'application/json', buffer: Buffer.from(exported.replace('"AddProduct"', '"Explode"')) });
-    await fresh.waitForFunction(() => /bad-script\.json was refused/.test(document.querySelector('[data-testid="session-notice"]')?.textContent ?? ''));
+    await fresh.setInputFiles('[data-testid="import"]', {
+      name: 'bad-script.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(exported.replace('"AddProduct"', '"Explode"')),
+    });
+    await fresh.waitForFunction(() =>
+      /bad-script\.json was refused/.test(document.querySelector('[data-testid="session-notice"]')?.textContent ?? ''),
+    );
     expect(await clockText(fresh)).toBe(clockAfterImport);
     expect(await download(fresh, 'download-trace')).toBe(trace);
     expect([...errors, ...freshErrors]).toEqual([]);
@@ -154,10 +175,14 @@ describe('the sandbox page', () => {
     await send(page, 'AddProduct');
     // Nobody presses Run or Step: the bus delivers and every projection catches up by itself.
     await show(page, 'projections');
-    await page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('[data-panel="projections"] [data-projection]')];
-      return rows.length > 0 && rows.every((r) => r.getAttribute('data-position') === '1');
-    }, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const rows = [...document.querySelectorAll('[data-panel="projections"] [data-projection]')];
+        return rows.length > 0 && rows.every((r) => r.getAttribute('data-position') === '1');
+      },
+      null,
+      { timeout: 30_000 },
+    );
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -168,10 +193,14 @@ describe('the sandbox page', () => {
     await smallRun(page);
     const trace = await download(page, 'download-trace');
     // Autosave runs every two seconds: wait until it has saved where the run stands.
-    await page.waitForFunction(() => {
-      const s = document.querySelector<HTMLElement>('.sandbox')!;
-      return s.dataset.saved !== '' && s.dataset.saved === s.dataset.position;
-    }, null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => {
+        const s = document.querySelector<HTMLElement>('.sandbox')!;
+        return s.dataset.saved !== '' && s.dataset.saved === s.dataset.position;
+      },
+      null,
+      { timeout: 15_000 },
+    );
     await page.reload({ waitUntil: 'load' });
     await ready(page);
     expect(await download(page, 'download-trace')).toBe(trace);
@@ -199,7 +228,9 @@ describe('the sandbox page', () => {
     expect(await page.locator('[data-testid="event-log"] tbody').textContent()).toBe(events);
     await page.click('[data-testid="play"]');
     await show(page, 'projections');
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-panel="projections"] [data-status]')].every((s) => s.textContent === 'live'));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-panel="projections"] [data-status]')].every((s) => s.textContent === 'live'),
+    );
     await context.close();
   });
 
@@ -209,7 +240,9 @@ describe('the sandbox page', () => {
     await send(page, 'AddProduct');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(360);
-    const columns = await page.evaluate(() => getComputedStyle(document.querySelector('.sandbox .panels')!).gridTemplateColumns.split(' ').length);
+    const columns = await page.evaluate(
+      () => getComputedStyle(document.querySelector('.sandbox .panels')!).gridTemplateColumns.split(' ').length,
+    );
     expect(columns).toBe(1);
     expect(errors).toEqual([]);
     await context.close();

@@ -53,7 +53,10 @@ describe('the sequence diagram panel', () => {
   const figure = '[data-testid="sequence-diagram"]';
   /** The newest command in the menu (the first entry after "Latest"). */
   const newest = (page: Page) => page.locator(`${menu} option`).nth(1).getAttribute('value');
-  const drawnFor = (page: Page, id: string) => page.waitForFunction(([sel, want]) => document.querySelector(sel!)?.getAttribute('data-command') === want, [figure, id] as const, { timeout: 20_000 });
+  const drawnFor = (page: Page, id: string) =>
+    page.waitForFunction(([sel, want]) => document.querySelector(sel!)?.getAttribute('data-command') === want, [figure, id] as const, {
+      timeout: 20_000,
+    });
 
   it('follows the newest command until the learner picks one, and follows again on "Latest"', async () => {
     const { page, errors } = await openSandbox();
@@ -64,7 +67,10 @@ describe('the sequence diagram panel', () => {
 
     await send(page, 'PlaceOrder', { orderId: 'o-1' });
     await show(page, 'diagram');
-    await page.waitForFunction(([sel, old]) => document.querySelectorAll(`${sel} option`)[1]?.getAttribute('value') !== old, [menu, first] as const);
+    await page.waitForFunction(([sel, old]) => document.querySelectorAll(`${sel} option`)[1]?.getAttribute('value') !== old, [
+      menu,
+      first,
+    ] as const);
     const second = (await newest(page))!;
     await drawnFor(page, second);
     expect(await page.locator(`${figure} svg`).textContent()).toContain('PlaceOrder');
@@ -74,7 +80,10 @@ describe('the sequence diagram panel', () => {
     await drawnFor(page, first);
     await send(page, 'PlaceOrder', { orderId: 'o-2' });
     await show(page, 'diagram');
-    await page.waitForFunction(([sel, old]) => document.querySelectorAll(`${sel} option`)[1]?.getAttribute('value') !== old, [menu, second] as const);
+    await page.waitForFunction(([sel, old]) => document.querySelectorAll(`${sel} option`)[1]?.getAttribute('value') !== old, [
+      menu,
+      second,
+    ] as const);
     const third = (await newest(page))!;
     expect(await page.locator(`${menu} option`).first().textContent()).toContain(third);
     expect(await page.locator(menu).inputValue()).toBe(first);
@@ -121,7 +130,9 @@ describe('Reset', () => {
     await page.click('[data-testid="play"]'); // pause, as a learner might before resetting
     await page.waitForFunction(() => document.querySelector('[data-testid="play"]')?.getAttribute('aria-pressed') === 'false');
     expect(await events(page)).toBe(1);
-    expect(await page.getByTestId('reset-hint').innerText()).toMatch(/Reset starts an empty event store on the current seed and settings, with time running/);
+    expect(await page.getByTestId('reset-hint').innerText()).toMatch(
+      /Reset starts an empty event store on the current seed and settings, with time running/,
+    );
 
     await page.getByRole('button', { name: 'Reset', exact: true }).click();
     await expect.poll(() => events(page), { timeout: 20_000 }).toBe(0);
@@ -147,7 +158,10 @@ describe('Reset', () => {
     await terminal.locator('.xterm-helper-textarea').focus();
     await page.keyboard.type('reset');
     await page.keyboard.press('Enter');
-    const screen = () => terminal.locator('.xterm-accessibility-tree > div').evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n'));
+    const screen = () =>
+      terminal
+        .locator('.xterm-accessibility-tree > div')
+        .evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n'));
     await expect.poll(screen, { timeout: 30_000 }).toMatch(/Fresh session: .* events in the log/);
     await expect.poll(() => events(box), { timeout: 20_000 }).toBe(prepared);
     await expect.poll(() => box.locator('[data-testid="clock"]').innerText()).toMatch(/running at/);
@@ -191,16 +205,22 @@ describe('the projections panel', () => {
     expect(await built.getAttribute('data-role')).toBe('candidate');
     expect(await built.getAttribute('data-shadow-status')).toBe('building');
     expect(await built.locator('[data-version]').innerText()).toBe('withRevenue');
-    expect(await built.getByRole('progressbar').getAttribute('aria-label')).toMatch(new RegExp(`^Shadow build of catalogue: \\d+ of ${head} events replayed$`));
+    expect(await built.getByRole('progressbar').getAttribute('aria-label')).toMatch(
+      new RegExp(`^Shadow build of catalogue: \\d+ of ${head} events replayed$`),
+    );
     expect(await page.getByRole('button', { name: 'Flip catalogue to withRevenue' }).isDisabled()).toBe(true);
 
     await page.click('[data-testid="play"]');
     await expect.poll(() => built.getAttribute('data-shadow-status'), { timeout: 20_000 }).toBe('caughtUp');
     expect(await built.textContent()).toContain(`${head} / ${head}`);
     await page.getByRole('button', { name: 'Compare catalogue with its shadow build' }).click();
-    await expect.poll(() => page.getByTestId('shadow-comparison').innerText(), { timeout: 20_000 }).toMatch(
-      new RegExp(`catalogue: the live store \\(version current, at position ${head}\\) and the shadow \\(version withRevenue, at position ${head}\\)`),
-    );
+    await expect
+      .poll(() => page.getByTestId('shadow-comparison').innerText(), { timeout: 20_000 })
+      .toMatch(
+        new RegExp(
+          `catalogue: the live store \\(version current, at position ${head}\\) and the shadow \\(version withRevenue, at position ${head}\\)`,
+        ),
+      );
 
     await page.getByRole('button', { name: 'Flip catalogue to withRevenue' }).click();
     await expect.poll(() => catalogue.locator('[data-version]').innerText(), { timeout: 20_000 }).toBe('withRevenue');

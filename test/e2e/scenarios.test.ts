@@ -45,7 +45,10 @@ async function playToTheEnd(page: Page): Promise<void> {
       await page.getByTestId('player-play').click();
     }
     await page.waitForFunction(
-      () => document.querySelector('[data-testid="story-over"]') || document.querySelector('[data-testid="checkpoint"][data-state="open"]') || document.querySelector('[data-testid="scenario-player"][data-phase="idle"]'),
+      () =>
+        document.querySelector('[data-testid="story-over"]') ||
+        document.querySelector('[data-testid="checkpoint"][data-state="open"]') ||
+        document.querySelector('[data-testid="scenario-player"][data-phase="idle"]'),
       undefined,
       { timeout: 30_000 },
     );
@@ -60,7 +63,9 @@ describe('scenarios', () => {
     await page.goto(`${baseUrl()}/scenarios/`);
     const items = page.locator('[data-testid="scenario-list"] > li');
     expect(await items.count()).toBe(scenarioSlugs.length);
-    expect((await items.evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.scenario))).sort()).toEqual([...scenarioSlugs].sort());
+    expect((await items.evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.scenario))).sort()).toEqual(
+      [...scenarioSlugs].sort(),
+    );
     const card = page.locator('[data-scenario="read-your-own-write"]');
     expect(await card.locator('a.title').getAttribute('href')).toMatch(/\/scenarios\/read-your-own-write\/$/);
     expect(await card.innerText()).toContain('Challenge checked by the engine');
@@ -92,7 +97,11 @@ describe('scenarios', () => {
     expect(await checkpoint.innerText()).toContain('Right.');
     // The step played: the order event reached the event log, and the step's fact is measured.
     await page.waitForFunction(() => document.querySelector('[data-testid="scenario-player"]')?.getAttribute('data-played') === '1');
-    await page.waitForFunction((n) => /events\s+(\d+)/.exec(document.querySelector('[data-testid="clock"]')!.textContent!)![1]! !== String(n), startEvents, { timeout: 10_000 });
+    await page.waitForFunction(
+      (n) => /events\s+(\d+)/.exec(document.querySelector('[data-testid="clock"]')!.textContent!)![1]! !== String(n),
+      startEvents,
+      { timeout: 10_000 },
+    );
     expect(await page.locator('[data-testid="event-log"]').textContent()).toContain('OrderPlaced');
     expect(await first.getByTestId('step-facts').innerText()).toMatch(/readYourWriteMisses = 1/);
 
@@ -107,7 +116,11 @@ describe('scenarios', () => {
     // Restart: a fresh engine with the same seed and starting data, the story from the top.
     await page.getByTestId('player-restart').click();
     await page.waitForSelector('[data-testid="scenario-player"][data-setup="done"][data-played="0"]', { timeout: 30_000 });
-    await page.waitForFunction((n) => /events\s+(\d+)/.exec(document.querySelector('[data-testid="clock"]')!.textContent!)?.[1] === String(n), startEvents, { timeout: 10_000 });
+    await page.waitForFunction(
+      (n) => /events\s+(\d+)/.exec(document.querySelector('[data-testid="clock"]')!.textContent!)?.[1] === String(n),
+      startEvents,
+      { timeout: 10_000 },
+    );
     expect(await page.locator('[data-testid="story-step"]').count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
@@ -125,7 +138,9 @@ describe('scenarios', () => {
     await page.waitForSelector('[data-testid="verdict"][data-passed="false"]', { timeout: 30_000 });
     const failed = challenge.locator('[data-criterion="fail"]');
     expect(await failed.count()).toBeGreaterThan(0);
-    expect(await failed.first().innerText()).toMatch(/No shopper misses their own order[\s\S]*readYourWriteMisses = [1-9]\d* \(needs == 0\)/);
+    expect(await failed.first().innerText()).toMatch(
+      /No shopper misses their own order[\s\S]*readYourWriteMisses = [1-9]\d* \(needs == 0\)/,
+    );
     expect(await page.getByTestId('debrief').count()).toBe(0);
 
     await challenge.getByLabel("Consistency strategy for the workload's queries").selectOption('readYourWrites');
@@ -156,7 +171,9 @@ describe('scenarios', () => {
     if (await toggle.isChecked()) throw new Error('The story should leave idempotency off.');
     // The box follows the engine: it turns checked when the change comes back, so click and wait for that.
     await toggle.click();
-    await page.waitForFunction(() => /Idempotent commands set to true/.test(document.querySelector('[data-testid="challenge-status"]')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /Idempotent commands set to true/.test(document.querySelector('[data-testid="challenge-status"]')?.textContent ?? ''),
+    );
     await page.getByTestId('verify').click();
     await page.waitForSelector('[data-testid="verdict"][data-passed="true"]', { timeout: 30_000 });
     expect(await challenge.locator('[data-criterion="fail"]').count()).toBe(0);

@@ -7,7 +7,8 @@ import { openAllSettings, baseUrl, launchBrowser, watchedPage } from './browser.
 import { SETTING_CONTROLS, sliderPosition } from '../../src/sandbox/controls.ts';
 
 /** A setting slider's position for a display value (its value is an index into the control's stops). */
-const position = (id: string, display: number): string => String(sliderPosition(SETTING_CONTROLS.find((c) => c.id === id) as { stops: readonly number[] }, display));
+const position = (id: string, display: number): string =>
+  String(sliderPosition(SETTING_CONTROLS.find((c) => c.id === id) as { stops: readonly number[] }, display));
 
 let browser: Browser;
 let page: Page;
@@ -60,7 +61,9 @@ async function run(p: Page, line: string, shows?: RegExp): Promise<string> {
   await focusTerminal(p);
   await p.keyboard.type(line);
   await p.keyboard.press('Enter');
-  await p.waitForFunction((n) => Number(document.querySelector('[data-panel="terminal"]')?.getAttribute('data-runs')) > n, before, { timeout: 20_000 });
+  await p.waitForFunction((n) => Number(document.querySelector('[data-panel="terminal"]')?.getAttribute('data-runs')) > n, before, {
+    timeout: 20_000,
+  });
   // The accessibility tree follows the screen a frame or two later: wait for the echoed line, its output, and a new prompt.
   await p.waitForFunction(
     ([echo, pattern]) => {
@@ -127,12 +130,17 @@ describe('the sandbox terminal', () => {
   it('stops an endless recursive query after 3 s, and the sandbox keeps working', async () => {
     const before = await eventCount(page);
     const text = await run(page, ENDLESS, /Stopped after 3 s/);
-    expect(text.replace(/\s+/g, ' ')).toContain('Stopped after 3 s: the query was still running — an endless recursive CTE? Nothing changed.');
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'Stopped after 3 s: the query was still running — an endless recursive CTE? Nothing changed.',
+    );
     // The engine was never blocked: SQL, commands and the event log still answer.
     expect(await run(page, 'sql SELECT COUNT(*) AS n FROM events')).toMatch(new RegExp(`\\b${before}\\b`));
     const added = await run(page, 'AddProduct sku=MS-1 name=Mouse priceCents=1999 stock=3');
     expect(added.slice(added.lastIndexOf('cqrs> AddProduct'))).toContain('✓ AddProduct accepted');
-    await page.waitForFunction((n) => (document.querySelector('[data-testid="clock"]') as HTMLElement | null)?.innerText.match(/events\s+([\d,]+)/)?.[1] !== n, before);
+    await page.waitForFunction(
+      (n) => (document.querySelector('[data-testid="clock"]') as HTMLElement | null)?.innerText.match(/events\s+([\d,]+)/)?.[1] !== n,
+      before,
+    );
   });
 
   it('stops a running query on Ctrl+C', async () => {
@@ -141,7 +149,9 @@ describe('the sandbox terminal', () => {
     await page.keyboard.type(ENDLESS.replace('count(*)', 'max(x)'));
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+C');
-    await page.waitForFunction((n) => Number(document.querySelector('[data-panel="terminal"]')?.getAttribute('data-runs')) > n, before, { timeout: 20_000 });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-panel="terminal"]')?.getAttribute('data-runs')) > n, before, {
+      timeout: 20_000,
+    });
     // xterm's accessibility rows render a moment after the output: wait for the verdict line itself.
     await page.waitForFunction(
       () => /Cancelled:/.test(document.querySelector('[data-panel="terminal"] .xterm-accessibility-tree')?.textContent ?? ''),
@@ -164,7 +174,10 @@ describe('the sandbox terminal', () => {
     await page.keyboard.press('Tab');
     await page.waitForFunction(() =>
       [...document.querySelectorAll('[data-panel="terminal"] .xterm-accessibility-tree > div')].some((r) =>
-        (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd().startsWith('cqrs> PlaceOrder'),
+        (r.textContent ?? '')
+          .replace(/\u00a0/g, ' ')
+          .trimEnd()
+          .startsWith('cqrs> PlaceOrder'),
       ),
     );
     await page.keyboard.press('Control+C');

@@ -39,14 +39,14 @@ describe('theme', () => {
     await diagram.waitFor();
     const before = await diagram.evaluate((svg) => svg.outerHTML);
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
-    await page.waitForFunction(
-      (previous) => {
-        const svg = document.querySelector('.mermaid-diagram[data-state="rendered"] svg');
-        return svg !== null && svg.outerHTML !== previous;
-      },
-      before,
-    );
-    const after = await page.locator('.mermaid-diagram svg').first().evaluate((svg) => svg.outerHTML);
+    await page.waitForFunction((previous) => {
+      const svg = document.querySelector('.mermaid-diagram[data-state="rendered"] svg');
+      return svg !== null && svg.outerHTML !== previous;
+    }, before);
+    const after = await page
+      .locator('.mermaid-diagram svg')
+      .first()
+      .evaluate((svg) => svg.outerHTML);
     expect(after).not.toBe(before);
     await context.close();
   });

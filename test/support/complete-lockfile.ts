@@ -21,9 +21,22 @@ interface LockEntry {
 function platformOf(name: string): Pick<LockEntry, 'os' | 'cpu' | 'libc'> {
   const base = name.split('/').pop() ?? name;
   const pick = (pairs: [RegExp, string][]) => pairs.find(([pattern]) => pattern.test(base))?.[1];
-  const os = pick([[/darwin/, 'darwin'], [/win32|windows/, 'win32'], [/freebsd/, 'freebsd'], [/android/, 'android'], [/linux/, 'linux']]);
-  const cpu = pick([[/arm64|aarch64/, 'arm64'], [/x64|x86_64/, 'x64'], [/wasm32/, 'wasm32']]);
-  const libc = pick([[/musl/, 'musl'], [/gnu/, 'glibc']]);
+  const os = pick([
+    [/darwin/, 'darwin'],
+    [/win32|windows/, 'win32'],
+    [/freebsd/, 'freebsd'],
+    [/android/, 'android'],
+    [/linux/, 'linux'],
+  ]);
+  const cpu = pick([
+    [/arm64|aarch64/, 'arm64'],
+    [/x64|x86_64/, 'x64'],
+    [/wasm32/, 'wasm32'],
+  ]);
+  const libc = pick([
+    [/musl/, 'musl'],
+    [/gnu/, 'glibc'],
+  ]);
   return { ...(cpu && { cpu: [cpu] }), ...(libc && { libc: [libc] }), ...(os && { os: [os] }) };
 }
 
@@ -39,6 +52,12 @@ for (const [key, entry] of Object.entries(lock.packages)) {
     added.push(`${dependency}@${version}`);
   }
 }
-const sorted = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+const sorted = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)),
+);
 writeFileSync(path, `${JSON.stringify({ ...lock, packages: sorted }, null, 2)}\n`);
-console.log(added.length > 0 ? `Added to package-lock.json:\n  ${added.join('\n  ')}` : 'package-lock.json already lists every optional platform package.');
+console.log(
+  added.length > 0
+    ? `Added to package-lock.json:\n  ${added.join('\n  ')}`
+    : 'package-lock.json already lists every optional platform package.',
+);

@@ -7,7 +7,8 @@ import { chromiumLaunchOptions } from './chromium.ts';
 import { serveStatic } from './staticServer.ts';
 import { SETTING_CONTROLS, sliderPosition } from '../../src/sandbox/controls.ts';
 
-const position = (id: string, display: number): string => String(sliderPosition(SETTING_CONTROLS.find((c) => c.id === id) as { stops: readonly number[] }, display));
+const position = (id: string, display: number): string =>
+  String(sliderPosition(SETTING_CONTROLS.find((c) => c.id === id) as { stops: readonly number[] }, display));
 
 const root = resolve(import.meta.dirname, '../..');
 const dist = process.env.SITE_DIST ? resolve(process.env.SITE_DIST) : join(root, 'dist');
@@ -20,7 +21,10 @@ mkdirSync(out, { recursive: true });
 const browser = await chromium.launch(chromiumLaunchOptions());
 for (const path of paths) {
   for (const colorScheme of ['light', 'dark'] as const) {
-    for (const [label, viewport] of [['desktop', { width: 1440, height: 900 }], ['phone', { width: 360, height: 780 }]] as const) {
+    for (const [label, viewport] of [
+      ['desktop', { width: 1440, height: 900 }],
+      ['phone', { width: 360, height: 780 }],
+    ] as const) {
       const page = await browser.newPage({ viewport, colorScheme, deviceScaleFactor: 1 });
       await page.goto(base + path, { waitUntil: 'networkidle' });
       await page.waitForFunction(() => !document.querySelector('.mermaid-diagram[data-state="pending"]'));
@@ -31,7 +35,11 @@ for (const path of paths) {
         if (await page.locator('[data-drawer="settings"]').count()) {
           await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
           await page.locator('[data-drawer="settings"] > summary').click();
-          for (const [id, value] of [['latency', 120], ['jitter', 80], ['duplicates', 20]] as const) {
+          for (const [id, value] of [
+            ['latency', 120],
+            ['jitter', 80],
+            ['duplicates', 20],
+          ] as const) {
             await page.locator(`[data-setting="${id}"]`).fill(position(id, value));
           }
           await page.locator('[data-drawer="settings"] > summary').click();
@@ -39,7 +47,11 @@ for (const path of paths) {
           await page.locator('[data-run-section="load"] ~ input[type="range"]').dispatchEvent('change');
         }
         await page
-          .waitForFunction(() => Number(document.querySelector('[data-testid="architecture"] [data-in-flight]')?.textContent?.replace(/\D/g, '') || 0) > 2, null, { timeout: 20_000 })
+          .waitForFunction(
+            () => Number(document.querySelector('[data-testid="architecture"] [data-in-flight]')?.textContent?.replace(/\D/g, '') || 0) > 2,
+            null,
+            { timeout: 20_000 },
+          )
           .catch(() => console.warn(`${path}: the sandbox's bus stayed empty; shooting it as it is`));
         await page.evaluate(() => window.scrollTo(0, 0));
       }

@@ -36,7 +36,9 @@ export function quoteSource(root: string, file: string, symbol: string): SourceE
   const top = source.statements.find((statement) => declaredNames(statement).includes(outer));
   if (!top) {
     const known = source.statements.flatMap(declaredNames);
-    throw new SourceQuoteError(`${where}: ${file} declares no top-level "${outer}". It declares: ${known.join(', ') || 'nothing quotable'}.`);
+    throw new SourceQuoteError(
+      `${where}: ${file} declares no top-level "${outer}". It declares: ${known.join(', ') || 'nothing quotable'}.`,
+    );
   }
   let node: ts.Node = top;
   if (member !== undefined) {

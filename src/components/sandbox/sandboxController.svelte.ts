@@ -14,7 +14,14 @@ import type { SessionSummary } from '../../sandbox/persistence.ts';
 import type { SandboxPreset } from '../../sandbox/presets.ts';
 import { settingsPatchFrom, type SessionState } from '../../sandbox/sessionState.ts';
 import type { EngineConnection } from '../../worker/engineClient.ts';
-import type { SandboxFrame, SandboxWorkerName, SequenceDiagram, TableRef, TableView, TimelineSlice } from '../../worker/protocol/coordinator.ts';
+import type {
+  SandboxFrame,
+  SandboxWorkerName,
+  SequenceDiagram,
+  TableRef,
+  TableView,
+  TimelineSlice,
+} from '../../worker/protocol/coordinator.ts';
 import { unwrap, wireMessage, type Reply } from '../../worker/protocol/reply.ts';
 import type { ArchitectureFrame, Divergence } from '../../worker/views/architecture.ts';
 import { SessionKeeper, message, type SessionNotice } from './sessionKeeper.svelte.ts';
@@ -178,7 +185,8 @@ export class SandboxController {
     this.#client ??= await import('../../worker/engineClient.ts');
     const client = this.#client;
     if (this.phase !== 'ready') this.phase = 'starting';
-    this.busy = state.script.length > 0 ? `Replaying ${state.script.length.toLocaleString('en-US')} recorded intents…` : 'Starting the engine…';
+    this.busy =
+      state.script.length > 0 ? `Replaying ${state.script.length.toLocaleString('en-US')} recorded intents…` : 'Starting the engine…';
     let connection: EngineConnection;
     try {
       connection = await client.connectEngine(
@@ -230,7 +238,12 @@ export class SandboxController {
     const last = this.samples[this.samples.length - 1];
     if (last && f.clock.at < last.at) this.samples = [];
     if (!last || f.clock.at !== last.at || f.head !== last.head) {
-      this.samples.push({ at: f.clock.at, head: f.head, positions: f.projections.map((p) => p.position), lagMs: f.projections.map((p) => p.lagMs) });
+      this.samples.push({
+        at: f.clock.at,
+        head: f.head,
+        positions: f.projections.map((p) => p.position),
+        lagMs: f.projections.map((p) => p.lagMs),
+      });
       if (this.samples.length > MAX_SAMPLES) this.samples.splice(0, this.samples.length - MAX_SAMPLES);
       this.samplesVersion++;
     }
@@ -251,12 +264,22 @@ export class SandboxController {
   async #dispatch(intent: Intent): Promise<{ ok: true; value: DispatchResult } | { ok: false; error: { code: string; message: string } }> {
     const r = await this.#api().dispatch(intent);
     if (r.ok) return r;
-    return { ok: false, error: r.error.kind === 'engine' ? { code: r.error.data.code, message: r.error.data.message } : { code: 'WORKER_FAULT', message: r.error.message } };
+    return {
+      ok: false,
+      error:
+        r.error.kind === 'engine'
+          ? { code: r.error.data.code, message: r.error.data.message }
+          : { code: 'WORKER_FAULT', message: r.error.message },
+    };
   }
 
   async sendCommand(type: string, data: Record<string, unknown>, expectedVersion?: number): Promise<ResultEntry> {
     const sessionId = this.sessionId;
-    const r = await this.#dispatch({ kind: 'command', command: { type, data, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, sessionId });
+    const r = await this.#dispatch({
+      kind: 'command',
+      command: { type, data, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+      sessionId,
+    });
     const entry: ResultEntry = r.ok
       ? { id: ++this.#resultSeq, kind: 'command', type, sessionId, ok: (r.value as CommandResult).ok, command: r.value as CommandResult }
       : { id: ++this.#resultSeq, kind: 'command', type, sessionId, ok: false, error: r.error };
@@ -278,7 +301,9 @@ export class SandboxController {
       : { id: ++this.#resultSeq, kind: 'query', type, sessionId, ok: false, error: r.error };
     this.#pushResult(entry);
     const q = entry.query;
-    this.announcement = q ? `${type} answered from ${q.projection} at position ${q.position}: ${staleness(q)}.` : `${type} failed: ${entry.error!.message}`;
+    this.announcement = q
+      ? `${type} answered from ${q.projection} at position ${q.position}: ${staleness(q)}.`
+      : `${type} failed: ${entry.error!.message}`;
     return entry;
   }
 
@@ -304,7 +329,9 @@ export class SandboxController {
   async focusCommand(commandId: string | null): Promise<void> {
     this.focusedCommand = commandId;
     unwrap(await this.#api().focusCommand(commandId));
-    this.announcement = commandId ? `The picture draws the consistency window of ${commandId}.` : 'The picture draws the latest command’s window.';
+    this.announcement = commandId
+      ? `The picture draws the consistency window of ${commandId}.`
+      : 'The picture draws the latest command’s window.';
   }
 
   /** Show the picture as it was at record `seq` (null: back to live). A later call wins over an earlier one still on its way. */
@@ -374,7 +401,11 @@ export class SandboxController {
 
   async setLoad(rate: number): Promise<void> {
     const r = await this.#api().setLoad(rate);
-    this.announcement = r.ok ? (rate > 0 ? `Load generator sending ${rate} commands per second.` : 'Load generator stopped.') : wireMessage(r.error);
+    this.announcement = r.ok
+      ? rate > 0
+        ? `Load generator sending ${rate} commands per second.`
+        : 'Load generator stopped.'
+      : wireMessage(r.error);
   }
 
   /**
@@ -404,7 +435,10 @@ export class SandboxController {
   /** What the Reset button starts from, in words (its hint). */
   resetText(): string {
     const n = this.domain.name === this.preset.domain ? (this.preset.script?.length ?? 0) : 0;
-    const from = n > 0 ? `replays this sandbox's ${n === 1 ? 'starting intent' : `${n} starting intents`} (the data it prepares)` : 'starts an empty event store';
+    const from =
+      n > 0
+        ? `replays this sandbox's ${n === 1 ? 'starting intent' : `${n} starting intents`} (the data it prepares)`
+        : 'starts an empty event store';
     return `Reset ${from} on the current seed and settings, with time ${this.#startsRunning() ? 'running' : 'paused'}.`;
   }
 
@@ -451,7 +485,9 @@ export class SandboxController {
    * rebuildStarted/rebuildProgress record. Null when the trace has none left.
    */
   async rebuildProgress(projection: string): Promise<{ position: number; headPosition: number } | null> {
-    const [r] = unwrap(await this.#api().trace({ types: ['projection.rebuildStarted', 'projection.rebuildProgress'], projection, last: 1 }));
+    const [r] = unwrap(
+      await this.#api().trace({ types: ['projection.rebuildStarted', 'projection.rebuildProgress'], projection, last: 1 }),
+    );
     if (r?.type === 'projection.rebuildStarted') return { position: 0, headPosition: r.headPosition };
     if (r?.type === 'projection.rebuildProgress') return { position: r.position, headPosition: r.headPosition };
     return null;
@@ -496,7 +532,8 @@ export class SandboxController {
 
 export function staleness(q: AnsweredQuery): string {
   const d = q.diverged?.[0];
-  if (d) return `answered from a read model that disagrees with its events (${d.subject}: ${d.field} ${String(d.readModel)}, the events say ${String(d.events)})`;
+  if (d)
+    return `answered from a read model that disagrees with its events (${d.subject}: ${d.field} ${String(d.readModel)}, the events say ${String(d.events)})`;
   return q.lagEvents === 0 ? 'up to date' : `${q.lagEvents} position${q.lagEvents === 1 ? '' : 's'} behind, ${q.lagMs} ms stale`;
 }
 

@@ -178,7 +178,10 @@ export class SessionKeeper {
       return;
     }
     // An embedded sandbox shares a link to the full sandbox page, which replays the same run.
-    const url = new URL(this.#sandbox.preset.readUrl ? location.href : `${import.meta.env.BASE_URL.replace(/\/?$/, '/')}sandbox/`, location.href);
+    const url = new URL(
+      this.#sandbox.preset.readUrl ? location.href : `${import.meta.env.BASE_URL.replace(/\/?$/, '/')}sandbox/`,
+      location.href,
+    );
     // A shared run opens paused where it stopped, so `?paused` (or any other query) has no business in the link.
     url.search = '';
     url.hash = hashFor(encoded);

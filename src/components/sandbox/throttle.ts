@@ -13,12 +13,15 @@ export function throttle(ms: number): (run: () => void) => void {
       run();
       return;
     }
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      last = performance.now();
-      const p = pending;
-      pending = undefined;
-      p?.();
-    }, Math.max(0, wait));
+    timer ??= setTimeout(
+      () => {
+        timer = undefined;
+        last = performance.now();
+        const p = pending;
+        pending = undefined;
+        p?.();
+      },
+      Math.max(0, wait),
+    );
   };
 }

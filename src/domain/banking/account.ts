@@ -25,7 +25,14 @@ export type AccountCommand =
 /** Every reason an account refuses a command. */
 export type AccountRejection = 'AccountAlreadyOpen' | 'AccountNotFound' | 'InsufficientFunds' | 'SameAccount' | 'DuplicateTransfer';
 
-const initialState = (): AccountState => ({ opened: false, accountId: '', owner: '', overdraftLimitCents: 0, balanceCents: 0, transfers: {} });
+const initialState = (): AccountState => ({
+  opened: false,
+  accountId: '',
+  owner: '',
+  overdraftLimitCents: 0,
+  balanceCents: 0,
+  transfers: {},
+});
 
 const euros = (cents: number): string => `${(cents / 100).toFixed(2)}`;
 
@@ -72,15 +79,29 @@ function decide(command: AccountCommand, state: AccountState): Decision<AccountE
 function evolve(state: AccountState, event: AccountEvent): AccountState {
   switch (event.type) {
     case 'AccountOpened':
-      return { ...initialState(), opened: true, accountId: event.data.accountId, owner: event.data.owner, overdraftLimitCents: event.data.overdraftLimitCents };
+      return {
+        ...initialState(),
+        opened: true,
+        accountId: event.data.accountId,
+        owner: event.data.owner,
+        overdraftLimitCents: event.data.overdraftLimitCents,
+      };
     case 'MoneyDeposited':
       return { ...state, balanceCents: state.balanceCents + event.data.amountCents };
     case 'MoneyWithdrawn':
       return { ...state, balanceCents: state.balanceCents - event.data.amountCents };
     case 'TransferSent':
-      return { ...state, balanceCents: state.balanceCents - event.data.amountCents, transfers: { ...state.transfers, [event.data.transferId]: true } };
+      return {
+        ...state,
+        balanceCents: state.balanceCents - event.data.amountCents,
+        transfers: { ...state.transfers, [event.data.transferId]: true },
+      };
     case 'TransferReceived':
-      return { ...state, balanceCents: state.balanceCents + event.data.amountCents, transfers: { ...state.transfers, [event.data.transferId]: true } };
+      return {
+        ...state,
+        balanceCents: state.balanceCents + event.data.amountCents,
+        transfers: { ...state.transfers, [event.data.transferId]: true },
+      };
   }
 }
 

@@ -6,9 +6,17 @@ import { accountStream, type AccountCommand } from './account.ts';
 const id = idField;
 
 export const accountIdField = id('accountId', 'Account number', 'acc-1');
-const amountField: FieldSpec = { name: 'amountCents', kind: 'integer', description: 'Amount in cents', example: 2500, min: 1, max: 100_000_000 };
+const amountField: FieldSpec = {
+  name: 'amountCents',
+  kind: 'integer',
+  description: 'Amount in cents',
+  example: 2500,
+  min: 1,
+  max: 100_000_000,
+};
 
-const onAccount = (type: AccountCommand['type']) =>
+const onAccount =
+  (type: AccountCommand['type']) =>
   (data: Record<string, unknown>): Route[] => [
     { aggregate: 'Account', streamId: accountStream(String(data['accountId'])), command: { type, data } },
   ];
@@ -20,7 +28,14 @@ export const commands: CommandSpec[] = [
     fields: [
       accountIdField,
       { name: 'owner', kind: 'string', description: 'Account holder', example: 'Ada Lovelace', max: 80 },
-      { name: 'overdraftLimitCents', kind: 'integer', description: 'How far below zero the balance may go, in cents', example: 0, min: 0, max: 10_000_000 },
+      {
+        name: 'overdraftLimitCents',
+        kind: 'integer',
+        description: 'How far below zero the balance may go, in cents',
+        example: 0,
+        min: 0,
+        max: 10_000_000,
+      },
     ],
     route: onAccount('OpenAccount'),
     ids: (d) => ({ accountId: String(d['accountId']) }),

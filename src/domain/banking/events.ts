@@ -6,7 +6,10 @@ export type AccountOpened = DomainEvent<'AccountOpened', { accountId: string; ow
 export type MoneyDeposited = DomainEvent<'MoneyDeposited', { accountId: string; amountCents: number }>;
 export type MoneyWithdrawn = DomainEvent<'MoneyWithdrawn', { accountId: string; amountCents: number }>;
 export type TransferSent = DomainEvent<'TransferSent', { transferId: string; accountId: string; toAccountId: string; amountCents: number }>;
-export type TransferReceived = DomainEvent<'TransferReceived', { transferId: string; accountId: string; fromAccountId: string; amountCents: number }>;
+export type TransferReceived = DomainEvent<
+  'TransferReceived',
+  { transferId: string; accountId: string; fromAccountId: string; amountCents: number }
+>;
 
 export type AccountEvent = AccountOpened | MoneyDeposited | MoneyWithdrawn | TransferSent | TransferReceived;
 export type BankingEvent = AccountEvent;

@@ -10,7 +10,8 @@ import { statement, statementQueries } from './projections/statement.ts';
 export const banking: DomainDefinition = {
   name: 'banking',
   title: 'Banking',
-  description: 'Accounts with an overdraft limit, deposits, withdrawals and transfers between two accounts, with a balance view and a statement view.',
+  description:
+    'Accounts with an overdraft limit, deposits, withdrawals and transfers between two accounts, with a balance view and a statement view.',
   aggregates: [Account],
   commands,
   events,

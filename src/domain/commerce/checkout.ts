@@ -38,17 +38,27 @@ function decideOrder(command: OrderCommand, state: OrderState): Decision<OrderEv
   if (command.type === 'ConfirmOrder') {
     if (state.status === 'confirmed') return reject('AlreadyConfirmed', `Order ${state.orderId} is already confirmed.`);
     if (state.status === 'cancelled') return reject('AlreadyCancelled', `Order ${state.orderId} was cancelled; it cannot be confirmed.`);
-    return [{ type: 'OrderConfirmed', data: { orderId: state.orderId, customerId: state.customerId, sku: state.sku, quantity: state.quantity } }];
+    return [
+      { type: 'OrderConfirmed', data: { orderId: state.orderId, customerId: state.customerId, sku: state.sku, quantity: state.quantity } },
+    ];
   }
   if (state.status === 'cancelled') return reject('AlreadyCancelled', `Order ${state.orderId} is already cancelled.`);
-  if (state.status === 'confirmed') return reject('AlreadyConfirmed', `Order ${state.orderId} is confirmed; it cannot be cancelled by the checkout.`);
+  if (state.status === 'confirmed')
+    return reject('AlreadyConfirmed', `Order ${state.orderId} is confirmed; it cannot be cancelled by the checkout.`);
   return [{ type: 'CheckoutCancelled', data: { orderId: state.orderId, customerId: state.customerId, reason: command.data.reason } }];
 }
 
 function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
   switch (event.type) {
     case 'CheckoutStarted':
-      return { started: true, orderId: event.data.orderId, customerId: event.data.customerId, sku: event.data.sku, quantity: event.data.quantity, status: 'started' };
+      return {
+        started: true,
+        orderId: event.data.orderId,
+        customerId: event.data.customerId,
+        sku: event.data.sku,
+        quantity: event.data.quantity,
+        status: 'started',
+      };
     case 'OrderConfirmed':
       return { ...state, status: 'confirmed' };
     case 'CheckoutCancelled':
@@ -83,10 +93,12 @@ function decidePayment(command: PaymentCommand, state: PaymentState): Decision<P
     if (state.status !== 'none') return reject('AlreadyCharged', `Payment for order ${command.data.orderId} was already ${state.status}.`);
     const { orderId, amountCents, card, gatewayApproved } = command.data;
     if (card === DECLINING_CARD) return [{ type: 'PaymentDeclined', data: { orderId, amountCents, reason: 'the card was declined' } }];
-    if (!gatewayApproved) return [{ type: 'PaymentDeclined', data: { orderId, amountCents, reason: 'the payment gateway refused the charge' } }];
+    if (!gatewayApproved)
+      return [{ type: 'PaymentDeclined', data: { orderId, amountCents, reason: 'the payment gateway refused the charge' } }];
     return [{ type: 'PaymentCharged', data: { orderId, amountCents } }];
   }
-  if (state.status !== 'charged') return reject('NothingToRefund', `Payment for order ${command.data.orderId} is ${state.status}; only a charge can be refunded.`);
+  if (state.status !== 'charged')
+    return reject('NothingToRefund', `Payment for order ${command.data.orderId} is ${state.status}; only a charge can be refunded.`);
   return [{ type: 'PaymentRefunded', data: { orderId: state.orderId, amountCents: state.amountCents } }];
 }
 

@@ -38,7 +38,16 @@ export type CheckoutSagaState = {
   reason: string | null;
 };
 
-const initialState = (): CheckoutSagaState => ({ orderId: '', customerId: '', sku: '', quantity: 0, card: '', amountCents: 0, status: 'reserving', reason: null });
+const initialState = (): CheckoutSagaState => ({
+  orderId: '',
+  customerId: '',
+  sku: '',
+  quantity: 0,
+  card: '',
+  amountCents: 0,
+  status: 'reserving',
+  reason: null,
+});
 
 const giveUp = (s: CheckoutSagaState, reason: string): SagaReaction<CheckoutSagaState, StepCommand> => ({
   state: { ...s, status: 'compensated', reason },
@@ -83,13 +92,26 @@ export const checkoutSaga = defineSaga<CommerceEvent, ProductCommand | OrderComm
       case 'StockReserved': {
         if (finished(s)) {
           // The reservation landed after the saga gave up: give the units back.
-          return { state: s, status: s.status, commands: [{ key: 'release-late', type: 'ReleaseStock', data: { orderId: s.orderId, sku: s.sku } }] };
+          return {
+            state: s,
+            status: s.status,
+            commands: [{ key: 'release-late', type: 'ReleaseStock', data: { orderId: s.orderId, sku: s.sku } }],
+          };
         }
         if (s.status !== 'reserving') return undefined;
         const amountCents = event.data.totalCents;
         const approved = ctx.random('gateway') >= ctx.settings.failureProbability;
-        const charge: StepCommand = { key: 'charge', type: 'ChargePayment', data: { orderId: s.orderId, amountCents, card: s.card, gatewayApproved: approved } };
-        return { state: { ...s, amountCents, status: 'charging' }, status: 'charging', commands: [charge], timeout: { name: 'charge', afterMs: ctx.settings.timeoutMs } };
+        const charge: StepCommand = {
+          key: 'charge',
+          type: 'ChargePayment',
+          data: { orderId: s.orderId, amountCents, card: s.card, gatewayApproved: approved },
+        };
+        return {
+          state: { ...s, amountCents, status: 'charging' },
+          status: 'charging',
+          commands: [charge],
+          timeout: { name: 'charge', afterMs: ctx.settings.timeoutMs },
+        };
       }
       case 'PaymentCharged':
         if (finished(s)) {
@@ -97,7 +119,12 @@ export const checkoutSaga = defineSaga<CommerceEvent, ProductCommand | OrderComm
           return { state: s, status: s.status, commands: [{ key: 'refund', type: 'RefundPayment', data: { orderId: s.orderId } }] };
         }
         if (s.status !== 'charging') return undefined;
-        return { state: { ...s, status: 'confirming' }, status: 'confirming', commands: [{ key: 'confirm', type: 'ConfirmOrder', data: { orderId: s.orderId } }], timeout: null };
+        return {
+          state: { ...s, status: 'confirming' },
+          status: 'confirming',
+          commands: [{ key: 'confirm', type: 'ConfirmOrder', data: { orderId: s.orderId } }],
+          timeout: null,
+        };
       case 'PaymentDeclined':
         if (s.status !== 'charging') return undefined;
         return giveUp(s, `payment declined: ${event.data.reason}`);
@@ -116,7 +143,9 @@ export const checkoutSaga = defineSaga<CommerceEvent, ProductCommand | OrderComm
       return {
         state: { ...s, status: 'cancelled', reason: rejection.message },
         status: 'cancelled',
-        commands: [{ key: 'cancel', type: 'CancelCheckout', data: { orderId: s.orderId, reason: `stock could not be reserved: ${rejection.code}` } }],
+        commands: [
+          { key: 'cancel', type: 'CancelCheckout', data: { orderId: s.orderId, reason: `stock could not be reserved: ${rejection.code}` } },
+        ],
         timeout: null,
         done: true,
       };

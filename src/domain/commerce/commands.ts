@@ -5,11 +5,17 @@ import { idField, type FieldSpec } from '../../engine/index.ts';
 import { orderStream, paymentStream, type OrderCommand, type PaymentCommand } from './checkout.ts';
 import { productStream, type ProductCommand } from './product.ts';
 
-
 export const skuField = idField('sku', 'Stock-keeping unit: the product id', 'KB-42');
 export const orderIdField = idField('orderId', 'Id chosen by the client, so a retry names the same order', 'o-1001');
 export const customerIdField = idField('customerId', 'Who is buying', 'ada');
-const priceField: FieldSpec = { name: 'priceCents', kind: 'integer', description: 'Unit price in cents', example: 4999, min: 1, max: 10_000_000 };
+const priceField: FieldSpec = {
+  name: 'priceCents',
+  kind: 'integer',
+  description: 'Unit price in cents',
+  example: 4999,
+  min: 1,
+  max: 10_000_000,
+};
 const quantityField: FieldSpec = { name: 'quantity', kind: 'integer', description: 'Units to buy', example: 1, min: 1, max: 1000 };
 const cardField: FieldSpec = {
   name: 'card',
@@ -22,10 +28,12 @@ const cardField: FieldSpec = {
   patternHint: 'digits only',
 };
 
-const onStream = (aggregate: string, stream: (id: string) => string, idField: string, type: OrderCommand['type'] | PaymentCommand['type']) =>
+const onStream =
+  (aggregate: string, stream: (id: string) => string, idField: string, type: OrderCommand['type'] | PaymentCommand['type']) =>
   (data: Record<string, unknown>): Route[] => [{ aggregate, streamId: stream(String(data[idField])), command: { type, data } }];
 
-const onProduct = (type: ProductCommand['type']) =>
+const onProduct =
+  (type: ProductCommand['type']) =>
   (data: Record<string, unknown>): Route[] => [
     { aggregate: 'Product', streamId: productStream(String(data['sku'])), command: { type, data } },
   ];
@@ -61,12 +69,7 @@ export const commands: CommandSpec[] = [
   {
     type: 'PlaceOrder',
     description: 'Order units of one product. Refused when stock is short: stock never goes negative.',
-    fields: [
-      orderIdField,
-      customerIdField,
-      skuField,
-      quantityField,
-    ],
+    fields: [orderIdField, customerIdField, skuField, quantityField],
     route: onProduct('PlaceOrder'),
     ids: (d) => ({ orderId: String(d['orderId']) }),
   },

@@ -14,14 +14,23 @@ export type OrderPlaced = DomainEvent<
   'OrderPlaced',
   { orderId: string; customerId: string; sku: string; productName: string; quantity: number; unitPriceCents: number; totalCents: number }
 >;
-export type OrderCancelled = DomainEvent<'OrderCancelled', { orderId: string; customerId: string; sku: string; quantity: number; refundCents: number }>;
-export type StockReserved = DomainEvent<'StockReserved', { orderId: string; sku: string; quantity: number; unitPriceCents: number; totalCents: number }>;
+export type OrderCancelled = DomainEvent<
+  'OrderCancelled',
+  { orderId: string; customerId: string; sku: string; quantity: number; refundCents: number }
+>;
+export type StockReserved = DomainEvent<
+  'StockReserved',
+  { orderId: string; sku: string; quantity: number; unitPriceCents: number; totalCents: number }
+>;
 export type StockReleased = DomainEvent<'StockReleased', { orderId: string; sku: string; quantity: number }>;
 
 export type ProductEvent = ProductAdded | ProductRestocked | PriceChanged | OrderPlaced | OrderCancelled | StockReserved | StockReleased;
 
 // Order (order-<id>): a checkout, confirmed or cancelled by the checkout saga.
-export type CheckoutStarted = DomainEvent<'CheckoutStarted', { orderId: string; customerId: string; sku: string; quantity: number; card: string }>;
+export type CheckoutStarted = DomainEvent<
+  'CheckoutStarted',
+  { orderId: string; customerId: string; sku: string; quantity: number; card: string }
+>;
 export type OrderConfirmed = DomainEvent<'OrderConfirmed', { orderId: string; customerId: string; sku: string; quantity: number }>;
 export type CheckoutCancelled = DomainEvent<'CheckoutCancelled', { orderId: string; customerId: string; reason: string }>;
 

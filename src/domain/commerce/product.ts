@@ -49,7 +49,8 @@ const initialState = (): ProductState => ({ exists: false, sku: '', name: '', pr
 
 function decide(command: ProductCommand, state: ProductState): Decision<ProductEvent, ProductRejection> {
   if (command.type === 'AddProduct') {
-    if (state.exists) return reject('ProductAlreadyExists', `Product ${command.data.sku} already exists; use RestockProduct or ChangePrice.`);
+    if (state.exists)
+      return reject('ProductAlreadyExists', `Product ${command.data.sku} already exists; use RestockProduct or ChangePrice.`);
     const { sku, name, priceCents, stock } = command.data;
     return [{ type: 'ProductAdded', data: { sku, name, priceCents, stock, category: command.data.category ?? DEFAULT_CATEGORY } }];
   }
@@ -104,7 +105,8 @@ function decide(command: ProductCommand, state: ProductState): Decision<ProductE
     }
     case 'ReserveStock': {
       const { orderId, quantity } = command.data;
-      if (state.reservations?.[orderId]) return reject('DuplicateReservation', `Stock of ${state.name} was already reserved for order ${orderId}.`);
+      if (state.reservations?.[orderId])
+        return reject('DuplicateReservation', `Stock of ${state.name} was already reserved for order ${orderId}.`);
       if (quantity > state.stock) {
         return reject('OutOfStock', `Only ${state.stock} of ${state.name} left; the checkout asked for ${quantity}.`);
       }
@@ -118,7 +120,8 @@ function decide(command: ProductCommand, state: ProductState): Decision<ProductE
     case 'ReleaseStock': {
       const r = state.reservations?.[command.data.orderId];
       if (!r) return reject('NoReservation', `Nothing of ${state.name} is reserved for order ${command.data.orderId}.`);
-      if (r.status === 'released') return reject('AlreadyReleased', `The reservation of order ${command.data.orderId} was already released.`);
+      if (r.status === 'released')
+        return reject('AlreadyReleased', `The reservation of order ${command.data.orderId} was already released.`);
       return [{ type: 'StockReleased', data: { orderId: command.data.orderId, sku: state.sku, quantity: r.quantity } }];
     }
   }
@@ -127,7 +130,14 @@ function decide(command: ProductCommand, state: ProductState): Decision<ProductE
 function evolve(state: ProductState, event: ProductEvent): ProductState {
   switch (event.type) {
     case 'ProductAdded':
-      return { exists: true, sku: event.data.sku, name: event.data.name, priceCents: event.data.priceCents, stock: event.data.stock, orders: {} };
+      return {
+        exists: true,
+        sku: event.data.sku,
+        name: event.data.name,
+        priceCents: event.data.priceCents,
+        stock: event.data.stock,
+        orders: {},
+      };
     case 'ProductRestocked':
       return { ...state, stock: state.stock + event.data.quantity };
     case 'PriceChanged':

@@ -6,7 +6,8 @@ import { FEED_SETTINGS_STREAM, userStream, type UserCommand } from './user.ts';
 const id = idField;
 
 export const userIdField = id('userId', 'User id', 'ada');
-const onUser = (field: string, type: UserCommand['type']) =>
+const onUser =
+  (field: string, type: UserCommand['type']) =>
   (data: Record<string, unknown>): Route[] => [{ aggregate: 'User', streamId: userStream(String(data[field])), command: { type, data } }];
 
 export const commands: CommandSpec[] = [
@@ -46,14 +47,28 @@ export const commands: CommandSpec[] = [
   {
     type: 'PublishPost',
     description: 'Publish a post to your followers’ feeds.',
-    fields: [userIdField, id('postId', 'Id chosen by the client', 'p-1'), { name: 'text', kind: 'string', description: 'What it says', example: 'Hello!', max: 280 }],
+    fields: [
+      userIdField,
+      id('postId', 'Id chosen by the client', 'p-1'),
+      { name: 'text', kind: 'string', description: 'What it says', example: 'Hello!', max: 280 },
+    ],
     route: onUser('userId', 'PublishPost'),
     ids: (d) => ({ postId: String(d['postId']) }),
   },
   {
     type: 'ConfigureFeed',
-    description: 'Set the hybrid feed’s celebrity threshold: authors with at least this many followers are pulled at read time instead of pushed.',
-    fields: [{ name: 'celebrityThreshold', kind: 'integer', description: 'Followers from which an author counts as a celebrity', example: 100, min: 1, max: 1_000_000 }],
+    description:
+      'Set the hybrid feed’s celebrity threshold: authors with at least this many followers are pulled at read time instead of pushed.',
+    fields: [
+      {
+        name: 'celebrityThreshold',
+        kind: 'integer',
+        description: 'Followers from which an author counts as a celebrity',
+        example: 100,
+        min: 1,
+        max: 1_000_000,
+      },
+    ],
     route: (data) => [{ aggregate: 'FeedSettings', streamId: FEED_SETTINGS_STREAM, command: { type: 'ConfigureFeed', data } }],
   },
 ];

@@ -8,8 +8,11 @@ export const itemIdField = idField('itemId', 'Work item id, chosen by the client
 export const boardIdField = idField('boardId', 'The team board the item lives on', 'team-a');
 const pointsField: FieldSpec = { name: 'points', kind: 'integer', description: 'Estimate in story points', example: 3, min: 0, max: 100 };
 
-const onItem = (type: WorkItemCommand['type']) =>
-  (data: Record<string, unknown>): Route[] => [{ aggregate: 'WorkItem', streamId: workItemStream(String(data['itemId'])), command: { type, data } }];
+const onItem =
+  (type: WorkItemCommand['type']) =>
+  (data: Record<string, unknown>): Route[] => [
+    { aggregate: 'WorkItem', streamId: workItemStream(String(data['itemId'])), command: { type, data } },
+  ];
 const itemIds = (d: Record<string, unknown>): Record<string, string> => ({ itemId: String(d['itemId']) });
 
 export const commands: CommandSpec[] = [

@@ -73,7 +73,12 @@ function decide(command: WorkItemCommand, state: WorkItemState): Decision<WorkIt
     if (!(START_COLUMNS as readonly string[]).includes(column)) {
       return reject('UnknownColumn', `A new item starts in ${START_COLUMNS.join(' or ')}, not '${column}'.`);
     }
-    return [{ type: 'WorkItemCreated', data: { itemId: d.itemId, boardId: d.boardId, title: d.title, kind: d.kind, column, points: d.points ?? null } }];
+    return [
+      {
+        type: 'WorkItemCreated',
+        data: { itemId: d.itemId, boardId: d.boardId, title: d.title, kind: d.kind, column, points: d.points ?? null },
+      },
+    ];
   }
   if (!state.created) return reject('UnknownWorkItem', `There is no work item ${command.data.itemId}.`);
   const ids = { itemId: state.itemId, boardId: state.boardId };
@@ -93,10 +98,12 @@ function decide(command: WorkItemCommand, state: WorkItemState): Decision<WorkIt
       return [{ type: 'WorkItemMoved', data: { ...ids, fromColumn: state.column, toColumn: to } }];
     }
     case 'AssignWorkItem':
-      if (command.data.assignee === state.assignee) return reject('AlreadyAssigned', `Work item ${state.itemId} is already assigned to ${state.assignee}.`);
+      if (command.data.assignee === state.assignee)
+        return reject('AlreadyAssigned', `Work item ${state.itemId} is already assigned to ${state.assignee}.`);
       return [{ type: 'WorkItemAssigned', data: { ...ids, assignee: command.data.assignee } }];
     case 'EstimateWorkItem':
-      if (command.data.points === state.points) return reject('EstimateUnchanged', `Work item ${state.itemId} is already estimated at ${state.points} points.`);
+      if (command.data.points === state.points)
+        return reject('EstimateUnchanged', `Work item ${state.itemId} is already estimated at ${state.points} points.`);
       return [{ type: 'WorkItemEstimated', data: { ...ids, points: command.data.points } }];
   }
 }
@@ -105,7 +112,16 @@ function evolve(state: WorkItemState, event: WorkItemEvent): WorkItemState {
   switch (event.type) {
     case 'WorkItemCreated': {
       const d = event.data;
-      return { ...initialState(), created: true, itemId: d.itemId, boardId: d.boardId, title: d.title, kind: d.kind, column: d.column, points: d.points };
+      return {
+        ...initialState(),
+        created: true,
+        itemId: d.itemId,
+        boardId: d.boardId,
+        title: d.title,
+        kind: d.kind,
+        column: d.column,
+        points: d.points,
+      };
     }
     case 'WorkItemMoved':
       return { ...state, column: event.data.toColumn };

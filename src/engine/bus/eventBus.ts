@@ -168,7 +168,14 @@ export class EventBus {
     const s = this.#o.settings();
     if (rng.chance(s.dropProbability)) {
       const redeliverAt = now + s.redeliveryMs;
-      trace.emit(now, { type: 'bus.dropped', projection: d.projection, position: d.event.position, attempt: d.attempt, duplicate: d.duplicate, redeliverAt });
+      trace.emit(now, {
+        type: 'bus.dropped',
+        projection: d.projection,
+        position: d.event.position,
+        attempt: d.attempt,
+        duplicate: d.duplicate,
+        redeliverAt,
+      });
       this.#schedule(redeliverAt, { ...d, attempt: d.attempt + 1 });
       return;
     }

@@ -32,22 +32,27 @@ export class Commands {
     this.live = live;
   }
 
-  submitCommand(
-    input: CommandInput,
-    sessionId: string | undefined,
-    internal?: { onDone: (run: CommandRun) => void },
-  ): CommandRun {
+  submitCommand(input: CommandInput, sessionId: string | undefined, internal?: { onDone: (run: CommandRun) => void }): CommandRun {
     if (input === null || typeof input !== 'object' || typeof input.type !== 'string') {
       throw new InvalidIntentError('A command needs a `type` (e.g. "PlaceOrder") and `data`.');
     }
     const spec = this.ctx.domain.commands.find((c) => c.type === input.type);
-    if (!spec) throw new UnknownCommandError(input.type, this.ctx.domain.commands.map((c) => c.type));
+    if (!spec)
+      throw new UnknownCommandError(
+        input.type,
+        this.ctx.domain.commands.map((c) => c.type),
+      );
     const data = validatePayload(input.type, spec.fields, input.data ?? {});
     if (input.commandId !== undefined && (typeof input.commandId !== 'string' || input.commandId.length === 0)) {
       throw new InvalidIntentError('commandId must be a non-empty text when given.', { commandId: input.commandId });
     }
     const expectedVersion = input.expectedVersion;
-    if (expectedVersion !== undefined) this.checkExpectedVersion(spec.type, spec.route(data).map((r) => r.streamId), expectedVersion);
+    if (expectedVersion !== undefined)
+      this.checkExpectedVersion(
+        spec.type,
+        spec.route(data).map((r) => r.streamId),
+        expectedVersion,
+      );
     // A replayed script carries the ids the engine assigned (cmd-<n>): keep the
     // counter past them, so the next command without an id gets a fresh one.
     const assigned = input.commandId === undefined ? null : /^cmd-(\d+)$/.exec(input.commandId);
@@ -90,7 +95,9 @@ export class Commands {
   checkExpectedVersion(commandType: string, streamIds: readonly string[], expectedVersion: unknown): void {
     if (typeof expectedVersion !== 'number' || !Number.isInteger(expectedVersion) || expectedVersion < 0) {
       const shown = typeof expectedVersion === 'number' ? String(expectedVersion) : JSON.stringify(expectedVersion);
-      throw new InvalidIntentError(`expectedVersion must be a whole number, 0 or more (0 = the stream must not exist yet); got ${shown}.`, { expectedVersion: shown });
+      throw new InvalidIntentError(`expectedVersion must be a whole number, 0 or more (0 = the stream must not exist yet); got ${shown}.`, {
+        expectedVersion: shown,
+      });
     }
     if (streamIds.length !== 1) {
       throw new InvalidIntentError(
@@ -180,7 +187,15 @@ export class Commands {
       ...(snapshots ? { snapshots } : {}),
       ...(run.expectedVersion !== undefined ? { expectedVersion: run.expectedVersion } : {}),
       ...(this.ctx.settings.delivery === 'outbox' ? { outbox: true } : {}),
-      ...(inTransaction ? { syncProjections: sync.map((projection) => ({ projection, guards: guardsFor(this.ctx.settings, projection), ...this.ctx.meter(projection) })) } : {}),
+      ...(inTransaction
+        ? {
+            syncProjections: sync.map((projection) => ({
+              projection,
+              guards: guardsFor(this.ctx.settings, projection),
+              ...this.ctx.meter(projection),
+            })),
+          }
+        : {}),
     });
     switch (outcome.kind) {
       case 'duplicate':
@@ -240,7 +255,14 @@ export class Commands {
           consistencyToken: outcome.result.consistencyToken,
           ...this.ctx.ids(run),
         });
-        for (const s of outcome.snapshots ?? []) this.ctx.emit({ type: 'snapshot.taken', streamId: s.streamId, version: s.version, stateVersion: s.stateVersion, ...this.ctx.ids(run) });
+        for (const s of outcome.snapshots ?? [])
+          this.ctx.emit({
+            type: 'snapshot.taken',
+            streamId: s.streamId,
+            version: s.version,
+            stateVersion: s.stateVersion,
+            ...this.ctx.ids(run),
+          });
         this.appended(events);
         run.events = events;
         // Level 1: the synchronous projections were applied in the command's transaction.
@@ -267,7 +289,14 @@ export class Commands {
         const costMs = this.ctx.settings.costs.projectMs * events.length * sync.length;
         const project = async (): Promise<void> => {
           if (!inTransaction) await this.live.applySync(sync, events);
-          this.ctx.emit({ type: 'command.projected', projections: sync, events: events.length, costMs, sameTransaction: inTransaction, ...this.ctx.ids(run) });
+          this.ctx.emit({
+            type: 'command.projected',
+            projections: sync,
+            events: events.length,
+            costMs,
+            sameTransaction: inTransaction,
+            ...this.ctx.ids(run),
+          });
           complete();
         };
         if (costMs === 0) return project();
@@ -278,7 +307,12 @@ export class Commands {
   }
 
   duplicate(run: CommandRun, result: CommandAccepted): void {
-    this.ctx.emit({ type: 'command.duplicate', commandType: run.commandType, consistencyToken: result.consistencyToken, ...this.ctx.ids(run) });
+    this.ctx.emit({
+      type: 'command.duplicate',
+      commandType: run.commandType,
+      consistencyToken: result.consistencyToken,
+      ...this.ctx.ids(run),
+    });
     run.result = result;
     this.finish(run);
   }
@@ -286,7 +320,15 @@ export class Commands {
   /** The client decided on another version of the stream: fail now, no retry. */
   stale(run: CommandRun, stale: StaleVersion, stage: 'load' | 'append'): void {
     const { streamId, expectedVersion, actualVersion } = stale;
-    this.ctx.emit({ type: 'command.staleVersion', streamId, expectedVersion, actualVersion, stage, attempt: run.attempts, ...this.ctx.ids(run) });
+    this.ctx.emit({
+      type: 'command.staleVersion',
+      streamId,
+      expectedVersion,
+      actualVersion,
+      stage,
+      attempt: run.attempts,
+      ...this.ctx.ids(run),
+    });
     const error = new ConcurrencyError(streamId, expectedVersion, actualVersion, run.attempts, { commandId: run.commandId });
     this.ctx.emit({ type: 'command.failed', code: error.code, message: error.message, attempts: run.attempts, ...this.ctx.ids(run) });
     run.error = error;

@@ -212,7 +212,8 @@ export class EngineContext {
       this.read = r;
     }
     // Sides passed in were built for level 3 unless told otherwise.
-    if (level !== 3 && (options.write || options.read)) this.pendingSides = this.tellSides(level, options.write !== undefined, options.read !== undefined);
+    if (level !== 3 && (options.write || options.read))
+      this.pendingSides = this.tellSides(level, options.write !== undefined, options.read !== undefined);
     for (const name of names) {
       this.projections.set(name, {
         name,
@@ -288,7 +289,9 @@ export class EngineContext {
 
   /** Count rows written when rows cost time or the projection is a feed. */
   meter(projection: string): { meter?: boolean } {
-    return this.settings.costs.projectRowMs > 0 || this.domain.projections.find((p) => p.name === projection)?.fanOut !== undefined ? { meter: true } : {};
+    return this.settings.costs.projectRowMs > 0 || this.domain.projections.find((p) => p.name === projection)?.fanOut !== undefined
+      ? { meter: true }
+      : {};
   }
 
   setState(p: ProjectionProcess, st: { watermark: number; counters: ProjectionCounters }): void {

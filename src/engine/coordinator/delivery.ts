@@ -92,9 +92,11 @@ export class EventDelivery {
   armFault(intent: Extract<Intent, { kind: 'fault' }>): FaultInfo {
     if (intent.fault !== 'publishCrash') throw new InvalidIntentError(`Unknown fault '${String(intent.fault)}'. Use publishCrash.`);
     const stage = intent.stage ?? 'beforePublish';
-    if (stage !== 'beforePublish' && stage !== 'afterPublish') throw new InvalidIntentError(`A publishCrash stage is beforePublish or afterPublish, not '${String(stage)}'.`);
+    if (stage !== 'beforePublish' && stage !== 'afterPublish')
+      throw new InvalidIntentError(`A publishCrash stage is beforePublish or afterPublish, not '${String(stage)}'.`);
     const count = intent.count ?? 1;
-    if (!Number.isInteger(count) || count < 1 || count > 1000) throw new InvalidIntentError('A fault count is a whole number from 1 to 1000.', { count });
+    if (!Number.isInteger(count) || count < 1 || count > 1000)
+      throw new InvalidIntentError('A fault count is a whole number from 1 to 1000.', { count });
     this.ctx.atBoundary(() => {
       this.ctx.record({ kind: 'fault', fault: 'publishCrash', stage, count });
       for (let i = 0; i < count; i++) this.ctx.faults.push(stage);

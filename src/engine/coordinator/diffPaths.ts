@@ -4,7 +4,9 @@ export function diffPaths(a: unknown, b: unknown, path = '', out: string[] = [])
   if (out.length >= 20) return out;
   if (a === b) return out;
   if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    const keys = Array.isArray(a) ? [...Array(Math.max(a.length, (b as unknown[]).length)).keys()].map(String) : [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    const keys = Array.isArray(a)
+      ? [...Array(Math.max(a.length, (b as unknown[]).length)).keys()].map(String)
+      : [...new Set([...Object.keys(a), ...Object.keys(b)])];
     for (const k of keys) {
       const sub = Array.isArray(a) ? `${path}[${k}]` : path === '' ? k : `${path}.${k}`;
       diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], sub, out);

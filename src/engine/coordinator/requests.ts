@@ -29,7 +29,8 @@ export class Requests {
     switch (intent.kind) {
       case 'aggregateAt': {
         const asOf = validateAsOf(intent.asOf, true);
-        if (typeof intent.streamId !== 'string' || intent.streamId.length === 0) throw new InvalidIntentError('aggregateAt needs a streamId, e.g. "product-KB".');
+        if (typeof intent.streamId !== 'string' || intent.streamId.length === 0)
+          throw new InvalidIntentError('aggregateAt needs a streamId, e.g. "product-KB".');
         const streamId = intent.streamId;
         work = async () => {
           const snapshots = this.ctx.snapshotPolicy();
@@ -58,8 +59,13 @@ export class Requests {
         let query: { type: string; params: Record<string, unknown> } | undefined;
         if (intent.query !== undefined) {
           const spec = this.ctx.domain.queries.find((q) => q.type === intent.query?.type);
-          if (!spec) throw new UnknownQueryError(String(intent.query?.type), this.ctx.domain.queries.map((q) => q.type));
-          if (spec.projection !== intent.projection) throw new InvalidIntentError(`Query '${spec.type}' reads projection '${spec.projection}', not '${intent.projection}'.`);
+          if (!spec)
+            throw new UnknownQueryError(
+              String(intent.query?.type),
+              this.ctx.domain.queries.map((q) => q.type),
+            );
+          if (spec.projection !== intent.projection)
+            throw new InvalidIntentError(`Query '${spec.type}' reads projection '${spec.projection}', not '${intent.projection}'.`);
           query = { type: spec.type, params: validatePayload(spec.type, spec.fields, intent.query.params ?? {}) };
         }
         const projection = intent.projection;
@@ -103,7 +109,13 @@ export class Requests {
           this.delivery.deliver(stored, commandId);
           const result: ImportResult = {
             commandId,
-            events: stored.map((e) => ({ position: e.position, streamId: e.streamId, version: e.version, eventType: e.type, storedSchemaVersion: e.upcastFrom ?? e.schemaVersion })),
+            events: stored.map((e) => ({
+              position: e.position,
+              streamId: e.streamId,
+              version: e.version,
+              eventType: e.type,
+              storedSchemaVersion: e.upcastFrom ?? e.schemaVersion,
+            })),
           };
           return result;
         };
@@ -161,18 +173,35 @@ export class Requests {
       const o = e as Record<string, unknown>;
       const where = `imported event ${i + 1}`;
       const spec = this.ctx.domain.events.find((s) => s.type === o['type']);
-      if (!spec) throw new InvalidIntentError(`${where}: unknown event type ${JSON.stringify(o['type'] ?? null)}. Known: ${this.ctx.domain.events.map((s) => s.type).join(', ')}.`);
+      if (!spec)
+        throw new InvalidIntentError(
+          `${where}: unknown event type ${JSON.stringify(o['type'] ?? null)}. Known: ${this.ctx.domain.events.map((s) => s.type).join(', ')}.`,
+        );
       const aggregate = this.ctx.domain.aggregates.find((a) => a.name === spec.aggregate);
-      if (typeof o['streamId'] !== 'string' || !aggregate || !o['streamId'].startsWith(aggregate.streamPrefix) || o['streamId'].length <= aggregate.streamPrefix.length) {
-        throw new InvalidIntentError(`${where}: ${spec.type} belongs to a stream named ${aggregate?.streamPrefix ?? ''}<id>, got ${JSON.stringify(o['streamId'] ?? null)}.`);
+      if (
+        typeof o['streamId'] !== 'string' ||
+        !aggregate ||
+        !o['streamId'].startsWith(aggregate.streamPrefix) ||
+        o['streamId'].length <= aggregate.streamPrefix.length
+      ) {
+        throw new InvalidIntentError(
+          `${where}: ${spec.type} belongs to a stream named ${aggregate?.streamPrefix ?? ''}<id>, got ${JSON.stringify(o['streamId'] ?? null)}.`,
+        );
       }
       const sv = o['schemaVersion'];
       if (sv !== undefined && (typeof sv !== 'number' || !Number.isInteger(sv) || sv < 1 || sv > spec.schemaVersion)) {
-        throw new InvalidIntentError(`${where}: ${spec.type} exists in schema versions 1 to ${spec.schemaVersion}, got ${JSON.stringify(sv)}.`);
+        throw new InvalidIntentError(
+          `${where}: ${spec.type} exists in schema versions 1 to ${spec.schemaVersion}, got ${JSON.stringify(sv)}.`,
+        );
       }
       const data = o['data'];
-      if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InvalidIntentError(`${where}: data must be an object.`);
-      const out: ImportedEventInput = { streamId: o['streamId'], type: spec.type, data: JSON.parse(JSON.stringify(data)) as Record<string, unknown> };
+      if (data === null || typeof data !== 'object' || Array.isArray(data))
+        throw new InvalidIntentError(`${where}: data must be an object.`);
+      const out: ImportedEventInput = {
+        streamId: o['streamId'],
+        type: spec.type,
+        data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
+      };
       if (sv !== undefined) out.schemaVersion = sv as number;
       return out;
     });
@@ -181,10 +210,13 @@ export class Requests {
 
 function validateAsOf(asOf: unknown, allowVersion: boolean): AsOf {
   const keys = allowVersion ? ['position', 'at', 'version'] : ['position', 'at'];
-  if (asOf === null || typeof asOf !== 'object') throw new InvalidIntentError(`asOf must be one of ${keys.map((k) => `{ ${k} }`).join(', ')}.`);
+  if (asOf === null || typeof asOf !== 'object')
+    throw new InvalidIntentError(`asOf must be one of ${keys.map((k) => `{ ${k} }`).join(', ')}.`);
   const entries = Object.entries(asOf);
-  if (entries.length !== 1 || !keys.includes(entries[0]![0])) throw new InvalidIntentError(`asOf must be exactly one of ${keys.map((k) => `{ ${k} }`).join(', ')}.`);
+  if (entries.length !== 1 || !keys.includes(entries[0]![0]))
+    throw new InvalidIntentError(`asOf must be exactly one of ${keys.map((k) => `{ ${k} }`).join(', ')}.`);
   const [key, value] = entries[0]!;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new InvalidPayloadError('asOf', key, value, 'a whole number from 0');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new InvalidPayloadError('asOf', key, value, 'a whole number from 0');
   return { [key]: value } as AsOf;
 }

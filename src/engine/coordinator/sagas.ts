@@ -31,17 +31,29 @@ export class Sagas {
     this.ctx.scheduler.schedule(this.ctx.clock.now + cost, 'saga.handle', work);
   }
 
-  sagaOutcome(saga: string, outcome: SagaOutcome, why: { trigger: 'event' | 'timeout' | 'rejection'; cause: string; position: number | null }): void {
+  sagaOutcome(
+    saga: string,
+    outcome: SagaOutcome,
+    why: { trigger: 'event' | 'timeout' | 'rejection'; cause: string; position: number | null },
+  ): void {
     if (outcome.kind === 'duplicate') {
       this.ctx.emit({ type: 'saga.duplicateSkipped', saga, sagaId: outcome.sagaId, position: why.position ?? 0 });
       return;
     }
     if (outcome.kind === 'ignored') {
-      if (why.trigger !== 'timeout') this.ctx.emit({ type: 'saga.ignored', saga, sagaId: outcome.sagaId, position: why.position, reason: outcome.reason });
+      if (why.trigger !== 'timeout')
+        this.ctx.emit({ type: 'saga.ignored', saga, sagaId: outcome.sagaId, position: why.position, reason: outcome.reason });
       return;
     }
     if (outcome.started) {
-      this.ctx.emit({ type: 'saga.started', saga, sagaId: outcome.sagaId, position: why.position ?? 0, eventType: why.cause, correlationId: outcome.correlationId });
+      this.ctx.emit({
+        type: 'saga.started',
+        saga,
+        sagaId: outcome.sagaId,
+        position: why.position ?? 0,
+        eventType: why.cause,
+        correlationId: outcome.correlationId,
+      });
     }
     if (why.trigger === 'timeout') this.ctx.emit({ type: 'saga.timedOut', saga, sagaId: outcome.sagaId, name: why.cause });
     this.ctx.emit({
@@ -76,7 +88,8 @@ export class Sagas {
       this.ctx.emit({ type: 'saga.timeoutScheduled', saga, sagaId, name: t.name, dueAt: t.at });
     }
     for (const c of outcome.commands) this.sagaSend(saga, outcome.sagaId, outcome.correlationId, c, 1);
-    if (outcome.done && outcome.from !== outcome.to) this.ctx.emit({ type: 'saga.finished', saga, sagaId: outcome.sagaId, status: outcome.to });
+    if (outcome.done && outcome.from !== outcome.to)
+      this.ctx.emit({ type: 'saga.finished', saga, sagaId: outcome.sagaId, status: outcome.to });
   }
 
   /** Send a saga's command with a derived commandId: resending it is harmless (idempotency). */
@@ -92,18 +105,32 @@ export class Sagas {
         onDone: (run) => {
           if (run.result?.ok) return;
           if (run.result && !run.result.ok) {
-            this.ctx.emit({ type: 'saga.commandRefused', saga, sagaId, commandId, commandType: command.type, code: run.result.rejection.code, willRetry: false });
+            this.ctx.emit({
+              type: 'saga.commandRefused',
+              saga,
+              sagaId,
+              commandId,
+              commandType: command.type,
+              code: run.result.rejection.code,
+              willRetry: false,
+            });
             // Handled in a task of its own, after the command's.
-            this.ctx.scheduler.schedule(this.ctx.clock.now, 'saga.rejected', () => refuse((run.result as { rejection: Rejection }).rejection));
+            this.ctx.scheduler.schedule(this.ctx.clock.now, 'saga.rejected', () =>
+              refuse((run.result as { rejection: Rejection }).rejection),
+            );
             return;
           }
           const code = run.error?.code ?? 'FAILED';
           const retry = attempt <= this.ctx.settings.sagas.maxRetries;
           this.ctx.emit({ type: 'saga.commandRefused', saga, sagaId, commandId, commandType: command.type, code, willRetry: retry });
           if (retry) {
-            this.ctx.scheduler.schedule(this.ctx.clock.now + this.ctx.settings.sagas.retryMs * attempt, 'saga.resend', () => this.sagaSend(saga, sagaId, correlationId, command, attempt + 1));
+            this.ctx.scheduler.schedule(this.ctx.clock.now + this.ctx.settings.sagas.retryMs * attempt, 'saga.resend', () =>
+              this.sagaSend(saga, sagaId, correlationId, command, attempt + 1),
+            );
           } else {
-            this.ctx.scheduler.schedule(this.ctx.clock.now, 'saga.rejected', () => refuse({ code, message: run.error?.message ?? 'The command failed.' }));
+            this.ctx.scheduler.schedule(this.ctx.clock.now, 'saga.rejected', () =>
+              refuse({ code, message: run.error?.message ?? 'The command failed.' }),
+            );
           }
         },
       });

@@ -14,7 +14,8 @@ export class Sessions {
   }
 
   configureSession(sessionId: string, consistency: ConsistencyOptions | null): SessionInfo {
-    if (typeof sessionId !== 'string' || sessionId.length === 0) throw new InvalidIntentError('A session intent needs a non-empty sessionId.');
+    if (typeof sessionId !== 'string' || sessionId.length === 0)
+      throw new InvalidIntentError('A session intent needs a non-empty sessionId.');
     const c = consistency === null ? null : (validateConsistency(consistency) ?? null);
     this.ctx.atBoundary(() => {
       this.ctx.record({ kind: 'session', sessionId, consistency: c });

@@ -30,7 +30,10 @@ export class Stepping {
         async (parts, begin) => {
           begin();
           // Every request is built as its task would build it: nothing in between could change it.
-          const outcomes = await applyBatches.call(host, parts.map((part) => part.request()));
+          const outcomes = await applyBatches.call(
+            host,
+            parts.map((part) => part.request()),
+          );
           parts.forEach((part, i) => {
             if (i > 0) begin();
             part.applied(outcomes[i]!);

@@ -52,7 +52,18 @@ export class Watchers {
   finishWatchRun(w: OptimisticWatch, run: CommandRun): void {
     if (w.rolledBack.has(run.commandId)) return;
     w.rolledBack.add(run.commandId);
-    const rejection: Rejection = run.result && !run.result.ok ? run.result.rejection : { code: run.error?.code ?? 'FAILED', message: run.error?.message ?? 'The command failed.' };
-    this.ctx.emit({ type: 'query.rolledBack', queryId: w.queryId, projection: w.projection, commandId: run.commandId, rejection, afterMs: this.ctx.clock.now - w.at, ...optionalSession(w.sessionId) });
+    const rejection: Rejection =
+      run.result && !run.result.ok
+        ? run.result.rejection
+        : { code: run.error?.code ?? 'FAILED', message: run.error?.message ?? 'The command failed.' };
+    this.ctx.emit({
+      type: 'query.rolledBack',
+      queryId: w.queryId,
+      projection: w.projection,
+      commandId: run.commandId,
+      rejection,
+      afterMs: this.ctx.clock.now - w.at,
+      ...optionalSession(w.sessionId),
+    });
   }
 }

@@ -35,7 +35,12 @@ CREATE TABLE IF NOT EXISTS projection_stream_checkpoints (
 `;
 
 /** Tables that hold checkpoints rather than read-model rows. */
-export const CHECKPOINT_TABLES: readonly string[] = ['checkpoint', 'stream_checkpoints', 'projection_checkpoints', 'projection_stream_checkpoints'];
+export const CHECKPOINT_TABLES: readonly string[] = [
+  'checkpoint',
+  'stream_checkpoints',
+  'projection_checkpoints',
+  'projection_stream_checkpoints',
+];
 
 interface Statements {
   versions: string;
@@ -82,7 +87,10 @@ export class Checkpoint {
         upsertVersion:
           'INSERT INTO projection_stream_checkpoints (projection, stream_id, version) VALUES (?, ?, ?) ON CONFLICT (projection, stream_id) DO UPDATE SET version = excluded.version',
         setWatermark: 'UPDATE projection_checkpoints SET watermark = ? WHERE projection = ?',
-        clear: ['DELETE FROM projection_stream_checkpoints WHERE projection = ?', 'UPDATE projection_checkpoints SET watermark = 0 WHERE projection = ?'],
+        clear: [
+          'DELETE FROM projection_stream_checkpoints WHERE projection = ?',
+          'UPDATE projection_checkpoints SET watermark = 0 WHERE projection = ?',
+        ],
         params: [scope],
       };
     }

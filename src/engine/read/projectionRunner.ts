@@ -163,7 +163,14 @@ export class ProjectionRunner {
       // A handler that throws (a poison event, a bug) takes the projection
       // down exactly like a simulated crash: nothing of the batch is kept.
       this.#loseMemory(before);
-      return { crashed: true, drafts: [], rolledBack: processed, reason: crashReason(e), watermark: this.watermark, counters: this.counters };
+      return {
+        crashed: true,
+        drafts: [],
+        rolledBack: processed,
+        reason: crashReason(e),
+        watermark: this.watermark,
+        counters: this.counters,
+      };
     }
     const watermark = store.checkpoint.watermark;
     drafts.push({
@@ -191,7 +198,11 @@ export class ProjectionRunner {
     this.#shadow = this.#freshStore(this.#store.code, this.#store.variant);
   }
 
-  rebuildBatch(events: readonly EventEnvelope[], guards: ProjectionGuards, failAfter?: number): { crashed: boolean; watermark: number; reason?: string } {
+  rebuildBatch(
+    events: readonly EventEnvelope[],
+    guards: ProjectionGuards,
+    failAfter?: number,
+  ): { crashed: boolean; watermark: number; reason?: string } {
     const shadow = this.#shadow;
     if (!shadow) throw new Error('no rebuild in progress');
     let processed = 0;
@@ -441,7 +452,13 @@ export class ProjectionRunner {
         expectedVersion: applied + 1,
         receivedVersion: event.version,
       });
-      drafts.push({ type: 'projection.held', projection: name, position: event.position, streamId: event.streamId, version: event.version });
+      drafts.push({
+        type: 'projection.held',
+        projection: name,
+        position: event.position,
+        streamId: event.streamId,
+        version: event.version,
+      });
       return;
     }
     this.#applyAndTrace(store, event, mode, guards, drafts, metered);

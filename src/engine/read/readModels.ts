@@ -82,7 +82,9 @@ export class ReadModels {
   }
 
   applyBatch(req: ApplyBatchRequest, inTransaction = false): BatchOutcome {
-    const options: { meter?: boolean; inTransaction?: boolean; label?: 'live' | 'catchUp' | 'sync'; crashBeforeCheckpoint?: boolean } = { inTransaction };
+    const options: { meter?: boolean; inTransaction?: boolean; label?: 'live' | 'catchUp' | 'sync'; crashBeforeCheckpoint?: boolean } = {
+      inTransaction,
+    };
     if (req.meter !== undefined) options.meter = req.meter;
     if (req.crashBeforeCheckpoint === true) options.crashBeforeCheckpoint = true;
     if (req.label !== undefined) options.label = req.label;

@@ -82,7 +82,17 @@ export type ProjectionAction =
   /** Discard the shadow (or previous) store. */
   | 'dropShadow';
 
-export const PROJECTION_ACTIONS: readonly ProjectionAction[] = ['pause', 'resume', 'crash', 'rebuild', 'shadowRebuild', 'compare', 'flip', 'rollback', 'dropShadow'];
+export const PROJECTION_ACTIONS: readonly ProjectionAction[] = [
+  'pause',
+  'resume',
+  'crash',
+  'rebuild',
+  'shadowRebuild',
+  'compare',
+  'flip',
+  'rollback',
+  'dropShadow',
+];
 
 /** A point in history: a global position, a virtual time, or (aggregates) a stream version. */
 export type AsOf = { position: number } | { at: number } | { version: number };

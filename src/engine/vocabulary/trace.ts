@@ -31,15 +31,36 @@ export type TraceBody =
   | ({ type: 'command.conflict'; streamId: string; expectedVersion: number; actualVersion: number; attempt: number } & Ids)
   | ({ type: 'command.retried'; attempt: number; retryAt: number } & Ids)
   /** The client's expected version did not hold (checked at load, or again in the append's transaction): not retried. */
-  | ({ type: 'command.staleVersion'; streamId: string; expectedVersion: number; actualVersion: number; stage: 'load' | 'append'; attempt: number } & Ids)
+  | ({
+      type: 'command.staleVersion';
+      streamId: string;
+      expectedVersion: number;
+      actualVersion: number;
+      stage: 'load' | 'append';
+      attempt: number;
+    } & Ids)
   | ({ type: 'command.failed'; code: string; message: string; attempts: number } & Ids)
   | ({ type: 'events.appended'; causationId: string; events: EventRef[]; consistencyToken: number } & Ids)
   | ({ type: 'command.completed'; commandType: string; consistencyToken: number; durationMs: number; attempts: number } & Ids)
   /** Synchronous projections applied the command's events before it returned (their cost is in its latency). */
   | ({ type: 'command.projected'; projections: string[]; events: number; costMs: number; sameTransaction: boolean } & Ids)
   // snapshots
-  | ({ type: 'snapshot.loaded'; streamId: string; snapshotVersion: number; stateVersion: number; eventsFolded: number; eventsSkipped: number } & Ids)
-  | ({ type: 'snapshot.ignored'; streamId: string; snapshotVersion: number; snapshotStateVersion: number; expectedStateVersion: number; eventsFolded: number } & Ids)
+  | ({
+      type: 'snapshot.loaded';
+      streamId: string;
+      snapshotVersion: number;
+      stateVersion: number;
+      eventsFolded: number;
+      eventsSkipped: number;
+    } & Ids)
+  | ({
+      type: 'snapshot.ignored';
+      streamId: string;
+      snapshotVersion: number;
+      snapshotStateVersion: number;
+      expectedStateVersion: number;
+      eventsFolded: number;
+    } & Ids)
   | ({ type: 'snapshot.taken'; streamId: string; version: number; stateVersion: number } & Ids)
   // delivery
   | { type: 'events.imported'; commandId: string; events: EventRef[]; upcast: number }
@@ -49,30 +70,81 @@ export type TraceBody =
   | { type: 'fault.armed'; fault: 'publishCrash'; stage: 'beforePublish' | 'afterPublish'; count: number }
   // bus
   /** `deliverAt[i]`: when the first copy for `subscribers[i]` is due (virtual ms). */
-  | { type: 'bus.published'; position: number; streamId: string; version: number; eventType: string; commandId: string; subscribers: string[]; deliverAt: number[] }
+  | {
+      type: 'bus.published';
+      position: number;
+      streamId: string;
+      version: number;
+      eventType: string;
+      commandId: string;
+      subscribers: string[];
+      deliverAt: number[];
+    }
   | { type: 'bus.duplicated'; projection: string; position: number; deliverAt: number }
   | { type: 'bus.dropped'; projection: string; position: number; attempt: number; duplicate: boolean; redeliverAt: number }
-  | { type: 'bus.delivered'; projection: string; position: number; streamId: string; version: number; eventType: string; attempt: number; duplicate: boolean; publishedAt: number }
+  | {
+      type: 'bus.delivered';
+      projection: string;
+      position: number;
+      streamId: string;
+      version: number;
+      eventType: string;
+      attempt: number;
+      duplicate: boolean;
+      publishedAt: number;
+    }
   | { type: 'bus.held'; projection: string; position: number }
   | { type: 'bus.released'; projection: string; count: number }
   | { type: 'bus.discarded'; projection: string; position: number; reason: string }
   // projections
-  | { type: 'projection.applied'; projection: string; position: number; streamId: string; version: number; eventType: string; commandId: string; mode: 'live' | 'catchUp' | 'sync' }
+  | {
+      type: 'projection.applied';
+      projection: string;
+      position: number;
+      streamId: string;
+      version: number;
+      eventType: string;
+      commandId: string;
+      mode: 'live' | 'catchUp' | 'sync';
+    }
   | { type: 'projection.duplicateSkipped'; projection: string; position: number; streamId: string; version: number; appliedVersion: number }
-  | { type: 'projection.gapDetected'; projection: string; position: number; streamId: string; expectedVersion: number; receivedVersion: number }
+  | {
+      type: 'projection.gapDetected';
+      projection: string;
+      position: number;
+      streamId: string;
+      expectedVersion: number;
+      receivedVersion: number;
+    }
   | { type: 'projection.held'; projection: string; position: number; streamId: string; version: number }
   | { type: 'projection.checkpointed'; projection: string; watermark: number; headPosition: number; lagEvents: number; events: number }
   | { type: 'projection.paused'; projection: string }
   | { type: 'projection.resumed'; projection: string; from: 'paused' | 'crashed' }
   | { type: 'projection.crashRequested'; projection: string; crashPoint?: 'beforeCheckpoint' }
-  | { type: 'projection.crashed'; projection: string; reason: string; rolledBack: number; lostInbox: number; watermark: number; committedWithoutCheckpoint?: number }
+  | {
+      type: 'projection.crashed';
+      projection: string;
+      reason: string;
+      rolledBack: number;
+      lostInbox: number;
+      watermark: number;
+      committedWithoutCheckpoint?: number;
+    }
   | { type: 'projection.catchUpStarted'; projection: string; fromPosition: number; headPosition: number }
   | { type: 'projection.caughtUp'; projection: string; watermark: number }
   | { type: 'projection.rebuildStarted'; projection: string; headPosition: number }
   | { type: 'projection.rebuildProgress'; projection: string; position: number; headPosition: number; events: number }
   | { type: 'projection.rebuildFinished'; projection: string; watermark: number; events: number }
   | { type: 'projection.shadowStarted'; projection: string; variant: string; liveVariant: string; headPosition: number }
-  | { type: 'projection.shadowProgress'; projection: string; variant: string; role: 'candidate' | 'previous'; position: number; headPosition: number; events: number }
+  | {
+      type: 'projection.shadowProgress';
+      projection: string;
+      variant: string;
+      role: 'candidate' | 'previous';
+      position: number;
+      headPosition: number;
+      events: number;
+    }
   | { type: 'projection.shadowCaughtUp'; projection: string; variant: string; watermark: number }
   | {
       type: 'projection.compared';
@@ -109,10 +181,26 @@ export type TraceBody =
   | { type: 'saga.timedOut'; saga: string; sagaId: string; name: string }
   | { type: 'saga.finished'; saga: string; sagaId: string; status: string }
   // feeds
-  | { type: 'feed.written'; projection: string; strategy: FanOutStrategy; position: number; eventType: string; rowsWritten: number; rowsRead: number }
+  | {
+      type: 'feed.written';
+      projection: string;
+      strategy: FanOutStrategy;
+      position: number;
+      eventType: string;
+      rowsWritten: number;
+      rowsRead: number;
+    }
   | { type: 'feed.read'; queryId: string; projection: string; strategy: FanOutStrategy; rowsRead: number }
   // queries and settings
-  | { type: 'query.received'; queryId: string; queryType: string; projection: string; sessionId?: string; strategy?: ConsistencyStrategy; requiredPosition?: number | null }
+  | {
+      type: 'query.received';
+      queryId: string;
+      queryType: string;
+      projection: string;
+      sessionId?: string;
+      strategy?: ConsistencyStrategy;
+      requiredPosition?: number | null;
+    }
   | {
       type: 'query.executed';
       queryId: string;
@@ -133,9 +221,26 @@ export type TraceBody =
   | { type: 'query.waiting'; queryId: string; projection: string; target: number; position: number; timeoutAt: number }
   | { type: 'query.waited'; queryId: string; projection: string; target: number; position: number; waitedMs: number; satisfied: boolean }
   | { type: 'query.polled'; queryId: string; projection: string; poll: number; position: number; target: number; satisfied: boolean }
-  | { type: 'query.pushed'; queryId: string; projection: string; subscriptionId: string; target: number; position: number; waitedMs: number }
+  | {
+      type: 'query.pushed';
+      queryId: string;
+      projection: string;
+      subscriptionId: string;
+      target: number;
+      position: number;
+      waitedMs: number;
+    }
   | { type: 'query.fromWriteSide'; queryId: string; projection: string; fromPosition: number; toPosition: number; events: number }
-  | { type: 'query.optimistic'; queryId: string; projection: string; commandIds: string[]; predictedEvents: number; confirmedEvents: number; position: number; sessionId?: string }
+  | {
+      type: 'query.optimistic';
+      queryId: string;
+      projection: string;
+      commandIds: string[];
+      predictedEvents: number;
+      confirmedEvents: number;
+      position: number;
+      sessionId?: string;
+    }
   | {
       type: 'query.reconciled';
       queryId: string;
@@ -149,14 +254,45 @@ export type TraceBody =
       afterMs: number;
       sessionId?: string;
     }
-  | { type: 'query.rolledBack'; queryId: string; projection: string; commandId: string; rejection: Rejection; afterMs: number; sessionId?: string }
+  | {
+      type: 'query.rolledBack';
+      queryId: string;
+      projection: string;
+      commandId: string;
+      rejection: Rejection;
+      afterMs: number;
+      sessionId?: string;
+    }
   | { type: 'query.cacheHit'; queryId: string; projection: string; position: number; cachedAt: number; ageMs: number }
   | { type: 'query.revalidated'; queryId: string; projection: string; position: number; changed: boolean }
   | { type: 'session.configured'; sessionId: string; consistency: ConsistencyOptions | null }
   | { type: 'subscription.created'; subscriptionId: string; projection: string; position: number; sessionId?: string }
-  | { type: 'subscription.notified'; subscriptionId: string; projection: string; position: number; watermark: number; waitedMs: number; sessionId?: string }
-  | { type: 'temporal.aggregate'; streamId: string; asOf: AsOf; version: number; position: number; eventsFolded: number; snapshotVersion: number | null }
-  | { type: 'temporal.projection'; projection: string; asOf: { position: number } | { at: number }; position: number; events: number; queryType: string | null }
+  | {
+      type: 'subscription.notified';
+      subscriptionId: string;
+      projection: string;
+      position: number;
+      watermark: number;
+      waitedMs: number;
+      sessionId?: string;
+    }
+  | {
+      type: 'temporal.aggregate';
+      streamId: string;
+      asOf: AsOf;
+      version: number;
+      position: number;
+      eventsFolded: number;
+      snapshotVersion: number | null;
+    }
+  | {
+      type: 'temporal.projection';
+      projection: string;
+      asOf: { position: number } | { at: number };
+      position: number;
+      events: number;
+      queryType: string | null;
+    }
   | { type: 'settings.changed'; changes: SettingsPatch };
 
 export type TraceType = TraceBody['type'];

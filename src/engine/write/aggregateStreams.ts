@@ -65,7 +65,8 @@ export class AggregateStreams {
     const routes = spec.route(data);
     for (let i = 1; i < routes.length; i++) {
       for (let j = 0; j < i; j++) {
-        if (routes[i]!.streamId === routes[j]!.streamId) throw new Error(`command '${spec.type}' routes twice to stream '${routes[i]!.streamId}'`);
+        if (routes[i]!.streamId === routes[j]!.streamId)
+          throw new Error(`command '${spec.type}' routes twice to stream '${routes[i]!.streamId}'`);
       }
     }
     return routes;

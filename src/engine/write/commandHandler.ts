@@ -41,10 +41,7 @@ export interface StaleVersion {
   actualVersion: number;
 }
 
-export type LoadOutcome =
-  | { kind: 'duplicate'; result: CommandAccepted }
-  | { kind: 'loaded'; streams: LoadedStream[] }
-  | StaleVersion;
+export type LoadOutcome = { kind: 'duplicate'; result: CommandAccepted } | { kind: 'loaded'; streams: LoadedStream[] } | StaleVersion;
 
 export interface AppendRequest {
   commandId: string;
@@ -115,9 +112,6 @@ export class CommandHandler {
     this.#schemaVersions = new Map(domain.events.map((e) => [e.type, e.schemaVersion]));
   }
 
-
-
-
   load(req: LoadRequest): LoadOutcome {
     // The commandId is not looked up here (the append transaction does it,
     // before deciding, so there is exactly one authoritative check), unless
@@ -130,12 +124,6 @@ export class CommandHandler {
     const streams = routes.map((route) => this.streams.fold(route.streamId, route.aggregate, req.snapshots));
     return { kind: 'loaded', streams };
   }
-
-
-
-
-
-
 
   append(req: AppendRequest): AppendOutcome {
     const spec = this.streams.spec(req.commandType);
@@ -187,7 +175,14 @@ export class CommandHandler {
             recordedAt: req.at,
           };
           if (req.sessionId !== undefined) metadata.sessionId = req.sessionId;
-          pending.push({ streamId, version: ++version, type: e.type, schemaVersion: this.#schemaVersions.get(e.type) ?? 1, data: e.data, metadata });
+          pending.push({
+            streamId,
+            version: ++version,
+            type: e.type,
+            schemaVersion: this.#schemaVersions.get(e.type) ?? 1,
+            data: e.data,
+            metadata,
+          });
         }
         streams.push({ streamId, version });
       }
@@ -240,7 +235,15 @@ export class CommandHandler {
         const head = events[events.length - 1]?.position ?? store.head;
         for (const sp of req.syncProjections) {
           const outcome = models.applyBatch(
-            { projection: sp.projection, events, mode: 'live', guards: sp.guards, headPosition: head, label: 'sync', ...(sp.meter ? { meter: true } : {}) },
+            {
+              projection: sp.projection,
+              events,
+              mode: 'live',
+              guards: sp.guards,
+              headPosition: head,
+              label: 'sync',
+              ...(sp.meter ? { meter: true } : {}),
+            },
             true,
           );
           if (outcome.crashed) {
@@ -291,9 +294,15 @@ export class CommandHandler {
    * it holds; the first result when this commandId already succeeded (its own
    * write moved the stream); otherwise the stale verdict.
    */
-  #staleVersion(routes: readonly Route[], expectedVersion: number, commandId: string, idempotency: boolean): StaleVersion | { kind: 'duplicate'; result: CommandAccepted } | undefined {
+  #staleVersion(
+    routes: readonly Route[],
+    expectedVersion: number,
+    commandId: string,
+    idempotency: boolean,
+  ): StaleVersion | { kind: 'duplicate'; result: CommandAccepted } | undefined {
     const streamId = routes[0]?.streamId;
-    if (routes.length !== 1 || streamId === undefined) throw new Error(`an expected version needs a command that writes one stream, not ${routes.length}`);
+    if (routes.length !== 1 || streamId === undefined)
+      throw new Error(`an expected version needs a command that writes one stream, not ${routes.length}`);
     const actualVersion = this.store.streamVersion(streamId);
     if (actualVersion === expectedVersion) return undefined;
     const previous = idempotency ? this.store.findCommand(commandId) : undefined;
@@ -308,7 +317,6 @@ export class CommandHandler {
     this.store.sql.run('ROLLBACK');
     return { kind: 'conflict', decided, streamId, expectedVersion, actualVersion };
   }
-
 }
 
 /** One stream's verdict inside an append. */

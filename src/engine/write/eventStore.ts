@@ -126,10 +126,7 @@ export class EventStore {
 
   readStream(streamId: string, fromVersion = 1): EventEnvelope[] {
     return this.sql
-      .rows(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version`, [
-        streamId,
-        fromVersion,
-      ])
+      .rows(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version`, [streamId, fromVersion])
       .map((r) => this.#envelope(r));
   }
 
@@ -154,7 +151,10 @@ export class EventStore {
     const payloads = JSON.parse(`[${row[0] as string}]`) as Record<string, unknown>[];
     const n = payloads.length;
     if (row[2] !== afterVersion + 1 || row[3] !== afterVersion + n) {
-      return this.#loadByRows(whole ? LOAD_ROWS + LOAD_WHOLE + BY_VERSION : LOAD_ROWS + LOAD_RANGE + BY_VERSION, whole ? [streamId] : [streamId, afterVersion, upToVersion]);
+      return this.#loadByRows(
+        whole ? LOAD_ROWS + LOAD_WHOLE + BY_VERSION : LOAD_ROWS + LOAD_RANGE + BY_VERSION,
+        whole ? [streamId] : [streamId, afterVersion, upToVersion],
+      );
     }
     const tokens = (row[1] as string).split(',');
     const out = new Array<FoldEvent>(n);
@@ -197,9 +197,7 @@ export class EventStore {
   }
 
   readAll(fromPosition: number, limit: number): EventEnvelope[] {
-    return this.sql
-      .rows(READ_ALL, [fromPosition, limit])
-      .map((r) => this.#envelope(r));
+    return this.sql.rows(READ_ALL, [fromPosition, limit]).map((r) => this.#envelope(r));
   }
 
   /** Events at the given positions (any order in, position order out). */
@@ -220,7 +218,10 @@ export class EventStore {
   /** The version `streamId` had once the log reached `position` (0 if it did not exist yet). */
   streamVersionAtPosition(streamId: string, position: number): number {
     return Number(
-      this.sql.rows('SELECT COALESCE(MAX(stream_version), 0) FROM events WHERE stream_id = ? AND position <= ?', [streamId, position])[0]?.[0] ?? 0,
+      this.sql.rows('SELECT COALESCE(MAX(stream_version), 0) FROM events WHERE stream_id = ? AND position <= ?', [
+        streamId,
+        position,
+      ])[0]?.[0] ?? 0,
     );
   }
 
@@ -233,7 +234,12 @@ export class EventStore {
       [streamId, maxVersion],
     )[0];
     if (!r) return undefined;
-    return { version: r[0] as number, aggregate: r[1] as string, stateVersion: r[2] as number, state: JSON.parse(r[3] as string) as unknown };
+    return {
+      version: r[0] as number,
+      aggregate: r[1] as string,
+      stateVersion: r[2] as number,
+      state: JSON.parse(r[3] as string) as unknown,
+    };
   }
 
   saveSnapshot(streamId: string, version: number, aggregate: string, stateVersion: number, state: unknown, at: number): void {
@@ -248,7 +254,12 @@ export class EventStore {
   /** Inside the append transaction: the events join the outbox. */
   enqueue(events: readonly EventEnvelope[], at: number): void {
     for (const e of events) {
-      this.sql.run('INSERT INTO outbox (position, stream_id, event_type, enqueued_at) VALUES (?,?,?,?)', [e.position, e.streamId, e.type, at]);
+      this.sql.run('INSERT INTO outbox (position, stream_id, event_type, enqueued_at) VALUES (?,?,?,?)', [
+        e.position,
+        e.streamId,
+        e.type,
+        at,
+      ]);
     }
   }
 
@@ -276,9 +287,7 @@ export class EventStore {
 
   listStreams(): StreamInfo[] {
     return this.sql
-      .all(
-        'SELECT stream_id, MAX(stream_version) AS version, MAX(position) AS last FROM events GROUP BY stream_id ORDER BY stream_id',
-      )
+      .all('SELECT stream_id, MAX(stream_version) AS version, MAX(position) AS last FROM events GROUP BY stream_id ORDER BY stream_id')
       .map((r) => ({ streamId: String(r['stream_id']), version: Number(r['version']), lastPosition: Number(r['last']) }));
   }
 
@@ -306,7 +315,15 @@ export class EventStore {
         m.sessionId ?? null,
         m.recordedAt,
       ]);
-      const stored: EventEnvelope = { position, streamId: e.streamId, version: e.version, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: m };
+      const stored: EventEnvelope = {
+        position,
+        streamId: e.streamId,
+        version: e.version,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: e.data,
+        metadata: m,
+      };
       if (e.upcastFrom !== undefined) stored.upcastFrom = e.upcastFrom;
       out.push(stored);
     }

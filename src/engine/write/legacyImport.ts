@@ -55,6 +55,11 @@ export function importEvents(streams: AggregateStreams, req: ImportRequest): Eve
   const up = streams.store.upcasting;
   return events.map((e) => {
     if (!up || !up.needsUpcast(e.type, e.schemaVersion)) return e;
-    return { ...e, data: up.upcast(e.type, e.schemaVersion, e.data), upcastFrom: e.schemaVersion, schemaVersion: up.currentVersion(e.type)! };
+    return {
+      ...e,
+      data: up.upcast(e.type, e.schemaVersion, e.data),
+      upcastFrom: e.schemaVersion,
+      schemaVersion: up.currentVersion(e.type)!,
+    };
   });
 }

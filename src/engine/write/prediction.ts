@@ -8,14 +8,18 @@ export type PredictOutcome =
   | { kind: 'rejected'; rejection: Rejection };
 
 /** Decide without appending: the events a command would append right now (an optimistic UI's prediction). */
-export function predict(streams: AggregateStreams, req: { commandType: string; data: Record<string, unknown>; snapshots?: SnapshotPolicy }): PredictOutcome {
+export function predict(
+  streams: AggregateStreams,
+  req: { commandType: string; data: Record<string, unknown>; snapshots?: SnapshotPolicy },
+): PredictOutcome {
   const out: Extract<PredictOutcome, { kind: 'events' }>['events'] = [];
   for (const route of streams.routes(req.commandType, req.data)) {
     const loaded = streams.fold(route.streamId, route.aggregate, req.snapshots);
     const decision = streams.aggregate(route.aggregate).decider.decide(route.command, loaded.state);
     if (isRejection(decision)) return { kind: 'rejected', rejection: { code: decision.code, message: decision.message } };
     let version = loaded.version;
-    for (const e of decision) out.push({ streamId: route.streamId, version: ++version, type: e.type, data: e.data as Record<string, unknown> });
+    for (const e of decision)
+      out.push({ streamId: route.streamId, version: ++version, type: e.type, data: e.data as Record<string, unknown> });
   }
   return { kind: 'events', events: out };
 }

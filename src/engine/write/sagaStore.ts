@@ -117,7 +117,15 @@ export class SagaStore {
       }
       const reaction = def.onTimeout(row.state, req.name, this.#ctx(req, def.name, req.sagaId));
       // The wait is over whatever the saga says.
-      return this.#save(def.name, req.sagaId, row, reaction ?? { state: row.state, status: row.status, timeout: null }, row.correlationId, req.at, true);
+      return this.#save(
+        def.name,
+        req.sagaId,
+        row,
+        reaction ?? { state: row.state, status: row.status, timeout: null },
+        row.correlationId,
+        req.at,
+        true,
+      );
     });
   }
 
@@ -133,13 +141,14 @@ export class SagaStore {
   }
 
   instances(saga?: string): SagaInstance[] {
-    const rows = this.#sagas.size === 0
-      ? []
-      : this.sql.rows(
-          `SELECT saga, saga_id, status, done, state, correlation_id, timeout_name, timeout_at, started_at, updated_at
+    const rows =
+      this.#sagas.size === 0
+        ? []
+        : this.sql.rows(
+            `SELECT saga, saga_id, status, done, state, correlation_id, timeout_name, timeout_at, started_at, updated_at
            FROM saga_instances ${saga === undefined ? '' : 'WHERE saga = ?'} ORDER BY saga, saga_id`,
-          saga === undefined ? undefined : [saga],
-        );
+            saga === undefined ? undefined : [saga],
+          );
     return rows.map((r) => ({
       saga: String(r[0]),
       sagaId: String(r[1]),
@@ -200,9 +209,30 @@ export class SagaStore {
        VALUES (?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT (saga, saga_id) DO UPDATE SET status = excluded.status, done = excluded.done, state = excluded.state,
          timeout_name = excluded.timeout_name, timeout_at = excluded.timeout_at, updated_at = excluded.updated_at`,
-      [saga, sagaId, r.status, done ? 1 : 0, JSON.stringify(r.state ?? null), correlationId, timeout?.name ?? null, timeout?.at ?? null, at, at],
+      [
+        saga,
+        sagaId,
+        r.status,
+        done ? 1 : 0,
+        JSON.stringify(r.state ?? null),
+        correlationId,
+        timeout?.name ?? null,
+        timeout?.at ?? null,
+        at,
+        at,
+      ],
     );
-    return { kind: 'handled', sagaId, started: row === undefined, from, to: r.status, done, correlationId, commands: r.commands ?? [], timeout };
+    return {
+      kind: 'handled',
+      sagaId,
+      started: row === undefined,
+      from,
+      to: r.status,
+      done,
+      correlationId,
+      commands: r.commands ?? [],
+      timeout,
+    };
   }
 }
 

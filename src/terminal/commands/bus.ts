@@ -62,7 +62,12 @@ export function busCommands(catalog: DomainCatalog): CommandDef[] {
           name: c.kind === 'duration' ? 'ms' : c.kind === 'probability' ? 'probability' : 'state',
           kind: c.kind,
           ...(max !== undefined ? { max } : {}),
-          description: c.kind === 'duration' ? 'Milliseconds: 500, 500ms or 2s' : c.kind === 'probability' ? 'A percentage (10%) or a fraction (0.1)' : 'on or off',
+          description:
+            c.kind === 'duration'
+              ? 'Milliseconds: 500, 500ms or 2s'
+              : c.kind === 'probability'
+                ? 'A percentage (10%) or a fraction (0.1)'
+                : 'on or off',
         },
       ],
       async execute(args, ctx) {
@@ -129,7 +134,10 @@ export function busCommands(catalog: DomainCatalog): CommandDef[] {
       examples: ['settings'],
       async execute(_args, { backend, out }) {
         const s = await backend.settings();
-        out.table(['setting', 'value', 'range'], schema.map((x) => [x.path, showValue(x.path, readSetting(s, x.path)), rangeOf(x)]));
+        out.table(
+          ['setting', 'value', 'range'],
+          schema.map((x) => [x.path, showValue(x.path, readSetting(s, x.path)), rangeOf(x)]),
+        );
         out.dim('Change one with `set <setting> <value>`, e.g. `set costs.commandMs 5`.');
       },
     },
@@ -138,7 +146,12 @@ export function busCommands(catalog: DomainCatalog): CommandDef[] {
       family: 'bus',
       description: 'Change one engine setting by its path (see `settings`).',
       usage: 'set <setting> <value>',
-      examples: ['set bus.latencyMs 200', 'set costs.commandMs 5', 'set retry.maxAttempts 1', ...(catalog.projections[0] ? [`set projections.${catalog.projections[0].name}.dedupe off`] : [])],
+      examples: [
+        'set bus.latencyMs 200',
+        'set costs.commandMs 5',
+        'set retry.maxAttempts 1',
+        ...(catalog.projections[0] ? [`set projections.${catalog.projections[0].name}.dedupe off`] : []),
+      ],
       args: [
         { name: 'setting', kind: 'setting', description: 'A setting path such as bus.latencyMs' },
         { name: 'value', kind: 'text', required: false, description: 'Its new value (on/off, a number, 10%, 500ms)' },
@@ -149,8 +162,13 @@ export function busCommands(catalog: DomainCatalog): CommandDef[] {
         if (raw === undefined && path.includes('=')) [path, raw] = [path.slice(0, path.indexOf('=')), path.slice(path.indexOf('=') + 1)];
         const known = schema.find((x) => x.path.toLowerCase() === path.toLowerCase());
         if (!known) {
-          const hint = suggest(path, schema.map((x) => x.path));
-          throw new UsageError(`There is no setting '${path}'.${hint !== undefined ? ` Did you mean '${hint}'?` : ''} \`settings\` lists them.`);
+          const hint = suggest(
+            path,
+            schema.map((x) => x.path),
+          );
+          throw new UsageError(
+            `There is no setting '${path}'.${hint !== undefined ? ` Did you mean '${hint}'?` : ''} \`settings\` lists them.`,
+          );
         }
         if (raw === undefined) throw new UsageError(`Missing <value> for ${known.path} (${rangeOf(known)}).`);
         const p = known.path;

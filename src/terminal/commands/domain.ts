@@ -18,13 +18,27 @@ import { formatMs, formatValue, plural } from '../format.ts';
 import type { Block, Cell, OutputBuilder } from '../output.ts';
 import { STRATEGY_HELP, strategyOf, strategyWord } from '../strategies.ts';
 import { quoteIfNeeded } from '../tokenize.ts';
-import { UsageError, type ArgSpec, type CommandDef, type CompletionContext, type CompletionRequest, type OptionSpec, type ParsedArgs, type SessionState } from './types.ts';
+import {
+  UsageError,
+  type ArgSpec,
+  type CommandDef,
+  type CompletionContext,
+  type CompletionRequest,
+  type OptionSpec,
+  type ParsedArgs,
+  type SessionState,
+} from './types.ts';
 
 type CommandSpecData = DomainCatalog['commands'][number];
 type QuerySpecData = DomainCatalog['queries'][number];
 
 const COMMAND_OPTIONS: OptionSpec[] = [
-  { name: 'id', kind: 'text', placeholder: '<commandId>', description: 'The commandId (idempotency key). Send the same id twice to see a duplicate being recognised.' },
+  {
+    name: 'id',
+    kind: 'text',
+    placeholder: '<commandId>',
+    description: 'The commandId (idempotency key). Send the same id twice to see a duplicate being recognised.',
+  },
   { name: 'correlation', kind: 'text', placeholder: '<id>', description: 'Correlation id (defaults to the commandId).' },
   {
     name: 'expect-version',
@@ -32,7 +46,8 @@ const COMMAND_OPTIONS: OptionSpec[] = [
     kind: 'integer',
     min: 0,
     placeholder: 'n',
-    description: 'The version of the command’s stream you decided on (0: it must not exist yet). If someone changed it since, the command is refused, naming both versions.',
+    description:
+      'The version of the command’s stream you decided on (0: it must not exist yet). If someone changed it since, the command is refused, naming both versions.',
   },
 ];
 
@@ -43,7 +58,9 @@ const COMMAND_OPTIONS: OptionSpec[] = [
 async function expectVersionCandidates(req: CompletionRequest, ctx: CompletionContext): Promise<string[] | undefined> {
   const m = /^(--(?:expect-version|expect)=)/i.exec(req.partial);
   if (!m) return undefined;
-  const values = new Set(req.before.filter((t) => !t.raw.startsWith('--')).map((t) => (t.key !== undefined ? (t.keyValue ?? '') : t.value)));
+  const values = new Set(
+    req.before.filter((t) => !t.raw.startsWith('--')).map((t) => (t.key !== undefined ? (t.keyValue ?? '') : t.value)),
+  );
   const named = new Set(ctx.catalog.aggregates.flatMap((a) => [...values].map((v) => `${a.streamPrefix}${v}`)));
   const versions = (await ctx.backend.listStreams()).filter((s) => named.has(s.streamId)).map((s) => String(s.version));
   return [...new Set(['0', ...versions])].map((v) => `${m[1]}${v}`);
@@ -53,14 +70,39 @@ const STRATEGY_LIST = Object.keys(STRATEGY_HELP).join(', ');
 
 /** --consistency and its companions, shared by queries and the `consistency` command. */
 export const CONSISTENCY_OPTIONS: OptionSpec[] = [
-  { name: 'token', kind: 'integer', min: 0, placeholder: 'n', description: 'The position the read model must reach (default: your session’s last write).' },
-  { name: 'timeout', kind: 'duration', min: 0, max: 600_000, placeholder: '2s', description: 'Waiting strategies: give up after this much virtual time and answer stale.' },
+  {
+    name: 'token',
+    kind: 'integer',
+    min: 0,
+    placeholder: 'n',
+    description: 'The position the read model must reach (default: your session’s last write).',
+  },
+  {
+    name: 'timeout',
+    kind: 'duration',
+    min: 0,
+    max: 600_000,
+    placeholder: '2s',
+    description: 'Waiting strategies: give up after this much virtual time and answer stale.',
+  },
   { name: 'poll', kind: 'duration', min: 1, max: 60_000, placeholder: '100ms', description: 'polling: how often to ask again.' },
-  { name: 'via', kind: 'enum', values: ['wait', 'writeSide'], placeholder: 'wait|writeSide', description: 'read-your-writes: wait for the read model, or complete the answer from the event store.' },
+  {
+    name: 'via',
+    kind: 'enum',
+    values: ['wait', 'writeSide'],
+    placeholder: 'wait|writeSide',
+    description: 'read-your-writes: wait for the read model, or complete the answer from the event store.',
+  },
 ];
 
 const QUERY_OPTIONS: OptionSpec[] = [
-  { name: 'consistency', aliases: ['c'], kind: 'strategy', placeholder: 'strategy', description: `How fresh the answer must be: ${STRATEGY_LIST}.` },
+  {
+    name: 'consistency',
+    aliases: ['c'],
+    kind: 'strategy',
+    placeholder: 'strategy',
+    description: `How fresh the answer must be: ${STRATEGY_LIST}.`,
+  },
   ...CONSISTENCY_OPTIONS,
 ];
 
@@ -90,9 +132,10 @@ function fieldDetails(fields: readonly FieldSpec[]): string[] {
 }
 
 export function commandDef(spec: CommandSpecData, prefix: readonly string[]): CommandDef {
-  const examples = prefix.length === 0
-    ? [positionalExample([], spec.type, spec.fields), pairsExample(['cmd'], spec.type, spec.fields)]
-    : [pairsExample(prefix, spec.type, spec.fields), positionalExample(prefix, spec.type, spec.fields)];
+  const examples =
+    prefix.length === 0
+      ? [positionalExample([], spec.type, spec.fields), pairsExample(['cmd'], spec.type, spec.fields)]
+      : [pairsExample(prefix, spec.type, spec.fields), positionalExample(prefix, spec.type, spec.fields)];
   return {
     name: spec.type,
     family: 'domain',
@@ -125,16 +168,31 @@ export function commandDef(spec: CommandSpecData, prefix: readonly string[]): Co
 }
 
 export function queryDef(spec: QuerySpecData, prefix: readonly string[]): CommandDef {
-  const consistencyExample = [...prefix.length === 0 ? ['query'] : prefix, spec.type, ...spec.fields.filter((f) => f.required !== false).map((f) => `${f.name}=${exampleValue(f)}`), '--consistency=read-your-writes'].join(' ');
-  const examples = prefix.length === 0
-    ? [positionalExample([], spec.type, spec.fields), consistencyExample]
-    : [pairsExample(prefix, spec.type, spec.fields), consistencyExample];
+  const consistencyExample = [
+    ...(prefix.length === 0 ? ['query'] : prefix),
+    spec.type,
+    ...spec.fields.filter((f) => f.required !== false).map((f) => `${f.name}=${exampleValue(f)}`),
+    '--consistency=read-your-writes',
+  ].join(' ');
+  const examples =
+    prefix.length === 0
+      ? [positionalExample([], spec.type, spec.fields), consistencyExample]
+      : [pairsExample(prefix, spec.type, spec.fields), consistencyExample];
   return {
     name: spec.type,
     family: 'domain',
     description: `${spec.description} (read model: ${spec.projection})`,
     details: [...fieldDetails(spec.fields)],
-    usage: [...prefix, spec.type, ...fieldUsage(spec.fields), '[--consistency=<strategy>]', '[--token=n]', '[--timeout=2s]', '[--poll=100ms]', '[--via=wait|writeSide]'].join(' '),
+    usage: [
+      ...prefix,
+      spec.type,
+      ...fieldUsage(spec.fields),
+      '[--consistency=<strategy>]',
+      '[--token=n]',
+      '[--timeout=2s]',
+      '[--poll=100ms]',
+      '[--via=wait|writeSide]',
+    ].join(' '),
     examples,
     args: fieldArgs(spec.fields),
     options: QUERY_OPTIONS,
@@ -204,12 +262,16 @@ export function printCommandResult(result: CommandResult, out: OutputBuilder, st
   }
   state.lastToken = result.consistencyToken;
   if (result.duplicate) {
-    out.warn(`↺ ${result.commandType} ${result.commandId} was already handled: nothing appended, the first result is returned (idempotency).`);
+    out.warn(
+      `↺ ${result.commandType} ${result.commandId} was already handled: nothing appended, the first result is returned (idempotency).`,
+    );
   } else {
     out.success(`✓ ${result.commandType} accepted as ${result.commandId}`);
   }
   const streams = result.streams.map((s) => `${s.streamId} v${s.version}`).join(', ');
-  const ids = Object.entries(result.ids).map(([k, v]) => `${k}=${v}`).join(' ');
+  const ids = Object.entries(result.ids)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   out.dim(
     [
       streams ? `stream ${streams}` : undefined,
@@ -222,7 +284,22 @@ export function printCommandResult(result: CommandResult, out: OutputBuilder, st
   );
 }
 
-const KNOWN_QUERY_KEYS = new Set(['ok', 'queryId', 'type', 'projection', 'data', 'position', 'headPosition', 'lagEvents', 'lagMs', 'status', 'at', 'consistency', 'optimistic', 'rowsRead']);
+const KNOWN_QUERY_KEYS = new Set([
+  'ok',
+  'queryId',
+  'type',
+  'projection',
+  'data',
+  'position',
+  'headPosition',
+  'lagEvents',
+  'lagMs',
+  'status',
+  'at',
+  'consistency',
+  'optimistic',
+  'rowsRead',
+]);
 
 /** `diverged`: where the read model that answered disagrees with its events (such an answer is never "up to date"). */
 export function printQueryResult(result: QueryResult, out: OutputBuilder, diverged: readonly Divergence[] = []): void {
@@ -231,26 +308,40 @@ export function printQueryResult(result: QueryResult, out: OutputBuilder, diverg
   const where = `${result.type} answered by ${result.projection} at position ${result.position} of ${result.headPosition} (${result.status})`;
   const stale = c ? c.stale : result.lagEvents > 0;
   if (result.lagEvents > 0) {
-    out.styled(stale ? 'warn' : 'dim', `${where}: ${plural(result.lagEvents, 'event')} (${formatMs(result.lagMs)}) behind${stale ? ', so this answer may be stale' : ''}.`);
+    out.styled(
+      stale ? 'warn' : 'dim',
+      `${where}: ${plural(result.lagEvents, 'event')} (${formatMs(result.lagMs)}) behind${stale ? ', so this answer may be stale' : ''}.`,
+    );
   } else if (diverged.length === 0) {
     out.dim(`${where}: up to date.`);
   }
   if (diverged.length > 0) {
     const d = diverged[0]!;
     const more = diverged.length > 1 ? ` (and ${plural(diverged.length - 1, 'more difference')})` : '';
-    out.styled('warn', `${where}, but this read model disagrees with its events: ${d.subject}: ${d.field} ${String(d.readModel)}, the events say ${String(d.events)}${more}.`);
+    out.styled(
+      'warn',
+      `${where}, but this read model disagrees with its events: ${d.subject}: ${d.field} ${String(d.readModel)}, the events say ${String(d.events)}${more}.`,
+    );
   }
   if (c) {
-    const parts = [`consistency ${strategyWord(c.strategy)}`, `from the ${c.source === 'readModel' ? 'read model' : c.source === 'writeSide' ? 'event store' : c.source}`];
+    const parts = [
+      `consistency ${strategyWord(c.strategy)}`,
+      `from the ${c.source === 'readModel' ? 'read model' : c.source === 'writeSide' ? 'event store' : c.source}`,
+    ];
     if (c.requiredPosition !== null) parts.push(`needed position ${c.requiredPosition}`);
     if (c.waitedMs > 0) parts.push(`waited ${formatMs(c.waitedMs)}`);
     if (c.polls > 0) parts.push(plural(c.polls, 'poll'));
     if (c.sawOwnWrite !== null) parts.push(c.sawOwnWrite ? 'your last write is in it' : 'your last write is NOT in it');
-    out.styled(c.timedOut || c.stale || c.sawOwnWrite === false ? 'warn' : 'dim', parts.join(' · ') + (c.timedOut ? ' · gave up waiting (timeout)' : ''));
+    out.styled(
+      c.timedOut || c.stale || c.sawOwnWrite === false ? 'warn' : 'dim',
+      parts.join(' · ') + (c.timedOut ? ' · gave up waiting (timeout)' : ''),
+    );
   }
   if (result.optimistic) {
     const o = result.optimistic;
-    out.dim(`optimistic: ${plural(o.commandIds.length, 'pending command')} overlaid (${o.commandIds.join(', ') || 'none'}), ${o.predictedEvents} predicted / ${o.confirmedEvents} confirmed events`);
+    out.dim(
+      `optimistic: ${plural(o.commandIds.length, 'pending command')} overlaid (${o.commandIds.join(', ') || 'none'}), ${o.predictedEvents} predicted / ${o.confirmedEvents} confirmed events`,
+    );
   }
   if (result.rowsRead !== undefined) out.dim(`rows read: ${result.rowsRead}`);
   const extra = Object.entries(result as unknown as Record<string, unknown>).filter(([k]) => !KNOWN_QUERY_KEYS.has(k));
@@ -298,7 +389,11 @@ function renderList(out: OutputBuilder, list: unknown[]): void {
   }
   if (list.every(isRecord)) {
     const columns = [...new Set(list.flatMap((r) => Object.keys(r)))];
-    out.table(columns, list.map((r) => columns.map((c) => cell(r[c]))), { caption: `(${plural(list.length, 'row')})` });
+    out.table(
+      columns,
+      list.map((r) => columns.map((c) => cell(r[c]))),
+      { caption: `(${plural(list.length, 'row')})` },
+    );
     return;
   }
   for (const item of list) out.text(`- ${formatValue(item)}`);
@@ -308,7 +403,13 @@ function fieldsTable(fields: readonly FieldSpec[]): Block {
   return {
     kind: 'table',
     columns: ['field', 'type', 'expects', 'example', 'description'],
-    rows: fields.map((f) => [f.name, f.kind + (f.required === false ? ' (optional)' : ''), describeFieldShort(f), formatValue(f.example), f.description]),
+    rows: fields.map((f) => [
+      f.name,
+      f.kind + (f.required === false ? ' (optional)' : ''),
+      describeFieldShort(f),
+      formatValue(f.example),
+      f.description,
+    ]),
     wrap: true,
   };
 }
@@ -322,7 +423,12 @@ function describeFieldShort(f: FieldSpec): string {
 }
 
 export function strategiesTable(): Block {
-  return { kind: 'table', columns: ['--consistency', 'meaning'], rows: Object.entries(STRATEGY_HELP).map(([w, s]) => [w, s.meaning]), wrap: true };
+  return {
+    kind: 'table',
+    columns: ['--consistency', 'meaning'],
+    rows: Object.entries(STRATEGY_HELP).map(([w, s]) => [w, s.meaning]),
+    wrap: true,
+  };
 }
 
 // ── the family ────────────────────────────────────────────────────────────
@@ -351,7 +457,9 @@ export function domainCommands(catalog: DomainCatalog): { builtins: CommandDef[]
         'Fields go in order or as name=value; --id sets the commandId (the idempotency key).',
         '--expect-version=n: refuse the command if its stream is no longer at version n (0: it must not exist yet), as a form edited by two people.',
       ],
-      examples: first ? [pairsExample(['cmd'], first.type, first.fields), `${pairsExample(['cmd'], first.type, first.fields)} --expect-version=0`, 'cmd'] : ['cmd'],
+      examples: first
+        ? [pairsExample(['cmd'], first.type, first.fields), `${pairsExample(['cmd'], first.type, first.fields)} --expect-version=0`, 'cmd']
+        : ['cmd'],
       subcommands: catalog.commands.map((c) => commandDef(c, ['cmd'])),
       helpExtra: () => [],
       execute(_args, ctx) {
@@ -365,7 +473,13 @@ export function domainCommands(catalog: DomainCatalog): { builtins: CommandDef[]
       subject: `${catalog.name} query`,
       description: 'Run a query of the loaded domain, optionally with a consistency strategy.',
       examples: firstQuery
-        ? [pairsExample(['query'], firstQuery.type, firstQuery.fields), `query ${firstQuery.type} ${firstQuery.fields.filter((f) => f.required !== false).map((f) => `${f.name}=${exampleValue(f)}`).join(' ')} --consistency=polling --poll=50ms --timeout=2s`.replace(/\s+/g, ' ')]
+        ? [
+            pairsExample(['query'], firstQuery.type, firstQuery.fields),
+            `query ${firstQuery.type} ${firstQuery.fields
+              .filter((f) => f.required !== false)
+              .map((f) => `${f.name}=${exampleValue(f)}`)
+              .join(' ')} --consistency=polling --poll=50ms --timeout=2s`.replace(/\s+/g, ' '),
+          ]
         : ['query'],
       subcommands: catalog.queries.map((q) => queryDef(q, ['query'])),
       helpExtra: () => [strategiesTable()],
@@ -385,9 +499,14 @@ export function domainCommands(catalog: DomainCatalog): { builtins: CommandDef[]
       async execute(args, ctx) {
         const word = args.values['strategy'] as string | undefined;
         if (word === undefined) {
-          if (Object.values(args.options).some((v) => v !== undefined)) throw new UsageError('Name a strategy, e.g. consistency polling --poll=50ms.');
+          if (Object.values(args.options).some((v) => v !== undefined))
+            throw new UsageError('Name a strategy, e.g. consistency polling --poll=50ms.');
           const c = ctx.state.consistency;
-          ctx.out.text(c ? `Queries from this terminal use ${describeConsistency(c)} unless they say otherwise.` : 'Queries from this terminal are eventual unless they say otherwise (--consistency=…).');
+          ctx.out.text(
+            c
+              ? `Queries from this terminal use ${describeConsistency(c)} unless they say otherwise.`
+              : 'Queries from this terminal are eventual unless they say otherwise (--consistency=…).',
+          );
           return;
         }
         let consistency: ConsistencyOptions | null = null;
@@ -398,7 +517,11 @@ export function domainCommands(catalog: DomainCatalog): { builtins: CommandDef[]
         }
         await ctx.backend.dispatch({ kind: 'session', sessionId: ctx.state.sessionId, consistency });
         ctx.state.consistency = consistency;
-        ctx.out.success(consistency ? `Queries from this terminal now use ${describeConsistency(consistency)}.` : 'Queries from this terminal are eventual again.');
+        ctx.out.success(
+          consistency
+            ? `Queries from this terminal now use ${describeConsistency(consistency)}.`
+            : 'Queries from this terminal are eventual again.',
+        );
       },
     },
     {
@@ -427,7 +550,12 @@ export function domainCommands(catalog: DomainCatalog): { builtins: CommandDef[]
 }
 
 function commandsBlock(catalog: DomainCatalog): Block {
-  return { kind: 'table', columns: ['usage', 'description'], rows: catalog.commands.map((c) => [[c.type, ...fieldUsage(c.fields)].join(' '), c.description]), wrap: true };
+  return {
+    kind: 'table',
+    columns: ['usage', 'description'],
+    rows: catalog.commands.map((c) => [[c.type, ...fieldUsage(c.fields)].join(' '), c.description]),
+    wrap: true,
+  };
 }
 
 function queriesBlock(catalog: DomainCatalog): Block {

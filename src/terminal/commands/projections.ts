@@ -42,7 +42,8 @@ const ACTION_TEXT: Record<ProjectionWord, { description: string; after: string }
   },
   'shadow-rebuild': {
     description: 'Build a version of a read model beside the live one (blue/green), from event 1, while queries keep reading the live one.',
-    after: 'It replays history in virtual time (`time run`); then `projection compare` shows what differs and `projection flip` makes it live.',
+    after:
+      'It replays history in virtual time (`time run`); then `projection compare` shows what differs and `projection flip` makes it live.',
   },
   compare: {
     description: 'Show the rows that differ between the live store and the shadow (or the previous one after a flip).',
@@ -50,7 +51,8 @@ const ACTION_TEXT: Record<ProjectionWord, { description: string; after: string }
   },
   flip: {
     description: 'Let the caught-up shadow take over, atomically; the old version is kept up to date for a rollback.',
-    after: 'The swap is scheduled: it happens at the next step (`time step`), then queries read the new version. `projection rollback` goes back.',
+    after:
+      'The swap is scheduled: it happens at the next step (`time step`), then queries read the new version. `projection rollback` goes back.',
   },
   rollback: {
     description: 'Go back to the version that was live before the last flip.',
@@ -66,7 +68,10 @@ const BASE_COLUMNS = ['projection', 'status', 'position', 'head', 'lag', 'lag ms
 
 /** Only worth a column once something differs from the plain async, current-code setup. */
 function showsVersion(list: readonly ProjectionInfo[]): boolean {
-  return list.some((p) => (p.variant !== undefined && p.variant !== 'current') || (p.shadow ?? null) !== null || (p.mode !== undefined && p.mode !== 'async'));
+  return list.some(
+    (p) =>
+      (p.variant !== undefined && p.variant !== 'current') || (p.shadow ?? null) !== null || (p.mode !== undefined && p.mode !== 'async'),
+  );
 }
 
 export function projectionColumns(list: readonly ProjectionInfo[]): string[] {
@@ -107,12 +112,21 @@ function printComparison(out: CommandContext['out'], c: ShadowComparison, role: 
     return;
   }
   out.warn(comparisonText(c, role));
-  out.table(['table', 'changed', 'only live', `only ${c.otherVariant}`], c.tables.map((t) => [t.table, t.changed, t.onlyLive, t.onlyOther]));
+  out.table(
+    ['table', 'changed', 'only live', `only ${c.otherVariant}`],
+    c.tables.map((t) => [t.table, t.changed, t.onlyLive, t.onlyOther]),
+  );
   const samples = c.tables.flatMap((t) => t.samples.map((s) => [t.table, s.key, formatValue(s.live), formatValue(s.other)]));
   if (samples.length > 0) out.table(['table', 'key', 'live', c.otherVariant], samples);
 }
 
-async function control(word: ProjectionWord, name: string, ctx: CommandContext, variant?: string, crashPoint?: 'beforeCheckpoint'): Promise<void> {
+async function control(
+  word: ProjectionWord,
+  name: string,
+  ctx: CommandContext,
+  variant?: string,
+  crashPoint?: 'beforeCheckpoint',
+): Promise<void> {
   const { backend, out, catalog } = ctx;
   const names = targets(name, catalog);
   if (word === 'compare') {
@@ -134,7 +148,9 @@ async function control(word: ProjectionWord, name: string, ctx: CommandContext, 
         ...(crashPoint !== undefined ? { crashPoint } : {}),
       });
       const shadow = info.shadow ? ` · ${info.shadow.role} ${info.shadow.variant} ${info.shadow.status}` : '';
-      out.success(`${n}: ${before.get(n) ?? '?'} → ${info.status} (position ${info.position} of ${info.headPosition}, version ${info.variant ?? 'current'}${shadow})`);
+      out.success(
+        `${n}: ${before.get(n) ?? '?'} → ${info.status} (position ${info.position} of ${info.headPosition}, version ${info.variant ?? 'current'}${shadow})`,
+      );
     } catch (e) {
       failures++;
       const message = e instanceof Error ? e.message : String(e);
@@ -164,7 +180,9 @@ async function setGuard(guard: 'dedupe' | 'ordering', name: string, on: boolean,
   }
   const settings = await backend.dispatch({ kind: 'configure', settings: patch });
   void settings;
-  out.success(`${guard} ${on ? 'on' : 'off'} for ${name === 'all' ? `every projection (${catalog.projections.map((p) => p.name).join(', ')})` : name}`);
+  out.success(
+    `${guard} ${on ? 'on' : 'off'} for ${name === 'all' ? `every projection (${catalog.projections.map((p) => p.name).join(', ')})` : name}`,
+  );
   if (!on) {
     out.warn(
       guard === 'dedupe'
@@ -187,53 +205,65 @@ function variantsText(catalog: DomainCatalog): string {
 
 export function projectionCommands(catalog: DomainCatalog): CommandDef[] {
   const first = catalog.projections[0]?.name ?? 'name';
-  const nameArg = { name: 'projection', kind: 'projection' as const, allowAll: true, description: `A projection name (${catalog.projections.map((p) => p.name).join(', ')}) or all` };
-  const actions = (Object.keys(PROJECTION_ACTIONS) as ProjectionWord[]).map(
-    (word): CommandDef => ({
-      name: word,
-      family: 'projections',
-      description: ACTION_TEXT[word].description,
-      examples: [
-        `projection ${word} ${first}`,
-        ...(word === 'shadow-rebuild' ? [`projection shadow-rebuild ${first} --variant=${catalog.projections[0]?.variants[0] ?? 'current'}`] : []),
-        ...(word === 'crash' ? [`projection crash ${first} --before-checkpoint`] : []),
-      ],
-      args: [nameArg],
+  const nameArg = {
+    name: 'projection',
+    kind: 'projection' as const,
+    allowAll: true,
+    description: `A projection name (${catalog.projections.map((p) => p.name).join(', ')}) or all`,
+  };
+  const actions = (Object.keys(PROJECTION_ACTIONS) as ProjectionWord[]).map((word): CommandDef => ({
+    name: word,
+    family: 'projections',
+    description: ACTION_TEXT[word].description,
+    examples: [
+      `projection ${word} ${first}`,
       ...(word === 'shadow-rebuild'
-        ? { options: [{ name: 'variant', kind: 'variant' as const, placeholder: 'version', description: `Which version of the code to build (default current)${variantsText(catalog)}` }] }
-        : word === 'crash'
-          ? {
-              options: [
-                {
-                  name: 'before-checkpoint',
-                  kind: 'flag' as const,
-                  description:
-                    'Crash inside the next batch after its rows commit, before its checkpoint is saved (what happens when the two are separate transactions)',
-                },
-              ],
-            }
-          : {}),
-      async execute(args, ctx) {
-        const crashPoint = args.options['before-checkpoint'] === true ? 'beforeCheckpoint' : undefined;
-        await control(word, args.values['projection'] as string, ctx, args.options['variant'] as string | undefined, crashPoint);
-      },
-    }),
-  );
-  const guards = (['dedupe', 'ordering'] as const).map(
-    (guard): CommandDef => ({
-      name: guard,
-      family: 'projections',
-      description:
-        guard === 'dedupe'
-          ? 'Turn the duplicate guard on or off (skip an event whose stream version was already applied).'
-          : 'Turn the ordering guard on or off (hold an event until its predecessor in the stream arrives).',
-      examples: [`projection ${guard} ${first} off`, `projection ${guard} all on`],
-      args: [nameArg, { name: 'state', kind: 'onoff', description: 'on or off' }],
-      async execute(args, ctx) {
-        await setGuard(guard, args.values['projection'] as string, args.values['state'] as boolean, ctx);
-      },
-    }),
-  );
+        ? [`projection shadow-rebuild ${first} --variant=${catalog.projections[0]?.variants[0] ?? 'current'}`]
+        : []),
+      ...(word === 'crash' ? [`projection crash ${first} --before-checkpoint`] : []),
+    ],
+    args: [nameArg],
+    ...(word === 'shadow-rebuild'
+      ? {
+          options: [
+            {
+              name: 'variant',
+              kind: 'variant' as const,
+              placeholder: 'version',
+              description: `Which version of the code to build (default current)${variantsText(catalog)}`,
+            },
+          ],
+        }
+      : word === 'crash'
+        ? {
+            options: [
+              {
+                name: 'before-checkpoint',
+                kind: 'flag' as const,
+                description:
+                  'Crash inside the next batch after its rows commit, before its checkpoint is saved (what happens when the two are separate transactions)',
+              },
+            ],
+          }
+        : {}),
+    async execute(args, ctx) {
+      const crashPoint = args.options['before-checkpoint'] === true ? 'beforeCheckpoint' : undefined;
+      await control(word, args.values['projection'] as string, ctx, args.options['variant'] as string | undefined, crashPoint);
+    },
+  }));
+  const guards = (['dedupe', 'ordering'] as const).map((guard): CommandDef => ({
+    name: guard,
+    family: 'projections',
+    description:
+      guard === 'dedupe'
+        ? 'Turn the duplicate guard on or off (skip an event whose stream version was already applied).'
+        : 'Turn the ordering guard on or off (hold an event until its predecessor in the stream arrives).',
+    examples: [`projection ${guard} ${first} off`, `projection ${guard} all on`],
+    args: [nameArg, { name: 'state', kind: 'onoff', description: 'on or off' }],
+    async execute(args, ctx) {
+      await setGuard(guard, args.values['projection'] as string, args.values['state'] as boolean, ctx);
+    },
+  }));
   return [
     {
       name: 'projections',
@@ -286,9 +316,16 @@ export function projectionCommands(catalog: DomainCatalog): CommandDef[] {
           ['gaps detected', p.counters.gapsDetected],
           ['held (waiting for a predecessor)', p.counters.held],
           ['guards', `dedupe ${p.guards.dedupe ? 'on' : 'off'}, ordering ${p.guards.ordering ? 'on' : 'off'}`],
-          ...(p.mode !== undefined ? [['fed', p.mode === 'sync' ? 'inside every command (synchronous)' : 'through the bus (asynchronous)'] as [string, Cell]] : []),
+          ...(p.mode !== undefined
+            ? [['fed', p.mode === 'sync' ? 'inside every command (synchronous)' : 'through the bus (asynchronous)'] as [string, Cell]]
+            : []),
           ['version', p.variant ?? 'current'],
-          ['shadow', p.shadow ? `${p.shadow.role} ${p.shadow.variant}: ${p.shadow.status} at ${p.shadow.position} (${p.shadow.lagEvents} behind, ${plural(p.shadow.events, 'event')} applied)` : 'none'],
+          [
+            'shadow',
+            p.shadow
+              ? `${p.shadow.role} ${p.shadow.variant}: ${p.shadow.status} at ${p.shadow.position} (${p.shadow.lagEvents} behind, ${plural(p.shadow.events, 'event')} applied)`
+              : 'none',
+          ],
         ]);
         out.dim(`Its store answers SQL too: sql ${name} SELECT name FROM sqlite_master`);
       },

@@ -11,7 +11,9 @@ const MAX_EVENTS = 1000;
 const SCAN_LIMIT = 10_000;
 
 function aggregateOf(catalog: DomainCatalog, streamId: string): string {
-  const hit = [...catalog.aggregates].sort((a, b) => b.streamPrefix.length - a.streamPrefix.length).find((a) => streamId.startsWith(a.streamPrefix));
+  const hit = [...catalog.aggregates]
+    .sort((a, b) => b.streamPrefix.length - a.streamPrefix.length)
+    .find((a) => streamId.startsWith(a.streamPrefix));
   return hit?.name ?? '';
 }
 
@@ -40,7 +42,11 @@ export function readCommands(catalog: DomainCatalog): CommandDef[] {
         const all = await backend.listStreams();
         const list = prefix === undefined ? all : all.filter((s) => s.streamId.toLowerCase().startsWith(prefix));
         if (list.length === 0) {
-          out.dim(all.length === 0 ? 'No streams yet: a stream is created by the first event appended to it. `help commands` shows how.' : `No stream id starts with '${prefix}'.`);
+          out.dim(
+            all.length === 0
+              ? 'No streams yet: a stream is created by the first event appended to it. `help commands` shows how.'
+              : `No stream id starts with '${prefix}'.`,
+          );
           return;
         }
         out.table(
@@ -82,10 +88,22 @@ export function readCommands(catalog: DomainCatalog): CommandDef[] {
       aliases: ['log'],
       family: 'read',
       description: 'List events of the global log (the latest 20 unless told otherwise).',
-      examples: ['events', 'events --from=1 --limit=50', `events --stream=${exampleStream}`, ...(catalog.events[0] ? [`events --type=${catalog.events[0].type}`] : [])],
+      examples: [
+        'events',
+        'events --from=1 --limit=50',
+        `events --stream=${exampleStream}`,
+        ...(catalog.events[0] ? [`events --type=${catalog.events[0].type}`] : []),
+      ],
       options: [
         { name: 'from', kind: 'integer', min: 1, placeholder: 'position', description: 'Start at this global position' },
-        { name: 'limit', kind: 'integer', min: 1, max: MAX_EVENTS, placeholder: 'n', description: `How many (at most ${MAX_EVENTS}; default 20)` },
+        {
+          name: 'limit',
+          kind: 'integer',
+          min: 1,
+          max: MAX_EVENTS,
+          placeholder: 'n',
+          description: `How many (at most ${MAX_EVENTS}; default 20)`,
+        },
         { name: 'stream', kind: 'stream', placeholder: 'streamId', description: 'Only events of this stream' },
         { name: 'type', kind: 'text', placeholder: 'EventType', description: 'Only events of this type' },
       ],
@@ -101,11 +119,15 @@ export function readCommands(catalog: DomainCatalog): CommandDef[] {
           events = await backend.readAll(from ?? Math.max(1, head - limit + 1), limit);
         } else {
           const scanned = await backend.readAll(from ?? Math.max(1, head - SCAN_LIMIT + 1), SCAN_LIMIT);
-          const matching = scanned.filter((e) => (stream === undefined || e.streamId === stream) && (type === undefined || e.type.toLowerCase() === type.toLowerCase()));
+          const matching = scanned.filter(
+            (e) => (stream === undefined || e.streamId === stream) && (type === undefined || e.type.toLowerCase() === type.toLowerCase()),
+          );
           events = from === undefined ? matching.slice(-limit) : matching.slice(0, limit);
         }
         if (events.length === 0) {
-          out.dim(head === 0 ? 'The event store is empty. Send a command to append the first event (`help commands`).' : 'No events match.');
+          out.dim(
+            head === 0 ? 'The event store is empty. Send a command to append the first event (`help commands`).' : 'No events match.',
+          );
           return;
         }
         out.table(EVENT_COLUMNS, events.map(eventRow), { caption: `(${plural(events.length, 'event')}; the log holds ${head})` });
@@ -119,12 +141,32 @@ export function readCommands(catalog: DomainCatalog): CommandDef[] {
         'With a command id (or `last`) it shows that command and the fate of each event it appended.',
         'Alone it shows the trace of the last command you sent here, or the latest records.',
       ],
-      examples: ['trace', 'trace last', 'trace cmd-1', 'trace --type=bus --last=20', ...(catalog.projections[0] ? [`trace --projection=${catalog.projections[0].name}`] : [])],
-      args: [{ name: 'id', kind: 'text', required: false, description: 'A command id (cmd-3), correlation id or query id (qry-2), or `last`' }],
+      examples: [
+        'trace',
+        'trace last',
+        'trace cmd-1',
+        'trace --type=bus --last=20',
+        ...(catalog.projections[0] ? [`trace --projection=${catalog.projections[0].name}`] : []),
+      ],
+      args: [
+        { name: 'id', kind: 'text', required: false, description: 'A command id (cmd-3), correlation id or query id (qry-2), or `last`' },
+      ],
       options: [
-        { name: 'type', kind: 'text', placeholder: 'bus,projection.applied', description: 'Only these record types (comma-separated; `bus` means every bus.* record)' },
+        {
+          name: 'type',
+          kind: 'text',
+          placeholder: 'bus,projection.applied',
+          description: 'Only these record types (comma-separated; `bus` means every bus.* record)',
+        },
         { name: 'projection', kind: 'projection', placeholder: 'name', description: 'Only records about this projection' },
-        { name: 'last', kind: 'integer', min: 1, max: 5000, placeholder: 'n', description: 'Only the last n records (default 40, or 400 for one command)' },
+        {
+          name: 'last',
+          kind: 'integer',
+          min: 1,
+          max: 5000,
+          placeholder: 'n',
+          description: 'Only the last n records (default 40, or 400 for one command)',
+        },
         { name: 'all', kind: 'flag', description: 'Every record, not only the latest ones' },
       ],
       async execute(args, { backend, out, state }) {
@@ -144,7 +186,11 @@ export function readCommands(catalog: DomainCatalog): CommandDef[] {
         if (o['all'] !== true) filter.last = (o['last'] as number | undefined) ?? (id !== undefined ? 400 : 40);
         const records = await backend.trace(filter);
         if (records.length === 0) {
-          out.dim(id !== undefined ? `No trace records for '${id}'. Ids look like cmd-3 or qry-2; \`trace\` alone shows the latest records.` : 'No trace records match.');
+          out.dim(
+            id !== undefined
+              ? `No trace records for '${id}'. Ids look like cmd-3 or qry-2; \`trace\` alone shows the latest records.`
+              : 'No trace records match.',
+          );
           return;
         }
         if (id !== undefined) out.heading(`Trace of ${id}`);
@@ -154,7 +200,10 @@ export function readCommands(catalog: DomainCatalog): CommandDef[] {
             const style = traceStyle(r);
             return [r.seq, r.at, r.type, style ? { text: describeTrace(r), style } : describeTrace(r)];
           }),
-          { wrap: true, caption: `(${plural(records.length, 'record')}${filter.last !== undefined && records.length === filter.last ? `; the last ${filter.last} — add --all or --last=n for more` : ''})` },
+          {
+            wrap: true,
+            caption: `(${plural(records.length, 'record')}${filter.last !== undefined && records.length === filter.last ? `; the last ${filter.last} — add --all or --last=n for more` : ''})`,
+          },
         );
       },
     },
@@ -174,11 +223,16 @@ export function readCommands(catalog: DomainCatalog): CommandDef[] {
           ['seed', clock.seed],
           ...(status.separationLevel !== undefined ? [['separation', `level ${status.separationLevel}`] as [string, Cell]] : []),
           ...(status.delivery !== undefined ? [['delivery', status.delivery] as [string, Cell]] : []),
-          ...(status.lostPositions?.length ? [['lost publishes', { text: status.lostPositions.join(', '), style: 'warn' }] as [string, Cell]] : []),
+          ...(status.lostPositions?.length
+            ? [['lost publishes', { text: status.lostPositions.join(', '), style: 'warn' }] as [string, Cell]]
+            : []),
         ]);
         out.table(projectionColumns(status.projections), projectionRows(status.projections));
         const behind = status.projections.filter((p) => p.lagEvents > 0);
-        if (behind.length > 0) out.dim(`${behind.map((p) => `${p.name} is ${plural(p.lagEvents, 'event')} (${formatMs(p.lagMs)}) behind`).join('; ')}. \`time run\` lets them catch up.`);
+        if (behind.length > 0)
+          out.dim(
+            `${behind.map((p) => `${p.name} is ${plural(p.lagEvents, 'event')} (${formatMs(p.lagMs)}) behind`).join('; ')}. \`time run\` lets them catch up.`,
+          );
       },
     },
     {
@@ -197,7 +251,10 @@ export function readCommands(catalog: DomainCatalog): CommandDef[] {
           ['queries', catalog.queries.map((q) => q.type).join(', ')],
         ]);
         const others = backend.listDomains ? (await backend.listDomains()).filter((d) => d.name !== catalog.name) : [];
-        if (others.length > 0) out.dim(`Other domains: ${others.map((d) => d.name).join(', ')} — \`reset --domain=${others[0]!.name}\` switches (and empties the session).`);
+        if (others.length > 0)
+          out.dim(
+            `Other domains: ${others.map((d) => d.name).join(', ')} — \`reset --domain=${others[0]!.name}\` switches (and empties the session).`,
+          );
       },
     },
   ];

@@ -37,8 +37,13 @@ function open(ctx: CommandContext, slug: string): void {
   const scenarios = scenarioCatalog();
   const scenario = scenarios.find((s) => s.slug === slug) ?? scenarios.find((s) => s.slug === slug.toLowerCase());
   if (!scenario) {
-    const near = suggest(slug, scenarios.map((s) => s.slug));
-    throw new UsageError(`There is no scenario '${slug}'.${near !== undefined ? ` Did you mean '${near}'?` : ' `scenario list` shows them.'}`);
+    const near = suggest(
+      slug,
+      scenarios.map((s) => s.slug),
+    );
+    throw new UsageError(
+      `There is no scenario '${slug}'.${near !== undefined ? ` Did you mean '${near}'?` : ' `scenario list` shows them.'}`,
+    );
   }
   const path = scenarioPath(scenario.slug);
   if (ctx.host.navigate) {

@@ -18,7 +18,9 @@ export function sessionCommands(): CommandDef[] {
       description: 'Show the seed of the random generator, or start a fresh session with another seed.',
       details: ['Same seed, same commands, same settings: the same run, event for event.'],
       examples: ['seed', 'seed 42'],
-      args: [{ name: 'n', kind: 'integer', required: false, min: 0, max: 2 ** 31 - 1, description: 'A new seed (this resets the session)' }],
+      args: [
+        { name: 'n', kind: 'integer', required: false, min: 0, max: 2 ** 31 - 1, description: 'A new seed (this resets the session)' },
+      ],
       async execute(args, ctx) {
         const seed = args.values['n'] as number | undefined;
         if (seed === undefined) {
@@ -33,10 +35,18 @@ export function sessionCommands(): CommandDef[] {
     {
       name: 'reset',
       family: 'session',
-      description: "Start a fresh session, time back to 0 (settings are kept): the sandbox's starting data is replayed (a lesson's prepared product or account), otherwise the event store and read models start empty.",
+      description:
+        "Start a fresh session, time back to 0 (settings are kept): the sandbox's starting data is replayed (a lesson's prepared product or account), otherwise the event store and read models start empty.",
       examples: ['reset', 'reset --seed=7', 'reset --defaults', 'reset --domain=banking'],
       options: [
-        { name: 'seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, placeholder: 'n', description: 'Use this seed (default: the current one)' },
+        {
+          name: 'seed',
+          kind: 'integer',
+          min: 0,
+          max: 2 ** 31 - 1,
+          placeholder: 'n',
+          description: 'Use this seed (default: the current one)',
+        },
         { name: 'domain', kind: 'domain', placeholder: 'name', description: 'Load another domain' },
         { name: 'defaults', kind: 'flag', description: 'Also put every setting back to its default' },
       ],

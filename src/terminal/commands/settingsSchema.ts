@@ -3,7 +3,14 @@
 // expanded for the loaded domain (one state version per aggregate, two guards
 // per projection). The engine validates every value; the terminal only turns
 // typed text into the right type and shows values in their unit.
-import { concreteSettings, settingEntry, settingPatch, type EngineSettings, type SettingEntry, type SettingsPatch } from '../../engine/index.ts';
+import {
+  concreteSettings,
+  settingEntry,
+  settingPatch,
+  type EngineSettings,
+  type SettingEntry,
+  type SettingsPatch,
+} from '../../engine/index.ts';
 import type { DomainCatalog } from '../backend.ts';
 import { formatMs, formatPercent } from '../format.ts';
 import { parseDuration, parseProbability } from '../parse.ts';
@@ -35,7 +42,12 @@ export function coerceSetting(s: SettingPath, raw: string): unknown {
       return hit;
     }
     case 'projectionNames':
-      return raw.toLowerCase() === 'none' ? [] : raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
+      return raw.toLowerCase() === 'none'
+        ? []
+        : raw
+            .split(',')
+            .map((x) => x.trim())
+            .filter((x) => x !== '');
     default: {
       if (s.unit === 'probability') {
         const p = parseProbability(raw);
@@ -61,7 +73,8 @@ export function patchFor(path: string, value: unknown): SettingsPatch {
 /** The value stored at a path; undefined for a projection guard it has no override for (shown as the default). */
 export function readSetting(settings: EngineSettings, path: string): unknown {
   let node: unknown = settings;
-  for (const part of path.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  for (const part of path.split('.'))
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
   return node;
 }
 
@@ -92,7 +105,12 @@ export function rangeOf(s: SettingPath): string {
     case 'perAggregate':
       return `${rule.min}–${rule.max} per aggregate`;
     case 'number': {
-      const r = s.unit === 'probability' ? `${formatPercent(rule.min)}–${formatPercent(rule.max)}` : s.unit === 'ms' ? `${rule.min}–${rule.max} ms` : `${rule.min}–${rule.max}`;
+      const r =
+        s.unit === 'probability'
+          ? `${formatPercent(rule.min)}–${formatPercent(rule.max)}`
+          : s.unit === 'ms'
+            ? `${rule.min}–${rule.max} ms`
+            : `${rule.min}–${rule.max}`;
       return rule.why !== undefined ? `${r} (${rule.why})` : r;
     }
   }

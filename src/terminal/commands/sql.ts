@@ -35,7 +35,10 @@ async function runSql(ctx: CommandContext, store: string, sql: string, firstWord
       out.dim(`OK: ${result.statements === 1 ? 'the statement ran' : `${result.statements} statements ran`}, no rows to show.`);
       return;
     }
-    out.table(result.columns, result.rows, { caption: rowCount(result.rows.length, result.truncated) + (result.statements > 1 ? ` from the last of ${result.statements} statements` : '') });
+    out.table(result.columns, result.rows, {
+      caption:
+        rowCount(result.rows.length, result.truncated) + (result.statements > 1 ? ` from the last of ${result.statements} statements` : ''),
+    });
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code === 'QUERY_STOPPED') {
@@ -53,8 +56,10 @@ async function runSql(ctx: CommandContext, store: string, sql: string, firstWord
       // `sql catalog SELECT …`: the first word was probably meant as a store.
       const stores = ['write', ...catalog.projections.map((p) => p.name)];
       const hint = firstWord !== undefined && store === 'write' ? suggest(firstWord, stores) : undefined;
-      if (hint !== undefined && hint !== 'write') out.dim(`Did you mean the store '${hint}'? Usage: sql [store] <SQL>; stores: ${stores.join(', ')}.`);
-      else if (store === 'write') out.dim('This ran on the write store (tables events, processed_commands). `tables` lists the tables of each store.');
+      if (hint !== undefined && hint !== 'write')
+        out.dim(`Did you mean the store '${hint}'? Usage: sql [store] <SQL>; stores: ${stores.join(', ')}.`);
+      else if (store === 'write')
+        out.dim('This ran on the write store (tables events, processed_commands). `tables` lists the tables of each store.');
       return;
     }
     throw e;
@@ -90,7 +95,11 @@ export function sqlCommands(catalog: DomainCatalog): CommandDef[] {
       async execute(args, ctx) {
         const { store, sql, firstWord } = splitSql(args.rest, ctx.catalog);
         if (sql.trim() === '') {
-          throw new UsageError(store === 'write' && firstWord === undefined ? 'Give an SQL statement, e.g. sql SELECT * FROM events LIMIT 5.' : `Give an SQL statement after '${store}'.`);
+          throw new UsageError(
+            store === 'write' && firstWord === undefined
+              ? 'Give an SQL statement, e.g. sql SELECT * FROM events LIMIT 5.'
+              : `Give an SQL statement after '${store}'.`,
+          );
         }
         await runSql(ctx, store, sql, firstWord);
       },
@@ -101,14 +110,27 @@ export function sqlCommands(catalog: DomainCatalog): CommandDef[] {
       family: 'sql',
       description: 'List the tables of a store (all stores when none is named) with their columns.',
       examples: ['tables', 'tables write', ...(first ? [`tables ${first}`] : [])],
-      args: [{ name: 'store', kind: 'store', required: false, description: `write or a projection (${catalog.projections.map((p) => p.name).join(', ')})` }],
+      args: [
+        {
+          name: 'store',
+          kind: 'store',
+          required: false,
+          description: `write or a projection (${catalog.projections.map((p) => p.name).join(', ')})`,
+        },
+      ],
       async execute(args, ctx) {
         const only = args.values['store'] as string | undefined;
         const rows: (string | number)[][] = [];
         for (const store of only !== undefined ? [only] : stores) {
-          const tables = await ctx.backend.readOnlySql(store, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+          const tables = await ctx.backend.readOnlySql(
+            store,
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+          );
           for (const [name] of tables.rows) {
-            const cols = await ctx.backend.readOnlySql(store, `SELECT name FROM pragma_table_info('${String(name).replaceAll("'", "''")}')`);
+            const cols = await ctx.backend.readOnlySql(
+              store,
+              `SELECT name FROM pragma_table_info('${String(name).replaceAll("'", "''")}')`,
+            );
             rows.push([store, String(name), cols.rows.map((r) => String(r[0])).join(', ')]);
           }
         }

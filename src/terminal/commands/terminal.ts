@@ -2,20 +2,34 @@
 import type { Block, Cell, OutputBuilder } from '../output.ts';
 import { findSubcommand } from '../parse.ts';
 import { suggest } from '../suggest.ts';
-import { FAMILY_TITLES, UsageError, type CommandContext, type CommandDef, type CommandEntry, type CommandTable, type Family } from './types.ts';
+import {
+  FAMILY_TITLES,
+  UsageError,
+  type CommandContext,
+  type CommandDef,
+  type CommandEntry,
+  type CommandTable,
+  type Family,
+} from './types.ts';
 
 const KEYS = 'Tab completes · ↑/↓ walk the history · Ctrl+C cancels the line · Ctrl+L clears the screen.';
 
 function overview(ctx: CommandContext): void {
   const { out, table, catalog } = ctx;
   out.heading(`CQRS Lab terminal — ${catalog.title} (${catalog.name})`);
-  const builtins = table.entries.filter((e) => !catalog.commands.some((c) => c.type === e.name) && !catalog.queries.some((q) => q.type === e.name));
+  const builtins = table.entries.filter(
+    (e) => !catalog.commands.some((c) => c.type === e.name) && !catalog.queries.some((q) => q.type === e.name),
+  );
   for (const family of Object.keys(FAMILY_TITLES) as Family[]) {
     const entries = builtins.filter((e) => e.family === family);
     if (entries.length === 0) continue;
     out.blank();
     out.heading(FAMILY_TITLES[family]);
-    out.table([], entries.map((e): Cell[] => [{ text: e.name, style: 'accent' }, e.description]), { wrap: true });
+    out.table(
+      [],
+      entries.map((e): Cell[] => [{ text: e.name, style: 'accent' }, e.description]),
+      { wrap: true },
+    );
     if (family === 'domain') {
       out.line({ text: 'commands: ', style: 'dim' }, { text: catalog.commands.map((c) => c.type).join(', '), style: 'accent' });
       out.line({ text: 'queries:  ', style: 'dim' }, { text: catalog.queries.map((q) => q.type).join(', '), style: 'accent' });
@@ -33,15 +47,30 @@ export function entryHelp(out: OutputBuilder, entry: CommandEntry, table: Comman
   if (entry.aliases?.length) out.dim(`Also: ${entry.aliases.join(', ')}`);
   const args = (entry.args ?? []).filter((a) => a.kind !== 'field');
   if (args.length > 0) {
-    out.table([], args.map((a): Cell[] => [{ text: a.required === false ? `[${a.name}]` : `<${a.name}>`, style: 'accent' }, a.description]), { wrap: true });
+    out.table(
+      [],
+      args.map((a): Cell[] => [{ text: a.required === false ? `[${a.name}]` : `<${a.name}>`, style: 'accent' }, a.description]),
+      { wrap: true },
+    );
   }
   const extra: Block[] = entry.helpExtra?.(table.catalog) ?? [];
   out.blocks.push(...extra);
   if (entry.options?.length) {
-    out.table([], entry.options.map((o): Cell[] => [{ text: `--${o.name}${o.kind === 'flag' ? '' : `=${o.placeholder ?? o.name}`}`, style: 'accent' }, o.description]), { wrap: true });
+    out.table(
+      [],
+      entry.options.map((o): Cell[] => [
+        { text: `--${o.name}${o.kind === 'flag' ? '' : `=${o.placeholder ?? o.name}`}`, style: 'accent' },
+        o.description,
+      ]),
+      { wrap: true },
+    );
   }
   if (entry.subcommands?.length) {
-    out.table([], entry.subcommands.map((s): Cell[] => [{ text: s.usage, style: 'accent' }, s.description]), { wrap: true });
+    out.table(
+      [],
+      entry.subcommands.map((s): Cell[] => [{ text: s.usage, style: 'accent' }, s.description]),
+      { wrap: true },
+    );
   }
   out.heading(entry.examples.length === 1 ? 'Example' : 'Examples');
   for (const ex of entry.examples) out.styled('code', `  ${ex}`);
@@ -72,7 +101,9 @@ export function terminalCommands(): CommandDef[] {
         let entry = ctx.table.lookup(name);
         if (!entry) {
           const hint = suggest(name, ctx.table.allNames());
-          throw new UsageError(`There is no command '${name}'.${hint !== undefined ? ` Did you mean '${hint}'?` : ''} \`help\` lists them all.`);
+          throw new UsageError(
+            `There is no command '${name}'.${hint !== undefined ? ` Did you mean '${hint}'?` : ''} \`help\` lists them all.`,
+          );
         }
         const sub = args.values['subcommand'] as string | undefined;
         if (sub !== undefined) {
@@ -130,7 +161,11 @@ export function terminalCommands(): CommandDef[] {
           ctx.out.dim('Nothing typed yet.');
           return;
         }
-        ctx.out.table([], entries.slice(start).map((line, i): Cell[] => [{ text: start + i + 1, style: 'dim' }, line]), { align: ['right', 'left'], wrap: true });
+        ctx.out.table(
+          [],
+          entries.slice(start).map((line, i): Cell[] => [{ text: start + i + 1, style: 'dim' }, line]),
+          { align: ['right', 'left'], wrap: true },
+        );
       },
     },
   ];

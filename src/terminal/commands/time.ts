@@ -34,7 +34,13 @@ function printRecords(out: OutputBuilder, shown: readonly Parameters<typeof desc
       const style = traceStyle(r);
       return [r.seq, r.at, r.type, style ? { text: describeTrace(r), style } : describeTrace(r)];
     }),
-    { wrap: true, caption: total > shown.length ? `(${plural(total, 'trace record')}; the last ${shown.length} shown — \`trace --last=n\` for more)` : `(${plural(total, 'trace record')})` },
+    {
+      wrap: true,
+      caption:
+        total > shown.length
+          ? `(${plural(total, 'trace record')}; the last ${shown.length} shown — \`trace --last=n\` for more)`
+          : `(${plural(total, 'trace record')})`,
+    },
   );
 }
 
@@ -87,14 +93,25 @@ export function timeCommands(): CommandDef[] {
           family: 'time',
           description: 'Run the next scheduled task (or n of them) and show what happened.',
           examples: ['time step', 'time step 10'],
-          args: [{ name: 'n', kind: 'integer', required: false, min: 1, max: MAX_STEPS, description: `How many tasks (1 to ${MAX_STEPS}, default 1)` }],
+          args: [
+            {
+              name: 'n',
+              kind: 'integer',
+              required: false,
+              min: 1,
+              max: MAX_STEPS,
+              description: `How many tasks (1 to ${MAX_STEPS}, default 1)`,
+            },
+          ],
           async execute(args, ctx) {
             const n = (args.values['n'] as number | undefined) ?? 1;
             const since = await lastSeq(ctx);
             const ran = await ctx.backend.step(n);
             await happened(ctx, since, 30);
             const clock = await ctx.backend.clock();
-            ctx.out.success(`${ran < n ? `Ran ${ran} of ${n} (the simulation is idle). ` : `Ran ${plural(ran, 'step')}. `}${clockLine(clock)}`);
+            ctx.out.success(
+              `${ran < n ? `Ran ${ran} of ${n} (the simulation is idle). ` : `Ran ${plural(ran, 'step')}. `}${clockLine(clock)}`,
+            );
           },
         },
         {

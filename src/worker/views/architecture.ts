@@ -329,7 +329,17 @@ export class ArchitectureModel {
     this.#projectionNames = options.domain.projections.map((p) => p.name);
     this.#handles = new Map(options.domain.projections.map((p) => [p.name, new Set(p.handles)]));
     for (const name of this.#projectionNames) {
-      this.#projections.set(name, { name, status: 'live', reason: null, position: 0, inbox: new Inbox(), rebuild: null, catchUp: null, shadow: null, variant: 'current' });
+      this.#projections.set(name, {
+        name,
+        status: 'live',
+        reason: null,
+        position: 0,
+        inbox: new Inbox(),
+        rebuild: null,
+        catchUp: null,
+        shadow: null,
+        variant: 'current',
+      });
       this.#lane(name);
     }
     for (const s of options.domain.sagas ?? []) this.#lane(`${SAGA_PREFIX}${s.name}`);
@@ -360,7 +370,15 @@ export class ArchitectureModel {
     switch (r.type) {
       case 'command.received': {
         if (r.attempt !== 1 || this.#commands.has(r.commandId)) return;
-        const c: CommandView = { key: `${r.commandId}@${r.seq}`, commandId: r.commandId, commandType: r.commandType, sessionId: r.sessionId ?? null, at: r.at, state: 'pending', detail: null };
+        const c: CommandView = {
+          key: `${r.commandId}@${r.seq}`,
+          commandId: r.commandId,
+          commandType: r.commandType,
+          sessionId: r.sessionId ?? null,
+          at: r.at,
+          state: 'pending',
+          detail: null,
+        };
         this.#commands.set(r.commandId, c);
         this.#recentCommands.push(c);
         this.#inProgress++;
@@ -415,7 +433,14 @@ export class ArchitectureModel {
         if (!t) return;
         // The same delivery travels again: from the drop to the redelivery.
         this.#land(lane, key);
-        this.#fly(lane, { ...t, sentAt: r.at, arriveAt: r.redeliverAt, estimated: false, attempt: r.attempt + 1, kind: copy === 1 ? 'duplicate' : 'redelivery' });
+        this.#fly(lane, {
+          ...t,
+          sentAt: r.at,
+          arriveAt: r.redeliverAt,
+          estimated: false,
+          attempt: r.attempt + 1,
+          kind: copy === 1 ? 'duplicate' : 'redelivery',
+        });
         return;
       }
       case 'bus.delivered': {
@@ -485,14 +510,21 @@ export class ArchitectureModel {
         return;
       }
       case 'projection.catchUpStarted':
-        Object.assign(this.#projection(r.projection), { status: 'catchingUp', catchUp: { fromPosition: r.fromPosition, headPosition: r.headPosition } });
+        Object.assign(this.#projection(r.projection), {
+          status: 'catchingUp',
+          catchUp: { fromPosition: r.fromPosition, headPosition: r.headPosition },
+        });
         return;
       case 'projection.caughtUp':
         Object.assign(this.#projection(r.projection), { status: 'live', catchUp: null });
         this.#passed(r.projection, r.watermark);
         return this.#trimAppends();
       case 'projection.rebuildStarted':
-        Object.assign(this.#projection(r.projection), { status: 'rebuilding', reason: null, rebuild: { position: 0, headPosition: r.headPosition } });
+        Object.assign(this.#projection(r.projection), {
+          status: 'rebuilding',
+          reason: null,
+          rebuild: { position: 0, headPosition: r.headPosition },
+        });
         return;
       case 'projection.rebuildProgress':
         this.#projection(r.projection).rebuild = { position: r.position, headPosition: r.headPosition };
@@ -503,10 +535,22 @@ export class ArchitectureModel {
         this.#closeUpTo(r.projection, r.watermark, r.at);
         return this.#trimAppends();
       case 'projection.shadowStarted':
-        this.#projection(r.projection).shadow = { variant: r.variant, role: 'candidate', position: 0, headPosition: r.headPosition, caughtUp: false };
+        this.#projection(r.projection).shadow = {
+          variant: r.variant,
+          role: 'candidate',
+          position: 0,
+          headPosition: r.headPosition,
+          caughtUp: false,
+        };
         return;
       case 'projection.shadowProgress':
-        this.#projection(r.projection).shadow = { variant: r.variant, role: r.role, position: r.position, headPosition: r.headPosition, caughtUp: false };
+        this.#projection(r.projection).shadow = {
+          variant: r.variant,
+          role: r.role,
+          position: r.position,
+          headPosition: r.headPosition,
+          caughtUp: false,
+        };
         return;
       case 'projection.shadowCaughtUp': {
         const s = this.#projection(r.projection).shadow;
@@ -611,12 +655,17 @@ export class ArchitectureModel {
       };
     });
     const diverged = new Set([...this.#divergences].filter(([, l]) => l.length > 0).map(([name]) => name));
-    const queryView = (q: QueryView): QueryView => ({ ...q, freshness: q.freshness !== 'pending' && diverged.has(q.projection) ? 'diverged' : q.freshness });
+    const queryView = (q: QueryView): QueryView => ({
+      ...q,
+      freshness: q.freshness !== 'pending' && diverged.has(q.projection) ? 'diverged' : q.freshness,
+    });
     const b = this.#settings.bus;
     return {
       seq: this.#seq,
       at,
-      sessions: sessions.slice(0, SESSION_LIMIT).map((s) => ({ ...s, recentCommands: s.recentCommands.map((c) => ({ ...c })), recentQueries: s.recentQueries.map(queryView) })),
+      sessions: sessions
+        .slice(0, SESSION_LIMIT)
+        .map((s) => ({ ...s, recentCommands: s.recentCommands.map((c) => ({ ...c })), recentQueries: s.recentQueries.map(queryView) })),
       moreSessions: Math.max(0, sessions.length - SESSION_LIMIT),
       commandHandler: {
         inProgress: this.#inProgress,
@@ -627,7 +676,11 @@ export class ArchitectureModel {
       eventStore: {
         head: this.#head,
         appendsPerSecond: this.#appendRate.at(at),
-        recentStreams: [...this.#streams.values()].filter((s) => at - s.at <= this.recentMs).reverse().slice(0, 6).map((s) => ({ ...s })),
+        recentStreams: [...this.#streams.values()]
+          .filter((s) => at - s.at <= this.recentMs)
+          .reverse()
+          .slice(0, 6)
+          .map((s) => ({ ...s })),
         lostPositions: this.#lost,
       },
       bus: {
@@ -730,7 +783,16 @@ export class ArchitectureModel {
       if (waiting++ >= cap) break;
       tokens.push({ ...t });
     }
-    return { subscriber: lane.subscriber, role: lane.role, inFlight: n, waiting: lane.waiting.size, tokens, flow, pausedQueue: lane.pausedQueue, discarded: lane.discarded };
+    return {
+      subscriber: lane.subscriber,
+      role: lane.role,
+      inFlight: n,
+      waiting: lane.waiting.size,
+      tokens,
+      flow,
+      pausedQueue: lane.pausedQueue,
+      discarded: lane.discarded,
+    };
   }
 
   // ── write side ─────────────────────────────────────────────────────────
@@ -756,7 +818,11 @@ export class ArchitectureModel {
     c.detail = detail;
   }
 
-  #appended(at: number, commandId: string, events: readonly { position: number; streamId: string; version: number; eventType: string }[]): void {
+  #appended(
+    at: number,
+    commandId: string,
+    events: readonly { position: number; streamId: string; version: number; eventType: string }[],
+  ): void {
     if (events.length === 0) return;
     this.#appendRate.add(at, events.length);
     this.#appendPos.push(events[0]!.position);
@@ -831,7 +897,13 @@ export class ArchitectureModel {
       if (pending.size > 0) legs.set(projection, { pending, closedAt: null });
     }
     if (legs.size === 0) return;
-    const w: OpenWindow = { commandId, commandType: this.#commandType(commandId), appendedAt: at, positions: events.map((e) => e.position), legs };
+    const w: OpenWindow = {
+      commandId,
+      commandType: this.#commandType(commandId),
+      appendedAt: at,
+      positions: events.map((e) => e.position),
+      legs,
+    };
     this.#windows.set(commandId, w);
     for (const p of w.positions) this.#windowByPosition.set(p, w);
     this.#latestWindow = commandId;
@@ -899,7 +971,17 @@ export class ArchitectureModel {
   #projection(name: string): Projection {
     let p = this.#projections.get(name);
     if (!p) {
-      p = { name, status: 'live', reason: null, position: 0, inbox: new Inbox(), rebuild: null, catchUp: null, shadow: null, variant: 'current' };
+      p = {
+        name,
+        status: 'live',
+        reason: null,
+        position: 0,
+        inbox: new Inbox(),
+        rebuild: null,
+        catchUp: null,
+        shadow: null,
+        variant: 'current',
+      };
       this.#projections.set(name, p);
     }
     return p;
@@ -907,7 +989,12 @@ export class ArchitectureModel {
 }
 
 /** The picture at record `seq` (scrubbing the timeline): fold the records up to it. */
-export function architectureAt(records: readonly TraceRecord[], options: ArchitectureOptions, seq: number, now?: number): ArchitectureFrame {
+export function architectureAt(
+  records: readonly TraceRecord[],
+  options: ArchitectureOptions,
+  seq: number,
+  now?: number,
+): ArchitectureFrame {
   const model = new ArchitectureModel(options);
   let at = 0;
   for (const r of records) {

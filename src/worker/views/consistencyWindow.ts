@@ -84,7 +84,13 @@ export class WindowTracker {
         if (pending.size === 0) return;
         const commandType = this.#types.get(r.commandId) ?? '';
         this.#types.delete(r.commandId);
-        this.#open.set(r.commandId, { commandId: r.commandId, commandType, appendedAt: r.at, positions: r.events.map((e) => e.position), pending });
+        this.#open.set(r.commandId, {
+          commandId: r.commandId,
+          commandType,
+          appendedAt: r.at,
+          positions: r.events.map((e) => e.position),
+          pending,
+        });
         for (const e of r.events) this.#byPosition.set(e.position, r.commandId);
         return;
       }
@@ -123,7 +129,15 @@ export class WindowTracker {
       counts.add(windowMs);
       this.#all.add(windowMs);
     }
-    this.recent.push({ commandId: open.commandId, commandType: open.commandType, projection, appendedAt: open.appendedAt, appliedAt, windowMs, seq });
+    this.recent.push({
+      commandId: open.commandId,
+      commandType: open.commandType,
+      projection,
+      appendedAt: open.appendedAt,
+      appliedAt,
+      windowMs,
+      seq,
+    });
     if (this.recent.length > this.recentLimit * 2) this.recent.splice(0, this.recent.length - this.recentLimit);
     this.#version++;
   }
@@ -193,8 +207,13 @@ export function summarizeCounts(projection: string, values: SortedCounts, binWid
   const max = Math.max(0, values.max);
   const first = Math.floor(Math.max(0, values.min) / binWidth);
   const n = Math.floor(max / binWidth) - first + 1;
-  const bins: HistogramBin[] = Array.from({ length: n }, (_, i) => ({ from: (first + i) * binWidth, to: (first + i + 1) * binWidth, count: 0 }));
-  for (let i = 0; i < values.keys.length; i++) bins[Math.min(n - 1, Math.max(0, Math.floor(values.keys[i]! / binWidth) - first))]!.count += values.counts[i]!;
+  const bins: HistogramBin[] = Array.from({ length: n }, (_, i) => ({
+    from: (first + i) * binWidth,
+    to: (first + i + 1) * binWidth,
+    count: 0,
+  }));
+  for (let i = 0; i < values.keys.length; i++)
+    bins[Math.min(n - 1, Math.max(0, Math.floor(values.keys[i]! / binWidth) - first))]!.count += values.counts[i]!;
   return {
     projection,
     count: values.count,
@@ -241,7 +260,11 @@ export function histogram(values: readonly number[], binWidth: number): Histogra
   for (const v of values) if (v < min) min = v;
   const first = Math.floor(Math.max(0, min) / binWidth);
   const n = Math.floor(maxOf(values) / binWidth) - first + 1;
-  const bins: HistogramBin[] = Array.from({ length: n }, (_, i) => ({ from: (first + i) * binWidth, to: (first + i + 1) * binWidth, count: 0 }));
+  const bins: HistogramBin[] = Array.from({ length: n }, (_, i) => ({
+    from: (first + i) * binWidth,
+    to: (first + i + 1) * binWidth,
+    count: 0,
+  }));
   for (const v of values) bins[Math.min(n - 1, Math.max(0, Math.floor(v / binWidth) - first))]!.count++;
   return bins;
 }

@@ -103,7 +103,8 @@ export class DivergenceCheck {
         events ??= await this.#source.events(Math.min(head, this.maxEvents));
         const expected = this.#source.replay(p.name, events.slice(0, w));
         const live: Record<string, TableRows> = {};
-        for (const table of Object.keys(expected)) live[table] = await this.#source.liveSql(p.name, `SELECT * FROM "${table.replace(/"/g, '""')}"`);
+        for (const table of Object.keys(expected))
+          live[table] = await this.#source.liveSql(p.name, `SELECT * FROM "${table.replace(/"/g, '""')}"`);
         if ((await this.#watermark(p.name)) !== w) continue;
         this.#found.set(p.name, limit(diffTables(p.name, live, expected, w), this.#perProjection, p.name, w));
       }
@@ -119,7 +120,10 @@ export class DivergenceCheck {
   async #watermark(projection: string): Promise<number | null> {
     // A projection alone in its store keeps `checkpoint`; shared stores keep one row per projection.
     try {
-      const r = await this.#source.liveSql(projection, `SELECT watermark FROM projection_checkpoints WHERE projection = ${quote(projection)}`);
+      const r = await this.#source.liveSql(
+        projection,
+        `SELECT watermark FROM projection_checkpoints WHERE projection = ${quote(projection)}`,
+      );
       if (r.rows.length > 0) return Number(r.rows[0]![0]);
     } catch {
       // No shared checkpoint table in this store.
@@ -136,7 +140,10 @@ export class DivergenceCheck {
 function limit(list: Divergence[], n: number, projection: string, checkedAt: number): Divergence[] {
   if (list.length <= n) return list;
   const rest = list.length - (n - 1);
-  return [...list.slice(0, n - 1), { projection, subject: `and ${rest.toLocaleString('en-US')} more`, field: 'differences', readModel: null, events: null, checkedAt }];
+  return [
+    ...list.slice(0, n - 1),
+    { projection, subject: `and ${rest.toLocaleString('en-US')} more`, field: 'differences', readModel: null, events: null, checkedAt },
+  ];
 }
 
 const show = (v: unknown): Cell => (v === null || v === undefined ? null : typeof v === 'number' ? v : String(v));
@@ -145,7 +152,12 @@ const show = (v: unknown): Cell => (v === null || v === undefined ? null : typeo
  * The differences between a live store and a replay of its events, table by
  * table, rows matched by their first column (the read model's key).
  */
-export function diffTables(projection: string, live: Record<string, TableRows>, expected: Record<string, TableRows>, checkedAt: number): Divergence[] {
+export function diffTables(
+  projection: string,
+  live: Record<string, TableRows>,
+  expected: Record<string, TableRows>,
+  checkedAt: number,
+): Divergence[] {
   const out: Divergence[] = [];
   for (const [table, want] of Object.entries(expected)) {
     const have = live[table];
@@ -161,7 +173,15 @@ export function diffTables(projection: string, live: Record<string, TableRows>, 
       const subject = `${table} ${String(row[0])}`;
       const got = liveRows.get(key);
       if (!got) {
-        out.push({ projection, subject, field: 'row', readModel: 'missing', events: 'present', cause: 'an event was not applied', checkedAt });
+        out.push({
+          projection,
+          subject,
+          field: 'row',
+          readModel: 'missing',
+          events: 'present',
+          cause: 'an event was not applied',
+          checkedAt,
+        });
         continue;
       }
       for (let c = 1; c < want.columns.length; c++) {
@@ -174,7 +194,16 @@ export function diffTables(projection: string, live: Record<string, TableRows>, 
       }
     }
     for (const [key, row] of liveRows) {
-      if (!wantRows.has(key)) out.push({ projection, subject: `${table} ${String(row[0])}`, field: 'row', readModel: 'present', events: 'missing', cause: 'no event made this row', checkedAt });
+      if (!wantRows.has(key))
+        out.push({
+          projection,
+          subject: `${table} ${String(row[0])}`,
+          field: 'row',
+          readModel: 'present',
+          events: 'missing',
+          cause: 'no event made this row',
+          checkedAt,
+        });
     }
   }
   return out;

@@ -148,6 +148,9 @@ export class SessionObserver {
   /** The latest commands, newest first. */
   recentCommands(limit = 30): CommandSummary[] {
     const all = [...this.#commands.values()];
-    return all.slice(Math.max(0, all.length - limit)).reverse().map((c) => ({ ...c }));
+    return all
+      .slice(Math.max(0, all.length - limit))
+      .reverse()
+      .map((c) => ({ ...c }));
   }
 }

@@ -81,7 +81,17 @@ export function commandStory(trace: Iterable<TraceRecord>, commandId: string, qu
 }
 
 /** Record types a command's story picks by event position. */
-const BY_POSITION = new Set<string>(['bus.published', 'bus.duplicated', 'bus.dropped', 'bus.delivered', 'bus.held', 'bus.discarded', 'projection.duplicateSkipped', 'projection.gapDetected', 'projection.held']);
+const BY_POSITION = new Set<string>([
+  'bus.published',
+  'bus.duplicated',
+  'bus.dropped',
+  'bus.delivered',
+  'bus.held',
+  'bus.discarded',
+  'projection.duplicateSkipped',
+  'projection.gapDetected',
+  'projection.held',
+]);
 /** Record types a story picks by projection (while one of its events waits there). */
 const BY_PROJECTION = new Set<string>(['projection.crashed', 'projection.rebuildFinished', 'projection.caughtUp']);
 
@@ -130,7 +140,8 @@ export class StoryIndex {
   add(r: TraceRecord): void {
     if ('commandId' in r) {
       if (typeof r.commandId === 'string') push(this.#byCommand, r.commandId, r);
-      if ('correlationId' in r && typeof r.correlationId === 'string' && r.correlationId !== r.commandId) push(this.#byCommand, r.correlationId, r);
+      if ('correlationId' in r && typeof r.correlationId === 'string' && r.correlationId !== r.commandId)
+        push(this.#byCommand, r.correlationId, r);
     }
     if (BY_POSITION.has(r.type) && 'position' in r) push(this.#byPosition, r.position as number, r);
     else if (BY_PROJECTION.has(r.type) && 'projection' in r) push(this.#byProjection, r.projection as string, r);
@@ -193,18 +204,27 @@ export class StoryIndex {
         }
       }
     }
-    return commandStory([...picked.values()].sort((a, b) => a.seq - b.seq), commandId, queries);
+    return commandStory(
+      [...picked.values()].sort((a, b) => a.seq - b.seq),
+      commandId,
+      queries,
+    );
   }
 }
 
-const clean = (s: string): string => s.replace(/[;#<>{}:]/g, ' ').replace(/\s+/g, ' ').trim();
+const clean = (s: string): string =>
+  s
+    .replace(/[;#<>{}:]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 const pid = (projection: string): string => `P_${projection.replace(/[^A-Za-z0-9_]/g, '_')}`;
 
 /** Mermaid source for a command story. Time is shown as `t=<virtual ms>` on each arrow. */
 export function sequenceDiagramSource(story: CommandStory): string {
   const rs = story.records;
   const projections: string[] = [];
-  for (const r of rs) if ('projection' in r && typeof r.projection === 'string' && !projections.includes(r.projection)) projections.push(r.projection);
+  for (const r of rs)
+    if ('projection' in r && typeof r.projection === 'string' && !projections.includes(r.projection)) projections.push(r.projection);
   const hasQueries = rs.some((r) => r.type === 'query.received');
   const lines = [
     'sequenceDiagram',
@@ -266,10 +286,16 @@ export function sequenceDiagramSource(story: CommandStory): string {
         lines.push(`  Note over B: ${clean(`pos ${r.position} discarded for ${r.projection} (down) ${t}`)}`);
         break;
       case 'bus.delivered':
-        arrow('B', pid(r.projection), `deliver pos ${r.position}${r.duplicate ? ' (copy)' : ''}${r.attempt > 1 ? ` attempt ${r.attempt}` : ''} ${t}`);
+        arrow(
+          'B',
+          pid(r.projection),
+          `deliver pos ${r.position}${r.duplicate ? ' (copy)' : ''}${r.attempt > 1 ? ` attempt ${r.attempt}` : ''} ${t}`,
+        );
         break;
       case 'projection.applied':
-        lines.push(`  Note over ${pid(r.projection)}: ${clean(`applied pos ${r.position} ${t}${appendAt !== undefined ? ` window ${r.at - appendAt} ms` : ''}`)}`);
+        lines.push(
+          `  Note over ${pid(r.projection)}: ${clean(`applied pos ${r.position} ${t}${appendAt !== undefined ? ` window ${r.at - appendAt} ms` : ''}`)}`,
+        );
         break;
       case 'projection.duplicateSkipped':
         lines.push(`  Note over ${pid(r.projection)}: ${clean(`pos ${r.position} skipped (duplicate) ${t}`)}`);
@@ -293,7 +319,12 @@ export function sequenceDiagramSource(story: CommandStory): string {
         arrow('C', 'Q', `${r.queryType} ${r.queryId} ${t}`);
         break;
       case 'query.executed':
-        arrow('Q', 'C', `from ${r.projection} at pos ${r.position}, ${r.lagEvents === 0 ? 'fresh' : `${r.lagEvents} behind, ${r.lagMs} ms`} ${t}`, '-->>');
+        arrow(
+          'Q',
+          'C',
+          `from ${r.projection} at pos ${r.position}, ${r.lagEvents === 0 ? 'fresh' : `${r.lagEvents} behind, ${r.lagMs} ms`} ${t}`,
+          '-->>',
+        );
         break;
       default:
         break;

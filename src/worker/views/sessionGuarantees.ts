@@ -62,7 +62,15 @@ interface SessionView {
   seenSeq: number;
 }
 
-type Expectation = { token: number; tokenCommandId: string; tokenSeq: number; seen: number; seenQueryId: string; seenProjection: string; seenSeq: number };
+type Expectation = {
+  token: number;
+  tokenCommandId: string;
+  tokenSeq: number;
+  seen: number;
+  seenQueryId: string;
+  seenProjection: string;
+  seenSeq: number;
+};
 
 export class GuaranteeChecker {
   readonly #sessions = new Map<string, SessionView>();
@@ -78,7 +86,8 @@ export class GuaranteeChecker {
 
   #session(id: string): SessionView {
     let s = this.#sessions.get(id);
-    if (!s) this.#sessions.set(id, (s = { token: 0, tokenCommandId: '', tokenSeq: 0, seen: 0, seenQueryId: '', seenProjection: '', seenSeq: 0 }));
+    if (!s)
+      this.#sessions.set(id, (s = { token: 0, tokenCommandId: '', tokenSeq: 0, seen: 0, seenQueryId: '', seenProjection: '', seenSeq: 0 }));
     return s;
   }
 

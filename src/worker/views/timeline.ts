@@ -73,7 +73,11 @@ export class WorldKeyframes {
   }
 }
 
-function foldWorld(state: Map<string, { position: number; status: ProjectionStatus }>, r: TraceRecord, onHead: (position: number) => void): void {
+function foldWorld(
+  state: Map<string, { position: number; status: ProjectionStatus }>,
+  r: TraceRecord,
+  onHead: (position: number) => void,
+): void {
   {
     switch (r.type) {
       case 'events.appended':

@@ -33,7 +33,15 @@ const several = toCheckpointQuestion(
   'test',
 );
 const number = toCheckpointQuestion(
-  { id: 'wait', kind: 'number', question: 'How long?', answer: 30, tolerance: 3, unit: 's', traps: [{ value: 60, why: 'That is the catch-up time.' }] },
+  {
+    id: 'wait',
+    kind: 'number',
+    question: 'How long?',
+    answer: 30,
+    tolerance: 3,
+    unit: 's',
+    traps: [{ value: 60, why: 'That is the catch-up time.' }],
+  },
   'test',
 );
 
@@ -114,7 +122,11 @@ describe('validation (what fails the build)', () => {
     ['several with an empty answer', { kind: 'several', answer: [] }, /^answer: expected a non-empty list/],
     ['several with a repeated index', { kind: 'several', answer: [0, 0] }, /^answer: lists an index twice/],
     ['a number without a tolerance', { kind: 'number', choices: undefined, answer: 5 }, /^tolerance: expected a number/],
-    ['a trap that would be graded right', { kind: 'number', choices: undefined, answer: 5, tolerance: 1, traps: [{ value: 6, why: 'x' }] }, /^traps\[0\]: 6 is within the tolerance/],
+    [
+      'a trap that would be graded right',
+      { kind: 'number', choices: undefined, answer: 5, tolerance: 1, traps: [{ value: 6, why: 'x' }] },
+      /^traps\[0\]: 6 is within the tolerance/,
+    ],
     ['a missing question', { question: '' }, /^question: expected the question's text/],
   ])('refuses %s', (_name, patch, message) => {
     expect(problems(patch).some((problem) => message.test(problem))).toBe(true);

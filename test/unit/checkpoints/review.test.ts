@@ -36,7 +36,9 @@ describe('checkpoint review cards', () => {
   it('a partly right answer comes back sooner than a right one', () => {
     const partial = applyCheckpointAnswer(emptyProgress(), 'sagas#timeout', { verdict: 'partial', response: [1, 2] }, now);
     const right = applyCheckpointAnswer(emptyProgress(), 'sagas#timeout', { verdict: 'right', response: [1, 3] }, now);
-    expect(Date.parse(partial.checkpoints!['sagas#timeout']!.card.due)).toBeLessThan(Date.parse(right.checkpoints!['sagas#timeout']!.card.due));
+    expect(Date.parse(partial.checkpoints!['sagas#timeout']!.card.due)).toBeLessThan(
+      Date.parse(right.checkpoints!['sagas#timeout']!.card.due),
+    );
   });
 
   it('answering on review again moves the card: right pushes it out', () => {

@@ -6,7 +6,9 @@ import { domains, getDomain } from '../../../src/domain/index.ts';
 async function objectsOf(schema: readonly string[]): Promise<string[]> {
   const db = new (await initSqlJs()).Database();
   for (const ddl of schema) db.exec(ddl);
-  const names = (db.exec("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'")[0]?.values ?? []).map((r) => String(r[0]));
+  const names = (
+    db.exec("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'")[0]?.values ?? []
+  ).map((r) => String(r[0]));
   db.close();
   return names;
 }
@@ -26,12 +28,17 @@ describe('domain registry', () => {
       for (const q of d.queries) expect(projections.has(q.projection)).toBe(true);
       for (const s of d.sagas ?? []) for (const t of s.handles) expect(eventTypes.has(t)).toBe(true);
       for (const u of d.upcasters ?? []) expect(eventTypes.has(u.eventType)).toBe(true);
-      for (const p of d.projections) for (const v of Object.values(p.variants ?? {})) for (const t of v.handles) expect(eventTypes.has(t)).toBe(true);
+      for (const p of d.projections)
+        for (const v of Object.values(p.variants ?? {})) for (const t of v.handles) expect(eventTypes.has(t)).toBe(true);
     }
     expect(getDomain('commerce').projections.map((p) => p.name)).toEqual(['orderSummary', 'catalogue', 'customerOrders', 'checkouts']);
     expect(getDomain('banking').projections.map((p) => p.name)).toEqual(['balance', 'statement']);
     expect(getDomain('workItems').projections.map((p) => p.name)).toEqual(['board', 'boardNormalized']);
-    expect(getDomain('social').projections.map((p) => [p.name, p.fanOut])).toEqual([['feedPush', 'push'], ['feedPull', 'pull'], ['feedHybrid', 'hybrid']]);
+    expect(getDomain('social').projections.map((p) => [p.name, p.fanOut])).toEqual([
+      ['feedPush', 'push'],
+      ['feedPull', 'pull'],
+      ['feedHybrid', 'hybrid'],
+    ]);
   });
 
   // At separation levels 1 and 2 the projections share one database: a name

@@ -11,18 +11,30 @@ import type { Followed, PostPublished } from '../../../src/domain/social/events.
 describe('User and FeedSettings', () => {
   it('follows once, never oneself; posts once', () => {
     const followed: Followed = { type: 'Followed', data: { followerId: 'bob', followeeId: 'ada' } };
-    given(User).when({ type: 'Follow', data: { followerId: 'bob', followeeId: 'ada' } }).then([followed]);
-    given(User, [followed]).when({ type: 'Follow', data: { followerId: 'bob', followeeId: 'ada' } }).thenRejects('AlreadyFollowing');
-    given(User).when({ type: 'Follow', data: { followerId: 'bob', followeeId: 'bob' } }).thenRejects('CannotFollowSelf');
+    given(User)
+      .when({ type: 'Follow', data: { followerId: 'bob', followeeId: 'ada' } })
+      .then([followed]);
+    given(User, [followed])
+      .when({ type: 'Follow', data: { followerId: 'bob', followeeId: 'ada' } })
+      .thenRejects('AlreadyFollowing');
+    given(User)
+      .when({ type: 'Follow', data: { followerId: 'bob', followeeId: 'bob' } })
+      .thenRejects('CannotFollowSelf');
     const post: PostPublished = { type: 'PostPublished', data: { userId: 'ada', postId: 'p1', text: 'hi' } };
     given(User).when({ type: 'PublishPost', data: post.data }).then([post]);
     given(User, [post]).when({ type: 'PublishPost', data: post.data }).thenRejects('DuplicatePost');
-    given(User).when({ type: 'RegisterUser', data: { userId: 'ada', name: 'Ada' } }).then([{ type: 'UserRegistered', data: { userId: 'ada', name: 'Ada' } }]);
+    given(User)
+      .when({ type: 'RegisterUser', data: { userId: 'ada', name: 'Ada' } })
+      .then([{ type: 'UserRegistered', data: { userId: 'ada', name: 'Ada' } }]);
   });
 
   it('the celebrity threshold changes only when it changes; GainFollowers routes to one stream per follower', () => {
-    given(FeedSettings).when({ type: 'ConfigureFeed', data: { celebrityThreshold: 100 } }).thenRejects('Unchanged');
-    given(FeedSettings).when({ type: 'ConfigureFeed', data: { celebrityThreshold: 10 } }).then([{ type: 'FeedConfigured', data: { celebrityThreshold: 10 } }]);
+    given(FeedSettings)
+      .when({ type: 'ConfigureFeed', data: { celebrityThreshold: 100 } })
+      .thenRejects('Unchanged');
+    given(FeedSettings)
+      .when({ type: 'ConfigureFeed', data: { celebrityThreshold: 10 } })
+      .then([{ type: 'FeedConfigured', data: { celebrityThreshold: 10 } }]);
     const routes = commands.find((c) => c.type === 'GainFollowers')!.route({ followeeId: 'star', prefix: 'fan', count: 3 });
     expect(routes.map((r) => r.streamId)).toEqual(['user-fan1', 'user-fan2', 'user-fan3']);
     expect(routes[0]!.command).toEqual({ type: 'Follow', data: { followerId: 'fan1', followeeId: 'star' } });
@@ -32,7 +44,12 @@ describe('User and FeedSettings', () => {
 describe('the three feeds at every separation level', () => {
   // At levels 1 and 2 the projections share one database: their tables must not clash.
   async function feedsAt(level: SeparationLevel): Promise<Record<string, unknown>> {
-    const e = createEngine({ sql: await initSqlJs(), domain: social, seed: 7, settings: { ...SEPARATION_PRESETS[level], bus: { latencyMs: 0, jitterMs: 0 }, costs: { commandMs: 0, projectMs: 0, queryMs: 0 } } });
+    const e = createEngine({
+      sql: await initSqlJs(),
+      domain: social,
+      seed: 7,
+      settings: { ...SEPARATION_PRESETS[level], bus: { latencyMs: 0, jitterMs: 0 }, costs: { commandMs: 0, projectMs: 0, queryMs: 0 } },
+    });
     await e.execute({ type: 'ConfigureFeed', data: { celebrityThreshold: 3 } });
     await e.execute({ type: 'GainFollowers', data: { followeeId: 'star', prefix: 'fan', count: 4 } });
     await e.execute({ type: 'Follow', data: { followerId: 'fan1', followeeId: 'joe' } });
@@ -44,7 +61,8 @@ describe('the three feeds at every separation level', () => {
     await e.runUntilIdle();
     const answers: Record<string, unknown> = {};
     for (const user of ['fan1', 'fan2', 'fan3']) {
-      for (const q of ['GetFeedPush', 'GetFeedPull', 'GetFeedHybrid']) answers[`${q} ${user}`] = (await e.query({ type: q, params: { userId: user } })).data;
+      for (const q of ['GetFeedPush', 'GetFeedPull', 'GetFeedHybrid'])
+        answers[`${q} ${user}`] = (await e.query({ type: q, params: { userId: user } })).data;
     }
     answers['GetFollowCounts star'] = (await e.query({ type: 'GetFollowCounts', params: { userId: 'star' } })).data;
     expect(e.status().separationLevel).toBe(level);

@@ -30,7 +30,10 @@ describe('WorkItem aggregate', () => {
       .when({ type: 'CreateWorkItem', data: { itemId: 'w1', title: 'Fix login', kind: 'bug', boardId: 'team-a' } })
       .then([created()]);
     given(WorkItem)
-      .when({ type: 'CreateWorkItem', data: { itemId: 'w1', title: 'Fix login', kind: 'bug', boardId: 'team-a', column: 'todo', points: 3 } })
+      .when({
+        type: 'CreateWorkItem',
+        data: { itemId: 'w1', title: 'Fix login', kind: 'bug', boardId: 'team-a', column: 'todo', points: 3 },
+      })
       .then([created('todo', 3)]);
     given(WorkItem, [created()])
       .when({ type: 'CreateWorkItem', data: { itemId: 'w1', title: 'Again', kind: 'task', boardId: 'team-b' } })
@@ -41,7 +44,9 @@ describe('WorkItem aggregate', () => {
   });
 
   it('moves between known columns, never to where it already is', () => {
-    given(WorkItem, [created()]).when(move('todo')).then([moved('backlog', 'todo')]);
+    given(WorkItem, [created()])
+      .when(move('todo'))
+      .then([moved('backlog', 'todo')]);
     expect(given(WorkItem, [created()]).when(move('limbo')).thenRejects('UnknownColumn')).toContain('backlog, todo, doing, review, done');
     given(WorkItem, [created()]).when(move('backlog')).thenRejects('AlreadyInColumn');
     given(WorkItem).when(move('todo')).thenRejects('UnknownWorkItem');
@@ -50,27 +55,47 @@ describe('WorkItem aggregate', () => {
   it('work in progress needs an owner', () => {
     expect(given(WorkItem, [created()]).when(move('doing')).thenRejects('NeedsAssignee')).toContain('needs an owner');
     given(WorkItem, [created()]).when(move('review')).thenRejects('NeedsAssignee');
-    given(WorkItem, [created(), assigned('ada')]).when(move('doing')).then([moved('backlog', 'doing')]);
-    given(WorkItem, [created()]).when(move('done')).then([moved('backlog', 'done')]);
+    given(WorkItem, [created(), assigned('ada')])
+      .when(move('doing'))
+      .then([moved('backlog', 'doing')]);
+    given(WorkItem, [created()])
+      .when(move('done'))
+      .then([moved('backlog', 'done')]);
   });
 
   it('assigns and estimates only when something changes', () => {
-    given(WorkItem, [created()]).when({ type: 'AssignWorkItem', data: { itemId: 'w1', assignee: 'ada' } }).then([assigned('ada')]);
-    given(WorkItem, [created(), assigned('ada')]).when({ type: 'AssignWorkItem', data: { itemId: 'w1', assignee: 'ada' } }).thenRejects('AlreadyAssigned');
-    given(WorkItem, [created(), assigned('ada')]).when({ type: 'AssignWorkItem', data: { itemId: 'w1', assignee: 'bob' } }).then([assigned('bob')]);
-    given(WorkItem, [created('backlog', 5)]).when({ type: 'EstimateWorkItem', data: { itemId: 'w1', points: 5 } }).thenRejects('EstimateUnchanged');
+    given(WorkItem, [created()])
+      .when({ type: 'AssignWorkItem', data: { itemId: 'w1', assignee: 'ada' } })
+      .then([assigned('ada')]);
+    given(WorkItem, [created(), assigned('ada')])
+      .when({ type: 'AssignWorkItem', data: { itemId: 'w1', assignee: 'ada' } })
+      .thenRejects('AlreadyAssigned');
+    given(WorkItem, [created(), assigned('ada')])
+      .when({ type: 'AssignWorkItem', data: { itemId: 'w1', assignee: 'bob' } })
+      .then([assigned('bob')]);
+    given(WorkItem, [created('backlog', 5)])
+      .when({ type: 'EstimateWorkItem', data: { itemId: 'w1', points: 5 } })
+      .thenRejects('EstimateUnchanged');
     given(WorkItem, [created('backlog', 5)])
       .when({ type: 'EstimateWorkItem', data: { itemId: 'w1', points: 8 } })
       .then([{ type: 'WorkItemEstimated', data: { ...ids, points: 8 } }]);
   });
 
   it('a closed item is in done and can no longer change', () => {
-    given(WorkItem, [created(), assigned('ada'), moved('backlog', 'doing')]).when({ type: 'CloseWorkItem', data: { itemId: 'w1' } }).then([closed('doing')]);
+    given(WorkItem, [created(), assigned('ada'), moved('backlog', 'doing')])
+      .when({ type: 'CloseWorkItem', data: { itemId: 'w1' } })
+      .then([closed('doing')]);
     const history = [created(), closed('backlog')];
-    given(WorkItem, history).when({ type: 'CloseWorkItem', data: { itemId: 'w1' } }).thenRejects('AlreadyClosed');
+    given(WorkItem, history)
+      .when({ type: 'CloseWorkItem', data: { itemId: 'w1' } })
+      .thenRejects('AlreadyClosed');
     expect(given(WorkItem, history).when(move('todo')).thenRejects('ItemClosed')).toContain('closed');
-    given(WorkItem, history).when({ type: 'AssignWorkItem', data: { itemId: 'w1', assignee: 'ada' } }).thenRejects('ItemClosed');
-    given(WorkItem, history).when({ type: 'EstimateWorkItem', data: { itemId: 'w1', points: 1 } }).thenRejects('ItemClosed');
+    given(WorkItem, history)
+      .when({ type: 'AssignWorkItem', data: { itemId: 'w1', assignee: 'ada' } })
+      .thenRejects('ItemClosed');
+    given(WorkItem, history)
+      .when({ type: 'EstimateWorkItem', data: { itemId: 'w1', points: 1 } })
+      .thenRejects('ItemClosed');
     // Already in done: closing it still does not count as a move.
     given(WorkItem, history).when(move('done')).thenRejects('ItemClosed');
   });
@@ -123,8 +148,12 @@ describe('work-item board read models', () => {
   it('refuses an unknown column or kind before anything is recorded, naming the allowed values', async () => {
     const e = await engine();
     await expect(e.execute({ type: 'MoveWorkItem', data: { itemId: 'w1', toColumn: 'limbo' } })).rejects.toThrow(InvalidPayloadError);
-    await expect(e.execute({ type: 'MoveWorkItem', data: { itemId: 'w1', toColumn: 'limbo' } })).rejects.toThrow(/backlog, todo, doing, review, done/);
-    await expect(e.execute({ type: 'CreateWorkItem', data: { itemId: 'w1', title: 'x', kind: 'epic', boardId: 'b' } })).rejects.toThrow(/story, bug, task/);
+    await expect(e.execute({ type: 'MoveWorkItem', data: { itemId: 'w1', toColumn: 'limbo' } })).rejects.toThrow(
+      /backlog, todo, doing, review, done/,
+    );
+    await expect(e.execute({ type: 'CreateWorkItem', data: { itemId: 'w1', title: 'x', kind: 'epic', boardId: 'b' } })).rejects.toThrow(
+      /story, bug, task/,
+    );
     expect(e.headPosition).toBe(0);
     e.close();
   });
@@ -133,13 +162,44 @@ describe('work-item board read models', () => {
     const itemIds = ['w1', 'w2', 'w3'];
     let acceptedTotal = 0;
     const command = fc.oneof(
-      { weight: 2, arbitrary: fc.record({ type: fc.constant('CreateWorkItem'), data: fc.record({
-        itemId: fc.constantFrom(...itemIds), title: fc.constantFrom('Fix login', 'Export report'), kind: fc.constantFrom('story', 'bug', 'task'),
-        boardId: fc.constantFrom('a', 'b'), column: fc.constantFrom('backlog', 'todo'), points: fc.integer({ min: 0, max: 13 }),
-      }, { requiredKeys: ['itemId', 'title', 'kind', 'boardId'] }) }) },
-      { weight: 3, arbitrary: fc.record({ type: fc.constant('MoveWorkItem'), data: fc.record({ itemId: fc.constantFrom(...itemIds), toColumn: fc.constantFrom('backlog', 'todo', 'doing', 'review', 'done') }) }) },
-      { weight: 3, arbitrary: fc.record({ type: fc.constant('AssignWorkItem'), data: fc.record({ itemId: fc.constantFrom(...itemIds), assignee: fc.constantFrom('ada', 'bob') }) }) },
-      { weight: 1, arbitrary: fc.record({ type: fc.constant('EstimateWorkItem'), data: fc.record({ itemId: fc.constantFrom(...itemIds), points: fc.integer({ min: 0, max: 13 }) }) }) },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          type: fc.constant('CreateWorkItem'),
+          data: fc.record(
+            {
+              itemId: fc.constantFrom(...itemIds),
+              title: fc.constantFrom('Fix login', 'Export report'),
+              kind: fc.constantFrom('story', 'bug', 'task'),
+              boardId: fc.constantFrom('a', 'b'),
+              column: fc.constantFrom('backlog', 'todo'),
+              points: fc.integer({ min: 0, max: 13 }),
+            },
+            { requiredKeys: ['itemId', 'title', 'kind', 'boardId'] },
+          ),
+        }),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          type: fc.constant('MoveWorkItem'),
+          data: fc.record({ itemId: fc.constantFrom(...itemIds), toColumn: fc.constantFrom('backlog', 'todo', 'doing', 'review', 'done') }),
+        }),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          type: fc.constant('AssignWorkItem'),
+          data: fc.record({ itemId: fc.constantFrom(...itemIds), assignee: fc.constantFrom('ada', 'bob') }),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          type: fc.constant('EstimateWorkItem'),
+          data: fc.record({ itemId: fc.constantFrom(...itemIds), points: fc.integer({ min: 0, max: 13 }) }),
+        }),
+      },
       { weight: 1, arbitrary: fc.record({ type: fc.constant('CloseWorkItem'), data: fc.record({ itemId: fc.constantFrom(...itemIds) }) }) },
     );
     const faults = fc.record({
@@ -150,28 +210,33 @@ describe('work-item board read models', () => {
       reorder: fc.boolean(),
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(command, fc.integer({ min: 0, max: 30 })), { minLength: 15, maxLength: 60 }), faults, fc.integer({ min: 1, max: 1000 }), async (script, bus, seed) => {
-        const e = await engineFor(workItems, { bus, projection: { dedupe: false, ordering: true } }, seed);
-        try {
-          // Spaced in virtual time so later commands are decided on earlier ones, while deliveries are still in flight.
-          let accepted = 0;
-          e.onTrace((r) => void (r.type === 'events.appended' && accepted++));
-          for (const [c, gapMs] of script) {
-            e.submit({ kind: 'command', command: c });
-            await e.advance(gapMs);
+      fc.asyncProperty(
+        fc.array(fc.tuple(command, fc.integer({ min: 0, max: 30 })), { minLength: 15, maxLength: 60 }),
+        faults,
+        fc.integer({ min: 1, max: 1000 }),
+        async (script, bus, seed) => {
+          const e = await engineFor(workItems, { bus, projection: { dedupe: false, ordering: true } }, seed);
+          try {
+            // Spaced in virtual time so later commands are decided on earlier ones, while deliveries are still in flight.
+            let accepted = 0;
+            e.onTrace((r) => void (r.type === 'events.appended' && accepted++));
+            for (const [c, gapMs] of script) {
+              e.submit({ kind: 'command', command: c });
+              await e.advance(gapMs);
+            }
+            await e.runUntilIdle();
+            for (const boardId of ['a', 'b']) {
+              const board = (await e.query({ type: 'GetBoard', params: { boardId } })).data as Board | null;
+              const joined = (await e.query({ type: 'GetBoardJoined', params: { boardId } })).data as Board | null;
+              expect(joined).toEqual(board);
+              if (board) expect(board.columns.reduce((n, c) => n + c.cards, 0)).toBe(board.cards.length);
+            }
+            acceptedTotal += accepted;
+          } finally {
+            e.close();
           }
-          await e.runUntilIdle();
-          for (const boardId of ['a', 'b']) {
-            const board = (await e.query({ type: 'GetBoard', params: { boardId } })).data as Board | null;
-            const joined = (await e.query({ type: 'GetBoardJoined', params: { boardId } })).data as Board | null;
-            expect(joined).toEqual(board);
-            if (board) expect(board.columns.reduce((n, c) => n + c.cards, 0)).toBe(board.cards.length);
-          }
-          acceptedTotal += accepted;
-        } finally {
-          e.close();
-        }
-      }),
+        },
+      ),
       { numRuns: 60 },
     );
     // The scripts did change boards (not only rejections).

@@ -10,7 +10,9 @@ import { runDrill } from '../../../src/drills/runner.ts';
 import type { Drill } from '../../../src/drills/types.ts';
 
 const DIR = new URL('../../../content/drills/', import.meta.url);
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const raw = (file: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as Record<string, unknown>;
 const drills: Drill[] = files.map((f) => parseDrill(`content/drills/${f}`, raw(f)));
 
@@ -21,17 +23,23 @@ beforeAll(async () => {
 
 describe('drill files', () => {
   it('has at least the five drills of the issue, each valid', () => {
-    expect(drills.map((d) => d.slug)).toEqual(expect.arrayContaining(['reads-vs-writes', 'flash-sale', 'bank-statement', 'celebrity-feed', 'work-item-board']));
+    expect(drills.map((d) => d.slug)).toEqual(
+      expect.arrayContaining(['reads-vs-writes', 'flash-sale', 'bank-statement', 'celebrity-feed', 'work-item-board']),
+    );
   });
 
   it('refuses a malformed drill, naming the file and the field', () => {
     const broken = structuredClone(raw('flash-sale.json')) as { load: { traffic: Array<{ perSecond: unknown }> } };
     broken.load.traffic[0]!.perSecond = 'fast';
-    expect(() => parseDrill('content/drills/flash-sale.json', broken)).toThrow(/content\/drills\/flash-sale\.json: field load\.traffic\.0\.perSecond/);
+    expect(() => parseDrill('content/drills/flash-sale.json', broken)).toThrow(
+      /content\/drills\/flash-sale\.json: field load\.traffic\.0\.perSecond/,
+    );
   });
 
   it('refuses a drill whose option sets an impossible setting or names an unknown query', () => {
-    const badSetting = structuredClone(raw('flash-sale.json')) as { choices: Array<{ options: Array<{ settings?: unknown; queries?: unknown }> }> };
+    const badSetting = structuredClone(raw('flash-sale.json')) as {
+      choices: Array<{ options: Array<{ settings?: unknown; queries?: unknown }> }>;
+    };
     badSetting.choices[0]!.options[0]!.settings = { separationLevel: 4 };
     const error = (() => {
       try {
@@ -43,9 +51,13 @@ describe('drill files', () => {
     expect(error).toBeInstanceOf(DrillError);
     expect((error as DrillError).field).toBe('choices.0.options.0.settings');
 
-    const badQuery = structuredClone(raw('celebrity-feed.json')) as { choices: Array<{ options: Array<{ queries?: Record<string, string> }> }> };
+    const badQuery = structuredClone(raw('celebrity-feed.json')) as {
+      choices: Array<{ options: Array<{ queries?: Record<string, string> }> }>;
+    };
     badQuery.choices[0]!.options[0]!.queries = { feed: 'GetFeedTelepathy' };
-    expect(() => parseDrill('content/drills/celebrity-feed.json', badQuery)).toThrow(/field choices\.0\.options\.0\.queries\.feed: social has no query "GetFeedTelepathy"/);
+    expect(() => parseDrill('content/drills/celebrity-feed.json', badQuery)).toThrow(
+      /field choices\.0\.options\.0\.queries\.feed: social has no query "GetFeedTelepathy"/,
+    );
   });
 
   it('refuses a known-bad design that names no requirement', () => {

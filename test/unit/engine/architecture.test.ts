@@ -20,7 +20,10 @@ function sourceFiles(dir: string): string[] {
 /** Relative import specifiers of a file: `import … from`, `export … from` and `import('…')`. */
 function importsOf(path: string): string[] {
   const text = readFileSync(path, 'utf8');
-  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*['"]([^'"]+)['"]/g), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+  const specs = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*['"]([^'"]+)['"]/g),
+    ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]!);
   return specs.filter((s) => s.startsWith('.')).map((s) => resolve(dirname(path), s));
 }
 
@@ -65,7 +68,9 @@ function cycles(): string[][] {
 
 describe('engine architecture', () => {
   it('every relative import resolves to an engine file (nothing outside src/engine)', () => {
-    const outside = [...graph].flatMap(([f, deps]) => deps.filter((d) => !d.startsWith(ROOT + '/') || !graph.has(d)).map((d) => `${name(f)} -> ${relative(ROOT, d)}`));
+    const outside = [...graph].flatMap(([f, deps]) =>
+      deps.filter((d) => !d.startsWith(ROOT + '/') || !graph.has(d)).map((d) => `${name(f)} -> ${relative(ROOT, d)}`),
+    );
     expect(outside).toEqual([]);
   });
 
@@ -76,21 +81,32 @@ describe('engine architecture', () => {
   it('read/ and write/ do not import each other', () => {
     const crossing = [...graph].flatMap(([f, deps]) => {
       const from = name(f).split('/')[0];
-      return deps.map(name).filter((d) => (from === 'read' && d.startsWith('write/')) || (from === 'write' && d.startsWith('read/'))).map((d) => `${name(f)} -> ${d}`);
+      return deps
+        .map(name)
+        .filter((d) => (from === 'read' && d.startsWith('write/')) || (from === 'write' && d.startsWith('read/')))
+        .map((d) => `${name(f)} -> ${d}`);
     });
     expect(crossing).toEqual([]);
   });
 
   it('the shared vocabulary depends on no mechanism', () => {
-    const allowed = (d: string): boolean => d.startsWith('vocabulary/') || ['domain.ts', 'settings.ts', 'errors.ts', 'validation.ts', 'sqlite.ts'].includes(d);
+    const allowed = (d: string): boolean =>
+      d.startsWith('vocabulary/') || ['domain.ts', 'settings.ts', 'errors.ts', 'validation.ts', 'sqlite.ts'].includes(d);
     const leaks = [...graph]
       .filter(([f]) => name(f).startsWith('vocabulary/'))
-      .flatMap(([f, deps]) => deps.map(name).filter((d) => !allowed(d)).map((d) => `${name(f)} -> ${d}`));
+      .flatMap(([f, deps]) =>
+        deps
+          .map(name)
+          .filter((d) => !allowed(d))
+          .map((d) => `${name(f)} -> ${d}`),
+      );
     expect(leaks).toEqual([]);
   });
 
   it(`no file is longer than ${MAX_LINES} lines`, () => {
-    const long = files.map((f) => ({ file: name(f), lines: readFileSync(f, 'utf8').split('\n').length })).filter((x) => x.lines > MAX_LINES);
+    const long = files
+      .map((f) => ({ file: name(f), lines: readFileSync(f, 'utf8').split('\n').length }))
+      .filter((x) => x.lines > MAX_LINES);
     expect(long).toEqual([]);
   });
 

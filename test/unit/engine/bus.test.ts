@@ -33,7 +33,9 @@ describe('event bus', () => {
 
   it('jitter is drawn from the seed: same seed same times, another seed other times', async () => {
     const times = async (seed: number) =>
-      recordsOf((await workload({ bus: { latencyMs: 10, jitterMs: 20, reorder: true } }, seed)).trace, 'bus.delivered').map((d) => d.at - d.publishedAt);
+      recordsOf((await workload({ bus: { latencyMs: 10, jitterMs: 20, reorder: true } }, seed)).trace, 'bus.delivered').map(
+        (d) => d.at - d.publishedAt,
+      );
     const a = await times(1);
     expect(await times(1)).toEqual(a);
     expect(await times(2)).not.toEqual(a);

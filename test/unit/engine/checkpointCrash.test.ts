@@ -33,7 +33,10 @@ describe('a crash between the read-model commit and the checkpoint', () => {
       committedWithoutCheckpoint: 3,
       watermark: 1,
     });
-    expect(recordsOf(e.trace, 'projection.crashRequested').at(-1)).toMatchObject({ projection: 'catalogue', crashPoint: 'beforeCheckpoint' });
+    expect(recordsOf(e.trace, 'projection.crashRequested').at(-1)).toMatchObject({
+      projection: 'catalogue',
+      crashPoint: 'beforeCheckpoint',
+    });
     // The rows were committed: the read model already shows the three orders...
     const before = await e.readOnlySql('catalogue', 'SELECT stock, units_sold FROM catalogue');
     expect(before.rows).toEqual([[47, 3]]);
@@ -45,7 +48,9 @@ describe('a crash between the read-model commit and the checkpoint', () => {
     expect(e.projectionInfo('catalogue')).toMatchObject({ status: 'live', position: 4 });
     // Catch-up started from the checkpoint and applied positions 2-4 again: dedupe could not help,
     // because the per-stream versions it checks were part of the checkpoint that was never saved.
-    const applied = recordsOf(e.trace, 'projection.applied').filter((r) => r.projection === 'catalogue' && r.position > 1).map((r) => r.position);
+    const applied = recordsOf(e.trace, 'projection.applied')
+      .filter((r) => r.projection === 'catalogue' && r.position > 1)
+      .map((r) => r.position);
     expect(applied).toEqual([2, 3, 4, 2, 3, 4]);
     const after = await e.readOnlySql('catalogue', 'SELECT stock, units_sold FROM catalogue');
     expect(after.rows).toEqual([[44, 6]]);
@@ -84,7 +89,9 @@ describe('a crash between the read-model commit and the checkpoint', () => {
 
   it('refuses a crash point on another action, or an unknown one', async () => {
     const e = await shop();
-    await expect(e.dispatch({ kind: 'projection', action: 'pause', name: 'catalogue', crashPoint: 'beforeCheckpoint' })).rejects.toThrow(InvalidIntentError);
+    await expect(e.dispatch({ kind: 'projection', action: 'pause', name: 'catalogue', crashPoint: 'beforeCheckpoint' })).rejects.toThrow(
+      InvalidIntentError,
+    );
     expect(() => e.controlProjection('crash', 'catalogue', undefined, 'sometime' as never)).toThrow(/midBatch or beforeCheckpoint/);
   });
 });

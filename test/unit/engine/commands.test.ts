@@ -51,7 +51,9 @@ describe('command handling', () => {
     const before = JSON.stringify(e.trace);
     await expect(e.execute({ type: 'BuyStuff', data: {} })).rejects.toBeInstanceOf(UnknownCommandError);
     await expect(e.execute({ type: 'BuyStuff', data: {} })).rejects.toThrow(/PlaceOrder/);
-    await expect(e.execute({ type: 'PlaceOrder', data: { orderId: 'o1', sku: 'KB', quantity: 1 } })).rejects.toBeInstanceOf(InvalidPayloadError);
+    await expect(e.execute({ type: 'PlaceOrder', data: { orderId: 'o1', sku: 'KB', quantity: 1 } })).rejects.toBeInstanceOf(
+      InvalidPayloadError,
+    );
     await expect(e.execute(order('o1', -1))).rejects.toThrow(/quantity/);
     await expect(e.execute({ ...order('o1'), commandId: '' })).rejects.toBeInstanceOf(InvalidIntentError);
     await expect(e.readStream('product-NOPE')).rejects.toBeInstanceOf(UnknownStreamError);
@@ -136,7 +138,15 @@ describe('command handling', () => {
     await e.execute({ type: 'OpenAccount', data: { accountId: 'b', owner: 'Bob', overdraftLimitCents: 0 } });
     await e.execute({ type: 'Deposit', data: { accountId: 'a', amountCents: 500 } });
     const r = await e.execute({ type: 'Transfer', data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'b', amountCents: 200 } });
-    expect(r).toMatchObject({ ok: true, ids: { transferId: 't1' }, streams: [{ streamId: 'account-a', version: 3 }, { streamId: 'account-b', version: 2 }], consistencyToken: 5 });
+    expect(r).toMatchObject({
+      ok: true,
+      ids: { transferId: 't1' },
+      streams: [
+        { streamId: 'account-a', version: 3 },
+        { streamId: 'account-b', version: 2 },
+      ],
+      consistencyToken: 5,
+    });
     const appended = recordsOf(e.trace, 'events.appended').at(-1)!;
     expect(appended.events.map((x) => x.eventType)).toEqual(['TransferSent', 'TransferReceived']);
   });
@@ -145,7 +155,10 @@ describe('command handling', () => {
     const e = await bankingEngine(INSTANT);
     await e.execute({ type: 'OpenAccount', data: { accountId: 'a', owner: 'Ada', overdraftLimitCents: 0 } });
     await e.execute({ type: 'Deposit', data: { accountId: 'a', amountCents: 500 } });
-    const toNowhere = await e.execute({ type: 'Transfer', data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'ghost', amountCents: 200 } });
+    const toNowhere = await e.execute({
+      type: 'Transfer',
+      data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'ghost', amountCents: 200 },
+    });
     expect(toNowhere).toMatchObject({ ok: false, rejection: { code: 'AccountNotFound' } });
     const tooMuch = await e.execute({ type: 'Transfer', data: { transferId: 't2', fromAccountId: 'a', toAccountId: 'a', amountCents: 1 } });
     expect(tooMuch).toMatchObject({ ok: false, rejection: { code: 'SameAccount' } });
@@ -158,7 +171,10 @@ describe('command handling', () => {
     await e.execute({ type: 'OpenAccount', data: { accountId: 'b', owner: 'Bob', overdraftLimitCents: 0 } });
     await e.execute({ type: 'Deposit', data: { accountId: 'a', amountCents: 500 } });
     e.submit({ kind: 'command', command: { type: 'Deposit', data: { accountId: 'b', amountCents: 7 } } });
-    e.submit({ kind: 'command', command: { type: 'Transfer', data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'b', amountCents: 100 }, commandId: 'tr' } });
+    e.submit({
+      kind: 'command',
+      command: { type: 'Transfer', data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'b', amountCents: 100 }, commandId: 'tr' },
+    });
     await e.runUntilIdle();
     // The transfer's debit side was fine; its credit side had moved on: nothing of it was appended, then the retry succeeded.
     expect(recordsOf(e.trace, 'command.conflict')).toEqual([expect.objectContaining({ commandId: 'tr', streamId: 'account-b' })]);
@@ -170,6 +186,12 @@ describe('command handling', () => {
     const e = await commerceEngine(INSTANT);
     await e.execute({ ...addKb, commandId: 'add-kb', correlationId: 'checkout-7' }, { sessionId: 'tab-1' });
     const [event] = await e.readStream('product-KB');
-    expect(event!.metadata).toEqual({ commandId: 'add-kb', correlationId: 'checkout-7', causationId: 'add-kb', recordedAt: 0, sessionId: 'tab-1' });
+    expect(event!.metadata).toEqual({
+      commandId: 'add-kb',
+      correlationId: 'checkout-7',
+      causationId: 'add-kb',
+      recordedAt: 0,
+      sessionId: 'tab-1',
+    });
   });
 });

@@ -23,7 +23,13 @@ describe('consistency strategies', () => {
 
     const ryw = await e.query(getKeyboard, { sessionId: 'ada', consistency: { strategy: 'readYourWrites' } });
     expect(ryw.data).toMatchObject({ sku: 'KB', stock: 5 });
-    expect(ryw.consistency).toMatchObject({ strategy: 'readYourWrites', sawOwnWrite: true, stale: false, timedOut: false, requiredPosition: cmd.consistencyToken });
+    expect(ryw.consistency).toMatchObject({
+      strategy: 'readYourWrites',
+      sawOwnWrite: true,
+      stale: false,
+      timedOut: false,
+      requiredPosition: cmd.consistencyToken,
+    });
     // It waited for the projection: the rest of the 500 ms.
     expect(ryw.consistency!.waitedMs).toBeGreaterThanOrEqual(480);
     const waited = recordsOf(e.trace, 'query.waited').at(-1)!;
@@ -97,7 +103,11 @@ describe('consistency strategies', () => {
     const e = await commerceEngine(SLOW);
     await e.execute(addKeyboard);
     await e.runUntilIdle();
-    e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: 'o1', customerId: 'ada', sku: 'KB', quantity: 2 } }, sessionId: 'ada' });
+    e.submit({
+      kind: 'command',
+      command: { type: 'PlaceOrder', data: { orderId: 'o1', customerId: 'ada', sku: 'KB', quantity: 2 } },
+      sessionId: 'ada',
+    });
     const r = await e.query(getKeyboard, { sessionId: 'ada', consistency: { strategy: 'optimistic' } });
     // Shown at once: the order is not even decided yet, the read model still says 5.
     expect(r.consistency).toMatchObject({ source: 'predicted', sawOwnWrite: true, waitedMs: 0 });
@@ -118,8 +128,16 @@ describe('consistency strategies', () => {
     await e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 1 } });
     await e.runUntilIdle();
     // Two customers race for the last unit; both see their order go through at once.
-    e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: 'a', customerId: 'ann', sku: 'KB', quantity: 1 } }, sessionId: 'ann' });
-    e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: 'b', customerId: 'bob', sku: 'KB', quantity: 1 } }, sessionId: 'bob' });
+    e.submit({
+      kind: 'command',
+      command: { type: 'PlaceOrder', data: { orderId: 'a', customerId: 'ann', sku: 'KB', quantity: 1 } },
+      sessionId: 'ann',
+    });
+    e.submit({
+      kind: 'command',
+      command: { type: 'PlaceOrder', data: { orderId: 'b', customerId: 'bob', sku: 'KB', quantity: 1 } },
+      sessionId: 'bob',
+    });
     e.submit({ kind: 'query', query: getKeyboard, sessionId: 'ann', consistency: { strategy: 'optimistic' } });
     e.submit({ kind: 'query', query: getKeyboard, sessionId: 'bob', consistency: { strategy: 'optimistic' } });
     await e.runUntilIdle();
@@ -128,7 +146,9 @@ describe('consistency strategies', () => {
     // Bob lost the race: conflict, retry, then OutOfStock: the UI rolls his order back.
     expect(recordsOf(e.trace, 'command.conflict').map((c) => c.sessionId)).toEqual(['bob']);
     const rolledBack = recordsOf(e.trace, 'query.rolledBack');
-    expect(rolledBack).toEqual([expect.objectContaining({ sessionId: 'bob', commandId: 'cmd-3', rejection: expect.objectContaining({ code: 'OutOfStock' }) })]);
+    expect(rolledBack).toEqual([
+      expect.objectContaining({ sessionId: 'bob', commandId: 'cmd-3', rejection: expect.objectContaining({ code: 'OutOfStock' }) }),
+    ]);
     const reconciled = recordsOf(e.trace, 'query.reconciled');
     expect(reconciled.find((r) => r.sessionId === 'bob')!.differences).toContain('stock');
     expect(reconciled.find((r) => r.sessionId === 'ann')!.differences).not.toContain('stock');
@@ -160,9 +180,15 @@ describe('consistency strategies', () => {
     expect(r.consistency).toMatchObject({ strategy: 'readYourWrites', sawOwnWrite: true });
     expect(e.session('ada')).toEqual({ sessionId: 'ada', lastWrite: 1, consistency: { strategy: 'readYourWrites' } });
     const traced = e.trace.length;
-    expect(() => e.submit({ kind: 'query', query: getKeyboard, consistency: { strategy: 'psychic' as never } })).toThrow(InvalidIntentError);
-    expect(() => e.submit({ kind: 'query', query: getKeyboard, consistency: { strategy: 'token', token: -1 } })).toThrow(InvalidPayloadError);
-    expect(() => e.submit({ kind: 'query', query: getKeyboard, consistency: { strategy: 'token', waitMs: 3 } as never })).toThrow(/no option 'waitMs'/);
+    expect(() => e.submit({ kind: 'query', query: getKeyboard, consistency: { strategy: 'psychic' as never } })).toThrow(
+      InvalidIntentError,
+    );
+    expect(() => e.submit({ kind: 'query', query: getKeyboard, consistency: { strategy: 'token', token: -1 } })).toThrow(
+      InvalidPayloadError,
+    );
+    expect(() => e.submit({ kind: 'query', query: getKeyboard, consistency: { strategy: 'token', waitMs: 3 } as never })).toThrow(
+      /no option 'waitMs'/,
+    );
     expect(() => e.subscribe('nope', 1)).toThrow(/no projection called 'nope'/);
     expect(e.trace.length).toBe(traced);
     const m = queryStrategyMetrics(e.trace);

@@ -105,7 +105,10 @@ describe('trace', () => {
     t.onRecord((r) => seen.push(r.seq));
     t.emit(5, { type: 'projection.paused', projection: 'x' });
     t.emit(6, { type: 'projection.paused', projection: 'y' });
-    expect(t.records.map((r) => [r.seq, r.at])).toEqual([[1, 5], [2, 6]]);
+    expect(t.records.map((r) => [r.seq, r.at])).toEqual([
+      [1, 5],
+      [2, 6],
+    ]);
     expect(seen).toEqual([1, 2]);
   });
   it('a limit keeps only the latest records but listeners see all', () => {

@@ -82,13 +82,21 @@ describe('transactional outbox', () => {
   });
 
   it('a burst larger than the relay batch drains completely: the relay runs again until the outbox is empty', async () => {
-    const e = await bankingEngine({ delivery: 'outbox', outbox: { relayDelayMs: 5, relayBatchSize: 2 }, costs: { commandMs: 0, projectMs: 0, queryMs: 0 } });
+    const e = await bankingEngine({
+      delivery: 'outbox',
+      outbox: { relayDelayMs: 5, relayBatchSize: 2 },
+      costs: { commandMs: 0, projectMs: 0, queryMs: 0 },
+    });
     // Six events committed before the relay's first run: three batches of two.
     e.submit({ kind: 'command', command: { ...open, commandId: 'c0' } });
     for (let i = 1; i <= 5; i++) e.submit({ kind: 'command', command: { ...deposit(i), commandId: `c${i}` } });
     await e.runUntilIdle();
     expect(e.headPosition).toBe(6);
-    expect(recordsOf(e.trace, 'outbox.relayed').map((r) => r.positions)).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(recordsOf(e.trace, 'outbox.relayed').map((r) => r.positions)).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(recordsOf(e.trace, 'bus.published').map((r) => r.position)).toEqual([1, 2, 3, 4, 5, 6]);
     const outbox = await e.readOnlySql('write', 'SELECT position FROM outbox WHERE published_at IS NULL');
     expect(outbox.rows).toEqual([]);
@@ -98,13 +106,20 @@ describe('transactional outbox', () => {
   });
 
   it('a later burst while the relay is idle drains too, batch by batch', async () => {
-    const e = await bankingEngine({ delivery: 'outbox', outbox: { relayDelayMs: 5, relayBatchSize: 2 }, costs: { commandMs: 0, projectMs: 0, queryMs: 0 } });
+    const e = await bankingEngine({
+      delivery: 'outbox',
+      outbox: { relayDelayMs: 5, relayBatchSize: 2 },
+      costs: { commandMs: 0, projectMs: 0, queryMs: 0 },
+    });
     await e.execute(open);
     await e.runUntilIdle();
     // A second burst once the relay went idle: an account, three deposits and a two-event transfer (positions 2 to 7).
     await e.execute({ type: 'OpenAccount', data: { accountId: 'b', owner: 'Bob', overdraftLimitCents: 0 } });
     for (let i = 1; i <= 3; i++) e.submit({ kind: 'command', command: { ...deposit(10), commandId: `d${i}` } });
-    e.submit({ kind: 'command', command: { type: 'Transfer', data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'b', amountCents: 4 }, commandId: 't1' } });
+    e.submit({
+      kind: 'command',
+      command: { type: 'Transfer', data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'b', amountCents: 4 }, commandId: 't1' },
+    });
     await e.runUntilIdle();
     expect(e.headPosition).toBe(7);
     expect(recordsOf(e.trace, 'bus.published').map((r) => r.position)).toEqual([1, 2, 3, 4, 5, 6, 7]);

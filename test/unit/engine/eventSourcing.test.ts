@@ -26,7 +26,10 @@ describe('snapshots', () => {
     const a = await e.aggregateAt('account-a', { version: 26 });
     expect((a.state as { balanceCents: number }).balanceCents).toBe(300 + 100);
     const rows = await e.readOnlySql('write', 'SELECT stream_id, version, state_version FROM snapshots ORDER BY version');
-    expect(rows.rows).toEqual([['account-a', 10, 1], ['account-a', 20, 1]]);
+    expect(rows.rows).toEqual([
+      ['account-a', 10, 1],
+      ['account-a', 20, 1],
+    ]);
     expect(snapshotMetrics(e.trace)).toMatchObject({ taken: 2, ignored: 0 });
     expect(snapshotMetrics(e.trace).eventsSkipped).toBeGreaterThan(100);
   });
@@ -50,7 +53,13 @@ describe('snapshots', () => {
     e.configure({ snapshots: { stateVersions: { Account: 2 } } });
     await e.execute(deposit(1));
     expect(recordsOf(e.trace, 'snapshot.ignored')).toEqual([
-      expect.objectContaining({ streamId: 'account-a', snapshotVersion: 5, snapshotStateVersion: 1, expectedStateVersion: 2, eventsFolded: 7 }),
+      expect.objectContaining({
+        streamId: 'account-a',
+        snapshotVersion: 5,
+        snapshotStateVersion: 1,
+        expectedStateVersion: 2,
+        eventsFolded: 7,
+      }),
     ]);
     // It folded the whole stream and took a fresh snapshot under version 2.
     expect(recordsOf(e.trace, 'snapshot.taken').at(-1)).toMatchObject({ version: 8, stateVersion: 2 });
@@ -72,7 +81,10 @@ describe('temporal queries', () => {
     expect((byPosition.state as { balanceCents: number }).balanceCents).toBe(5);
     expect(((await e.aggregateAt('account-a', { at: 15 })).state as { balanceCents: number }).balanceCents).toBe(0);
     expect((await e.aggregateAt('account-a', { version: 3 })).recordedAt).toBe(40);
-    expect(await e.aggregateAt('account-a', { position: 0 })).toMatchObject({ version: 0, state: expect.objectContaining({ opened: false }) });
+    expect(await e.aggregateAt('account-a', { position: 0 })).toMatchObject({
+      version: 0,
+      state: expect.objectContaining({ opened: false }),
+    });
     expect(recordsOf(e.trace, 'temporal.aggregate')).toHaveLength(4);
     await expect(e.aggregateAt('account-zz', { position: 1 })).rejects.toBeInstanceOf(UnknownStreamError);
     expect(() => e.submit({ kind: 'aggregateAt', streamId: 'account-a', asOf: { when: 3 } as never })).toThrow(InvalidIntentError);
@@ -90,18 +102,35 @@ describe('temporal queries', () => {
     expect(tables.tables!['statement_lines']!.rows).toHaveLength(2);
     // The live read model is untouched.
     expect((await e.query({ type: 'GetBalance', params: { accountId: 'a' } })).data).toMatchObject({ balanceCents: 12 });
-    expect(recordsOf(e.trace, 'temporal.projection').map((r) => [r.position, r.queryType])).toEqual([[2, 'GetBalance'], [3, null]]);
-    expect(() => e.submit({ kind: 'projectionAt', projection: 'balance', asOf: { position: 1 }, query: { type: 'GetStatement', params: { accountId: 'a' } } })).toThrow(/reads projection 'statement'/);
+    expect(recordsOf(e.trace, 'temporal.projection').map((r) => [r.position, r.queryType])).toEqual([
+      [2, 'GetBalance'],
+      [3, null],
+    ]);
+    expect(() =>
+      e.submit({
+        kind: 'projectionAt',
+        projection: 'balance',
+        asOf: { position: 1 },
+        query: { type: 'GetStatement', params: { accountId: 'a' } },
+      }),
+    ).toThrow(/reads projection 'statement'/);
   });
 });
 
 describe('schema evolution (upcasting)', () => {
-  const v1Product = { streamId: 'product-OLD', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD', name: 'Typewriter', priceCents: 900, stock: 2 } };
+  const v1Product = {
+    streamId: 'product-OLD',
+    type: 'ProductAdded',
+    schemaVersion: 1,
+    data: { sku: 'OLD', name: 'Typewriter', priceCents: 900, stock: 2 },
+  };
 
   it('a store holding version 1 events replays into the version 2 projection; deciders see version 2', async () => {
     const e = await commerceEngine(INSTANT);
     const imported = await e.importEvents([v1Product]);
-    expect(imported.events).toEqual([{ position: 1, streamId: 'product-OLD', version: 1, eventType: 'ProductAdded', storedSchemaVersion: 1 }]);
+    expect(imported.events).toEqual([
+      { position: 1, streamId: 'product-OLD', version: 1, eventType: 'ProductAdded', storedSchemaVersion: 1 },
+    ]);
     await e.execute({ type: 'AddProduct', data: { sku: 'NEW', name: 'Tablet', priceCents: 500, stock: 1, category: 'tablets' } });
     await e.execute({ type: 'PlaceOrder', data: { orderId: 'o1', customerId: 'ada', sku: 'OLD', quantity: 1 } });
     await e.runUntilIdle();
@@ -132,7 +161,13 @@ describe('schema evolution (upcasting)', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(UpcasterMissingError);
-    expect((error as UpcasterMissingError).details).toMatchObject({ eventType: 'ProductAdded', fromVersion: 1, toVersion: 3, missingFrom: 2, missingTo: 3 });
+    expect((error as UpcasterMissingError).details).toMatchObject({
+      eventType: 'ProductAdded',
+      fromVersion: 1,
+      toVersion: 3,
+      missingFrom: 2,
+      missingTo: 3,
+    });
     expect((error as Error).message).toMatch(/'ProductAdded'.*version 1.*version 3.*version 2 into version 3/);
     expect(() => new WriteSide(sql, v3)).toThrow(UpcasterMissingError);
     // The same error when reading, for an upcasting without validation.

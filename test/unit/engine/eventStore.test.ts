@@ -16,7 +16,12 @@ const ev = (streamId: string, version: number, type = 'Happened', data: Record<s
   type,
   schemaVersion: 1,
   data,
-  metadata: { commandId: `c-${streamId}-${version}`, correlationId: 'corr', causationId: `c-${streamId}-${version}`, recordedAt: version * 10 },
+  metadata: {
+    commandId: `c-${streamId}-${version}`,
+    correlationId: 'corr',
+    causationId: `c-${streamId}-${version}`,
+    recordedAt: version * 10,
+  },
 });
 
 function storeWith(events: Omit<EventEnvelope, 'position'>[]): EventStore {
@@ -30,7 +35,11 @@ describe('event store', () => {
     const store = storeWith([ev('a', 1, 'X', { n: 1 }), ev('b', 1), ev('a', 2)]);
     expect(store.head).toBe(3);
     const all = store.readAll(1, 10);
-    expect(all.map((e) => [e.position, e.streamId, e.version])).toEqual([[1, 'a', 1], [2, 'b', 1], [3, 'a', 2]]);
+    expect(all.map((e) => [e.position, e.streamId, e.version])).toEqual([
+      [1, 'a', 1],
+      [2, 'b', 1],
+      [3, 'a', 2],
+    ]);
     expect(all[0]).toEqual({
       position: 1,
       streamId: 'a',
@@ -86,7 +95,11 @@ describe('event store', () => {
   it('loads a stream whose versions have a gap with the versions it really has', () => {
     // The engine never writes a gap, but a store written by something else may have one.
     const store = storeWith([ev('a', 1, 'Opened'), ev('a', 3, 'Moved'), ev('a', 4, 'Moved')]);
-    expect(store.loadStream('a').map((e) => [e.version, e.type])).toEqual([[1, 'Opened'], [3, 'Moved'], [4, 'Moved']]);
+    expect(store.loadStream('a').map((e) => [e.version, e.type])).toEqual([
+      [1, 'Opened'],
+      [3, 'Moved'],
+      [4, 'Moved'],
+    ]);
     expect(store.loadStream('a', 1).map((e) => e.version)).toEqual([3, 4]);
     const fromZero = storeWith([ev('z', 0, 'Odd'), ev('z', 2, 'Moved')]);
     expect(fromZero.loadStream('z').map((e) => e.version)).toEqual([0, 2]);
@@ -94,7 +107,10 @@ describe('event store', () => {
   it('walks the (stream_id, stream_version) index to load a stream, so events come in version order', () => {
     const store = storeWith([ev('a', 1)]);
     const [whole, range] = store.loadStatements;
-    for (const [sql, params] of [[whole, ['a']], [range, ['a', 0, 1]]] as const) {
+    for (const [sql, params] of [
+      [whole, ['a']],
+      [range, ['a', 0, 1]],
+    ] as const) {
       const plan = store.sql.rows(`EXPLAIN QUERY PLAN ${sql}`, [...params]).map((r) => String(r[3]));
       expect(plan).toEqual([expect.stringMatching(/^SEARCH events USING INDEX sqlite_autoindex_events_1 \(stream_id=\?/)]);
     }

@@ -46,18 +46,38 @@ describe('the client’s expected version', () => {
       'You edited product-KB at version 5, but it is now at version 7: someone changed it since. Reload it and decide again; nothing was appended.',
     );
     expect(error.code).toBe('CONCURRENCY');
-    expect(error.details).toEqual({ streamId: 'product-KB', expectedVersion: 5, actualVersion: 7, expectedBy: 'client', commandId: 'edit-1' });
+    expect(error.details).toEqual({
+      streamId: 'product-KB',
+      expectedVersion: 5,
+      actualVersion: 7,
+      expectedBy: 'client',
+      commandId: 'edit-1',
+    });
     expect(error.expectedBy).toBe('client');
     // Checked at load: nothing decided, no retry, the failure traced with the same message.
     expect(recordsFor(e.trace, 'edit-1')).toEqual(['command.received', 'command.staleVersion', 'command.failed']);
-    expect(recordsOf(e.trace, 'command.staleVersion')[0]).toMatchObject({ streamId: 'product-KB', expectedVersion: 5, actualVersion: 7, stage: 'load', attempt: 1 });
-    expect(recordsOf(e.trace, 'command.failed')[0]).toMatchObject({ commandId: 'edit-1', code: 'CONCURRENCY', message: error.message, attempts: 1 });
+    expect(recordsOf(e.trace, 'command.staleVersion')[0]).toMatchObject({
+      streamId: 'product-KB',
+      expectedVersion: 5,
+      actualVersion: 7,
+      stage: 'load',
+      attempt: 1,
+    });
+    expect(recordsOf(e.trace, 'command.failed')[0]).toMatchObject({
+      commandId: 'edit-1',
+      code: 'CONCURRENCY',
+      message: error.message,
+      attempts: 1,
+    });
     expect((await e.readStream('product-KB')).length).toBe(7);
   });
 
   it('0 means the stream must not exist yet: the first creation passes, the second is refused before deciding', async () => {
     const e = await commerceEngine(INSTANT);
-    expect(await e.execute({ ...addKb, expectedVersion: 0 })).toMatchObject({ ok: true, streams: [{ streamId: 'product-KB', version: 1 }] });
+    expect(await e.execute({ ...addKb, expectedVersion: 0 })).toMatchObject({
+      ok: true,
+      streams: [{ streamId: 'product-KB', version: 1 }],
+    });
     const again = e.execute({ ...addKb, expectedVersion: 0, commandId: 'add-again' });
     await expect(again).rejects.toThrow(
       'You expected product-KB not to exist yet (version 0), but it is now at version 1: someone changed it since. Reload it and decide again; nothing was appended.',
@@ -73,7 +93,9 @@ describe('the client’s expected version', () => {
       'You edited product-KB at version 3, but it does not exist yet (version 0): version 3 was never written.',
     );
     await e.execute(addKb);
-    await expect(e.execute(price(4500, 4))).rejects.toThrow('You edited product-KB at version 4, but it is now at version 1: version 4 was never written.');
+    await expect(e.execute(price(4500, 4))).rejects.toThrow(
+      'You edited product-KB at version 4, but it is now at version 1: version 4 was never written.',
+    );
     expect(e.headPosition).toBe(1);
   });
 
@@ -83,7 +105,11 @@ describe('the client’s expected version', () => {
     await e.execute({ type: 'OpenAccount', data: { accountId: 'b', owner: 'Bob', overdraftLimitCents: 0 } });
     const before = JSON.stringify(e.trace);
     const script = e.recordedCount();
-    const transfer = { type: 'Transfer', data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'b', amountCents: 1 }, expectedVersion: 1 };
+    const transfer = {
+      type: 'Transfer',
+      data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'b', amountCents: 1 },
+      expectedVersion: 1,
+    };
     await expect(e.execute(transfer)).rejects.toBeInstanceOf(InvalidIntentError);
     await expect(e.execute(transfer)).rejects.toThrow(/writes 2 \(account-a, account-b\).*without an expected version/);
     expect(JSON.stringify(e.trace)).toBe(before);
@@ -98,7 +124,9 @@ describe('the client’s expected version', () => {
     await e.execute(addKb);
     const before = JSON.stringify(e.trace);
     for (const bad of [-1, 1.5, Number.NaN, '1', null]) {
-      await expect(e.execute({ ...price(4500), expectedVersion: bad as number })).rejects.toThrow(/expectedVersion must be a whole number, 0 or more/);
+      await expect(e.execute({ ...price(4500), expectedVersion: bad as number })).rejects.toThrow(
+        /expectedVersion must be a whole number, 0 or more/,
+      );
     }
     expect(JSON.stringify(e.trace)).toBe(before);
   });
@@ -143,8 +171,12 @@ describe('the client’s expected version', () => {
     const edit = e.execute(price(4500, 1, 'edit-1'));
     await expect(edit).rejects.toThrow('You edited product-KB at version 1, but it is now at version 2: someone changed it since.');
     await e.runUntilIdle();
-    expect(recordsOf(e.trace, 'command.loaded').filter((r) => r.commandId === 'edit-1')[0]!.streams).toEqual([{ streamId: 'product-KB', version: 1 }]);
-    expect(recordsOf(e.trace, 'command.staleVersion')).toMatchObject([{ commandId: 'edit-1', expectedVersion: 1, actualVersion: 2, stage: 'append' }]);
+    expect(recordsOf(e.trace, 'command.loaded').filter((r) => r.commandId === 'edit-1')[0]!.streams).toEqual([
+      { streamId: 'product-KB', version: 1 },
+    ]);
+    expect(recordsOf(e.trace, 'command.staleVersion')).toMatchObject([
+      { commandId: 'edit-1', expectedVersion: 1, actualVersion: 2, stage: 'append' },
+    ]);
     // Not the engine's own conflict: no command.conflict, no command.retried.
     expect(recordsFor(e.trace, 'edit-1')).toEqual(['command.received', 'command.loaded', 'command.staleVersion', 'command.failed']);
     expect((await e.readStream('product-KB')).map((x) => x.type)).toEqual(['ProductAdded', 'ProductRestocked']);

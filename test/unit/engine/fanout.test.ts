@@ -53,7 +53,10 @@ describe('feed fan-out', () => {
   });
 
   it('fan-out on write costs time too: with projectRowMs the push projection lags behind a celebrity post', async () => {
-    const e = await engineFor(social, { bus: { latencyMs: 0, jitterMs: 0 }, costs: { commandMs: 0, projectMs: 0, queryMs: 0, projectRowMs: 1 } });
+    const e = await engineFor(social, {
+      bus: { latencyMs: 0, jitterMs: 0 },
+      costs: { commandMs: 0, projectMs: 0, queryMs: 0, projectRowMs: 1 },
+    });
     await e.execute({ type: 'GainFollowers', data: { followeeId: 'star', prefix: 'fan', count: 300 } });
     await e.runUntilIdle();
     const start = e.now;
@@ -61,14 +64,29 @@ describe('feed fan-out', () => {
     await e.execute({ type: 'PublishPost', data: { userId: 'star', postId: 'p2', text: 'Again' } });
     await e.runUntilIdle();
     const applied = (projection: string, postId: string): number =>
-      recordsOf(e.trace, 'projection.applied').find((r) => r.projection === projection && r.position === (postId === 'p1' ? 301 : 302))!.at - start;
+      recordsOf(e.trace, 'projection.applied').find((r) => r.projection === projection && r.position === (postId === 'p1' ? 301 : 302))!
+        .at - start;
     // The second post waits for the 301 rows of the first: push lags, pull does not.
     expect(applied('feedPush', 'p2')).toBeGreaterThanOrEqual(301);
     expect(applied('feedPull', 'p2')).toBeLessThan(5);
   });
 
   it('all three converge to a replay whatever the delivery order, and agree on every feed', async () => {
-    const e = await engineFor(social, { bus: { latencyMs: 5, jitterMs: 20, reorder: true, orderedPartitions: true, duplicateProbability: 0.3, dropProbability: 0.2, redeliveryMs: 15 } }, 9);
+    const e = await engineFor(
+      social,
+      {
+        bus: {
+          latencyMs: 5,
+          jitterMs: 20,
+          reorder: true,
+          orderedPartitions: true,
+          duplicateProbability: 0.3,
+          dropProbability: 0.2,
+          redeliveryMs: 15,
+        },
+      },
+      9,
+    );
     await e.execute({ type: 'ConfigureFeed', data: { celebrityThreshold: 3 } });
     const users = ['ann', 'bob', 'cy', 'dee', 'eve'];
     let post = 0;

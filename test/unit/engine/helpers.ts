@@ -58,7 +58,13 @@ export async function replayedFromScratch(engine: EngineT): Promise<Record<strin
   const events = await engine.readAll(1, 1_000_000);
   const out: Record<string, string> = {};
   for (const p of engine.domain.projections) {
-    fresh.applyBatch({ projection: p.name, events, mode: 'catchUp', guards: { dedupe: true, ordering: true }, headPosition: events.length });
+    fresh.applyBatch({
+      projection: p.name,
+      events,
+      mode: 'catchUp',
+      guards: { dedupe: true, ordering: true },
+      headPosition: events.length,
+    });
     out[p.name] = await dumpReadModel((sql) => fresh.readOnlySql(p.name, sql));
   }
   fresh.close();

@@ -79,7 +79,13 @@ async function countingSide(domain: DomainDefinition, merging: boolean, during?:
   };
 }
 
-async function engineWith(domain: DomainDefinition, settings: SettingsPatch, merging: boolean, seed = 3, during?: (requests: ApplyBatchRequest[]) => void) {
+async function engineWith(
+  domain: DomainDefinition,
+  settings: SettingsPatch,
+  merging: boolean,
+  seed = 3,
+  during?: (requests: ApplyBatchRequest[]) => void,
+) {
   const read = await countingSide(domain, merging, during);
   const engine = createEngine({ sql: await sqlJs(), domain, seed, settings, read: read.port });
   read.attach(engine);
@@ -113,17 +119,37 @@ async function shopSession(engine: Engine): Promise<void> {
     if (ms === 35) engine.configure({ bus: { latencyMs: 4, jitterMs: 9 } });
     if (ms === 40) engine.controlProjection('crash', 'catalogue');
     if (ms === 50) engine.controlProjection('resume', 'orderSummary');
-    if (ms === 55) engine.submit({ kind: 'query', query: { type: 'GetCustomerOrders', params: { customerId: 'c1' } }, sessionId: 's1', consistency: { strategy: 'readYourWrites' } });
+    if (ms === 55)
+      engine.submit({
+        kind: 'query',
+        query: { type: 'GetCustomerOrders', params: { customerId: 'c1' } },
+        sessionId: 's1',
+        consistency: { strategy: 'readYourWrites' },
+      });
     if (ms === 60) engine.controlProjection('resume', 'catalogue');
     if (ms === 70) engine.controlProjection('shadowRebuild', 'catalogue', 'withRevenue');
     if (ms === 80) engine.controlProjection('rebuild', 'customerOrders');
-    if (ms === 90) engine.submit({ kind: 'query', query: { type: 'ListCatalogue', params: {} }, sessionId: 's0', consistency: { strategy: 'optimistic' } });
-    if (ms === 95) engine.submit({ kind: 'query', query: { type: 'GetOrderSummary', params: { orderId: 'o4' } }, consistency: { strategy: 'poll', pollIntervalMs: 3, timeoutMs: 40 } });
+    if (ms === 90)
+      engine.submit({
+        kind: 'query',
+        query: { type: 'ListCatalogue', params: {} },
+        sessionId: 's0',
+        consistency: { strategy: 'optimistic' },
+      });
+    if (ms === 95)
+      engine.submit({
+        kind: 'query',
+        query: { type: 'GetOrderSummary', params: { orderId: 'o4' } },
+        consistency: { strategy: 'poll', pollIntervalMs: 3, timeoutMs: 40 },
+      });
     if (ms % 17 === 0) for (let i = 0; i < 5; i++) await engine.step();
     else await engine.advance(1);
   }
   await engine.execute({ type: 'CancelOrder', data: { orderId: 'o3', sku: 'KB' } }, { sessionId: 's1' });
-  await engine.query({ type: 'GetOrderSummary', params: { orderId: 'o3' } }, { sessionId: 's1', consistency: { strategy: 'readYourWrites' } });
+  await engine.query(
+    { type: 'GetOrderSummary', params: { orderId: 'o3' } },
+    { sessionId: 's1', consistency: { strategy: 'readYourWrites' } },
+  );
   await engine.runUntilIdle();
 }
 
@@ -145,7 +171,16 @@ describe('merged drains', () => {
     expect(merged.counts.merged).toBeGreaterThan(100);
     expect(merged.counts.applyCalls).toBeLessThan(sequential.counts.applyCalls * 0.75);
     // The disruptions really happened.
-    for (const type of ['projection.paused', 'projection.crashed', 'projection.caughtUp', 'projection.rebuildFinished', 'projection.shadowCaughtUp', 'bus.duplicated', 'bus.dropped', 'query.reconciled']) {
+    for (const type of [
+      'projection.paused',
+      'projection.crashed',
+      'projection.caughtUp',
+      'projection.rebuildFinished',
+      'projection.shadowCaughtUp',
+      'bus.duplicated',
+      'bus.dropped',
+      'query.reconciled',
+    ]) {
       expect(trace, type).toContain(`"type":"${type}"`);
     }
 
@@ -231,8 +266,20 @@ describe('merged drains', () => {
     };
     let sequentialEngine: Engine | undefined;
     let mergedEngine: Engine | undefined;
-    const sequential = await engineWith(commerce, BUSY, false, 3, failing(() => sequentialEngine));
-    const merged = await engineWith(commerce, BUSY, true, 3, failing(() => mergedEngine));
+    const sequential = await engineWith(
+      commerce,
+      BUSY,
+      false,
+      3,
+      failing(() => sequentialEngine),
+    );
+    const merged = await engineWith(
+      commerce,
+      BUSY,
+      true,
+      3,
+      failing(() => mergedEngine),
+    );
     sequentialEngine = sequential.engine;
     mergedEngine = merged.engine;
     for (const e of [sequential.engine, merged.engine]) {
@@ -279,49 +326,68 @@ describe('merged drains', () => {
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('query' as const), index: fc.integer({ min: 0, max: 9 }) }) },
     );
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 2 }), settings, fc.array(action, { minLength: 5, maxLength: 40 }), fc.integer({ min: 1, max: 1000 }), async (d, s, actions, seed) => {
-        const domain = domains[d]!;
-        const names = domain.projections.map((p) => p.name);
-        const patch: SettingsPatch = {
-          bus: { latencyMs: s.latencyMs, jitterMs: s.jitterMs, duplicateProbability: s.duplicateProbability, dropProbability: s.dropProbability, redeliveryMs: 7, reorder: s.reorder },
-          costs: { commandMs: 1, projectMs: s.projectMs, projectRowMs: s.projectRowMs, queryMs: 1 },
-          projection: { batchSize: s.batchSize, replayBatchSize: 3 },
-          // Social's feeds cannot share one database (separation level 2 fails to create them).
-          separationLevel: s.level2 && domain !== social ? 2 : 3,
-          sync: { mode: s.sync, projections: s.sync === 'hybrid' ? names.slice(0, 1) : [] },
-        };
-        const results: { trace: string; position: unknown; script: unknown; calls: number; merged: number }[] = [];
-        for (const merging of [false, true]) {
-          const x = await engineWith(domain, patch, merging, seed);
-          const e = x.engine;
-          let n = 0;
-          for (const c of setupOf(domain)) e.submit({ kind: 'command', command: c });
-          for (const a of actions) {
-            try {
-              if (a.kind === 'burst') for (let i = 0; i < a.n; i++) e.submit({ kind: 'command', command: commandOf(domain, n++) });
-              else if (a.kind === 'advance') await e.advance(a.ms);
-              else if (a.kind === 'step') for (let i = 0; i < a.n; i++) await e.step();
-              else if (a.kind === 'projection') e.controlProjection(a.action, names[a.index % names.length]!);
-              else {
-                const q = domain.queries[a.index % domain.queries.length]!;
-                const params = Object.fromEntries(q.fields.filter((f) => f.required !== false).map((f) => [f.name, f.example]));
-                e.submit({ kind: 'query', query: { type: q.type, params } });
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2 }),
+        settings,
+        fc.array(action, { minLength: 5, maxLength: 40 }),
+        fc.integer({ min: 1, max: 1000 }),
+        async (d, s, actions, seed) => {
+          const domain = domains[d]!;
+          const names = domain.projections.map((p) => p.name);
+          const patch: SettingsPatch = {
+            bus: {
+              latencyMs: s.latencyMs,
+              jitterMs: s.jitterMs,
+              duplicateProbability: s.duplicateProbability,
+              dropProbability: s.dropProbability,
+              redeliveryMs: 7,
+              reorder: s.reorder,
+            },
+            costs: { commandMs: 1, projectMs: s.projectMs, projectRowMs: s.projectRowMs, queryMs: 1 },
+            projection: { batchSize: s.batchSize, replayBatchSize: 3 },
+            // Social's feeds cannot share one database (separation level 2 fails to create them).
+            separationLevel: s.level2 && domain !== social ? 2 : 3,
+            sync: { mode: s.sync, projections: s.sync === 'hybrid' ? names.slice(0, 1) : [] },
+          };
+          const results: { trace: string; position: unknown; script: unknown; calls: number; merged: number }[] = [];
+          for (const merging of [false, true]) {
+            const x = await engineWith(domain, patch, merging, seed);
+            const e = x.engine;
+            let n = 0;
+            for (const c of setupOf(domain)) e.submit({ kind: 'command', command: c });
+            for (const a of actions) {
+              try {
+                if (a.kind === 'burst') for (let i = 0; i < a.n; i++) e.submit({ kind: 'command', command: commandOf(domain, n++) });
+                else if (a.kind === 'advance') await e.advance(a.ms);
+                else if (a.kind === 'step') for (let i = 0; i < a.n; i++) await e.step();
+                else if (a.kind === 'projection') e.controlProjection(a.action, names[a.index % names.length]!);
+                else {
+                  const q = domain.queries[a.index % domain.queries.length]!;
+                  const params = Object.fromEntries(q.fields.filter((f) => f.required !== false).map((f) => [f.name, f.example]));
+                  e.submit({ kind: 'query', query: { type: q.type, params } });
+                }
+              } catch (err) {
+                if (!(err instanceof EngineError) || err.code !== 'PROJECTION_STATE') throw err;
               }
-            } catch (err) {
-              if (!(err instanceof EngineError) || err.code !== 'PROJECTION_STATE') throw err;
             }
+            await e.runUntilIdle();
+            results.push({
+              trace: JSON.stringify(e.trace),
+              position: e.position(),
+              script: e.recordedScript(),
+              calls: x.counts.applyCalls,
+              merged: x.counts.merged,
+            });
+            x.close();
           }
-          await e.runUntilIdle();
-          results.push({ trace: JSON.stringify(e.trace), position: e.position(), script: e.recordedScript(), calls: x.counts.applyCalls, merged: x.counts.merged });
-          x.close();
-        }
-        const [off, on] = results as [(typeof results)[0], (typeof results)[0]];
-        expect(on.trace).toBe(off.trace);
-        expect(on.position).toEqual(off.position);
-        expect(on.script).toEqual(off.script);
-        expect(on.calls).toBeLessThanOrEqual(off.calls);
-        mergedSomewhere ||= on.merged > 0;
-      }),
+          const [off, on] = results as [(typeof results)[0], (typeof results)[0]];
+          expect(on.trace).toBe(off.trace);
+          expect(on.position).toEqual(off.position);
+          expect(on.script).toEqual(off.script);
+          expect(on.calls).toBeLessThanOrEqual(off.calls);
+          mergedSomewhere ||= on.merged > 0;
+        },
+      ),
       { numRuns: 80 },
     );
     expect(mergedSomewhere).toBe(true);
@@ -331,15 +397,20 @@ describe('merged drains', () => {
 let mergedSomewhere = false;
 
 function setupOf(domain: DomainDefinition) {
-  if (domain === commerce) return ['A', 'B'].map((sku) => ({ type: 'AddProduct', data: { sku, name: `P${sku}`, priceCents: 100, stock: 40 } }));
-  if (domain === banking) return ['a', 'b'].flatMap((id) => [{ type: 'OpenAccount', data: { accountId: id, owner: id, overdraftLimitCents: 50 } }]);
+  if (domain === commerce)
+    return ['A', 'B'].map((sku) => ({ type: 'AddProduct', data: { sku, name: `P${sku}`, priceCents: 100, stock: 40 } }));
+  if (domain === banking)
+    return ['a', 'b'].flatMap((id) => [{ type: 'OpenAccount', data: { accountId: id, owner: id, overdraftLimitCents: 50 } }]);
   return ['u1', 'u2', 'u3'].map((userId) => ({ type: 'RegisterUser', data: { userId, name: userId } }));
 }
 
 function commandOf(domain: DomainDefinition, i: number) {
   if (domain === commerce) {
     return i % 5 === 4
-      ? { type: 'Checkout', data: { orderId: `k${i}`, customerId: 'cy', sku: 'A', quantity: 1, card: i % 3 ? '4242424242424242' : '4000000000000002' } }
+      ? {
+          type: 'Checkout',
+          data: { orderId: `k${i}`, customerId: 'cy', sku: 'A', quantity: 1, card: i % 3 ? '4242424242424242' : '4000000000000002' },
+        }
       : { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: `c${i % 3}`, sku: i % 2 ? 'A' : 'B', quantity: 1 } };
   }
   if (domain === banking) {

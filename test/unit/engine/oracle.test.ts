@@ -25,11 +25,23 @@ async function run(engine: Engine, commands: readonly Input[]): Promise<void> {
 }
 
 // Some latency and reordering, so the live stores are not built in log order.
-const BUSY: SettingsPatch = { bus: { latencyMs: 5, jitterMs: 20, reorder: true, orderedPartitions: false }, costs: { commandMs: 1, projectMs: 1, queryMs: 0 } };
+const BUSY: SettingsPatch = {
+  bus: { latencyMs: 5, jitterMs: 20, reorder: true, orderedPartitions: false },
+  costs: { commandMs: 1, projectMs: 1, queryMs: 0 },
+};
 
-const product = (sku: string, stock: number, category?: string): Input => ({ type: 'AddProduct', data: { sku, name: `P${sku}`, priceCents: 250, stock, ...(category ? { category } : {}) } });
-const order = (orderId: string, customerId: string, sku: string, quantity: number): Input => ({ type: 'PlaceOrder', data: { orderId, customerId, sku, quantity } });
-const checkout = (orderId: string, sku: string, card: string): Input => ({ type: 'Checkout', data: { orderId, customerId: 'cy', sku, quantity: 1, card } });
+const product = (sku: string, stock: number, category?: string): Input => ({
+  type: 'AddProduct',
+  data: { sku, name: `P${sku}`, priceCents: 250, stock, ...(category ? { category } : {}) },
+});
+const order = (orderId: string, customerId: string, sku: string, quantity: number): Input => ({
+  type: 'PlaceOrder',
+  data: { orderId, customerId, sku, quantity },
+});
+const checkout = (orderId: string, sku: string, card: string): Input => ({
+  type: 'Checkout',
+  data: { orderId, customerId: 'cy', sku, quantity: 1, card },
+});
 
 const commerceHistory: Input[] = [
   product('A', 10, 'keyboards'),
@@ -46,7 +58,10 @@ const commerceHistory: Input[] = [
   checkout('k2', 'B', '4000000000000002'), // declined: stock released, checkout cancelled
 ];
 
-const open = (accountId: string, limit = 0): Input => ({ type: 'OpenAccount', data: { accountId, owner: accountId.toUpperCase(), overdraftLimitCents: limit } });
+const open = (accountId: string, limit = 0): Input => ({
+  type: 'OpenAccount',
+  data: { accountId, owner: accountId.toUpperCase(), overdraftLimitCents: limit },
+});
 const bankingHistory: Input[] = [
   open('a', 50),
   open('b'),
@@ -59,7 +74,10 @@ const bankingHistory: Input[] = [
 ];
 
 const follow = (followerId: string, followeeId: string): Input => ({ type: 'Follow', data: { followerId, followeeId } });
-const post = (userId: string, postId: string): Input => ({ type: 'PublishPost', data: { userId, postId, text: `${userId} says ${postId}` } });
+const post = (userId: string, postId: string): Input => ({
+  type: 'PublishPost',
+  data: { userId, postId, text: `${userId} says ${postId}` },
+});
 const socialHistory: Input[] = [
   post('u1', 'p0'), // before anyone follows u1: nobody sees it
   follow('u2', 'u1'),
@@ -75,7 +93,10 @@ const socialHistory: Input[] = [
   post('u1', 'p3'), // pushed again
 ];
 
-const create = (itemId: string, extra: Record<string, unknown> = {}): Input => ({ type: 'CreateWorkItem', data: { itemId, title: `Item ${itemId}`, kind: 'story', boardId: 'team-a', ...extra } });
+const create = (itemId: string, extra: Record<string, unknown> = {}): Input => ({
+  type: 'CreateWorkItem',
+  data: { itemId, title: `Item ${itemId}`, kind: 'story', boardId: 'team-a', ...extra },
+});
 const workItemsHistory: Input[] = [
   create('w1', { points: 3 }),
   create('w2', { column: 'todo' }),
@@ -120,17 +141,33 @@ describe('the oracle', () => {
     const c = await engineFor(commerce, {}, 7);
     await run(c, commerceHistory);
     const t = await expectedTables(c);
-    expect(t['catalogue']!['catalogue']!.find((r) => r['sku'] === 'A')).toMatchObject({ price_cents: 300, stock: 10 - 1, units_sold: 0, open_orders: 0, reserved_units: 1 });
-    expect(t['orderSummary']!['order_summary']!.find((r) => r['order_id'] === 'o1')).toMatchObject({ lines: 2, open_lines: 1, items: 1, total_cents: 250 });
-    expect(t['checkouts']!['checkouts']!.map((r) => [r['order_id'], r['confirmed'], r['declined'], r['released'], r['cancelled']])).toEqual([
-      ['k1', 1, 0, 0, 0],
-      ['k2', 0, 1, 1, 1],
-    ]);
+    expect(t['catalogue']!['catalogue']!.find((r) => r['sku'] === 'A')).toMatchObject({
+      price_cents: 300,
+      stock: 10 - 1,
+      units_sold: 0,
+      open_orders: 0,
+      reserved_units: 1,
+    });
+    expect(t['orderSummary']!['order_summary']!.find((r) => r['order_id'] === 'o1')).toMatchObject({
+      lines: 2,
+      open_lines: 1,
+      items: 1,
+      total_cents: 250,
+    });
+    expect(t['checkouts']!['checkouts']!.map((r) => [r['order_id'], r['confirmed'], r['declined'], r['released'], r['cancelled']])).toEqual(
+      [
+        ['k1', 1, 0, 0, 0],
+        ['k2', 0, 1, 1, 1],
+      ],
+    );
     c.close();
     const s = await engineFor(social, {}, 7);
     await run(s, socialHistory);
     const feeds = await expectedTables(s);
-    const timeline = (table: string) => feeds[table.split('_')[0] === 'push' ? 'feedPush' : 'feedHybrid']![table]!.filter((r) => r['user_id'] === 'u2').map((r) => `${r['author']}/${r['post_id']}`).sort();
+    const timeline = (table: string) =>
+      feeds[table.split('_')[0] === 'push' ? 'feedPush' : 'feedHybrid']![table]!.filter((r) => r['user_id'] === 'u2')
+        .map((r) => `${r['author']}/${r['post_id']}`)
+        .sort();
     expect(timeline('push_timeline')).toEqual(['u1/p1', 'u1/p2', 'u1/p3']);
     expect(timeline('hybrid_timeline')).toEqual(['u1/p1', 'u1/p3']);
     s.close();

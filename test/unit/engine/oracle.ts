@@ -33,8 +33,25 @@ function catalogue(events: readonly EventEnvelope[]): Tables {
     const sku = str(e, 'sku');
     const row = rows.get(sku);
     if (e.type === 'ProductAdded') {
-      if (row) Object.assign(row, { name: str(e, 'name'), category: str(e, 'category'), price_cents: num(e, 'priceCents'), stock: num(e, 'stock') });
-      else rows.set(sku, { sku, name: str(e, 'name'), category: str(e, 'category'), price_cents: num(e, 'priceCents'), stock: num(e, 'stock'), reserved_units: 0, units_sold: 0, open_orders: 0, updated_at: at(e) });
+      if (row)
+        Object.assign(row, {
+          name: str(e, 'name'),
+          category: str(e, 'category'),
+          price_cents: num(e, 'priceCents'),
+          stock: num(e, 'stock'),
+        });
+      else
+        rows.set(sku, {
+          sku,
+          name: str(e, 'name'),
+          category: str(e, 'category'),
+          price_cents: num(e, 'priceCents'),
+          stock: num(e, 'stock'),
+          reserved_units: 0,
+          units_sold: 0,
+          open_orders: 0,
+          updated_at: at(e),
+        });
       continue;
     }
     if (!row) continue;
@@ -74,23 +91,57 @@ function catalogue(events: readonly EventEnvelope[]): Tables {
 
 function orderSummary(events: readonly EventEnvelope[]): Tables {
   const lines = new Map<string, Row>();
-  const orders = new Map<string, { order_id: string; lines: number; open_lines: number; items: number; total_cents: number; placed_at: number; updated_at: number }>();
+  const orders = new Map<
+    string,
+    { order_id: string; lines: number; open_lines: number; items: number; total_cents: number; placed_at: number; updated_at: number }
+  >();
   for (const e of events) {
     const orderId = str(e, 'orderId');
     const key = `${orderId}\u0000${str(e, 'sku')}`;
     if (e.type === 'OrderPlaced') {
       lines.set(key, {
-        order_id: orderId, sku: str(e, 'sku'), customer_id: str(e, 'customerId'), product_name: str(e, 'productName'), quantity: num(e, 'quantity'),
-        unit_price_cents: num(e, 'unitPriceCents'), total_cents: num(e, 'totalCents'), status: 'placed', placed_at: at(e), cancelled_at: null,
+        order_id: orderId,
+        sku: str(e, 'sku'),
+        customer_id: str(e, 'customerId'),
+        product_name: str(e, 'productName'),
+        quantity: num(e, 'quantity'),
+        unit_price_cents: num(e, 'unitPriceCents'),
+        total_cents: num(e, 'totalCents'),
+        status: 'placed',
+        placed_at: at(e),
+        cancelled_at: null,
       });
       const o = orders.get(orderId);
-      if (!o) orders.set(orderId, { order_id: orderId, lines: 1, open_lines: 1, items: num(e, 'quantity'), total_cents: num(e, 'totalCents'), placed_at: at(e), updated_at: at(e) });
-      else Object.assign(o, { lines: o.lines + 1, open_lines: o.open_lines + 1, items: o.items + num(e, 'quantity'), total_cents: o.total_cents + num(e, 'totalCents'), placed_at: Math.min(o.placed_at, at(e)), updated_at: Math.max(o.updated_at, at(e)) });
+      if (!o)
+        orders.set(orderId, {
+          order_id: orderId,
+          lines: 1,
+          open_lines: 1,
+          items: num(e, 'quantity'),
+          total_cents: num(e, 'totalCents'),
+          placed_at: at(e),
+          updated_at: at(e),
+        });
+      else
+        Object.assign(o, {
+          lines: o.lines + 1,
+          open_lines: o.open_lines + 1,
+          items: o.items + num(e, 'quantity'),
+          total_cents: o.total_cents + num(e, 'totalCents'),
+          placed_at: Math.min(o.placed_at, at(e)),
+          updated_at: Math.max(o.updated_at, at(e)),
+        });
     } else if (e.type === 'OrderCancelled') {
       const line = lines.get(key);
       if (line) Object.assign(line, { status: 'cancelled', cancelled_at: at(e) });
       const o = orders.get(orderId);
-      if (o) Object.assign(o, { open_lines: o.open_lines - 1, items: o.items - num(e, 'quantity'), total_cents: o.total_cents - num(e, 'refundCents'), updated_at: Math.max(o.updated_at, at(e)) });
+      if (o)
+        Object.assign(o, {
+          open_lines: o.open_lines - 1,
+          items: o.items - num(e, 'quantity'),
+          total_cents: o.total_cents - num(e, 'refundCents'),
+          updated_at: Math.max(o.updated_at, at(e)),
+        });
     }
   }
   return { order_summary: [...orders.values()], order_lines: [...lines.values()] };
@@ -106,8 +157,14 @@ function customerOrders(events: readonly EventEnvelope[]): Tables {
     if (e.type === 'OrderPlaced') {
       if (!orders.has(key)) {
         orders.set(key, {
-          customer_id: customerId, order_id: str(e, 'orderId'), sku: str(e, 'sku'), product_name: str(e, 'productName'), quantity: num(e, 'quantity'),
-          total_cents: num(e, 'totalCents'), status: 'placed', placed_at: at(e),
+          customer_id: customerId,
+          order_id: str(e, 'orderId'),
+          sku: str(e, 'sku'),
+          product_name: str(e, 'productName'),
+          quantity: num(e, 'quantity'),
+          total_cents: num(e, 'totalCents'),
+          status: 'placed',
+          placed_at: at(e),
         });
       }
       const c = customers.get(customerId) ?? { customer_id: customerId, orders_placed: 0, orders_cancelled: 0, total_spent_cents: 0 };
@@ -145,10 +202,26 @@ function checkouts(events: readonly EventEnvelope[]): Tables {
     const orderId = str(e, 'orderId');
     let row = rows.get(orderId);
     if (!row) {
-      row = { order_id: orderId, customer_id: null, sku: null, quantity: null, amount_cents: null, reserved: 0, released: 0, charged: 0, declined: 0, refunded: 0, confirmed: 0, cancelled: 0, reason: null, started_at: null };
+      row = {
+        order_id: orderId,
+        customer_id: null,
+        sku: null,
+        quantity: null,
+        amount_cents: null,
+        reserved: 0,
+        released: 0,
+        charged: 0,
+        declined: 0,
+        refunded: 0,
+        confirmed: 0,
+        cancelled: 0,
+        reason: null,
+        started_at: null,
+      };
       rows.set(orderId, row);
     }
-    if (e.type === 'CheckoutStarted') Object.assign(row, { customer_id: str(e, 'customerId'), sku: str(e, 'sku'), quantity: num(e, 'quantity'), started_at: at(e) });
+    if (e.type === 'CheckoutStarted')
+      Object.assign(row, { customer_id: str(e, 'customerId'), sku: str(e, 'sku'), quantity: num(e, 'quantity'), started_at: at(e) });
     if (flag !== undefined) row[flag] = 1;
     if (e.type === 'PaymentCharged' || e.type === 'PaymentDeclined') row['amount_cents'] = num(e, 'amountCents');
     if (e.type === 'CheckoutCancelled') row['reason'] = str(e, 'reason');
@@ -166,11 +239,22 @@ function movement(e: EventEnvelope): number | undefined {
 }
 
 function balance(events: readonly EventEnvelope[]): Tables {
-  const rows = new Map<string, { account_id: string; owner: string; balance_cents: number; overdraft_limit_cents: number; movements: number; updated_at: number }>();
+  const rows = new Map<
+    string,
+    { account_id: string; owner: string; balance_cents: number; overdraft_limit_cents: number; movements: number; updated_at: number }
+  >();
   for (const e of events) {
     const id = str(e, 'accountId');
     if (e.type === 'AccountOpened') {
-      if (!rows.has(id)) rows.set(id, { account_id: id, owner: str(e, 'owner'), balance_cents: 0, overdraft_limit_cents: num(e, 'overdraftLimitCents'), movements: 0, updated_at: at(e) });
+      if (!rows.has(id))
+        rows.set(id, {
+          account_id: id,
+          owner: str(e, 'owner'),
+          balance_cents: 0,
+          overdraft_limit_cents: num(e, 'overdraftLimitCents'),
+          movements: 0,
+          updated_at: at(e),
+        });
       continue;
     }
     const amount = movement(e);
@@ -212,7 +296,14 @@ function statement(events: readonly EventEnvelope[]): Tables {
     running.set(id, after);
     const account = accounts.get(id);
     if (account) account.balance_cents = after;
-    lines.push({ account_id: id, line: e.version, at: at(e), ...statementDescription(e), amount_cents: amount, balance_after_cents: after });
+    lines.push({
+      account_id: id,
+      line: e.version,
+      at: at(e),
+      ...statementDescription(e),
+      amount_cents: amount,
+      balance_after_cents: after,
+    });
   }
   return { statement_lines: lines, statement_accounts: [...accounts.values()] };
 }
@@ -232,7 +323,11 @@ interface Post {
   at: number;
 }
 
-function socialFacts(events: readonly EventEnvelope[]): { follows: Follow[]; posts: Post[]; thresholds: { position: number; threshold: number }[] } {
+function socialFacts(events: readonly EventEnvelope[]): {
+  follows: Follow[];
+  posts: Post[];
+  thresholds: { position: number; threshold: number }[];
+} {
   const follows = new Map<string, Follow>();
   const posts = new Map<string, Post>();
   const thresholds: { position: number; threshold: number }[] = [];
@@ -242,7 +337,8 @@ function socialFacts(events: readonly EventEnvelope[]): { follows: Follow[]; pos
       if (!follows.has(key)) follows.set(key, { follower: str(e, 'followerId'), followee: str(e, 'followeeId'), position: e.position });
     } else if (e.type === 'PostPublished') {
       const key = `${str(e, 'userId')}\u0000${str(e, 'postId')}`;
-      if (!posts.has(key)) posts.set(key, { author: str(e, 'userId'), post_id: str(e, 'postId'), text: str(e, 'text'), position: e.position, at: at(e) });
+      if (!posts.has(key))
+        posts.set(key, { author: str(e, 'userId'), post_id: str(e, 'postId'), text: str(e, 'text'), position: e.position, at: at(e) });
     } else if (e.type === 'FeedConfigured') {
       thresholds.push({ position: e.position, threshold: num(e, 'celebrityThreshold') });
     }
@@ -255,13 +351,26 @@ const readersOf = (follows: readonly Follow[], post: Post): string[] =>
   follows.filter((f) => f.followee === post.author && f.position < post.position).map((f) => f.follower);
 
 const timelineRows = (follows: readonly Follow[], posts: readonly Post[]): Row[] =>
-  posts.flatMap((p) => readersOf(follows, p).map((user_id) => ({ user_id, post_id: p.post_id, author: p.author, text: p.text, position: p.position, at: p.at })));
+  posts.flatMap((p) =>
+    readersOf(follows, p).map((user_id) => ({
+      user_id,
+      post_id: p.post_id,
+      author: p.author,
+      text: p.text,
+      position: p.position,
+      at: p.at,
+    })),
+  );
 
 const followRows = (follows: readonly Follow[]): Row[] => follows.map((f) => ({ ...f }));
 
 function feedPush(events: readonly EventEnvelope[]): Tables {
   const { follows, posts } = socialFacts(events);
-  return { push_follows: followRows(follows), push_posts: posts.map((p) => ({ ...p, pushed: 0 })), push_timeline: timelineRows(follows, posts) };
+  return {
+    push_follows: followRows(follows),
+    push_posts: posts.map((p) => ({ ...p, pushed: 0 })),
+    push_timeline: timelineRows(follows, posts),
+  };
 }
 
 function feedPull(events: readonly EventEnvelope[]): Tables {
@@ -308,7 +417,18 @@ function board(events: readonly EventEnvelope[]): Tables {
     const id = str(e, 'itemId');
     let card = cards.get(id);
     if (e.type === 'WorkItemCreated') {
-      card = { item_id: id, board_id: str(e, 'boardId'), title: str(e, 'title'), kind: str(e, 'kind'), column_name: str(e, 'column'), assignee: null, points: (e.data['points'] as number | null) ?? null, closed: 0, version: 0, updated_at: 0 };
+      card = {
+        item_id: id,
+        board_id: str(e, 'boardId'),
+        title: str(e, 'title'),
+        kind: str(e, 'kind'),
+        column_name: str(e, 'column'),
+        assignee: null,
+        points: (e.data['points'] as number | null) ?? null,
+        closed: 0,
+        version: 0,
+        updated_at: 0,
+      };
       cards.set(id, card);
     } else if (!card) continue;
     else if (e.type === 'WorkItemMoved') card.column_name = str(e, 'toColumn');
@@ -338,9 +458,17 @@ function boardNormalized(events: readonly EventEnvelope[]): Tables {
     const entered = (column_name: string) => columns.push({ item_id, version: e.version, column_name, entered_at: at(e) });
     switch (e.type) {
       case 'WorkItemCreated':
-        items.set(item_id, { item_id, board_id: str(e, 'boardId'), title: str(e, 'title'), kind: str(e, 'kind'), created_at: at(e), closed_at: null });
+        items.set(item_id, {
+          item_id,
+          board_id: str(e, 'boardId'),
+          title: str(e, 'title'),
+          kind: str(e, 'kind'),
+          created_at: at(e),
+          closed_at: null,
+        });
         entered(str(e, 'column'));
-        if (e.data['points'] !== null && e.data['points'] !== undefined) estimates.push({ item_id, version: e.version, points: num(e, 'points'), estimated_at: at(e) });
+        if (e.data['points'] !== null && e.data['points'] !== undefined)
+          estimates.push({ item_id, version: e.version, points: num(e, 'points'), estimated_at: at(e) });
         break;
       case 'WorkItemMoved':
         entered(str(e, 'toColumn'));

@@ -49,7 +49,14 @@ describe('projection runner', () => {
     expect(balanceOf(r)).toBe(75);
     expect(r.sql.get('SELECT watermark FROM checkpoint')).toEqual({ watermark: 4 });
     expect(r.sql.get('SELECT version FROM stream_checkpoints WHERE stream_id = ?', ['account-a'])).toEqual({ version: 4 });
-    expect(out.drafts.at(-1)).toEqual({ type: 'projection.checkpointed', projection: 'balance', watermark: 4, headPosition: 4, lagEvents: 0, events: 4 });
+    expect(out.drafts.at(-1)).toEqual({
+      type: 'projection.checkpointed',
+      projection: 'balance',
+      watermark: 4,
+      headPosition: 4,
+      lagEvents: 0,
+      events: 4,
+    });
     expect(r.counters).toMatchObject({ applied: 4, duplicatesSkipped: 0 });
   });
 
@@ -159,7 +166,10 @@ async function shop(settings = {}) {
   await e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 50 } });
   return e;
 }
-const order = (i: number) => ({ kind: 'command' as const, command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: `c${i % 3}`, sku: 'KB', quantity: 1 } } });
+const order = (i: number) => ({
+  kind: 'command' as const,
+  command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: `c${i % 3}`, sku: 'KB', quantity: 1 } },
+});
 
 describe('projections in the engine', () => {
   it('crash while a batch is in flight: it rolls back, the inbox is lost, resume catches up from the checkpoint', async () => {
@@ -191,7 +201,9 @@ describe('projections in the engine', () => {
     const product = await e.query({ type: 'GetProduct', params: { sku: 'KB' } });
     expect(product.data).toMatchObject({ stock: 39, unitsSold: 11 });
     // Nothing applied twice: each position appears at most once among applied records.
-    const applied = recordsOf(e.trace, 'projection.applied').filter((r) => r.projection === 'catalogue').map((r) => r.position);
+    const applied = recordsOf(e.trace, 'projection.applied')
+      .filter((r) => r.projection === 'catalogue')
+      .map((r) => r.position);
     expect(new Set(applied).size).toBe(applied.length);
     expect(await liveDumps(e)).toEqual(await replayedFromScratch(e));
   });
@@ -206,7 +218,10 @@ describe('projections in the engine', () => {
     expect(e.projectionInfo('orderSummary').position).toBe(1);
     e.controlProjection('resume', 'orderSummary');
     await e.runUntilIdle();
-    expect((await e.query({ type: 'GetOrderSummary', params: { orderId: 'o1' } })).data).toMatchObject({ status: 'placed', totalCents: 100 });
+    expect((await e.query({ type: 'GetOrderSummary', params: { orderId: 'o1' } })).data).toMatchObject({
+      status: 'placed',
+      totalCents: 100,
+    });
   });
 
   it('rebuild replays from position 0 into a fresh store while the old one keeps answering', async () => {

@@ -66,7 +66,11 @@ const tuning: fc.Arbitrary<SettingsPatch> = fc.record(
   {
     outbox: fc.record({ relayBatchSize: fc.constantFrom(1, 2, 3, 100), relayDelayMs: fc.integer({ min: 0, max: 10 }) }),
     projection: fc.record({ batchSize: fc.integer({ min: 1, max: 12 }), replayBatchSize: fc.integer({ min: 1, max: 12 }) }),
-    costs: fc.record({ commandMs: fc.integer({ min: 0, max: 5 }), projectMs: fc.integer({ min: 0, max: 3 }), loadEventMs: fc.integer({ min: 0, max: 2 }) }),
+    costs: fc.record({
+      commandMs: fc.integer({ min: 0, max: 5 }),
+      projectMs: fc.integer({ min: 0, max: 3 }),
+      loadEventMs: fc.integer({ min: 0, max: 2 }),
+    }),
   },
   { requiredKeys: [] },
 );
@@ -88,7 +92,10 @@ const initialSettings: fc.Arbitrary<SettingsPatch> = fc.record({
 const modes: fc.Arbitrary<SettingsPatch> = fc
   .record({
     separationLevel: fc.constantFrom(1 as const, 2 as const, 3 as const, 3 as const),
-    sync: fc.record({ mode: fc.constantFrom('async' as const, 'async' as const, 'sync' as const, 'hybrid' as const), pick: fc.integer({ min: 0, max: 7 }) }),
+    sync: fc.record({
+      mode: fc.constantFrom('async' as const, 'async' as const, 'sync' as const, 'hybrid' as const),
+      pick: fc.integer({ min: 0, max: 7 }),
+    }),
     delivery: fc.constantFrom('dualWrite' as const, 'outbox' as const),
     every: fc.constantFrom(0, 0, 2, 5),
     relayFailure: fc.constantFrom(0, 0.2, 0.5),
@@ -98,15 +105,18 @@ const modes: fc.Arbitrary<SettingsPatch> = fc
     sagaFailure: fc.constantFrom(0, 0.3, 1),
     sagaTimeout: fc.constantFrom(40, 500, 5000),
   })
-  .map((m) => ({
-    separationLevel: m.separationLevel,
-    sync: { mode: m.sync.mode, pick: m.sync.pick },
-    delivery: m.delivery,
-    snapshots: { every: m.every },
-    outbox: { relayDelayMs: m.relayDelayMs, relayBatchSize: m.relayBatchSize, retryMs: m.retryMs },
-    faults: { publishFailureProbability: m.delivery === 'outbox' ? m.relayFailure : 0 },
-    sagas: { failureProbability: m.sagaFailure, timeoutMs: m.sagaTimeout },
-  }) as unknown as SettingsPatch);
+  .map(
+    (m) =>
+      ({
+        separationLevel: m.separationLevel,
+        sync: { mode: m.sync.mode, pick: m.sync.pick },
+        delivery: m.delivery,
+        snapshots: { every: m.every },
+        outbox: { relayDelayMs: m.relayDelayMs, relayBatchSize: m.relayBatchSize, retryMs: m.retryMs },
+        faults: { publishFailureProbability: m.delivery === 'outbox' ? m.relayFailure : 0 },
+        sagas: { failureProbability: m.sagaFailure, timeoutMs: m.sagaTimeout },
+      }) as unknown as SettingsPatch,
+  );
 
 /** The hybrid mode's synchronous projections, picked by a bit mask. */
 function withProjections(patch: SettingsPatch, domain: DomainDefinition): SettingsPatch {
@@ -118,13 +128,28 @@ function withProjections(patch: SettingsPatch, domain: DomainDefinition): Settin
 
 const strategies: fc.Arbitrary<ConsistencyOptions> = fc.oneof(
   fc.constant<ConsistencyOptions>({ strategy: 'eventual' }),
-  fc.constantFrom<ConsistencyOptions>({ strategy: 'readYourWrites' }, { strategy: 'readYourWrites', via: 'writeSide' }, { strategy: 'optimistic' }, { strategy: 'staleWhileRevalidate' }),
-  fc.record({ strategy: fc.constantFrom('token' as const, 'poll' as const, 'push' as const), token: fc.integer({ min: 0, max: 30 }), timeoutMs: fc.integer({ min: 0, max: 80 }), pollIntervalMs: fc.integer({ min: 1, max: 20 }) }),
+  fc.constantFrom<ConsistencyOptions>(
+    { strategy: 'readYourWrites' },
+    { strategy: 'readYourWrites', via: 'writeSide' },
+    { strategy: 'optimistic' },
+    { strategy: 'staleWhileRevalidate' },
+  ),
+  fc.record({
+    strategy: fc.constantFrom('token' as const, 'poll' as const, 'push' as const),
+    token: fc.integer({ min: 0, max: 30 }),
+    timeoutMs: fc.integer({ min: 0, max: 80 }),
+    pollIntervalMs: fc.integer({ min: 1, max: 20 }),
+  }),
 );
 
 const sku = fc.constantFrom('A', 'B', 'C');
 const commerceCommand: fc.Arbitrary<CommandInput> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ sku, stock: fc.integer({ min: 0, max: 4 }) }).map(({ sku, stock }) => ({ type: 'AddProduct', data: { sku, name: `P${sku}`, priceCents: 100, stock } })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ sku, stock: fc.integer({ min: 0, max: 4 }) })
+      .map(({ sku, stock }) => ({ type: 'AddProduct', data: { sku, name: `P${sku}`, priceCents: 100, stock } })),
+  },
   { weight: 1, arbitrary: fc.record({ sku, quantity: fc.integer({ min: 1, max: 3 }) }).map((data) => ({ type: 'RestockProduct', data })) },
   { weight: 1, arbitrary: fc.record({ sku, priceCents: fc.integer({ min: 1, max: 300 }) }).map((data) => ({ type: 'ChangePrice', data })) },
   {
@@ -133,11 +158,21 @@ const commerceCommand: fc.Arbitrary<CommandInput> = fc.oneof(
       .record({ o: fc.integer({ min: 1, max: 12 }), c: fc.constantFrom('ada', 'bob'), sku, quantity: fc.integer({ min: 1, max: 3 }) })
       .map(({ o, c, sku, quantity }) => ({ type: 'PlaceOrder', data: { orderId: `o${o}`, customerId: c, sku, quantity } })),
   },
-  { weight: 2, arbitrary: fc.record({ o: fc.integer({ min: 1, max: 12 }), sku }).map(({ o, sku }) => ({ type: 'CancelOrder', data: { orderId: `o${o}`, sku } })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ o: fc.integer({ min: 1, max: 12 }), sku })
+      .map(({ o, sku }) => ({ type: 'CancelOrder', data: { orderId: `o${o}`, sku } })),
+  },
   {
     weight: 3,
     arbitrary: fc
-      .record({ o: fc.integer({ min: 1, max: 8 }), sku, quantity: fc.integer({ min: 1, max: 3 }), declines: fc.integer({ min: 0, max: 4 }) })
+      .record({
+        o: fc.integer({ min: 1, max: 8 }),
+        sku,
+        quantity: fc.integer({ min: 1, max: 3 }),
+        declines: fc.integer({ min: 0, max: 4 }),
+      })
       .map(({ o, sku, quantity, declines }) => ({
         type: 'Checkout',
         data: { orderId: `k${o}`, customerId: 'cy', sku, quantity, card: declines === 0 ? '4000000000000002' : '4242424242424242' },
@@ -147,14 +182,29 @@ const commerceCommand: fc.Arbitrary<CommandInput> = fc.oneof(
 
 const account = fc.constantFrom('a', 'b', 'c');
 const bankingCommand: fc.Arbitrary<CommandInput> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ accountId: account, limit: fc.integer({ min: 0, max: 50 }) }).map(({ accountId, limit }) => ({ type: 'OpenAccount', data: { accountId, owner: accountId.toUpperCase(), overdraftLimitCents: limit } })) },
-  { weight: 3, arbitrary: fc.record({ accountId: account, amountCents: fc.integer({ min: 1, max: 100 }) }).map((data) => ({ type: 'Deposit', data })) },
-  { weight: 3, arbitrary: fc.record({ accountId: account, amountCents: fc.integer({ min: 1, max: 100 }) }).map((data) => ({ type: 'Withdraw', data })) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ accountId: account, limit: fc.integer({ min: 0, max: 50 }) }).map(({ accountId, limit }) => ({
+      type: 'OpenAccount',
+      data: { accountId, owner: accountId.toUpperCase(), overdraftLimitCents: limit },
+    })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ accountId: account, amountCents: fc.integer({ min: 1, max: 100 }) }).map((data) => ({ type: 'Deposit', data })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ accountId: account, amountCents: fc.integer({ min: 1, max: 100 }) }).map((data) => ({ type: 'Withdraw', data })),
+  },
   {
     weight: 4,
     arbitrary: fc
       .record({ t: fc.integer({ min: 1, max: 10 }), from: account, to: account, amountCents: fc.integer({ min: 1, max: 100 }) })
-      .map(({ t, from, to, amountCents }) => ({ type: 'Transfer', data: { transferId: `t${t}`, fromAccountId: from, toAccountId: to, amountCents } })),
+      .map(({ t, from, to, amountCents }) => ({
+        type: 'Transfer',
+        data: { transferId: `t${t}`, fromAccountId: from, toAccountId: to, amountCents },
+      })),
   },
 );
 
@@ -162,7 +212,12 @@ const bankingCommand: fc.Arbitrary<CommandInput> = fc.oneof(
 const commerceSetup: fc.Arbitrary<CommandInput[]> = fc
   .tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }), fc.boolean())
   .map(([a, b, c, skip]) =>
-    skip ? [] : (['A', 'B', 'C'] as const).map((sku, i) => ({ type: 'AddProduct', data: { sku, name: `P${sku}`, priceCents: 100 + i, stock: [a, b, c][i]! } })),
+    skip
+      ? []
+      : (['A', 'B', 'C'] as const).map((sku, i) => ({
+          type: 'AddProduct',
+          data: { sku, name: `P${sku}`, priceCents: 100 + i, stock: [a, b, c][i]! },
+        })),
   );
 const bankingSetup: fc.Arbitrary<CommandInput[]> = fc
   .tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 200 }), fc.boolean())
@@ -184,13 +239,25 @@ interface ActionOptions {
   disruptions?: boolean;
 }
 
-function actions(command: fc.Arbitrary<CommandInput>, setup: fc.Arbitrary<CommandInput[]>, options: ActionOptions = { disruptions: true }): fc.Arbitrary<Action[]> {
+function actions(
+  command: fc.Arbitrary<CommandInput>,
+  setup: fc.Arbitrary<CommandInput[]>,
+  options: ActionOptions = { disruptions: true },
+): fc.Arbitrary<Action[]> {
   const projectionActions: ProjectionActionName[] = [
     ...(options.disruptions ? (['pause', 'resume', 'crash', 'crash', 'rebuild'] as const) : []),
     ...(options.shadows ? (['shadowRebuild', 'shadowRebuild', 'flip', 'flip', 'rollback', 'dropShadow'] as const) : []),
   ];
   const choices: { weight: number; arbitrary: fc.Arbitrary<Action> }[] = [
-    { weight: 10, arbitrary: fc.record({ kind: fc.constant('command' as const), command, repeat: fc.integer({ min: 0, max: 6 }).map((n) => n === 0), session: fc.integer({ min: 0, max: 2 }) }) },
+    {
+      weight: 10,
+      arbitrary: fc.record({
+        kind: fc.constant('command' as const),
+        command,
+        repeat: fc.integer({ min: 0, max: 6 }).map((n) => n === 0),
+        session: fc.integer({ min: 0, max: 2 }),
+      }),
+    },
     { weight: 5, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40 }) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('step' as const), n: fc.integer({ min: 1, max: 5 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('bus' as const), settings: fc.oneof(busSettings, tuning) }) },
@@ -198,13 +265,31 @@ function actions(command: fc.Arbitrary<CommandInput>, setup: fc.Arbitrary<Comman
   if (projectionActions.length > 0) {
     choices.push({
       weight: 2 + (options.shadows ? 1 : 0),
-      arbitrary: fc.record({ kind: fc.constant('projection' as const), action: fc.constantFrom(...projectionActions), index: fc.integer({ min: 0, max: 3 }) }),
+      arbitrary: fc.record({
+        kind: fc.constant('projection' as const),
+        action: fc.constantFrom(...projectionActions),
+        index: fc.integer({ min: 0, max: 3 }),
+      }),
     });
   }
   if (options.extras) {
     choices.push(
-      { weight: 3, arbitrary: fc.record({ kind: fc.constant('query' as const), index: fc.integer({ min: 0, max: 20 }), session: fc.integer({ min: 0, max: 2 }), consistency: strategies }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('fault' as const), stage: fc.constantFrom('beforePublish' as const, 'afterPublish' as const) }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant('query' as const),
+          index: fc.integer({ min: 0, max: 20 }),
+          session: fc.integer({ min: 0, max: 2 }),
+          consistency: strategies,
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('fault' as const),
+          stage: fc.constantFrom('beforePublish' as const, 'afterPublish' as const),
+        }),
+      },
       {
         weight: 2,
         arbitrary: fc.record({
@@ -274,7 +359,12 @@ async function play(engine: Engine, script: Action[], options: { keepEvents?: bo
         break;
       case 'temporal': {
         if (options.checkTemporal) await answerTemporal(engine, a);
-        else if (a.target === 'projection') engine.submit({ kind: 'projectionAt', projection: names[a.index % names.length]!, asOf: a.asOf === 'at' ? { at: a.value * 5 } : { position: a.value } });
+        else if (a.target === 'projection')
+          engine.submit({
+            kind: 'projectionAt',
+            projection: names[a.index % names.length]!,
+            asOf: a.asOf === 'at' ? { at: a.value * 5 } : { position: a.value },
+          });
         else {
           const streamId = await someStream(engine, a.index);
           if (streamId !== undefined) engine.submit({ kind: 'aggregateAt', streamId, asOf: asOfOf(a) });
@@ -327,11 +417,24 @@ async function answerTemporal(engine: Engine, a: Extract<Action, { kind: 'tempor
   const answer = await engine.aggregateAt(streamId, asOf);
   const log = await engine.readAll(1, 1_000_000);
   const stream = log.filter((e) => e.streamId === streamId);
-  const upTo = 'at' in asOf ? stream.filter((e) => e.metadata.recordedAt <= asOf.at) : 'position' in asOf ? stream.filter((e) => e.position <= asOf.position) : stream.slice(0, asOf.version);
+  const upTo =
+    'at' in asOf
+      ? stream.filter((e) => e.metadata.recordedAt <= asOf.at)
+      : 'position' in asOf
+        ? stream.filter((e) => e.position <= asOf.position)
+        : stream.slice(0, asOf.version);
   const last = upTo.at(-1);
-  const aggregate = engine.domain.aggregates.filter((g) => streamId.startsWith(g.streamPrefix)).sort((x, y) => y.streamPrefix.length - x.streamPrefix.length)[0]!;
-  const state = upTo.reduce((s, e) => aggregate.decider.evolve(s, { type: e.type, data: e.data, version: e.version } as never), aggregate.decider.initialState);
-  expect({ version: answer.version, position: answer.position, recordedAt: answer.recordedAt }, `${streamId} as of ${JSON.stringify(asOf)}`).toEqual({
+  const aggregate = engine.domain.aggregates
+    .filter((g) => streamId.startsWith(g.streamPrefix))
+    .sort((x, y) => y.streamPrefix.length - x.streamPrefix.length)[0]!;
+  const state = upTo.reduce(
+    (s, e) => aggregate.decider.evolve(s, { type: e.type, data: e.data, version: e.version } as never),
+    aggregate.decider.initialState,
+  );
+  expect(
+    { version: answer.version, position: answer.position, recordedAt: answer.recordedAt },
+    `${streamId} as of ${JSON.stringify(asOf)}`,
+  ).toEqual({
     version: last?.version ?? 0,
     position: last?.position ?? 0,
     recordedAt: last?.metadata.recordedAt ?? 0,
@@ -376,7 +479,8 @@ async function checkInvariants(engine: Engine, domain: DomainDefinition): Promis
   for (const def of domain.projections) {
     const swaps = engine.trace.filter(
       (r): r is TraceRecord & { projection: string; watermark: number } =>
-        (r.type === 'projection.rebuildFinished' || r.type === 'projection.flipped' || r.type === 'projection.rolledBack') && r.projection === def.name,
+        (r.type === 'projection.rebuildFinished' || r.type === 'projection.flipped' || r.type === 'projection.rolledBack') &&
+        r.projection === def.name,
     );
     const lastSwap = swaps.at(-1);
     const applied = recordsOf(engine.trace, 'projection.applied')
@@ -391,7 +495,8 @@ async function checkInvariants(engine: Engine, domain: DomainDefinition): Promis
 
   // Idempotency: a commandId's events were appended by one append only.
   const appendsPerCommand = new Map<string, number>();
-  for (const r of recordsOf(engine.trace, 'events.appended')) appendsPerCommand.set(r.commandId, (appendsPerCommand.get(r.commandId) ?? 0) + 1);
+  for (const r of recordsOf(engine.trace, 'events.appended'))
+    appendsPerCommand.set(r.commandId, (appendsPerCommand.get(r.commandId) ?? 0) + 1);
   for (const count of appendsPerCommand.values()) expect(count).toBe(1);
 
   // Stream versions are 1..n with no gap.
@@ -424,7 +529,9 @@ async function checkInvariants(engine: Engine, domain: DomainDefinition): Promis
   }
   // Money is conserved by transfers: both legs exist or neither does.
   const sent = events.filter((e) => e.type === 'TransferSent').map((e) => String(e.data['transferId']) + String(e.data['accountId']));
-  const received = events.filter((e) => e.type === 'TransferReceived').map((e) => String(e.data['transferId']) + String(e.data['fromAccountId']));
+  const received = events
+    .filter((e) => e.type === 'TransferReceived')
+    .map((e) => String(e.data['transferId']) + String(e.data['fromAccountId']));
   expect(sent.sort()).toEqual(received.sort());
 
   if (domain.sagas?.length) await checkSagas(engine, events);
@@ -443,7 +550,7 @@ async function checkSagas(engine: Engine, events: EventEnvelope[]): Promise<void
       .filter((r) => !r.willRetry && (r.code === 'CONCURRENCY' || r.code === 'READ_MODEL_UNAVAILABLE'))
       .map((r) => r.sagaId),
   );
-  if ((engine.settings.sync.mode === 'async')) expect([...stuck]).toEqual([]);
+  if (engine.settings.sync.mode === 'async') expect([...stuck]).toEqual([]);
   const byOrder = new Map<string, string[]>();
   for (const e of events) {
     const id = e.data['orderId'];
@@ -535,7 +642,17 @@ function delivery(numRuns: number) {
         // The fault is armed right before a command that surely appends.
         const faulted: Action[] = [...script];
         const i = Math.min(at, faulted.length);
-        faulted.splice(i, 0, { kind: 'fault', stage }, { kind: 'command', command: { type: 'OpenAccount', data: { accountId: 'zz', owner: 'Z', overdraftLimitCents: 0 } }, repeat: false, session: 0 });
+        faulted.splice(
+          i,
+          0,
+          { kind: 'fault', stage },
+          {
+            kind: 'command',
+            command: { type: 'OpenAccount', data: { accountId: 'zz', owner: 'Z', overdraftLimitCents: 0 } },
+            repeat: false,
+            session: 0,
+          },
+        );
         const outbox = await engineFor(banking, { ...settings, delivery: 'outbox', faults: { publishFailureProbability: 0.1 } }, seed);
         const dual = await engineFor(banking, { ...settings, delivery: 'dualWrite' }, seed);
         try {
@@ -565,8 +682,18 @@ function delivery(numRuns: number) {
 }
 
 const socialCommand: fc.Arbitrary<CommandInput> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ a: fc.constantFrom('u1', 'u2', 'u3', 'u4'), b: fc.constantFrom('u1', 'u2', 'u3', 'u4') }).map(({ a, b }) => ({ type: 'Follow', data: { followerId: a, followeeId: b } })) },
-  { weight: 4, arbitrary: fc.record({ u: fc.constantFrom('u1', 'u2', 'u3', 'u4'), p: fc.integer({ min: 1, max: 30 }) }).map(({ u, p }) => ({ type: 'PublishPost', data: { userId: u, postId: `p${p}`, text: `post ${p}` } })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ a: fc.constantFrom('u1', 'u2', 'u3', 'u4'), b: fc.constantFrom('u1', 'u2', 'u3', 'u4') })
+      .map(({ a, b }) => ({ type: 'Follow', data: { followerId: a, followeeId: b } })),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .record({ u: fc.constantFrom('u1', 'u2', 'u3', 'u4'), p: fc.integer({ min: 1, max: 30 }) })
+      .map(({ u, p }) => ({ type: 'PublishPost', data: { userId: u, postId: `p${p}`, text: `post ${p}` } })),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }).map((t) => ({ type: 'ConfigureFeed', data: { celebrityThreshold: t } })) },
 );
 const socialSetup: fc.Arbitrary<CommandInput[]> = fc.constant([]);
@@ -576,20 +703,49 @@ const workItemCommand: fc.Arbitrary<CommandInput> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .record({ itemId: item, boardId: fc.constantFrom('team-a', 'team-b'), kind: fc.constantFrom('story', 'bug', 'task'), column: fc.constantFrom(undefined, 'backlog', 'todo'), points: fc.constantFrom(undefined, 1, 3) })
+      .record({
+        itemId: item,
+        boardId: fc.constantFrom('team-a', 'team-b'),
+        kind: fc.constantFrom('story', 'bug', 'task'),
+        column: fc.constantFrom(undefined, 'backlog', 'todo'),
+        points: fc.constantFrom(undefined, 1, 3),
+      })
       .map(({ itemId, boardId, kind, column, points }) => ({
         type: 'CreateWorkItem',
-        data: { itemId, title: `Item ${itemId}`, kind, boardId, ...(column ? { column } : {}), ...(points !== undefined ? { points } : {}) },
+        data: {
+          itemId,
+          title: `Item ${itemId}`,
+          kind,
+          boardId,
+          ...(column ? { column } : {}),
+          ...(points !== undefined ? { points } : {}),
+        },
       })),
   },
-  { weight: 4, arbitrary: fc.record({ itemId: item, toColumn: fc.constantFrom('backlog', 'todo', 'doing', 'review', 'done') }).map((data) => ({ type: 'MoveWorkItem', data })) },
-  { weight: 2, arbitrary: fc.record({ itemId: item, assignee: fc.constantFrom('ada', 'bob') }).map((data) => ({ type: 'AssignWorkItem', data })) },
-  { weight: 2, arbitrary: fc.record({ itemId: item, points: fc.integer({ min: 0, max: 8 }) }).map((data) => ({ type: 'EstimateWorkItem', data })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .record({ itemId: item, toColumn: fc.constantFrom('backlog', 'todo', 'doing', 'review', 'done') })
+      .map((data) => ({ type: 'MoveWorkItem', data })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ itemId: item, assignee: fc.constantFrom('ada', 'bob') }).map((data) => ({ type: 'AssignWorkItem', data })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ itemId: item, points: fc.integer({ min: 0, max: 8 }) }).map((data) => ({ type: 'EstimateWorkItem', data })),
+  },
   { weight: 1, arbitrary: item.map((itemId) => ({ type: 'CloseWorkItem', data: { itemId } })) },
 );
-const workItemSetup: fc.Arbitrary<CommandInput[]> = fc
-  .boolean()
-  .map((skip) => (skip ? [] : ['w1', 'w2', 'w3'].map((itemId, i) => ({ type: 'CreateWorkItem', data: { itemId, title: `Item ${itemId}`, kind: 'story', boardId: i === 2 ? 'team-b' : 'team-a' } }))));
+const workItemSetup: fc.Arbitrary<CommandInput[]> = fc.boolean().map((skip) =>
+  skip
+    ? []
+    : ['w1', 'w2', 'w3'].map((itemId, i) => ({
+        type: 'CreateWorkItem',
+        data: { itemId, title: `Item ${itemId}`, kind: 'story', boardId: i === 2 ? 'team-b' : 'team-a' },
+      })),
+);
 
 async function sameFeeds(engine: Engine): Promise<void> {
   for (const userId of ['u1', 'u2', 'u3', 'u4']) {
@@ -610,17 +766,23 @@ describe('properties under random faults, in every mode', () => {
 
   it('social: the three feeds converge to a replay and agree, whatever the delivery order', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), initialSettings, modes, actions(socialCommand, socialSetup, { disruptions: true, extras: true }), async (seed, settings, mode, script) => {
-        const engine = await engineFor(social, { ...settings, ...withProjections(mode, social) }, seed);
-        try {
-          await play(engine, script, { keepEvents: true, checkTemporal: true });
-          await settle(engine);
-          await checkInvariants(engine, social);
-          await sameFeeds(engine);
-        } finally {
-          engine.close();
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        initialSettings,
+        modes,
+        actions(socialCommand, socialSetup, { disruptions: true, extras: true }),
+        async (seed, settings, mode, script) => {
+          const engine = await engineFor(social, { ...settings, ...withProjections(mode, social) }, seed);
+          try {
+            await play(engine, script, { keepEvents: true, checkTemporal: true });
+            await settle(engine);
+            await checkInvariants(engine, social);
+            await sameFeeds(engine);
+          } finally {
+            engine.close();
+          }
+        },
+      ),
       { numRuns: runs(120) },
     );
   }, 180_000);
@@ -652,26 +814,35 @@ describe('the client’s expected version', () => {
       advanceMs: fc.integer({ min: 0, max: 20 }),
     });
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), initialSettings, modes, commerceSetup, fc.array(edit, { minLength: 1, maxLength: 6 }), async (seed, settings, mode, setup, edits) => {
-        const engine = await engineFor(commerce, { ...settings, ...withProjections(mode, commerce) }, seed);
-        try {
-          await engine.execute({ type: 'AddProduct', data: { sku: 'E', name: 'Edited', priceCents: 100, stock: 1 } });
-          for (const command of setup) engine.submit({ kind: 'command', command });
-          // Every edit sets a new price (an unchanged one is the decider's PriceUnchanged), so each must be accepted.
-          for (const [i, e] of edits.entries()) {
-            for (const command of e.background) engine.submit({ kind: 'command', command });
-            await engine.advance(e.advanceMs);
-            const version = (await engine.readStream('product-E')).length;
-            const outcome = await engine.execute({ type: 'ChangePrice', data: { sku: 'E', priceCents: 101 + i }, expectedVersion: version }).catch((x: unknown) => x);
-            if (outcome instanceof EngineError) expect(outcome.code).not.toBe('CONCURRENCY');
-            else expect(outcome).toMatchObject({ ok: true, streams: [{ streamId: 'product-E', version: version + 1 }] });
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        initialSettings,
+        modes,
+        commerceSetup,
+        fc.array(edit, { minLength: 1, maxLength: 6 }),
+        async (seed, settings, mode, setup, edits) => {
+          const engine = await engineFor(commerce, { ...settings, ...withProjections(mode, commerce) }, seed);
+          try {
+            await engine.execute({ type: 'AddProduct', data: { sku: 'E', name: 'Edited', priceCents: 100, stock: 1 } });
+            for (const command of setup) engine.submit({ kind: 'command', command });
+            // Every edit sets a new price (an unchanged one is the decider's PriceUnchanged), so each must be accepted.
+            for (const [i, e] of edits.entries()) {
+              for (const command of e.background) engine.submit({ kind: 'command', command });
+              await engine.advance(e.advanceMs);
+              const version = (await engine.readStream('product-E')).length;
+              const outcome = await engine
+                .execute({ type: 'ChangePrice', data: { sku: 'E', priceCents: 101 + i }, expectedVersion: version })
+                .catch((x: unknown) => x);
+              if (outcome instanceof EngineError) expect(outcome.code).not.toBe('CONCURRENCY');
+              else expect(outcome).toMatchObject({ ok: true, streams: [{ streamId: 'product-E', version: version + 1 }] });
+            }
+            await engine.runUntilIdle();
+            expect(recordsOf(engine.trace, 'command.staleVersion')).toEqual([]);
+          } finally {
+            engine.close();
           }
-          await engine.runUntilIdle();
-          expect(recordsOf(engine.trace, 'command.staleVersion')).toEqual([]);
-        } finally {
-          engine.close();
-        }
-      }),
+        },
+      ),
       { numRuns: runs(150) },
     );
   }, 180_000);

@@ -25,7 +25,7 @@ describe('read-only SQL', () => {
 
   const attacks = [
     'DELETE FROM events',
-    "UPDATE catalogue SET stock = 999",
+    'UPDATE catalogue SET stock = 999',
     'SELECT 1; DELETE FROM events',
     'PRAGMA query_only=OFF; DELETE FROM events',
     'PRAGMA query_only = 0; INSERT INTO processed_commands VALUES (1,2,3,4)',
@@ -54,7 +54,7 @@ describe('read-only SQL', () => {
 
   it('cleans up a transaction left open and anything attached', async () => {
     const e = await shop();
-    await e.readOnlySql('write', "BEGIN; SELECT 1");
+    await e.readOnlySql('write', 'BEGIN; SELECT 1');
     await e.readOnlySql('write', "ATTACH ':memory:' AS spy");
     expect((await e.readOnlySql('write', 'PRAGMA database_list')).rows.map((r) => r[1])).toEqual(['main']);
     const r = await e.execute({ type: 'RestockProduct', data: { sku: 'KB', quantity: 1 } });
@@ -80,7 +80,10 @@ describe('read-only SQL', () => {
 
   it('caps very long results', async () => {
     const e = await shop();
-    const r = await e.readOnlySql('write', 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i FROM n');
+    const r = await e.readOnlySql(
+      'write',
+      'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i FROM n',
+    );
     expect(r.rows.length).toBe(1000);
     expect(r.truncated).toBe(true);
   });

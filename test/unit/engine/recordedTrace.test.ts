@@ -35,7 +35,15 @@ function recorder(e: Engine): { keep: (p: Promise<unknown> | (() => unknown)) =>
 }
 
 const FAULTY: SettingsPatch = {
-  bus: { latencyMs: 10, jitterMs: 25, duplicateProbability: 0.3, dropProbability: 0.2, redeliveryMs: 30, reorder: true, orderedPartitions: false },
+  bus: {
+    latencyMs: 10,
+    jitterMs: 25,
+    duplicateProbability: 0.3,
+    dropProbability: 0.2,
+    redeliveryMs: 30,
+    reorder: true,
+    orderedPartitions: false,
+  },
   costs: { commandMs: 3, projectMs: 2, queryMs: 1 },
 };
 
@@ -55,22 +63,57 @@ async function commerceOutbox(): Promise<Recorded> {
   );
   const r = recorder(e);
   await r.keep(e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 6 } }, { sessionId: 'ann' }));
-  await r.keep(e.dispatch({ kind: 'import', events: [{ streamId: 'product-OLD', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD', name: 'Old', priceCents: 5, stock: 4 } }] }));
+  await r.keep(
+    e.dispatch({
+      kind: 'import',
+      events: [
+        { streamId: 'product-OLD', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD', name: 'Old', priceCents: 5, stock: 4 } },
+      ],
+    }),
+  );
   e.submit({ kind: 'session', sessionId: 'bob', consistency: { strategy: 'readYourWrites', via: 'writeSide' } });
   for (let i = 0; i < 4; i++) {
-    e.submit({ kind: 'command', command: { type: 'Checkout', data: { orderId: `k${i}`, customerId: 'bob', sku: i % 2 ? 'KB' : 'OLD', quantity: 1, card: i === 2 ? '4000000000000002' : '4242424242424242' } }, sessionId: 'bob' });
-    e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: 'ann', sku: 'KB', quantity: 1 } }, sessionId: 'ann' });
+    e.submit({
+      kind: 'command',
+      command: {
+        type: 'Checkout',
+        data: {
+          orderId: `k${i}`,
+          customerId: 'bob',
+          sku: i % 2 ? 'KB' : 'OLD',
+          quantity: 1,
+          card: i === 2 ? '4000000000000002' : '4242424242424242',
+        },
+      },
+      sessionId: 'bob',
+    });
+    e.submit({
+      kind: 'command',
+      command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: 'ann', sku: 'KB', quantity: 1 } },
+      sessionId: 'ann',
+    });
   }
   // Concurrent orders on one stream: conflicts, a retry, and a rejection (out of stock).
-  for (let i = 0; i < 4; i++) e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: `x${i}`, customerId: 'cy', sku: 'OLD', quantity: 2 } } });
+  for (let i = 0; i < 4; i++)
+    e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: `x${i}`, customerId: 'cy', sku: 'OLD', quantity: 2 } } });
   e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: 'bad', customerId: 'cy', sku: 'NONE', quantity: 1 } } });
-  e.submit({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'ann', consistency: { strategy: 'optimistic' } });
+  e.submit({
+    kind: 'query',
+    query: { type: 'GetProduct', params: { sku: 'KB' } },
+    sessionId: 'ann',
+    consistency: { strategy: 'optimistic' },
+  });
   e.submit({ kind: 'fault', fault: 'publishCrash', stage: 'afterPublish' });
   e.submit({ kind: 'subscribe', projection: 'catalogue', position: 5 });
   await e.step();
   e.submit({ kind: 'projection', action: 'shadowRebuild', name: 'catalogue', variant: 'withRevenue' });
   await e.advance(20);
-  e.submit({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'ann', consistency: { strategy: 'poll', pollIntervalMs: 7 } });
+  e.submit({
+    kind: 'query',
+    query: { type: 'GetProduct', params: { sku: 'KB' } },
+    sessionId: 'ann',
+    consistency: { strategy: 'poll', pollIntervalMs: 7 },
+  });
   e.submit({ kind: 'query', query: { type: 'GetCheckout', params: { orderId: 'k1' } }, sessionId: 'bob' });
   e.submit({ kind: 'query', query: { type: 'ListCatalogue' }, sessionId: 'ann', consistency: { strategy: 'staleWhileRevalidate' } });
   e.submit({ kind: 'query', query: { type: 'ListCatalogue' }, sessionId: 'ann', consistency: { strategy: 'push', token: 4 } });
@@ -87,7 +130,12 @@ async function commerceOutbox(): Promise<Recorded> {
   e.submit({ kind: 'projection', action: 'flip', name: 'catalogue' });
   e.submit({ kind: 'configure', settings: { snapshots: { stateVersions: { Product: 2 } } } });
   e.submit({ kind: 'command', command: { type: 'RestockProduct', data: { sku: 'KB', quantity: 3 } }, sessionId: 'ann' });
-  e.submit({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'ann', consistency: { strategy: 'token', token: 1000, timeoutMs: 50 } });
+  e.submit({
+    kind: 'query',
+    query: { type: 'GetProduct', params: { sku: 'KB' } },
+    sessionId: 'ann',
+    consistency: { strategy: 'token', token: 1000, timeoutMs: 50 },
+  });
   await e.advance(5);
   e.submit({ kind: 'projection', action: 'rollback', name: 'catalogue' });
   await e.runUntilIdle();
@@ -100,16 +148,28 @@ async function commerceOutbox(): Promise<Recorded> {
 
 /** Banking, level 1 (read models in the write database, sync), dual write losing events, pause / crash / resume / rebuild, shadow drop. */
 async function bankingLevel1(): Promise<Recorded> {
-  const e = await bankingEngine({ ...SEPARATION_PRESETS[1], delivery: 'dualWrite', bus: { latencyMs: 4, jitterMs: 6, duplicateProbability: 0.2 }, costs: { commandMs: 2, projectMs: 1, queryMs: 1 } }, 7);
+  const e = await bankingEngine(
+    {
+      ...SEPARATION_PRESETS[1],
+      delivery: 'dualWrite',
+      bus: { latencyMs: 4, jitterMs: 6, duplicateProbability: 0.2 },
+      costs: { commandMs: 2, projectMs: 1, queryMs: 1 },
+    },
+    7,
+  );
   const r = recorder(e);
   await r.keep(e.execute({ type: 'OpenAccount', data: { accountId: 'a', owner: 'Ada', overdraftLimitCents: 0 } }, { sessionId: 's' }));
   await r.keep(e.execute({ type: 'OpenAccount', data: { accountId: 'b', owner: 'Bob', overdraftLimitCents: 50 } }));
   await r.keep(e.execute({ type: 'Deposit', data: { accountId: 'a', amountCents: 100 } }));
   await r.keep(e.execute({ type: 'Withdraw', data: { accountId: 'a', amountCents: 500 } }));
-  await r.keep(e.execute({ type: 'Transfer', data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'b', amountCents: 30 } }, { sessionId: 's' }));
+  await r.keep(
+    e.execute({ type: 'Transfer', data: { transferId: 't1', fromAccountId: 'a', toAccountId: 'b', amountCents: 30 } }, { sessionId: 's' }),
+  );
   await r.keep(e.execute({ type: 'Deposit', data: { accountId: 'a', amountCents: 1 }, commandId: 'dup' }));
   await r.keep(e.execute({ type: 'Deposit', data: { accountId: 'a', amountCents: 1 }, commandId: 'dup' }));
-  await r.keep(e.query({ type: 'GetBalance', params: { accountId: 'a' } }, { sessionId: 's', consistency: { strategy: 'readYourWrites' } }));
+  await r.keep(
+    e.query({ type: 'GetBalance', params: { accountId: 'a' } }, { sessionId: 's', consistency: { strategy: 'readYourWrites' } }),
+  );
   await r.keep(() => e.controlProjection('pause', 'statement'));
   await r.keep(e.execute({ type: 'Deposit', data: { accountId: 'b', amountCents: 5 } }));
   await r.keep(() => e.controlProjection('resume', 'statement'));
@@ -128,7 +188,10 @@ async function bankingLevel1(): Promise<Recorded> {
 
 /** Banking, async dual write with a fault: the lost event holds the read model behind the hole. */
 async function bankingDualWriteLoss(): Promise<Recorded> {
-  const e = await bankingEngine({ delivery: 'dualWrite', faults: { publishFailureProbability: 0.3 }, bus: { latencyMs: 3, jitterMs: 3 } }, 11);
+  const e = await bankingEngine(
+    { delivery: 'dualWrite', faults: { publishFailureProbability: 0.3 }, bus: { latencyMs: 3, jitterMs: 3 } },
+    11,
+  );
   const r = recorder(e);
   await r.keep(e.execute({ type: 'OpenAccount', data: { accountId: 'a', owner: 'Ada', overdraftLimitCents: 0 } }));
   await r.keep(() => e.injectFault('beforePublish'));
@@ -138,7 +201,9 @@ async function bankingDualWriteLoss(): Promise<Recorded> {
   await e.advance(2);
   await r.keep(() => e.controlProjection('resume', 'statement'));
   await e.runUntilIdle();
-  await r.keep(e.query({ type: 'GetBalance', params: { accountId: 'a' } }, { consistency: { strategy: 'token', token: 3, timeoutMs: 100 } }));
+  await r.keep(
+    e.query({ type: 'GetBalance', params: { accountId: 'a' } }, { consistency: { strategy: 'token', token: 3, timeoutMs: 100 } }),
+  );
   await r.keep(() => e.controlProjection('crash', 'balance'));
   await r.keep(() => e.controlProjection('resume', 'balance'));
   await e.runUntilIdle();
@@ -149,7 +214,16 @@ async function bankingDualWriteLoss(): Promise<Recorded> {
 
 /** Social, level 2 (one read database), feeds push / pull / hybrid with a celebrity. */
 async function socialLevel2(): Promise<Recorded> {
-  const e = await engineFor(social, { ...SEPARATION_PRESETS[2], sync: { mode: 'hybrid', projections: ['feedPush'] }, bus: { latencyMs: 2, jitterMs: 2 }, costs: { projectMs: 1, projectRowMs: 1 } }, 3);
+  const e = await engineFor(
+    social,
+    {
+      ...SEPARATION_PRESETS[2],
+      sync: { mode: 'hybrid', projections: ['feedPush'] },
+      bus: { latencyMs: 2, jitterMs: 2 },
+      costs: { projectMs: 1, projectRowMs: 1 },
+    },
+    3,
+  );
   const r = recorder(e);
   await r.keep(e.execute({ type: 'ConfigureFeed', data: { celebrityThreshold: 5 } }));
   await r.keep(e.execute({ type: 'GainFollowers', data: { followeeId: 'star', prefix: 'fan', count: 8 } }));
@@ -168,12 +242,16 @@ async function sagaTimeouts(): Promise<Recorded> {
   const e = await commerceEngine({ bus: { latencyMs: 100, jitterMs: 0 }, sagas: { timeoutMs: 1000 } });
   const r = recorder(e);
   await r.keep(e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 5 } }));
-  await r.keep(e.execute({ type: 'Checkout', data: { orderId: 'o1', customerId: 'ada', sku: 'KB', quantity: 1, card: '4242424242424242' } }));
+  await r.keep(
+    e.execute({ type: 'Checkout', data: { orderId: 'o1', customerId: 'ada', sku: 'KB', quantity: 1, card: '4242424242424242' } }),
+  );
   for (let i = 0; i < 40; i++) await e.step();
   e.configure({ bus: { latencyMs: 3000 } });
   await e.runUntilIdle();
   e.configure({ bus: { latencyMs: 600 }, sagas: { timeoutMs: 500 } });
-  await r.keep(e.execute({ type: 'Checkout', data: { orderId: 'o2', customerId: 'ada', sku: 'KB', quantity: 1, card: '4242424242424242' } }));
+  await r.keep(
+    e.execute({ type: 'Checkout', data: { orderId: 'o2', customerId: 'ada', sku: 'KB', quantity: 1, card: '4242424242424242' } }),
+  );
   await e.runUntilIdle();
   await r.keep(e.sagaInstances());
   await r.keep(e.query({ type: 'ListCheckouts' }));

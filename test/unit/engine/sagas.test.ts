@@ -8,7 +8,10 @@ import { DECLINING_CARD } from '../../../src/domain/commerce/checkout.ts';
 import { commerceEngine } from './helpers.ts';
 
 const CARD = '4242424242424242';
-const checkout = (orderId: string, quantity = 1, card = CARD) => ({ type: 'Checkout', data: { orderId, customerId: 'ada', sku: 'KB', quantity, card } });
+const checkout = (orderId: string, quantity = 1, card = CARD) => ({
+  type: 'Checkout',
+  data: { orderId, customerId: 'ada', sku: 'KB', quantity, card },
+});
 
 async function withKeyboard(settings = {}, seed = 1, stock = 5): Promise<Engine> {
   const e = await commerceEngine(settings, seed);
@@ -32,7 +35,12 @@ describe('checkout saga', () => {
     await e.execute(checkout('o1', 2));
     await e.runUntilIdle();
     const steps = recordsOf(e.trace, 'saga.stepped').map((s) => `${s.cause}:${s.from}->${s.to}`);
-    expect(steps).toEqual(['CheckoutStarted:null->reserving', 'StockReserved:reserving->charging', 'PaymentCharged:charging->confirming', 'OrderConfirmed:confirming->completed']);
+    expect(steps).toEqual([
+      'CheckoutStarted:null->reserving',
+      'StockReserved:reserving->charging',
+      'PaymentCharged:charging->confirming',
+      'OrderConfirmed:confirming->completed',
+    ]);
     expect(recordsOf(e.trace, 'saga.commandSent').map((c) => c.commandId)).toEqual([
       'checkout-o1-reserve',
       'checkout-o1-charge',
@@ -40,14 +48,25 @@ describe('checkout saga', () => {
     ]);
     expect(recordsOf(e.trace, 'saga.finished')).toEqual([expect.objectContaining({ sagaId: 'o1', status: 'completed' })]);
     const [instance] = await e.sagaInstances('checkout');
-    expect(instance).toMatchObject({ sagaId: 'o1', status: 'completed', done: true, timeout: null, correlationId: 'cmd-2', state: { amountCents: 200 } });
+    expect(instance).toMatchObject({
+      sagaId: 'o1',
+      status: 'completed',
+      done: true,
+      timeout: null,
+      correlationId: 'cmd-2',
+      state: { amountCents: 200 },
+    });
     const table = await e.readOnlySql('write', 'SELECT saga, saga_id, status, done FROM saga_instances');
     expect(table.rows).toEqual([['checkout', 'o1', 'completed', 1]]);
     expect((await e.readOnlySql('write', 'SELECT COUNT(*) FROM saga_processed')).rows).toEqual([[4]]);
     // Every event of the flow carries the checkout's correlation id.
     const order = await e.readStream('order-o1');
     expect(new Set(order.map((ev) => ev.metadata.correlationId))).toEqual(new Set(['cmd-2']));
-    expect((await e.query({ type: 'GetCheckout', params: { orderId: 'o1' } })).data).toMatchObject({ status: 'confirmed', holdingStock: 1, holdingPayment: 1 });
+    expect((await e.query({ type: 'GetCheckout', params: { orderId: 'o1' } })).data).toMatchObject({
+      status: 'confirmed',
+      holdingStock: 1,
+      holdingPayment: 1,
+    });
     expect(await stockOf(e)).toBe(3);
   });
 
@@ -55,9 +74,18 @@ describe('checkout saga', () => {
     const e = await withKeyboard();
     await e.execute(checkout('o1', 2, DECLINING_CARD));
     await e.runUntilIdle();
-    expect(recordsOf(e.trace, 'saga.stepped').at(-1)).toMatchObject({ cause: 'PaymentDeclined', to: 'compensated', commands: ['ReleaseStock', 'CancelCheckout'], done: true });
+    expect(recordsOf(e.trace, 'saga.stepped').at(-1)).toMatchObject({
+      cause: 'PaymentDeclined',
+      to: 'compensated',
+      commands: ['ReleaseStock', 'CancelCheckout'],
+      done: true,
+    });
     expect(await stockOf(e)).toBe(5);
-    expect((await e.query({ type: 'GetCheckout', params: { orderId: 'o1' } })).data).toMatchObject({ status: 'cancelled', holdingStock: 0, reason: 'payment declined: the card was declined' });
+    expect((await e.query({ type: 'GetCheckout', params: { orderId: 'o1' } })).data).toMatchObject({
+      status: 'cancelled',
+      holdingStock: 0,
+      reason: 'payment declined: the card was declined',
+    });
   });
 
   it('the payment gateway fails with the seeded probability, reproducibly', async () => {
@@ -109,7 +137,11 @@ describe('checkout saga', () => {
     const payment = await e.readStream('payment-o1');
     expect(payment.map((p) => p.type)).toEqual(['PaymentCharged', 'PaymentRefunded']);
     expect(await stockOf(e)).toBe(5);
-    expect((await e.query({ type: 'GetCheckout', params: { orderId: 'o1' } })).data).toMatchObject({ status: 'cancelled', holdingStock: 0, holdingPayment: 0 });
+    expect((await e.query({ type: 'GetCheckout', params: { orderId: 'o1' } })).data).toMatchObject({
+      status: 'cancelled',
+      holdingStock: 0,
+      holdingPayment: 0,
+    });
   });
 
   it('a reservation that lands after the saga gave up is released', async () => {

@@ -38,7 +38,10 @@ function edges(e: SettingEntry): { accepted: unknown[]; refused: unknown[] } {
     case 'projectionNames':
       return { accepted: [[], projections], refused: [['nope'], 'catalogue'] };
     case 'perAggregate':
-      return { accepted: [{ [aggregates[0]!]: r.min }, { [aggregates[0]!]: r.max }], refused: [{ [aggregates[0]!]: r.min - 1 }, { [aggregates[0]!]: r.max + 1 }, { nope: r.min }] };
+      return {
+        accepted: [{ [aggregates[0]!]: r.min }, { [aggregates[0]!]: r.max }],
+        refused: [{ [aggregates[0]!]: r.min - 1 }, { [aggregates[0]!]: r.max + 1 }, { nope: r.min }],
+      };
   }
 }
 
@@ -54,7 +57,11 @@ describe('the settings catalogue', () => {
   it('describes every setting of EngineSettings (projections: per projection guards)', () => {
     const paths = SETTINGS_CATALOGUE.map((e) => e.path);
     const expected = Object.entries(DEFAULT_SETTINGS).flatMap(([group, value]) =>
-      group === 'projections' ? [] : value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).map((k) => `${group}.${k}`) : [group],
+      group === 'projections'
+        ? []
+        : value !== null && typeof value === 'object' && !Array.isArray(value)
+          ? Object.keys(value).map((k) => `${group}.${k}`)
+          : [group],
     );
     expect([...paths].sort()).toEqual([...expected].sort());
     for (const e of SETTINGS_CATALOGUE) {
@@ -81,7 +88,8 @@ describe('the settings catalogue', () => {
     const paths = allowableSettingPaths(projections);
     expect(paths).toContain('bus');
     expect(paths).toContain('projections.catalogue');
-    for (const p of paths.filter((x) => x.split('.').length >= 2 && !/^projections\.[^.]+$/.test(x))) expect(settingEntry(p), p).toBeDefined();
+    for (const p of paths.filter((x) => x.split('.').length >= 2 && !/^projections\.[^.]+$/.test(x)))
+      expect(settingEntry(p), p).toBeDefined();
   });
 
   it('reads a guard a projection does not override as the global guard', () => {

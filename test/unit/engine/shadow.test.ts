@@ -9,9 +9,15 @@ import { commerceEngine, liveDumps, replayedFromScratch } from './helpers.ts';
 const getKeyboard = { type: 'GetProduct', params: { sku: 'KB' } };
 
 async function shop(settings = {}) {
-  const e = await commerceEngine({ bus: { latencyMs: 5, jitterMs: 5 }, costs: { commandMs: 1, projectMs: 2, queryMs: 1 }, projection: { replayBatchSize: 2 }, ...settings });
+  const e = await commerceEngine({
+    bus: { latencyMs: 5, jitterMs: 5 },
+    costs: { commandMs: 1, projectMs: 2, queryMs: 1 },
+    projection: { replayBatchSize: 2 },
+    ...settings,
+  });
   await e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 9 } });
-  for (let i = 1; i <= 4; i++) await e.execute({ type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: 'ada', sku: 'KB', quantity: 1 } });
+  for (let i = 1; i <= 4; i++)
+    await e.execute({ type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: 'ada', sku: 'KB', quantity: 1 } });
   await e.execute({ type: 'CancelOrder', data: { orderId: 'o2', sku: 'KB' } });
   await e.runUntilIdle();
   return e;
@@ -28,13 +34,22 @@ describe('shadow rebuild', () => {
     expect(recordsOf(e.trace, 'projection.shadowProgress').length).toBeGreaterThanOrEqual(3);
     expect(recordsOf(e.trace, 'projection.shadowCaughtUp')).toHaveLength(1);
     const cmp = await e.compareShadow('catalogue');
-    expect(cmp).toMatchObject({ liveVariant: 'current', otherVariant: 'ignoresCancellations', differingRows: 1, livePosition: 6, otherPosition: 6 });
+    expect(cmp).toMatchObject({
+      liveVariant: 'current',
+      otherVariant: 'ignoresCancellations',
+      differingRows: 1,
+      livePosition: 6,
+      otherPosition: 6,
+    });
     expect(cmp.tables[0]).toMatchObject({ table: 'catalogue', changed: 1, onlyLive: 0, onlyOther: 0 });
     expect(cmp.tables[0]!.samples[0]).toMatchObject({ live: { stock: 6 }, other: { stock: 5 } });
 
     e.controlProjection('flip', 'catalogue');
     await e.runUntilIdle();
-    expect(e.projectionInfo('catalogue')).toMatchObject({ variant: 'ignoresCancellations', shadow: { role: 'previous', variant: 'current' } });
+    expect(e.projectionInfo('catalogue')).toMatchObject({
+      variant: 'ignoresCancellations',
+      shadow: { role: 'previous', variant: 'current' },
+    });
     expect((await e.query(getKeyboard)).data).toMatchObject({ stock: 5 });
     // The previous version keeps following the log, so a rollback is current too.
     await e.execute({ type: 'RestockProduct', data: { sku: 'KB', quantity: 10 } });
@@ -55,7 +70,11 @@ describe('shadow rebuild', () => {
     let n = 10;
     let flippedAt = -1;
     for (let round = 0; round < 40; round++) {
-      if (round % 3 === 0) e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: `x${n++}`, customerId: 'bob', sku: 'KB', quantity: 1 } } });
+      if (round % 3 === 0)
+        e.submit({
+          kind: 'command',
+          command: { type: 'PlaceOrder', data: { orderId: `x${n++}`, customerId: 'bob', sku: 'KB', quantity: 1 } },
+        });
       e.submit({ kind: 'query', query: getKeyboard });
       const shadow = e.projectionInfo('catalogue').shadow;
       if (flippedAt < 0 && shadow?.status === 'caughtUp' && shadow.role === 'candidate') {

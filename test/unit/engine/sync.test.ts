@@ -19,7 +19,11 @@ describe('projection sync modes', () => {
       await e.execute(deposit(10));
       const b = await e.query(balance);
       const s = await e.query({ type: 'GetStatement', params: { accountId: 'a' } });
-      return { durations: recordsOf(e.trace, 'command.completed').map((r) => r.durationMs), balance: b.data, statement: (s.data as { lines: unknown[] }).lines.length };
+      return {
+        durations: recordsOf(e.trace, 'command.completed').map((r) => r.durationMs),
+        balance: b.data,
+        statement: (s.data as { lines: unknown[] }).lines.length,
+      };
     };
     const async = await latency('async');
     const sync = await latency('sync');
@@ -40,8 +44,17 @@ describe('projection sync modes', () => {
     await e.execute(open);
     await e.execute(deposit(10));
     expect(recordsOf(e.trace, 'bus.published').map((r) => r.subscribers)).toEqual([['statement'], ['statement']]);
-    expect(recordsOf(e.trace, 'projection.applied').filter((r) => r.mode === 'sync').map((r) => r.projection)).toEqual(['balance', 'balance']);
-    expect(recordsOf(e.trace, 'command.projected')[0]).toMatchObject({ projections: ['balance'], events: 1, costMs: 3, sameTransaction: false });
+    expect(
+      recordsOf(e.trace, 'projection.applied')
+        .filter((r) => r.mode === 'sync')
+        .map((r) => r.projection),
+    ).toEqual(['balance', 'balance']);
+    expect(recordsOf(e.trace, 'command.projected')[0]).toMatchObject({
+      projections: ['balance'],
+      events: 1,
+      costMs: 3,
+      sameTransaction: false,
+    });
     expect(e.projectionInfo('balance').mode).toBe('sync');
     expect(e.projectionInfo('statement').mode).toBe('async');
     await e.runUntilIdle();
@@ -64,7 +77,9 @@ describe('projection sync modes', () => {
     const names = ['balance', 'statement'];
     expect(syncProjections(DEFAULT_SETTINGS, names)).toEqual([]);
     expect(syncProjections(applySettingsPatch(DEFAULT_SETTINGS, { sync: { mode: 'sync' } }, names), names)).toEqual(names);
-    expect(syncProjections(applySettingsPatch(DEFAULT_SETTINGS, { sync: { mode: 'hybrid', projections: ['statement'] } }, names), names)).toEqual(['statement']);
+    expect(
+      syncProjections(applySettingsPatch(DEFAULT_SETTINGS, { sync: { mode: 'hybrid', projections: ['statement'] } }, names), names),
+    ).toEqual(['statement']);
     expect(() => applySettingsPatch(DEFAULT_SETTINGS, { sync: { projections: ['nope'] } }, names)).toThrow(/list of projection names/);
     expect(() => applySettingsPatch(DEFAULT_SETTINGS, { sync: { mode: 'sometimes' } }, names)).toThrow(/one of: async, sync, hybrid/);
   });
@@ -101,11 +116,16 @@ describe('separation levels', () => {
   it('level 1 keeps the read models in the event store database, updated in the command transaction', async () => {
     const e = await bankingEngine(SEPARATION_PRESETS[1]);
     await e.execute(open);
-    const tables = (await e.readOnlySql('write', "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).rows.map((r) => r[0]);
+    const tables = (await e.readOnlySql('write', "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).rows.map(
+      (r) => r[0],
+    );
     expect(tables).toEqual(expect.arrayContaining(['events', 'account_balances', 'statement_lines', 'projection_checkpoints']));
     expect(recordsOf(e.trace, 'command.projected')[0]).toMatchObject({ sameTransaction: true });
     // A join across the write model and a read model: one database.
-    const joined = await e.readOnlySql('write', "SELECT e.event_type, b.balance_cents FROM events e JOIN account_balances b ON b.account_id = json_extract(e.payload, '$.accountId')");
+    const joined = await e.readOnlySql(
+      'write',
+      "SELECT e.event_type, b.balance_cents FROM events e JOIN account_balances b ON b.account_id = json_extract(e.payload, '$.accountId')",
+    );
     expect(joined.rows).toEqual([['AccountOpened', 0]]);
     expect(await dumpReadModel((s) => e.readOnlySql('balance', s))).toContain('account_balances');
   });
@@ -113,12 +133,16 @@ describe('separation levels', () => {
   it('level 2 keeps every read model in one read database; level 3 gives each its own', async () => {
     const two = await bankingEngine(SEPARATION_PRESETS[2]);
     await two.execute(open);
-    const inBalanceStore = (await two.readOnlySql('balance', "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).rows.map((r) => r[0]);
+    const inBalanceStore = (await two.readOnlySql('balance', "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).rows.map(
+      (r) => r[0],
+    );
     expect(inBalanceStore).toEqual(expect.arrayContaining(['account_balances', 'statement_lines']));
     const writeTables = (await two.readOnlySql('write', "SELECT name FROM sqlite_master WHERE type = 'table'")).rows.map((r) => r[0]);
     expect(writeTables).not.toContain('account_balances');
     const three = await bankingEngine();
-    const own = (await three.readOnlySql('balance', "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).rows.map((r) => r[0]);
+    const own = (await three.readOnlySql('balance', "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).rows.map(
+      (r) => r[0],
+    );
     expect(own).toEqual(['account_balances', 'checkpoint', 'stream_checkpoints']);
   });
 

@@ -125,8 +125,14 @@ describe('projectionAt at its boundaries', () => {
 
   it("as of exactly an event's position includes it", async () => {
     const e = await history();
-    expect(await e.projectionAt('balance', { position: 2 }, balanceQuery('a'))).toMatchObject({ position: 2, data: { balanceCents: 5, movements: 1 } });
-    expect(await e.projectionAt('balance', { position: 1 }, balanceQuery('a'))).toMatchObject({ position: 1, data: { balanceCents: 0, movements: 0 } });
+    expect(await e.projectionAt('balance', { position: 2 }, balanceQuery('a'))).toMatchObject({
+      position: 2,
+      data: { balanceCents: 5, movements: 1 },
+    });
+    expect(await e.projectionAt('balance', { position: 1 }, balanceQuery('a'))).toMatchObject({
+      position: 1,
+      data: { balanceCents: 0, movements: 0 },
+    });
     // The transfer's first leg alone: the sender paid, the receiver has not been credited yet.
     expect(await e.projectionAt('balance', { position: 5 }, balanceQuery('a'))).toMatchObject({ data: { balanceCents: 9 } });
     expect(await e.projectionAt('balance', { position: 5 }, balanceQuery('b'))).toMatchObject({ data: { balanceCents: 0 } });

@@ -7,7 +7,15 @@ import { commerce } from '../../../src/domain/commerce/index.ts';
 import { commerceEngine, sqlJs } from './helpers.ts';
 
 const FAULTY: SettingsPatch = {
-  bus: { latencyMs: 10, jitterMs: 25, duplicateProbability: 0.3, dropProbability: 0.2, redeliveryMs: 30, reorder: true, orderedPartitions: false },
+  bus: {
+    latencyMs: 10,
+    jitterMs: 25,
+    duplicateProbability: 0.3,
+    dropProbability: 0.2,
+    redeliveryMs: 30,
+    reorder: true,
+    orderedPartitions: false,
+  },
   costs: { commandMs: 3, projectMs: 2, queryMs: 1 },
 };
 
@@ -17,7 +25,10 @@ async function session(seed: number): Promise<Engine> {
   await e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 6 } });
   await e.execute({ type: 'AddProduct', data: { sku: 'MS', name: 'Mouse', priceCents: 40, stock: 3 } });
   for (let i = 0; i < 5; i++) {
-    e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: `c${i % 2}`, sku: i % 2 ? 'KB' : 'MS', quantity: 1 } } });
+    e.submit({
+      kind: 'command',
+      command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: `c${i % 2}`, sku: i % 2 ? 'KB' : 'MS', quantity: 1 } },
+    });
   }
   await e.step();
   await e.step();
@@ -50,19 +61,45 @@ const EVERY_INTENT: SettingsPatch = {
 async function session2(seed: number): Promise<Engine> {
   const e = await commerceEngine(EVERY_INTENT, seed);
   await e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 6 } }, { sessionId: 'ann' });
-  await e.dispatch({ kind: 'import', events: [{ streamId: 'product-OLD', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD', name: 'Old', priceCents: 5, stock: 4 } }] });
+  await e.dispatch({
+    kind: 'import',
+    events: [
+      { streamId: 'product-OLD', type: 'ProductAdded', schemaVersion: 1, data: { sku: 'OLD', name: 'Old', priceCents: 5, stock: 4 } },
+    ],
+  });
   e.submit({ kind: 'session', sessionId: 'bob', consistency: { strategy: 'readYourWrites', via: 'writeSide' } });
   for (let i = 0; i < 4; i++) {
-    e.submit({ kind: 'command', command: { type: 'Checkout', data: { orderId: `k${i}`, customerId: 'bob', sku: i % 2 ? 'KB' : 'OLD', quantity: 1, card: '4242424242424242' } }, sessionId: 'bob' });
-    e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: 'ann', sku: 'KB', quantity: 1 } }, sessionId: 'ann' });
+    e.submit({
+      kind: 'command',
+      command: {
+        type: 'Checkout',
+        data: { orderId: `k${i}`, customerId: 'bob', sku: i % 2 ? 'KB' : 'OLD', quantity: 1, card: '4242424242424242' },
+      },
+      sessionId: 'bob',
+    });
+    e.submit({
+      kind: 'command',
+      command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: 'ann', sku: 'KB', quantity: 1 } },
+      sessionId: 'ann',
+    });
   }
-  e.submit({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'ann', consistency: { strategy: 'optimistic' } });
+  e.submit({
+    kind: 'query',
+    query: { type: 'GetProduct', params: { sku: 'KB' } },
+    sessionId: 'ann',
+    consistency: { strategy: 'optimistic' },
+  });
   e.submit({ kind: 'fault', fault: 'publishCrash', stage: 'afterPublish' });
   e.submit({ kind: 'subscribe', projection: 'catalogue', position: 5 });
   await e.step();
   e.submit({ kind: 'projection', action: 'shadowRebuild', name: 'catalogue', variant: 'withRevenue' });
   await e.advance(20);
-  e.submit({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'ann', consistency: { strategy: 'poll', pollIntervalMs: 7 } });
+  e.submit({
+    kind: 'query',
+    query: { type: 'GetProduct', params: { sku: 'KB' } },
+    sessionId: 'ann',
+    consistency: { strategy: 'poll', pollIntervalMs: 7 },
+  });
   e.submit({ kind: 'query', query: { type: 'GetCheckout', params: { orderId: 'k1' } }, sessionId: 'bob' });
   e.submit({ kind: 'query', query: { type: 'ListCatalogue' }, sessionId: 'ann', consistency: { strategy: 'staleWhileRevalidate' } });
   e.submit({ kind: 'query', query: { type: 'ListCatalogue' }, sessionId: 'ann', consistency: { strategy: 'push', token: 4 } });
@@ -75,7 +112,12 @@ async function session2(seed: number): Promise<Engine> {
   e.submit({ kind: 'projection', action: 'flip', name: 'catalogue' });
   e.submit({ kind: 'configure', settings: { snapshots: { stateVersions: { Product: 2 } } } });
   e.submit({ kind: 'command', command: { type: 'RestockProduct', data: { sku: 'KB', quantity: 3 } }, sessionId: 'ann' });
-  e.submit({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'ann', consistency: { strategy: 'token', token: 1000, timeoutMs: 50 } });
+  e.submit({
+    kind: 'query',
+    query: { type: 'GetProduct', params: { sku: 'KB' } },
+    sessionId: 'ann',
+    consistency: { strategy: 'token', token: 1000, timeoutMs: 50 },
+  });
   await e.advance(5);
   e.submit({ kind: 'projection', action: 'rollback', name: 'catalogue' });
   await e.runUntilIdle();
@@ -144,7 +186,12 @@ describe('trace', () => {
       '14 query.executed',
     ]);
     expect(e.trace.map((r) => r.seq)).toEqual(e.trace.map((_, i) => i + 1));
-    expect(recordsOf(e.trace, 'projection.applied')[0]).toMatchObject({ commandId: 'add', position: 1, streamId: 'product-KB', version: 1 });
+    expect(recordsOf(e.trace, 'projection.applied')[0]).toMatchObject({
+      commandId: 'add',
+      position: 1,
+      streamId: 'product-KB',
+      version: 1,
+    });
   });
 
   it('the same seed and script give a byte-identical trace; another seed does not', async () => {
@@ -153,7 +200,14 @@ describe('trace', () => {
     const c = JSON.stringify((await session(12)).trace);
     expect(a).toBe(b);
     expect(a).not.toBe(c);
-    for (const type of ['bus.dropped', 'bus.duplicated', 'projection.crashed', 'projection.rebuildFinished', 'bus.held', 'projection.caughtUp']) {
+    for (const type of [
+      'bus.dropped',
+      'bus.duplicated',
+      'projection.crashed',
+      'projection.rebuildFinished',
+      'bus.held',
+      'projection.caughtUp',
+    ]) {
       expect(a).toContain(`"type":"${type}"`);
     }
   });
@@ -162,7 +216,9 @@ describe('trace', () => {
     const original = await session(5);
     const script = original.recordedScript();
     expect(script.every((s) => typeof s.step === 'number')).toBe(true);
-    expect(script.filter((s) => s.intent.kind === 'command').every((s) => s.intent.kind === 'command' && s.intent.command.commandId)).toBe(true);
+    expect(script.filter((s) => s.intent.kind === 'command').every((s) => s.intent.kind === 'command' && s.intent.command.commandId)).toBe(
+      true,
+    );
     const replayed = await replayScript(await sqlJs(), commerce, 5, FAULTY, JSON.parse(JSON.stringify(script)));
     expect(JSON.stringify(replayed.trace)).toBe(JSON.stringify(original.trace));
   });
@@ -174,7 +230,9 @@ describe('trace', () => {
     const result = await replayed.execute({ type: 'AddProduct', data: { sku: 'NEW-1', name: 'New', priceCents: 100, stock: 1 } });
     expect(result.ok && result.duplicate).toBe(false);
     expect(result.ok).toBe(true);
-    expect(original.recordedScript().some((s) => s.intent.kind === 'command' && s.intent.command.commandId === result.commandId)).toBe(false);
+    expect(original.recordedScript().some((s) => s.intent.kind === 'command' && s.intent.command.commandId === result.commandId)).toBe(
+      false,
+    );
     expect(recordsOf(replayed.trace, 'command.received').length).toBe(before + 1);
   });
 
@@ -193,8 +251,20 @@ describe('trace', () => {
 
   it('hand-written scripts (times only) are deterministic too', async () => {
     const script = [
-      { at: 0, intent: { kind: 'command' as const, command: { type: 'AddProduct', data: { sku: 'KB', name: 'K', priceCents: 1, stock: 2 }, commandId: 'a' } } },
-      { at: 5, intent: { kind: 'command' as const, command: { type: 'PlaceOrder', data: { orderId: 'o', customerId: 'c', sku: 'KB', quantity: 1 }, commandId: 'b' } } },
+      {
+        at: 0,
+        intent: {
+          kind: 'command' as const,
+          command: { type: 'AddProduct', data: { sku: 'KB', name: 'K', priceCents: 1, stock: 2 }, commandId: 'a' },
+        },
+      },
+      {
+        at: 5,
+        intent: {
+          kind: 'command' as const,
+          command: { type: 'PlaceOrder', data: { orderId: 'o', customerId: 'c', sku: 'KB', quantity: 1 }, commandId: 'b' },
+        },
+      },
       { at: 9, intent: { kind: 'query' as const, query: { type: 'GetProduct', params: { sku: 'KB' } } } },
     ];
     const one = await replayScript(await sqlJs(), commerce, 1, FAULTY, script);

@@ -24,7 +24,11 @@ describe('payload validation', () => {
   it('accepts a valid payload and drops omitted optional fields', () => {
     expect(validatePayload('Thing', fields, { sku: 'AB', qty: 3 })).toEqual({ sku: 'AB', qty: 3 });
     expect(validatePayload('Thing', fields, { sku: 'AB', qty: 3, ratio: 0.2, gift: false, speed: 'slow' })).toEqual({
-      sku: 'AB', qty: 3, ratio: 0.2, gift: false, speed: 'slow',
+      sku: 'AB',
+      qty: 3,
+      ratio: 0.2,
+      gift: false,
+      speed: 'slow',
     });
   });
   it('names the field, what was received and what was expected', () => {

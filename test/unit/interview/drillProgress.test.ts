@@ -29,7 +29,12 @@ describe('mock interview with a drill', () => {
 
   it('records the drill verdict, finishes the run and shows the drill in the summary', () => {
     let planned = planMock(bank, { count: 1, level: '', topic: '' }, start, fixed([0.5]), drills)!;
-    planned = recordMockResult(planned, planned.slots[0]!.slug, { grade: 'good', rubricHit: 2, rubricTotal: 3, at: '2026-03-02T12:05:00.000Z' });
+    planned = recordMockResult(planned, planned.slots[0]!.slug, {
+      grade: 'good',
+      rubricHit: 2,
+      rubricTotal: 3,
+      at: '2026-03-02T12:05:00.000Z',
+    });
     expect(currentSlot(planned)).toBe(1);
     const drill = planned.slots[1]!;
     planned = recordMockResult(planned, drill.slug, { passed: false, met: 1, total: 2, at: '2026-03-02T12:15:00.000Z' });
@@ -38,7 +43,11 @@ describe('mock interview with a drill', () => {
     const summary = summarizeMock(planned, bank, at('2026-03-02T12:16:00Z'), drills);
     expect(summary.total).toBe(1);
     expect(summary.answered).toBe(1);
-    expect(summary.drill).toEqual({ slug: drill.slug, title: drills.find((d) => d.slug === drill.slug)!.title, result: { passed: false, met: 1, total: 2, at: '2026-03-02T12:15:00.000Z' } });
+    expect(summary.drill).toEqual({
+      slug: drill.slug,
+      title: drills.find((d) => d.slug === drill.slug)!.title,
+      result: { passed: false, met: 1, total: 2, at: '2026-03-02T12:15:00.000Z' },
+    });
     expect(summary.rows.map((row) => row.kind)).toEqual(['question', 'drill']);
   });
 
@@ -63,7 +72,12 @@ describe('drill runs in the progress', () => {
 
   it('merges drill runs from two devices without repeating one', () => {
     const mine = applyDrillAttempt(emptyProgress(), 'flash-sale', run);
-    const theirs = applyDrillAttempt(mine, 'flash-sale', { ...run, at: '2026-03-04T08:00:00.000Z', passed: false, failed: ['checkout-ryw'] });
+    const theirs = applyDrillAttempt(mine, 'flash-sale', {
+      ...run,
+      at: '2026-03-04T08:00:00.000Z',
+      passed: false,
+      failed: ['checkout-ryw'],
+    });
     const result = importProgress(mine, exportProgress(theirs, at('2026-03-04T09:00:00Z')));
     expect(result.ok && result.progress.drills?.['flash-sale']?.map((r) => r.passed)).toEqual([true, false]);
   });

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStorage } from '../../../src/interview/progress';
-import { currentSlot, finishMock, formatClock, loadMock, MOCK_KEY, pickRandom, planMock, recordMockResult, remainingMs, saveMock, summarizeMock } from '../../../src/interview/mock';
+import {
+  currentSlot,
+  finishMock,
+  formatClock,
+  loadMock,
+  MOCK_KEY,
+  pickRandom,
+  planMock,
+  recordMockResult,
+  remainingMs,
+  saveMock,
+  summarizeMock,
+} from '../../../src/interview/mock';
 import { at, question } from './fixtures';
 
 const bank = [
@@ -53,7 +65,16 @@ describe('mock interview', () => {
     expect(run.finishedAt).toBe('2026-03-02T12:20:00.000Z');
 
     const summary = summarizeMock(run, bank, at('2026-03-02T13:00:00Z'));
-    expect(summary).toMatchObject({ answered: 2, total: 2, rubricHit: 4, rubricTotal: 8, score: 0.5, usedMs: 20 * 60_000, allowedMs: 12 * 60_000, overtimeMs: 8 * 60_000 });
+    expect(summary).toMatchObject({
+      answered: 2,
+      total: 2,
+      rubricHit: 4,
+      rubricTotal: 8,
+      score: 0.5,
+      usedMs: 20 * 60_000,
+      allowedMs: 12 * 60_000,
+      overtimeMs: 8 * 60_000,
+    });
     expect(summary.grades).toEqual({ again: 1, hard: 0, good: 1, easy: 0 });
     const weakSlug = second;
     expect(summary.revisit.map((entry) => entry.topic)).toEqual([bank.find((q) => q.slug === weakSlug)!.topics[0]]);

@@ -35,10 +35,25 @@ describe('export and import', () => {
     ['bad JSON', '{"format": "cqrs-lab/interview-progress", ', 'not-json', /not valid JSON/],
     ['a foreign JSON file', JSON.stringify({ name: 'my-package', version: '1.0.0' }), 'foreign', /not a CQRS Lab interview progress file/],
     ['a JSON array', '[1, 2, 3]', 'foreign', /not a CQRS Lab/],
-    ['a file from a newer version', JSON.stringify({ ...valid(), version: 2 }), 'future-version', /newer version of CQRS Lab \(file version 2/],
+    [
+      'a file from a newer version',
+      JSON.stringify({ ...valid(), version: 2 }),
+      'future-version',
+      /newer version of CQRS Lab \(file version 2/,
+    ],
     ['a missing version', JSON.stringify({ ...valid(), version: undefined }), 'bad-shape', /no valid version/],
-    ['a damaged card', JSON.stringify({ ...valid(), progress: { version: 1, questions: { 'cqrs-vs-crud': { card: { due: 'tomorrow' }, attempts: [] } } } }), 'bad-shape', /progress\.questions\.cqrs-vs-crud\.card/],
-    ['an unknown grade', JSON.stringify(valid()).replace('"grade": "good"', '"grade": "brilliant"').replace('"grade":"good"', '"grade":"brilliant"'), 'bad-shape', /grade/],
+    [
+      'a damaged card',
+      JSON.stringify({ ...valid(), progress: { version: 1, questions: { 'cqrs-vs-crud': { card: { due: 'tomorrow' }, attempts: [] } } } }),
+      'bad-shape',
+      /progress\.questions\.cqrs-vs-crud\.card/,
+    ],
+    [
+      'an unknown grade',
+      JSON.stringify(valid()).replace('"grade": "good"', '"grade": "brilliant"').replace('"grade":"good"', '"grade":"brilliant"'),
+      'bad-shape',
+      /grade/,
+    ],
     ['extra fields', JSON.stringify({ ...valid(), progress: { ...valid().progress, hacked: true } }), 'bad-shape', /damaged/],
   ])('refuses %s with a clear message and leaves the current progress unchanged', (_case, text, reason, message) => {
     const storage = memoryStorage();

@@ -43,7 +43,9 @@ it('builds the same boards from the same seed, and different ones from another',
 it('refuses sizes it cannot build, saying what it expected', () => {
   expect(() => measureBoardReadPaths(SQL, tickingClock(), { boards: 0 })).toThrow(/boards must be a whole number from 1 to 1000, got 0/);
   expect(() => measureBoardReadPaths(SQL, tickingClock(), { reads: 2.5 })).toThrow(/reads must be a whole number/);
-  expect(() => measureBoardReadPaths(SQL, tickingClock(), { boards: 100, itemsPerBoard: 500 })).toThrow(/at most 20000 work items, got 100 × 500 = 50000/);
+  expect(() => measureBoardReadPaths(SQL, tickingClock(), { boards: 100, itemsPerBoard: 500 })).toThrow(
+    /at most 20000 work items, got 100 × 500 = 50000/,
+  );
 });
 
 it('offers board sizes that each give at least ten timed samples', () => {

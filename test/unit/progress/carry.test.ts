@@ -27,7 +27,13 @@ function fakeStorage(initial: Record<string, string> = {}): CarryStorage & { dum
 /** A browser with a bit of everything. */
 function fullBrowser() {
   let interview = applyReview(emptyProgress(), 'cqrs-vs-read-replicas', 'good', { hit: 2, total: 3 }, now);
-  interview = applyDrillAttempt(interview, 'flash-sale', { at: now.toISOString(), design: { sync: 'async' }, passed: true, failed: [], requirementsTotal: 2 });
+  interview = applyDrillAttempt(interview, 'flash-sale', {
+    at: now.toISOString(),
+    design: { sync: 'async' },
+    passed: true,
+    failed: [],
+    requirementsTotal: 2,
+  });
   interview = applyCheckpointAnswer(interview, 'sagas#timeout', { verdict: 'wrong', response: 0, explain: 'Refund it.' }, now);
   return fakeStorage({
     [PROGRESS_KEY]: JSON.stringify(interview),
@@ -86,13 +92,25 @@ describe('progress export and import', () => {
     ['an empty file', () => '  ', /It is empty\./],
     ['a file cut short', () => exportCarry(readSnapshot(fullBrowser()), now).slice(0, 200), /not valid JSON/],
     ['a foreign JSON file', () => JSON.stringify({ name: 'package', version: '1.0.0' }), /not a CQRS Lab progress export/],
-    ['a newer version', () => JSON.stringify({ ...good(), version: 99 }), /newer version of CQRS Lab \(file version 99; this site reads up to 1\)/],
-    ['a damaged goal', () => JSON.stringify({ ...good(), goals: { x: { status: 'done', at: 'never' } } }), /It is damaged: goals\.x\.status/],
-    ['a damaged checkpoint', () => {
-      const file = good();
-      (file.interview as { checkpoints: Record<string, unknown> }).checkpoints['sagas#timeout'] = { card: {}, attempts: [] };
-      return JSON.stringify(file);
-    }, /It is damaged: interview\.checkpoints/],
+    [
+      'a newer version',
+      () => JSON.stringify({ ...good(), version: 99 }),
+      /newer version of CQRS Lab \(file version 99; this site reads up to 1\)/,
+    ],
+    [
+      'a damaged goal',
+      () => JSON.stringify({ ...good(), goals: { x: { status: 'done', at: 'never' } } }),
+      /It is damaged: goals\.x\.status/,
+    ],
+    [
+      'a damaged checkpoint',
+      () => {
+        const file = good();
+        (file.interview as { checkpoints: Record<string, unknown> }).checkpoints['sagas#timeout'] = { card: {}, attempts: [] };
+        return JSON.stringify(file);
+      },
+      /It is damaged: interview\.checkpoints/,
+    ],
   ])('refuses %s with a clear message and changes nothing', (_name, text, message) => {
     const here = fullBrowser();
     const before = here.dump();

@@ -6,10 +6,41 @@ const names = ['orderSummary', 'catalogue', 'customerOrders', 'checkouts'];
 
 describe('identicalGroups', () => {
   it('groups series equal at every sample', () => {
-    expect(identicalGroups(names, [[0, 1, 2], [0, 1, 2], [0, 1, 2], [0, 1, 2]])).toEqual([names]);
-    expect(identicalGroups(names, [[0, 1, 2], [0, 1, 1], [0, 1, 2], [0, 0, 1]])).toEqual([['orderSummary', 'customerOrders']]);
-    expect(identicalGroups(names, [[0, 1], [0, 2], [1, 1], [0, 3]])).toEqual([]);
-    expect(identicalGroups(names, [[null, 1], [null, 1], [0, 1], [0, 1]])).toEqual([['orderSummary', 'catalogue'], ['customerOrders', 'checkouts']]);
+    expect(
+      identicalGroups(names, [
+        [0, 1, 2],
+        [0, 1, 2],
+        [0, 1, 2],
+        [0, 1, 2],
+      ]),
+    ).toEqual([names]);
+    expect(
+      identicalGroups(names, [
+        [0, 1, 2],
+        [0, 1, 1],
+        [0, 1, 2],
+        [0, 0, 1],
+      ]),
+    ).toEqual([['orderSummary', 'customerOrders']]);
+    expect(
+      identicalGroups(names, [
+        [0, 1],
+        [0, 2],
+        [1, 1],
+        [0, 3],
+      ]),
+    ).toEqual([]);
+    expect(
+      identicalGroups(names, [
+        [null, 1],
+        [null, 1],
+        [0, 1],
+        [0, 1],
+      ]),
+    ).toEqual([
+      ['orderSummary', 'catalogue'],
+      ['customerOrders', 'checkouts'],
+    ]);
   });
 });
 
@@ -19,7 +50,16 @@ describe('overlapNote', () => {
   });
 
   it('names the projections that share a line', () => {
-    expect(overlapNote([['orderSummary', 'customerOrders'], ['catalogue', 'checkouts', 'x']], 5, 'lag')).toBe(
+    expect(
+      overlapNote(
+        [
+          ['orderSummary', 'customerOrders'],
+          ['catalogue', 'checkouts', 'x'],
+        ],
+        5,
+        'lag',
+      ),
+    ).toBe(
       'orderSummary and customerOrders share one line (the same lag throughout). catalogue, checkouts and x share one line (the same lag throughout).',
     );
     expect(overlapNote([], 4, 'lag')).toBe('');

@@ -5,7 +5,11 @@ import { controlsForSettingPaths, shownControls } from '../../../src/sandbox/con
 
 describe('controlsForSettingPaths', () => {
   it('maps a setting path to the control that edits it, in the order given, once each', () => {
-    expect(controlsForSettingPaths(['bus.reorder', 'projection.ordering', 'bus.orderedPartitions', 'bus.reorder'])).toEqual(['reorder', 'ordering', 'ordered-partitions']);
+    expect(controlsForSettingPaths(['bus.reorder', 'projection.ordering', 'bus.orderedPartitions', 'bus.reorder'])).toEqual([
+      'reorder',
+      'ordering',
+      'ordered-partitions',
+    ]);
     expect(controlsForSettingPaths(['delivery'])).toEqual(['delivery']);
     expect(controlsForSettingPaths(['sync.mode'])).toEqual(['sync-mode']);
   });

@@ -24,8 +24,12 @@ describe('diagramStatus', () => {
       '14 trace records. Following is paused while the load generator sends 200 commands per second: pick a command to see its diagram.',
     );
     expect(diagramStatus({ records: 1, complete: true }, null)).toBe('1 trace record.');
-    expect(diagramStatus({ records: 9, complete: false }, null)).toBe('9 trace records; the oldest were dropped from memory, so the story is partial.');
-    expect(diagramStatus(null, 1)).toBe('Following is paused while the load generator sends 1 command per second: pick a command to see its diagram.');
+    expect(diagramStatus({ records: 9, complete: false }, null)).toBe(
+      '9 trace records; the oldest were dropped from memory, so the story is partial.',
+    );
+    expect(diagramStatus(null, 1)).toBe(
+      'Following is paused while the load generator sends 1 command per second: pick a command to see its diagram.',
+    );
     expect(diagramStatus(null, null)).toBe('');
   });
 });

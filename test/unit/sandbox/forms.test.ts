@@ -17,6 +17,8 @@ describe('the expected version field', () => {
   it('leaves a bad value to the engine, whose message says what it accepts', async () => {
     const engine = createEngine({ sql: await initSqlJs(), domain: commerce, seed: 1 });
     const command = { type: 'ChangePrice', data: { sku: 'KB', priceCents: 100 }, expectedVersion: expectedVersionFrom('1.5')! };
-    await expect(engine.execute(command)).rejects.toThrow('expectedVersion must be a whole number, 0 or more (0 = the stream must not exist yet); got 1.5.');
+    await expect(engine.execute(command)).rejects.toThrow(
+      'expectedVersion must be a whole number, 0 or more (0 = the stream must not exist yet); got 1.5.',
+    );
   });
 });

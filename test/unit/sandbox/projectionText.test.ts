@@ -66,7 +66,11 @@ describe('comparisonIsCurrent', () => {
 
   it('ends with a drop, a flip, a reset or another projection list', () => {
     expect(comparisonIsCurrent(comparison(), [info({ shadow: null })])).toBe(false);
-    expect(comparisonIsCurrent(comparison(), [info({ variant: 'v2', shadow: { variant: 'current', role: 'previous', status: 'caughtUp', position: 1, lagEvents: 0, events: 0 } })])).toBe(false);
+    expect(
+      comparisonIsCurrent(comparison(), [
+        info({ variant: 'v2', shadow: { variant: 'current', role: 'previous', status: 'caughtUp', position: 1, lagEvents: 0, events: 0 } }),
+      ]),
+    ).toBe(false);
     expect(comparisonIsCurrent(comparison(), [info({ name: 'orders' })])).toBe(false);
     expect(comparisonIsCurrent(comparison(), [])).toBe(false);
   });

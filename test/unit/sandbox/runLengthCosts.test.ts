@@ -26,7 +26,11 @@ async function busyRun(seed: number): Promise<Engine> {
   await e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 50 } }, { sessionId: 'a' });
   for (let i = 0; i < 30; i++) {
     const sessionId = i % 2 === 0 ? 'a' : 'b';
-    e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: 'c', sku: 'KB', quantity: 1 } }, sessionId });
+    e.submit({
+      kind: 'command',
+      command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: 'c', sku: 'KB', quantity: 1 } },
+      sessionId,
+    });
     if (i % 3 === 0) e.submit({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId });
     if (i === 10) e.controlProjection('crash', 'catalogue');
     if (i === 20) e.controlProjection('rebuild', 'orderSummary');
@@ -36,7 +40,9 @@ async function busyRun(seed: number): Promise<Engine> {
   return e;
 }
 
-const commandIds = (trace: readonly TraceRecord[]): string[] => [...new Set(trace.flatMap((r) => (r.type === 'command.received' ? [r.commandId] : [])))];
+const commandIds = (trace: readonly TraceRecord[]): string[] => [
+  ...new Set(trace.flatMap((r) => (r.type === 'command.received' ? [r.commandId] : []))),
+];
 
 describe('diagram of one command from the indexed trace', () => {
   it('tells the same story as a scan of the whole trace, for every command', async () => {
@@ -55,7 +61,8 @@ describe('diagram of one command from the indexed trace', () => {
         expect(sequenceDiagramSource(story)).toBe(sequenceDiagramSource(commandStory(e.trace, id)));
       }
       // The stories include the parts found through the index: deliveries, drops, the session's queries, crashes.
-      for (const type of ['bus.delivered', 'bus.dropped', 'query.received', 'query.executed', 'projection.crashed']) expect(told, `seed ${seed}: ${type}`).toContain(type);
+      for (const type of ['bus.delivered', 'bus.dropped', 'query.received', 'query.executed', 'projection.crashed'])
+        expect(told, `seed ${seed}: ${type}`).toContain(type);
     }
   });
 
@@ -84,7 +91,16 @@ describe('window summaries from sorted counts', () => {
       const windows = whole.recent.filter((w) => w.seq <= r.seq);
       const all = windows.map((w) => w.windowMs);
       const width = niceBinWidth(Math.max(0, ...all) - Math.min(...all), 20);
-      const expected = [summarize('all', all, width), ...commerce.projections.map((p) => summarize(p.name, windows.filter((w) => w.projection === p.name).map((w) => w.windowMs), width))];
+      const expected = [
+        summarize('all', all, width),
+        ...commerce.projections.map((p) =>
+          summarize(
+            p.name,
+            windows.filter((w) => w.projection === p.name).map((w) => w.windowMs),
+            width,
+          ),
+        ),
+      ];
       expect(t.summaries()).toEqual(expected);
       checked++;
     }
@@ -107,7 +123,9 @@ describe('autosave', () => {
       },
       position: () => e.position(),
     };
-    const autosave = new Autosave(() => ({ save: async (summary, session) => void saves.push({ summary, session: structuredClone(session) }) }));
+    const autosave = new Autosave(() => ({
+      save: async (summary, session) => void saves.push({ summary, session: structuredClone(session) }),
+    }));
     const meta = { id: 's1', name: 'Shop', sandbox: 'playground' };
     const sessionOf = (script: ScriptEntry[]): SessionState => ({ domain: 'commerce', seed: 1, settings: {}, script, until: e.position() });
 

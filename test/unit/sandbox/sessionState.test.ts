@@ -17,7 +17,15 @@ const SESSION: SessionState = {
   seed: 42,
   settings: { bus: { latencyMs: 300 } },
   script: [
-    { at: 0, step: 0, intent: { kind: 'command', command: { type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 5 } }, sessionId: 'client-A' } },
+    {
+      at: 0,
+      step: 0,
+      intent: {
+        kind: 'command',
+        command: { type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 5 } },
+        sessionId: 'client-A',
+      },
+    },
     { at: 12, step: 9, intent: { kind: 'configure', settings: { bus: { dropProbability: 0.2 } } } },
     { at: 12, step: 9, intent: { kind: 'projection', action: 'pause', name: 'catalogue' } },
     { at: 40, step: 20, intent: { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'client-B' } },
@@ -46,7 +54,12 @@ describe('session files', () => {
     const engine = createEngine({ sql: SQL, domain: commerce, seed: 7 });
     await engine.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 5 } }, { sessionId: 'a' });
     await engine.dispatch({ kind: 'session', sessionId: 'a', consistency: { strategy: 'readYourWrites' } });
-    await engine.dispatch({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, sessionId: 'a', consistency: { strategy: 'token', token: 1, timeoutMs: 500 } });
+    await engine.dispatch({
+      kind: 'query',
+      query: { type: 'GetProduct', params: { sku: 'KB' } },
+      sessionId: 'a',
+      consistency: { strategy: 'token', token: 1, timeoutMs: 500 },
+    });
     await engine.dispatch({ kind: 'subscribe', projection: 'catalogue', position: 1 });
     await engine.dispatch({ kind: 'aggregateAt', streamId: 'product-KB', asOf: { position: 1 } });
     await engine.dispatch({ kind: 'projectionAt', projection: 'catalogue', asOf: { position: 1 } });
@@ -67,7 +80,9 @@ describe('session files', () => {
     const engine = createEngine({ sql: SQL, domain: commerce, seed: 7 });
     await engine.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 5 }, expectedVersion: 0 });
     await engine.execute({ type: 'ChangePrice', data: { sku: 'KB', priceCents: 120 }, expectedVersion: 1 });
-    await expect(engine.execute({ type: 'ChangePrice', data: { sku: 'KB', priceCents: 130 }, expectedVersion: 1 })).rejects.toThrow(/at version 1, but it is now at version 2/);
+    await expect(engine.execute({ type: 'ChangePrice', data: { sku: 'KB', priceCents: 130 }, expectedVersion: 1 })).rejects.toThrow(
+      /at version 1, but it is now at version 2/,
+    );
     await engine.runUntilIdle();
     const session: SessionState = { domain: 'commerce', seed: 7, settings: {}, script: engine.recordedScript() };
     expect(session.script.map((e) => (e.intent.kind === 'command' ? e.intent.command.expectedVersion : null))).toEqual([0, 1, 1]);
@@ -92,17 +107,85 @@ describe('session files', () => {
     [JSON.stringify({ format: 'cqrs-lab-session', version: 2, session: SESSION }), /version 2/],
     [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, domain: 'weather' } }), /Unknown domain "weather"/],
     [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, seed: 1.5 } }), /"seed" must be a whole number/],
-    [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, settings: { bus: { latencyMs: -1 } } } }), /bus\.latencyMs/],
+    [
+      JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, settings: { bus: { latencyMs: -1 } } } }),
+      /bus\.latencyMs/,
+    ],
     [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, extra: 1 } }), /unexpected field "extra"/],
-    [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [{ at: 0, intent: { kind: 'command', command: { type: 'Explode', data: {} } } }] } }), /no command "Explode"/],
-    [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [{ at: 0, intent: { kind: 'command', command: { type: 'PlaceOrder', data: { sku: 'KB' } } } }] } }), /PlaceOrder: field 'orderId' is missing/],
-    [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [SESSION.script[1], SESSION.script[0]] } }), /"at" must be a time/],
-    [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [{ at: 0, intent: { kind: 'projection', action: 'explode', name: 'catalogue' } }] } }), /"action" must be/],
+    [
+      JSON.stringify({
+        format: 'cqrs-lab-session',
+        version: 1,
+        session: { ...SESSION, script: [{ at: 0, intent: { kind: 'command', command: { type: 'Explode', data: {} } } }] },
+      }),
+      /no command "Explode"/,
+    ],
+    [
+      JSON.stringify({
+        format: 'cqrs-lab-session',
+        version: 1,
+        session: { ...SESSION, script: [{ at: 0, intent: { kind: 'command', command: { type: 'PlaceOrder', data: { sku: 'KB' } } } }] },
+      }),
+      /PlaceOrder: field 'orderId' is missing/,
+    ],
+    [
+      JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [SESSION.script[1], SESSION.script[0]] } }),
+      /"at" must be a time/,
+    ],
+    [
+      JSON.stringify({
+        format: 'cqrs-lab-session',
+        version: 1,
+        session: { ...SESSION, script: [{ at: 0, intent: { kind: 'projection', action: 'explode', name: 'catalogue' } }] },
+      }),
+      /"action" must be/,
+    ],
     [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, until: { at: 1, step: 1 } } }), /"until.at"/],
-    [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [{ at: 0, intent: { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, consistency: { strategy: 'hope' } } }] } }), /"consistency.strategy" must be one of/],
-    [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [{ at: 0, intent: { kind: 'aggregateAt', streamId: 'product-KB', asOf: { position: 1, at: 2 } } }] } }), /"asOf" must have exactly one/],
-    [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [{ at: 0, intent: { kind: 'teleport' } }] } }), /unknown intent kind "teleport"/],
-    [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, script: [{ at: 0, intent: { kind: 'command', command: { type: 'ChangePrice', data: { sku: 'KB', priceCents: 1 }, expectedVersion: -1 } } }] } }), /"expectedVersion" must be a whole number, 0 or more/],
+    [
+      JSON.stringify({
+        format: 'cqrs-lab-session',
+        version: 1,
+        session: {
+          ...SESSION,
+          script: [
+            { at: 0, intent: { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB' } }, consistency: { strategy: 'hope' } } },
+          ],
+        },
+      }),
+      /"consistency.strategy" must be one of/,
+    ],
+    [
+      JSON.stringify({
+        format: 'cqrs-lab-session',
+        version: 1,
+        session: { ...SESSION, script: [{ at: 0, intent: { kind: 'aggregateAt', streamId: 'product-KB', asOf: { position: 1, at: 2 } } }] },
+      }),
+      /"asOf" must have exactly one/,
+    ],
+    [
+      JSON.stringify({
+        format: 'cqrs-lab-session',
+        version: 1,
+        session: { ...SESSION, script: [{ at: 0, intent: { kind: 'teleport' } }] },
+      }),
+      /unknown intent kind "teleport"/,
+    ],
+    [
+      JSON.stringify({
+        format: 'cqrs-lab-session',
+        version: 1,
+        session: {
+          ...SESSION,
+          script: [
+            {
+              at: 0,
+              intent: { kind: 'command', command: { type: 'ChangePrice', data: { sku: 'KB', priceCents: 1 }, expectedVersion: -1 } },
+            },
+          ],
+        },
+      }),
+      /"expectedVersion" must be a whole number, 0 or more/,
+    ],
   ])('refuses %s', (text, message) => {
     expect(() => parseSessionFile(text)).toThrow(SessionFormatError);
     expect(() => parseSessionFile(text)).toThrow(message);
@@ -111,7 +194,11 @@ describe('session files', () => {
 
 describe('settings', () => {
   it('keeps only what differs from the defaults', () => {
-    const s = applySettingsPatch(DEFAULT_SETTINGS, { bus: { latencyMs: 300, reorder: true }, idempotency: false, projections: { catalogue: { dedupe: false } } }, ['catalogue']);
+    const s = applySettingsPatch(
+      DEFAULT_SETTINGS,
+      { bus: { latencyMs: 300, reorder: true }, idempotency: false, projections: { catalogue: { dedupe: false } } },
+      ['catalogue'],
+    );
     const patch = settingsPatchFrom(s);
     expect(patch).toEqual({ bus: { latencyMs: 300, reorder: true }, idempotency: false, projections: { catalogue: { dedupe: false } } });
     expect(applySettingsPatch(DEFAULT_SETTINGS, patch, ['catalogue'])).toEqual(s);
@@ -130,7 +217,12 @@ describe('settings', () => {
         expect(c.max * (c.scale ?? 1)).toBeLessThanOrEqual(rule.max!);
       }
     }
-    expect(patchFor(SETTING_CONTROLS.find((c) => c.id === 'drops')!, 35)).toEqual({ bus: { dropProbability: 0.35 } });
+    expect(
+      patchFor(
+        SETTING_CONTROLS.find((c) => c.id === 'drops')!,
+        35,
+      ),
+    ).toEqual({ bus: { dropProbability: 0.35 } });
   });
 });
 

@@ -36,7 +36,10 @@ describe('scenario completion storage', () => {
     const storage = memoryStorage();
     markCompletion(storage, 'banking', 'storyFinished');
     // Another tab writes its own progress meanwhile.
-    const other = { version: 1, scenarios: { banking: { storyFinished: true, challengeSolved: false }, ordering: { storyFinished: true, challengeSolved: true } } };
+    const other = {
+      version: 1,
+      scenarios: { banking: { storyFinished: true, challengeSolved: false }, ordering: { storyFinished: true, challengeSolved: true } },
+    };
     storage.setItem(COMPLETION_KEY, JSON.stringify(other));
     markCompletion(storage, 'banking', 'challengeSolved');
     expect(Object.keys(readCompletion(storage).scenarios).sort()).toEqual(['banking', 'ordering']);
@@ -53,17 +56,36 @@ describe('scenario completion storage', () => {
 
   it('drops malformed entries but keeps the good ones', () => {
     const state = parseCompletion(
-      JSON.stringify({ version: 1, scenarios: { banking: { storyFinished: 'yes', challengeSolved: true }, 'Bad Slug': { storyFinished: true, challengeSolved: true }, ordering: { storyFinished: true, challengeSolved: false } } }),
+      JSON.stringify({
+        version: 1,
+        scenarios: {
+          banking: { storyFinished: 'yes', challengeSolved: true },
+          'Bad Slug': { storyFinished: true, challengeSolved: true },
+          ordering: { storyFinished: true, challengeSolved: false },
+        },
+      }),
     );
     expect(state.scenarios).toEqual({ ordering: { storyFinished: true, challengeSolved: false } });
   });
 
   it('still reports the fact when the browser refuses to store it', () => {
-    const refusing: CompletionStorage = { getItem: () => null, setItem: () => { throw new Error('QuotaExceededError'); } };
+    const refusing: CompletionStorage = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
     const r = markCompletion(refusing, 'ordering', 'storyFinished');
     expect(r.saved).toBe(false);
     expect(completionOf(r.state, 'ordering').storyFinished).toBe(true);
-    expect(readCompletion({ getItem: () => { throw new Error('SecurityError'); }, setItem: () => {} }).scenarios).toEqual({});
+    expect(
+      readCompletion({
+        getItem: () => {
+          throw new Error('SecurityError');
+        },
+        setItem: () => {},
+      }).scenarios,
+    ).toEqual({});
   });
 
   it('refuses a slug that is not one', () => {

@@ -5,7 +5,15 @@
 // count one session's stale reads.
 import initSqlJs from 'sql.js';
 import { describe, expect, test } from 'vitest';
-import { SCENARIO_SLUGS, ScenarioError, evaluateCriteria, parseScenario, runScenario, scenarioBySlug, type Criterion } from '../../../src/scenarios/index.ts';
+import {
+  SCENARIO_SLUGS,
+  ScenarioError,
+  evaluateCriteria,
+  parseScenario,
+  runScenario,
+  scenarioBySlug,
+  type Criterion,
+} from '../../../src/scenarios/index.ts';
 import { traceFieldsOf } from '../../../src/scenarios/traceFields.ts';
 
 const sql = initSqlJs();
@@ -19,7 +27,13 @@ function file(patch: (s: Record<string, any>) => void): Record<string, any> {
     lessons: [],
     domain: 'commerce',
     seed: 1,
-    steps: [{ id: 'one', narration: 'Add a product.', intents: [{ kind: 'command', command: { type: 'AddProduct', data: { sku: 'A', name: 'A', priceCents: 100, stock: 1 } } }] }],
+    steps: [
+      {
+        id: 'one',
+        narration: 'Add a product.',
+        intents: [{ kind: 'command', command: { type: 'AddProduct', data: { sku: 'A', name: 'A', priceCents: 100, stock: 1 } } }],
+      },
+    ],
     challenge: {
       goal: 'Do it.',
       allowed: { settings: ['bus.latencyMs'] },
@@ -45,27 +59,66 @@ function refusal(json: unknown): ScenarioError {
 
 describe('validated with the file', () => {
   test('a traceCount record type that does not exist', () => {
-    const e = refusal(file((s) => (s.challenge.criteria = [{ kind: 'traceCount', type: 'query.execute', op: '>=', value: 1, description: 'x' }])));
+    const e = refusal(
+      file((s) => (s.challenge.criteria = [{ kind: 'traceCount', type: 'query.execute', op: '>=', value: 1, description: 'x' }])),
+    );
     expect(e.message).toMatch(/challenge\.criteria\[0\]\.type: expected a trace record type .*\(got "query\.execute"\)/);
   });
 
   test('a where key the record type does not have', () => {
-    const e = refusal(file((s) => (s.challenge.criteria = [{ kind: 'traceCount', type: 'query.executed', where: { stail: true }, op: '>=', value: 1, description: 'x' }])));
+    const e = refusal(
+      file(
+        (s) =>
+          (s.challenge.criteria = [
+            { kind: 'traceCount', type: 'query.executed', where: { stail: true }, op: '>=', value: 1, description: 'x' },
+          ]),
+      ),
+    );
     expect(e.message).toMatch(/challenge\.criteria\[0\]\.where\.stail: expected a field of query\.executed: seq, at, queryId/);
   });
 
   test('a misspelt command field, in a step, a solution and a load template', () => {
-    expect(refusal(file((s) => (s.steps[0].intents[0].command.data = { sku: 'A', nmae: 'A', priceCents: 100, stock: 1 }))).message).toMatch(/steps\[0\]\.intents\[0\]\.command\.data: expected a valid AddProduct payload/);
-    expect(refusal(file((s) => (s.challenge.solution = [{ kind: 'command', command: { type: 'RestockProduct', data: { sku: 'A', qty: 1 } } }]))).message).toMatch(/challenge\.solution\[0\]\.command\.data/);
-    const load = [{ count: 3, everyMs: 5, intents: [{ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: 'r-{i}', customerId: 'c', sku: 'A', quantity: 'one' } } }] }];
+    expect(refusal(file((s) => (s.steps[0].intents[0].command.data = { sku: 'A', nmae: 'A', priceCents: 100, stock: 1 }))).message).toMatch(
+      /steps\[0\]\.intents\[0\]\.command\.data: expected a valid AddProduct payload/,
+    );
+    expect(
+      refusal(file((s) => (s.challenge.solution = [{ kind: 'command', command: { type: 'RestockProduct', data: { sku: 'A', qty: 1 } } }])))
+        .message,
+    ).toMatch(/challenge\.solution\[0\]\.command\.data/);
+    const load = [
+      {
+        count: 3,
+        everyMs: 5,
+        intents: [
+          { kind: 'command', command: { type: 'PlaceOrder', data: { orderId: 'r-{i}', customerId: 'c', sku: 'A', quantity: 'one' } } },
+        ],
+      },
+    ];
     expect(refusal(file((s) => (s.steps[0].load = load))).message).toMatch(/steps\[0\]\.load\[0\]\.intents\[0\]\.command\.data/);
     load[0]!.intents[0]!.command.data.quantity = 1 as unknown as string;
-    expect(() => parseScenario('simulations/tiny.json', file((s) => (s.steps[0].load = load)))).not.toThrow();
+    expect(() =>
+      parseScenario(
+        'simulations/tiny.json',
+        file((s) => (s.steps[0].load = load)),
+      ),
+    ).not.toThrow();
   });
 
   test('a setting path a criterion reads must exist', () => {
-    expect(refusal(file((s) => (s.challenge.criteria = [{ kind: 'setting', path: 'bus.latency', op: '==', value: 1, description: 'x' }]))).message).toMatch(/\.path: expected a setting path/);
-    expect(refusal(file((s) => (s.challenge.criteria = [{ kind: 'metric', metric: 'windowP95', op: '<', value: { setting: 'bus.latncyMs' }, description: 'x' }]))).message).toMatch(/\.value\.setting/);
+    expect(
+      refusal(file((s) => (s.challenge.criteria = [{ kind: 'setting', path: 'bus.latency', op: '==', value: 1, description: 'x' }])))
+        .message,
+    ).toMatch(/\.path: expected a setting path/);
+    expect(
+      refusal(
+        file(
+          (s) =>
+            (s.challenge.criteria = [
+              { kind: 'metric', metric: 'windowP95', op: '<', value: { setting: 'bus.latncyMs' }, description: 'x' },
+            ]),
+        ),
+      ).message,
+    ).toMatch(/\.value\.setting/);
   });
 
   test('the trace field catalogue lists every field the engine writes (every scenario, played and solved)', async () => {
@@ -90,9 +143,24 @@ describe('richer criteria', () => {
       { description: 'p50 above p95 (false)', kind: 'metric', metric: 'windowP50', op: '>', value: { metric: 'windowP95' }, scope: 'all' },
       { description: 'the bus latency', kind: 'setting', path: 'bus.latencyMs', op: '==', value: run.engine.settings.bus.latencyMs },
       { description: 'not synchronous', kind: 'setting', path: 'sync.mode', op: '==', value: 'sync', not: true },
-      { description: 'window p95 above the bus latency', kind: 'metric', metric: 'windowP95', op: '>=', value: { setting: 'bus.latencyMs' }, scope: 'all' },
+      {
+        description: 'window p95 above the bus latency',
+        kind: 'metric',
+        metric: 'windowP95',
+        op: '>=',
+        value: { setting: 'bus.latencyMs' },
+        scope: 'all',
+      },
       { description: "ana's misses", kind: 'metric', metric: 'readYourWriteMisses', sessionId: 'ana', op: '>=', value: 0, scope: 'all' },
-      { description: 'nobody-at-all has no misses', kind: 'metric', metric: 'readYourWriteMisses', sessionId: 'nobody-at-all', op: '==', value: 0, scope: 'all' },
+      {
+        description: 'nobody-at-all has no misses',
+        kind: 'metric',
+        metric: 'readYourWriteMisses',
+        sessionId: 'nobody-at-all',
+        op: '==',
+        value: 0,
+        scope: 'all',
+      },
     ];
     const results = await evaluateCriteria(run.engine, criteria, 1);
     expect(results.map((r) => [r.description, r.passed])).toEqual([
@@ -107,9 +175,19 @@ describe('richer criteria', () => {
     expect(results[1]!.measured).toMatch(/^windowP50 = \d+ \(needs > windowP95 \(\d+\)\)$/);
     expect(results[3]!.measured).toBe('not (sync.mode = "async" (needs == "sync"))');
     // Per session: the misses of all sessions split between them.
-    const all = await evaluateCriteria(run.engine, [{ description: 'all', kind: 'metric', metric: 'readYourWriteMisses', op: '>=', value: 0, scope: 'all' }], 1);
+    const all = await evaluateCriteria(
+      run.engine,
+      [{ description: 'all', kind: 'metric', metric: 'readYourWriteMisses', op: '>=', value: 0, scope: 'all' }],
+      1,
+    );
     const perSession = await Promise.all(
-      ['ana', 'ben', 'chloe', 'dev', 'eli', 'fay', 'gus', 'hana', 'ivo', 'jo'].map((sessionId) => evaluateCriteria(run.engine, [{ description: sessionId, kind: 'metric', metric: 'readYourWriteMisses', sessionId, op: '>=', value: 0, scope: 'all' }], 1)),
+      ['ana', 'ben', 'chloe', 'dev', 'eli', 'fay', 'gus', 'hana', 'ivo', 'jo'].map((sessionId) =>
+        evaluateCriteria(
+          run.engine,
+          [{ description: sessionId, kind: 'metric', metric: 'readYourWriteMisses', sessionId, op: '>=', value: 0, scope: 'all' }],
+          1,
+        ),
+      ),
     );
     const n = (m: string) => Number(/= (\d+)/.exec(m)![1]);
     expect(n(all[0]!.measured)).toBeGreaterThan(0);

@@ -11,7 +11,11 @@ const sql = initSqlJs();
 
 function memoryStorage(): Storage & { data: Map<string, string> } {
   const data = new Map<string, string>();
-  return { data, getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) } as unknown as Storage & { data: Map<string, string> };
+  return {
+    data,
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+  } as unknown as Storage & { data: Map<string, string> };
 }
 
 describe('goal status in localStorage', () => {

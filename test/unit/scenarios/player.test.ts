@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { initialPlayer, isFinished, playerReduce, type PlayerAction, type PlayerState, type PlayerStep } from '../../../src/scenarios/player.ts';
+import {
+  initialPlayer,
+  isFinished,
+  playerReduce,
+  type PlayerAction,
+  type PlayerState,
+  type PlayerStep,
+} from '../../../src/scenarios/player.ts';
 
 // Three steps; the second asks a question before it plays.
 const steps: PlayerStep[] = [{}, { checkpoint: { choices: ['a', 'b', 'c'] } }, {}];

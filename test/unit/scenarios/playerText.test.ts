@@ -23,10 +23,18 @@ describe('narration text', () => {
   });
 
   it('says what each intent was and what the engine answered', () => {
-    expect(intentLabel({ kind: 'configure', settings: { bus: { latencyMs: 500 }, idempotency: true } })).toBe('set bus.latencyMs, idempotency');
-    expect(intentLabel({ kind: 'query', query: { type: 'orderSummary' }, consistency: { strategy: 'token' } })).toBe('query orderSummary (token)');
+    expect(intentLabel({ kind: 'configure', settings: { bus: { latencyMs: 500 }, idempotency: true } })).toBe(
+      'set bus.latencyMs, idempotency',
+    );
+    expect(intentLabel({ kind: 'query', query: { type: 'orderSummary' }, consistency: { strategy: 'token' } })).toBe(
+      'query orderSummary (token)',
+    );
     expect(
-      outcomeLine({ intent: { kind: 'command', command: { type: 'PlaceOrder', data: {} } }, ok: false, error: { code: 'OUT_OF_STOCK', message: 'Only 2 left.' } }),
+      outcomeLine({
+        intent: { kind: 'command', command: { type: 'PlaceOrder', data: {} } },
+        ok: false,
+        error: { code: 'OUT_OF_STOCK', message: 'Only 2 left.' },
+      }),
     ).toBe('PlaceOrder: OUT_OF_STOCK, Only 2 left.');
   });
 });

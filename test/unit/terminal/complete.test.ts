@@ -53,7 +53,9 @@ describe('completion of domain commands', () => {
   it('offers the field names not given yet, after the type', async () => {
     expect((await complete('PlaceOrder ')).candidates).toEqual(placeOrderFields.map((f) => `${f}=`));
     expect((await complete('PlaceOrder o2 ')).candidates).toEqual(placeOrderFields.slice(1).map((f) => `${f}=`));
-    expect((await complete('cmd PlaceOrder sku=KB-42 ')).candidates).toEqual(placeOrderFields.filter((f) => f !== 'sku').map((f) => `${f}=`));
+    expect((await complete('cmd PlaceOrder sku=KB-42 ')).candidates).toEqual(
+      placeOrderFields.filter((f) => f !== 'sku').map((f) => `${f}=`),
+    );
     expect(await complete('PlaceOrder orderId=o2 q')).toMatchObject({ line: 'PlaceOrder orderId=o2 quantity=', candidates: ['quantity='] });
   });
 
@@ -94,14 +96,27 @@ describe('completion of stream ids, projections and settings', () => {
   it('completes projection names and `all`', async () => {
     expect((await complete('projection pause ')).candidates).toEqual([...projections, 'all']);
     expect((await complete('projection pause cat')).line).toBe('projection pause catalogue ');
-    expect((await complete('projection ')).candidates).toEqual(expect.arrayContaining(['pause', 'shadow-rebuild', 'compare', 'flip', 'rollback', 'drop-shadow', 'orderSummary']));
+    expect((await complete('projection ')).candidates).toEqual(
+      expect.arrayContaining(['pause', 'shadow-rebuild', 'compare', 'flip', 'rollback', 'drop-shadow', 'orderSummary']),
+    );
     const variants = commerce.projections.flatMap((p) => Object.keys(p.variants ?? {}));
-    expect((await complete('projection shadow-rebuild catalogue --variant=')).candidates).toEqual(['current', ...new Set(variants)].map((v) => `--variant=${v}`));
+    expect((await complete('projection shadow-rebuild catalogue --variant=')).candidates).toEqual(
+      ['current', ...new Set(variants)].map((v) => `--variant=${v}`),
+    );
     expect((await complete('projection dedupe catalogue ')).candidates).toEqual(['on', 'off']);
   });
 
   it('completes subcommands and their on/off values', async () => {
-    expect((await complete('bus ')).candidates).toEqual(['latency', 'jitter', 'duplicates', 'drops', 'redelivery', 'reorder', 'ordered-partitions', 'defaults']);
+    expect((await complete('bus ')).candidates).toEqual([
+      'latency',
+      'jitter',
+      'duplicates',
+      'drops',
+      'redelivery',
+      'reorder',
+      'ordered-partitions',
+      'defaults',
+    ]);
     expect((await complete('bus reo')).line).toBe('bus reorder ');
     expect((await complete('bus reorder ')).candidates).toEqual(['on', 'off']);
     expect((await complete('time ')).candidates).toEqual(['pause', 'resume', 'step', 'speed', 'advance', 'run']);

@@ -43,9 +43,11 @@ describe('scrubbing', () => {
     const out = new OutputBuilder();
     out.text('x\x1b]0;title\x07y');
     out.table(['name'], [['\x1b[31mred\x1b[0m\nnext']]);
-     
-    const stripped = renderAnsi(out.build()).replace(/\x1b\[[0-9;]*m/g, '').replaceAll('\r\n', '\n');
-     
+
+    const stripped = renderAnsi(out.build())
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .replaceAll('\r\n', '\n');
+
     expect(stripped).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
     expect(renderPlain(out.build())).toContain('␛[31mred␛[0m↵next');
   });
@@ -88,7 +90,10 @@ describe('tables', () => {
   });
 
   it('prints key/value pairs without a header', () => {
-    const out = new OutputBuilder().pairs([['status', 'live'], ['position', 3]]);
+    const out = new OutputBuilder().pairs([
+      ['status', 'live'],
+      ['position', 3],
+    ]);
     expect(renderPlain(out.build())).toBe('status    live\nposition  3');
   });
 });

@@ -50,7 +50,12 @@ export async function harness(
   const sql = await sqlJs();
   const settings = options.settings ?? {};
   const engine = createEngine({ sql, domain, seed: options.seed ?? 1, settings });
-  const backend = createLocalBackend(engine, { sql, domains: { commerce, banking }, settings, ...(options.ticker ? { ticker: options.ticker } : {}) });
+  const backend = createLocalBackend(engine, {
+    sql,
+    domains: { commerce, banking },
+    settings,
+    ...(options.ticker ? { ticker: options.ticker } : {}),
+  });
   const storage = options.storage ?? memoryStorage();
   const session = new TerminalSession({ backend, storage });
   return {

@@ -25,7 +25,12 @@ describe('domain commands', () => {
   });
 
   it('takes name=value pairs in any order, and mixes them with positional values', () => {
-    expect(ok('cmd PlaceOrder quantity=2 sku=tea orderId=o1 customerId=alice').args.values).toEqual({ orderId: 'o1', customerId: 'alice', sku: 'tea', quantity: 2 });
+    expect(ok('cmd PlaceOrder quantity=2 sku=tea orderId=o1 customerId=alice').args.values).toEqual({
+      orderId: 'o1',
+      customerId: 'alice',
+      sku: 'tea',
+      quantity: 2,
+    });
     // Positional values fill the fields not named, in field order.
     expect(ok('PlaceOrder sku=tea o1 alice 2').args.values).toEqual({ orderId: 'o1', customerId: 'alice', sku: 'tea', quantity: 2 });
   });
@@ -37,7 +42,11 @@ describe('domain commands', () => {
   });
 
   it('keeps quoted values whole and as text', () => {
-    expect(ok('AddProduct KB "Mechanical keyboard" 4999 10').args.values).toMatchObject({ name: 'Mechanical keyboard', priceCents: 4999, stock: 10 });
+    expect(ok('AddProduct KB "Mechanical keyboard" 4999 10').args.values).toMatchObject({
+      name: 'Mechanical keyboard',
+      priceCents: 4999,
+      stock: 10,
+    });
     expect(ok('AddProduct KB name="x = y" 1 1').args.values).toMatchObject({ name: 'x = y' });
   });
 
@@ -125,7 +134,9 @@ describe('queries', () => {
   });
 
   it('refuses an unknown strategy, listing the known ones', () => {
-    expect(usage('GetOrderSummary o1 --consistency=strong')).toBe("--consistency should be a consistency strategy: eventual, read-your-writes, token, polling, push, optimistic, swr, got 'strong'.");
+    expect(usage('GetOrderSummary o1 --consistency=strong')).toBe(
+      "--consistency should be a consistency strategy: eventual, read-your-writes, token, polling, push, optimistic, swr, got 'strong'.",
+    );
     expect(usage('GetOrderSummary o1 --via=sideways')).toContain('one of: wait, writeSide');
     expect(usage('GetOrderSummary o1 --consistency=polling --timeout=soon')).toContain('a duration');
     expect(usage('GetOrderSummary o1 --token')).toBe('--token needs a value, e.g. --token=n.');
@@ -166,7 +177,9 @@ describe('built-in commands', () => {
     expect(usage('bus reorder maybe')).toBe("state should be on or off, got 'maybe'.");
     expect(usage('bus latency')).toBe('Missing <ms>: milliseconds: 500, 500ms or 2s.');
     expect(usage('time step 0')).toContain('at least 1');
-    expect(usage('projection pause catalog')).toBe(`There is no projection called 'catalog'. Did you mean 'catalogue'? This domain has: ${commerce.projections.map((p) => p.name).join(', ')} (or all).`);
+    expect(usage('projection pause catalog')).toBe(
+      `There is no projection called 'catalog'. Did you mean 'catalogue'? This domain has: ${commerce.projections.map((p) => p.name).join(', ')} (or all).`,
+    );
   });
 
   it('names the subcommand that was probably meant, with its usage', () => {

@@ -36,7 +36,8 @@ describe('scenario commands', () => {
     const h = await harness();
     const text = await h.run('scenario list');
     expect(catalog.length).toBeGreaterThan(0);
-    for (const s of catalog) expect(text).toMatch(new RegExp(`^${s.slug}\\s+${s.title.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    for (const s of catalog)
+      expect(text).toMatch(new RegExp(`^${s.slug}\\s+${s.title.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
     expect(text).toContain('scenario open <slug>');
     expect(await h.run('scenarios')).toBe(text);
     expect(await h.run('scenario')).toBe(text);
@@ -77,7 +78,9 @@ describe('scenario commands', () => {
 
   it('prints the address where the page cannot be opened from here', async () => {
     const h = await harness();
-    expect(await h.run(`scenario open ${withChallenge.slug}`)).toBe(`${withChallenge.title}: open /scenarios/${withChallenge.slug}/ to play it.`);
+    expect(await h.run(`scenario open ${withChallenge.slug}`)).toBe(
+      `${withChallenge.title}: open /scenarios/${withChallenge.slug}/ to play it.`,
+    );
   });
 
   it('refuses an unknown slug with the nearest one, and goes nowhere', async () => {

@@ -43,7 +43,9 @@ describe('commands and queries (commerce)', () => {
     const waited = await h.run('GetOrderSummary o1 --consistency=read-your-writes');
     expect(waited).toMatch(/orderId\s+o1/);
     expect(waited).toContain('at position 2 of 2 (live): up to date.');
-    expect(waited).toMatch(/consistency read-your-writes · from the read model · needed position 2 · waited \d+ ms · your last write is in it/);
+    expect(waited).toMatch(
+      /consistency read-your-writes · from the read model · needed position 2 · waited \d+ ms · your last write is in it/,
+    );
   });
 
   it('passes the consistency options through in the intent, in the engine’s names', async () => {
@@ -84,8 +86,14 @@ describe('commands and queries (commerce)', () => {
     const h = await shop();
     const spy = vi.spyOn(h.backend, 'dispatch');
     expect(await h.run('consistency')).toContain('eventual unless they say otherwise');
-    expect(await h.run('consistency read-your-writes --timeout=1s')).toBe('Queries from this terminal now use read-your-writes, timeout 1 s.');
-    expect(spy.mock.calls[0]![0]).toEqual({ kind: 'session', sessionId: 'terminal', consistency: { strategy: 'readYourWrites', timeoutMs: 1000 } });
+    expect(await h.run('consistency read-your-writes --timeout=1s')).toBe(
+      'Queries from this terminal now use read-your-writes, timeout 1 s.',
+    );
+    expect(spy.mock.calls[0]![0]).toEqual({
+      kind: 'session',
+      sessionId: 'terminal',
+      consistency: { strategy: 'readYourWrites', timeoutMs: 1000 },
+    });
     await h.run('PlaceOrder o1 alice KB 1');
     expect(await h.run('GetOrderSummary o1')).toMatch(/orderId\s+o1/);
     expect(await h.run('consistency')).toContain('use read-your-writes, timeout 1 s');
@@ -122,7 +130,9 @@ describe('commands and queries (commerce)', () => {
     const h = await shop();
     await h.run('AddProduct MUG Mug 900 5');
     await h.run('PlaceOrder o1 alice KB 1');
-    expect(await h.run('streams')).toMatch(/stream\s+aggregate\s+version\s+last position\n.*\nproduct-KB\s+Product\s+2\s+3\nproduct-MUG\s+Product\s+1\s+2\n\(2 streams\)/);
+    expect(await h.run('streams')).toMatch(
+      /stream\s+aggregate\s+version\s+last position\n.*\nproduct-KB\s+Product\s+2\s+3\nproduct-MUG\s+Product\s+1\s+2\n\(2 streams\)/,
+    );
     expect(await h.run('streams product-M')).not.toContain('product-KB');
     const history = await h.run('stream product-KB');
     expect(history).toContain('product-KB: 2 events');
@@ -145,7 +155,16 @@ describe('commands and queries (commerce)', () => {
     await h.run('time run');
     const text = await h.run('trace');
     expect(text).toContain('Trace of order-o1');
-    for (const type of ['command.received', 'command.loaded', 'command.decided', 'events.appended', 'bus.published', 'command.completed', 'bus.delivered', 'projection.applied']) {
+    for (const type of [
+      'command.received',
+      'command.loaded',
+      'command.decided',
+      'events.appended',
+      'bus.published',
+      'command.completed',
+      'bus.delivered',
+      'projection.applied',
+    ]) {
       expect(text).toContain(type);
     }
     expect(text).toContain('catalogue applied #2 OrderPlaced product-KB@2');
@@ -212,7 +231,15 @@ describe('controls change the engine', () => {
     await h.run('bus redelivery 2s');
     await h.run('bus reorder on');
     await h.run('bus ordered-partitions off');
-    expect(e()).toEqual({ latencyMs: 500, jitterMs: 50, duplicateProbability: 0.1, dropProbability: 0.05, redeliveryMs: 2000, reorder: true, orderedPartitions: false });
+    expect(e()).toEqual({
+      latencyMs: 500,
+      jitterMs: 50,
+      duplicateProbability: 0.1,
+      dropProbability: 0.05,
+      redeliveryMs: 2000,
+      reorder: true,
+      orderedPartitions: false,
+    });
     const shown = await h.run('bus');
     expect(shown).toMatch(/latency\s+500 ms/);
     expect(shown).toMatch(/duplicates\s+10%/);
@@ -220,7 +247,9 @@ describe('controls change the engine', () => {
 
     const refused = await h.out('bus drops 95%');
     expect(refused.ok).toBe(false);
-    expect(renderPlain(refused)).toContain("Setting 'bus.dropProbability' got 0.95; expected a number from 0 to 0.9 (at 1 nothing would ever be delivered). Nothing was changed.");
+    expect(renderPlain(refused)).toContain(
+      "Setting 'bus.dropProbability' got 0.95; expected a number from 0 to 0.9 (at 1 nothing would ever be delivered). Nothing was changed.",
+    );
     expect(e().dropProbability).toBe(0.05);
 
     await h.run('bus defaults');
@@ -461,7 +490,47 @@ describe('banking end to end', () => {
 });
 
 describe('nothing typed can break the session', () => {
-  const words = ['PlaceOrder', 'cmd', 'query', 'GetOrderSummary', 'sql', 'bus', 'projection', 'time', 'trace', 'stream', 'help', 'set', 'import', 'export', 'reset', 'history', 'seed', '--consistency=token', '--token', 'all', 'catalogue', 'latency', 'pause', 'step', '1e308', '-1', 'NaN', '"', "'", '\\', '=', 'x=', '--', '100%', ';', 'DROP TABLE events', '\x1b[2J', '🚀', 'KB'];
+  const words = [
+    'PlaceOrder',
+    'cmd',
+    'query',
+    'GetOrderSummary',
+    'sql',
+    'bus',
+    'projection',
+    'time',
+    'trace',
+    'stream',
+    'help',
+    'set',
+    'import',
+    'export',
+    'reset',
+    'history',
+    'seed',
+    '--consistency=token',
+    '--token',
+    'all',
+    'catalogue',
+    'latency',
+    'pause',
+    'step',
+    '1e308',
+    '-1',
+    'NaN',
+    '"',
+    "'",
+    '\\',
+    '=',
+    'x=',
+    '--',
+    '100%',
+    ';',
+    'DROP TABLE events',
+    '\x1b[2J',
+    '🚀',
+    'KB',
+  ];
   it('turns every line into output and keeps the engine working', async () => {
     const h = await shop();
     await fc.assert(

@@ -18,7 +18,7 @@ async function counts(h: Harness): Promise<unknown> {
   return {
     events: (await e.readOnlySql('write', 'SELECT count(*), max(position) FROM events')).rows,
     processed: (await e.readOnlySql('write', 'SELECT count(*) FROM processed_commands')).rows,
-    tables: (await e.readOnlySql('write', "SELECT count(*) FROM sqlite_master")).rows,
+    tables: (await e.readOnlySql('write', 'SELECT count(*) FROM sqlite_master')).rows,
     catalogue: (await e.readOnlySql('catalogue', 'SELECT sku, stock FROM catalogue')).rows,
     // SQLite may open its (empty) temp schema while refusing CREATE TEMP: only attached databases count.
     databases: (await e.readOnlySql('write', 'PRAGMA database_list')).rows.map((r) => r[1]).filter((n) => n !== 'temp'),
@@ -46,7 +46,7 @@ describe('sql', () => {
 
   it('sends the SQL exactly as typed', async () => {
     const h = await shop();
-    expect(await h.run("sql write SELECT 'a;b' AS v, \"event_type\" FROM events LIMIT 1")).toMatch(/a;b\s+ProductAdded/);
+    expect(await h.run('sql write SELECT \'a;b\' AS v, "event_type" FROM events LIMIT 1')).toMatch(/a;b\s+ProductAdded/);
     expect(await h.run("sql SELECT 'it''s' AS v")).toContain("it's");
   });
 
@@ -67,7 +67,10 @@ describe('sql', () => {
   });
 
   const tricks: [string, string][] = [
-    ['an INSERT', "sql INSERT INTO events (stream_id, stream_version, event_type, schema_version, payload, command_id, correlation_id, causation_id, recorded_at) VALUES ('x', 1, 'X', 1, '{}', 'c', 'c', 'c', 0)"],
+    [
+      'an INSERT',
+      "sql INSERT INTO events (stream_id, stream_version, event_type, schema_version, payload, command_id, correlation_id, causation_id, recorded_at) VALUES ('x', 1, 'X', 1, '{}', 'c', 'c', 'c', 0)",
+    ],
     ['several statements in one line', 'sql SELECT 1; DELETE FROM events'],
     ['turning the guard off first', 'sql PRAGMA query_only=0; DELETE FROM events'],
     ['turning the guard off in a quoted-looking line', "sql write SELECT 'a;b'; PRAGMA query_only=0; DELETE FROM events"],

@@ -16,7 +16,11 @@ describe('Damerau-Levenshtein', () => {
   });
 
   it('is symmetric', () => {
-    for (const [a, b] of [['query', 'qeury'], ['projection', 'projections'], ['ab', 'ba']] as const) {
+    for (const [a, b] of [
+      ['query', 'qeury'],
+      ['projection', 'projections'],
+      ['ab', 'ba'],
+    ] as const) {
       expect(damerauLevenshtein(a, b)).toBe(damerauLevenshtein(b, a));
     }
   });

@@ -16,7 +16,29 @@ for (const domain of [commerce, banking]) {
 
     it('covers every family of the issue', () => {
       const names = new Set(table.entries.map((e) => e.name));
-      for (const n of ['cmd', 'query', 'sql', 'streams', 'events', 'stream', 'trace', 'bus', 'idempotency', 'projections', 'projection', 'time', 'seed', 'reset', 'scenarios', 'scenario', 'export', 'import', 'help', 'clear', 'history']) {
+      for (const n of [
+        'cmd',
+        'query',
+        'sql',
+        'streams',
+        'events',
+        'stream',
+        'trace',
+        'bus',
+        'idempotency',
+        'projections',
+        'projection',
+        'time',
+        'seed',
+        'reset',
+        'scenarios',
+        'scenario',
+        'export',
+        'import',
+        'help',
+        'clear',
+        'history',
+      ]) {
         expect(names, n).toContain(n);
       }
       for (const c of domain.commands) expect(names).toContain(c.type);
@@ -24,7 +46,9 @@ for (const domain of [commerce, banking]) {
       const bus = table.lookup('bus')!.subcommands!.map((s) => s.name);
       expect(bus).toEqual(expect.arrayContaining(['latency', 'jitter', 'duplicates', 'drops', 'reorder', 'ordered-partitions']));
       const projection = table.lookup('projection')!.subcommands!.map((s) => s.name);
-      expect(projection).toEqual(expect.arrayContaining(['pause', 'resume', 'crash', 'rebuild', 'shadow-rebuild', 'compare', 'flip', 'rollback', 'drop-shadow']));
+      expect(projection).toEqual(
+        expect.arrayContaining(['pause', 'resume', 'crash', 'rebuild', 'shadow-rebuild', 'compare', 'flip', 'rollback', 'drop-shadow']),
+      );
       const time = table.lookup('time')!.subcommands!.map((s) => s.name);
       expect(time).toEqual(expect.arrayContaining(['pause', 'resume', 'step', 'speed', 'advance', 'run']));
     });
@@ -74,7 +98,9 @@ describe('domain commands derived from the specs', () => {
   const table = buildCommandTable(catalogOf(commerce));
 
   it('writes a usage line from the fields, optional ones in brackets', () => {
-    expect(table.lookup('PlaceOrder')!.usage).toBe('PlaceOrder <orderId> <customerId> <sku> <quantity> [--id=<commandId>] [--expect-version=n]');
+    expect(table.lookup('PlaceOrder')!.usage).toBe(
+      'PlaceOrder <orderId> <customerId> <sku> <quantity> [--id=<commandId>] [--expect-version=n]',
+    );
     expect(table.lookup('ListOrders')!.usage).toMatch(/^ListOrders \[limit\] \[--consistency=<strategy>\]/);
     expect(table.lookup('cmd')!.subcommands!.find((s) => s.name === 'PlaceOrder')!.usage).toMatch(/^cmd PlaceOrder </);
   });
@@ -94,7 +120,16 @@ describe('domain commands derived from the specs', () => {
     const custom = {
       ...catalogOf(commerce),
       name: 'library',
-      commands: [{ type: 'LendBook', description: 'Lend a book.', fields: [{ name: 'isbn', kind: 'string' as const, description: 'Book', example: '978-0' }, { name: 'days', kind: 'integer' as const, description: 'Days', example: 14, required: false }] }],
+      commands: [
+        {
+          type: 'LendBook',
+          description: 'Lend a book.',
+          fields: [
+            { name: 'isbn', kind: 'string' as const, description: 'Book', example: '978-0' },
+            { name: 'days', kind: 'integer' as const, description: 'Days', example: 14, required: false },
+          ],
+        },
+      ],
     };
     const t = buildCommandTable(custom);
     expect(t.lookup('LendBook')!.usage).toBe('LendBook <isbn> [days] [--id=<commandId>] [--expect-version=n]');

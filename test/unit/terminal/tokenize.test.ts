@@ -26,7 +26,7 @@ describe('tokenize', () => {
 
   it('reads single quotes with escapes for the quote and the backslash', () => {
     expect(values("'it\\'s'")).toEqual(["it's"]);
-    expect(values("'a \"b\" c'")).toEqual(['a "b" c']);
+    expect(values('\'a "b" c\'')).toEqual(['a "b" c']);
     expect(values("'\\n'")).toEqual(['\\n']);
   });
 
@@ -89,8 +89,8 @@ describe('splitRaw', () => {
   });
 
   it('keeps quotes, backslashes, inner spacing and trailing text', () => {
-    const { rest } = splitRaw('sql   SELECT "x\\y",  \'it\'\'s\'   -- note  ', 1);
-    expect(rest).toBe('SELECT "x\\y",  \'it\'\'s\'   -- note  ');
+    const { rest } = splitRaw("sql   SELECT \"x\\y\",  'it''s'   -- note  ", 1);
+    expect(rest).toBe("SELECT \"x\\y\",  'it''s'   -- note  ");
   });
 
   it('gives an empty rest when there is nothing after the words', () => {

@@ -74,10 +74,14 @@ describe('rendering to a width', () => {
 
   it('prints a table too wide for the terminal one record at a time', () => {
     const out = new OutputBuilder()
-      .table(['position', 'stream_id', 'event_type', 'payload', 'command_id'], [
-        [1, 'product-KB', 'ProductAdded', '{"sku":"KB","name":"Mechanical keyboard"}', 'cmd-1'],
-        [2, 'order-o1', 'OrderPlaced', '{"orderId":"o1"}', 'cmd-2'],
-      ], { caption: '(2 rows)' })
+      .table(
+        ['position', 'stream_id', 'event_type', 'payload', 'command_id'],
+        [
+          [1, 'product-KB', 'ProductAdded', '{"sku":"KB","name":"Mechanical keyboard"}', 'cmd-1'],
+          [2, 'order-o1', 'OrderPlaced', '{"orderId":"o1"}', 'cmd-2'],
+        ],
+        { caption: '(2 rows)' },
+      )
       .build();
     const wide = renderPlain(out, { width: 120 }).split('\n');
     expect(wide[0]).toMatch(/^position\s+stream_id\s+event_type\s+payload\s+command_id$/);
@@ -90,7 +94,15 @@ describe('rendering to a width', () => {
   });
 
   it('keeps narrow tables as aligned rows', () => {
-    const out = new OutputBuilder().table(['sku', 'stock'], [['KB', 8], ['MS', 12]]).build();
+    const out = new OutputBuilder()
+      .table(
+        ['sku', 'stock'],
+        [
+          ['KB', 8],
+          ['MS', 12],
+        ],
+      )
+      .build();
     expect(renderPlain(out, { width: 36 })).toBe(['sku  stock', '───  ─────', 'KB       8', 'MS      12'].join('\n'));
   });
 

@@ -44,9 +44,11 @@ const samples: EngineError[] = [
 
 /** A throw in a worker, as the page receives it. */
 function acrossTheBoundary(thrown: unknown, worker: 'write' | 'read' = 'write'): unknown {
-  const reply = structuredClone(replySync(() => {
-    throw thrown;
-  }, worker));
+  const reply = structuredClone(
+    replySync(() => {
+      throw thrown;
+    }, worker),
+  );
   try {
     unwrap(reply);
   } catch (e) {
@@ -57,7 +59,9 @@ function acrossTheBoundary(thrown: unknown, worker: 'write' | 'read' = 'write'):
 
 describe('engine errors across the worker boundary', () => {
   it('has a sample of every error class the engine exports', () => {
-    const exported = Object.values(engine).filter((v): v is typeof EngineError => typeof v === 'function' && (v === EngineError || v.prototype instanceof EngineError));
+    const exported = Object.values(engine).filter(
+      (v): v is typeof EngineError => typeof v === 'function' && (v === EngineError || v.prototype instanceof EngineError),
+    );
     const sampled = new Set(samples.map((e) => e.constructor));
     expect(exported.filter((cls) => !sampled.has(cls)).map((cls) => cls.name)).toEqual([]);
     expect(exported.length).toBe(samples.length);
@@ -87,7 +91,11 @@ describe('engine errors across the worker boundary', () => {
   });
 
   it('rebuilds an error of an unknown name as a plain EngineError with its data', () => {
-    const e = fromWire({ kind: 'engine', data: { name: 'FutureError', code: 'SQL_ERROR', message: 'From a newer worker.', details: { a: 1 } }, fields: {} });
+    const e = fromWire({
+      kind: 'engine',
+      data: { name: 'FutureError', code: 'SQL_ERROR', message: 'From a newer worker.', details: { a: 1 } },
+      fields: {},
+    });
     expect(e).toBeInstanceOf(EngineError);
     expect(e).toMatchObject({ name: 'FutureError', code: 'SQL_ERROR', message: 'From a newer worker.', details: { a: 1 } });
   });

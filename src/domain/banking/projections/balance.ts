@@ -4,7 +4,12 @@ import { accountIdField } from '../commands.ts';
 import { BANKING_EVENTS, type AccountOpened, type BankingEvent } from '../events.ts';
 
 /** How each movement moves the balance: every event but the opening is one. */
-const SIGN: Record<Exclude<BankingEvent, AccountOpened>['type'], 1 | -1> = { MoneyDeposited: 1, TransferReceived: 1, MoneyWithdrawn: -1, TransferSent: -1 };
+const SIGN: Record<Exclude<BankingEvent, AccountOpened>['type'], 1 | -1> = {
+  MoneyDeposited: 1,
+  TransferReceived: 1,
+  MoneyWithdrawn: -1,
+  TransferSent: -1,
+};
 
 export const balance = defineProjection<BankingEvent>()({
   name: 'balance',

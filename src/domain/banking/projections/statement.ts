@@ -13,9 +13,17 @@ function line(e: Exclude<BankingEvent, AccountOpened>): { amount: number; descri
     case 'MoneyWithdrawn':
       return { amount: -e.data.amountCents, description: 'Withdrawal', counterparty: null };
     case 'TransferSent':
-      return { amount: -e.data.amountCents, description: `Transfer ${e.data.transferId} to ${e.data.toAccountId}`, counterparty: e.data.toAccountId };
+      return {
+        amount: -e.data.amountCents,
+        description: `Transfer ${e.data.transferId} to ${e.data.toAccountId}`,
+        counterparty: e.data.toAccountId,
+      };
     case 'TransferReceived':
-      return { amount: e.data.amountCents, description: `Transfer ${e.data.transferId} from ${e.data.fromAccountId}`, counterparty: e.data.fromAccountId };
+      return {
+        amount: e.data.amountCents,
+        description: `Transfer ${e.data.transferId} from ${e.data.fromAccountId}`,
+        counterparty: e.data.fromAccountId,
+      };
   }
 }
 
@@ -50,7 +58,9 @@ export const statement = defineProjection<BankingEvent>()({
       return;
     }
     const l = line(event);
-    const current = Number(db.get('SELECT balance_cents FROM statement_accounts WHERE account_id = ?', [accountId])?.['balance_cents'] ?? 0);
+    const current = Number(
+      db.get('SELECT balance_cents FROM statement_accounts WHERE account_id = ?', [accountId])?.['balance_cents'] ?? 0,
+    );
     const after = current + l.amount;
     db.run(
       `INSERT INTO statement_lines (account_id, line, at, description, amount_cents, balance_after_cents, counterparty)
@@ -66,11 +76,16 @@ export const statementQueries: QuerySpec[] = [
     type: 'GetStatement',
     projection: 'statement',
     description: 'The latest movements of one account, newest first, with the balance after each.',
-    fields: [accountIdField, { name: 'limit', kind: 'integer', description: 'How many lines', example: 20, min: 1, max: 500, required: false }],
+    fields: [
+      accountIdField,
+      { name: 'limit', kind: 'integer', description: 'How many lines', example: 20, min: 1, max: 500, required: false },
+    ],
     run: (db, p) => {
       const accountId = p.accountId;
       const account =
-        db.get('SELECT account_id AS accountId, owner, balance_cents AS balanceCents FROM statement_accounts WHERE account_id = ?', [accountId]) ?? null;
+        db.get('SELECT account_id AS accountId, owner, balance_cents AS balanceCents FROM statement_accounts WHERE account_id = ?', [
+          accountId,
+        ]) ?? null;
       const lines = db.all(
         `SELECT line, at, description, amount_cents AS amountCents, balance_after_cents AS balanceAfterCents, counterparty
          FROM statement_lines WHERE account_id = ? ORDER BY line DESC LIMIT ?`,

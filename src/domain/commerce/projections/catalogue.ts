@@ -1,7 +1,15 @@
 // The product page's read model: name, price and stock in one row per SKU,
 // so the hot read never touches the write side. Stock moves by deltas, which
 // is exactly why this projection needs the dedupe guard.
-import { defineProjection, defineQuery, projectionCode, type EnvelopeOf, type ProjectionCode, type QuerySpec, type ReadStoreDb } from '../../../engine/index.ts';
+import {
+  defineProjection,
+  defineQuery,
+  projectionCode,
+  type EnvelopeOf,
+  type ProjectionCode,
+  type QuerySpec,
+  type ReadStoreDb,
+} from '../../../engine/index.ts';
 import { skuField } from '../commands.ts';
 import type { CommerceEvent, ProductEvent } from '../events.ts';
 
@@ -89,12 +97,16 @@ function apply(db: ReadStoreDb, event: EnvelopeOf<ProductEvent>, options: { igno
 const variants: Record<string, ProjectionCode> = {
   withRevenue: projectionCode<CommerceEvent>()({
     description: 'Catalogue v2: also keeps the revenue of each product.',
-    schema: [TABLE.replace('updated_at      INTEGER NOT NULL', 'revenue_cents   INTEGER NOT NULL DEFAULT 0,\n  updated_at      INTEGER NOT NULL')],
+    schema: [
+      TABLE.replace('updated_at      INTEGER NOT NULL', 'revenue_cents   INTEGER NOT NULL DEFAULT 0,\n  updated_at      INTEGER NOT NULL'),
+    ],
     handles: HANDLES,
     apply(db, event) {
       apply(db, event);
-      if (event.type === 'OrderPlaced') db.run('UPDATE catalogue SET revenue_cents = revenue_cents + ? WHERE sku = ?', [event.data.totalCents, event.data.sku]);
-      if (event.type === 'OrderCancelled') db.run('UPDATE catalogue SET revenue_cents = revenue_cents - ? WHERE sku = ?', [event.data.refundCents, event.data.sku]);
+      if (event.type === 'OrderPlaced')
+        db.run('UPDATE catalogue SET revenue_cents = revenue_cents + ? WHERE sku = ?', [event.data.totalCents, event.data.sku]);
+      if (event.type === 'OrderCancelled')
+        db.run('UPDATE catalogue SET revenue_cents = revenue_cents - ? WHERE sku = ?', [event.data.refundCents, event.data.sku]);
     },
   }),
   ignoresCancellations: projectionCode<CommerceEvent>()({

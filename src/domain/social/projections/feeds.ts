@@ -31,7 +31,12 @@ interface FeedTables {
 }
 
 function feedTables(prefix: 'push' | 'pull' | 'hybrid'): FeedTables {
-  return { follows: `${prefix}_follows`, posts: `${prefix}_posts`, timeline: `${prefix}_timeline`, thresholds: `${prefix}_feed_thresholds` };
+  return {
+    follows: `${prefix}_follows`,
+    posts: `${prefix}_posts`,
+    timeline: `${prefix}_timeline`,
+    thresholds: `${prefix}_feed_thresholds`,
+  };
 }
 
 const PUSH = feedTables('push');
@@ -142,12 +147,26 @@ function backfill(db: ReadStoreDb, t: FeedTables, follower: string, followee: st
 }
 
 function rowToPost(r: Record<string, unknown>): { postId: string; author: string; text: string; position: number; at: number } {
-  return { postId: r['post_id'] as string, author: r['author'] as string, text: r['text'] as string, position: r['position'] as number, at: r['at'] as number };
+  return {
+    postId: r['post_id'] as string,
+    author: r['author'] as string,
+    text: r['text'] as string,
+    position: r['position'] as number,
+    at: r['at'] as number,
+  };
 }
 
 const newestFirst = (a: { position: number }, b: { position: number }): number => b.position - a.position;
 
-const limitField = { name: 'limit', kind: 'integer' as const, description: 'How many posts', example: 20, min: 1, max: 200, required: false };
+const limitField = {
+  name: 'limit',
+  kind: 'integer' as const,
+  description: 'How many posts',
+  example: 20,
+  min: 1,
+  max: 200,
+  required: false,
+};
 /** What every feed query takes. */
 type FeedParams = { userId: string; limit?: number };
 const limitOf = (p: { limit?: number }): number => p.limit ?? 20;
@@ -251,7 +270,10 @@ export const feedHybrid = defineProjection<SocialEvent>()({
     } else if (e.type === 'PostPublished') {
       settlePost(db, storePost(db, HYBRID, e));
     } else if (e.type === 'FeedConfigured') {
-      db.run(`INSERT INTO ${HYBRID.thresholds} (position, threshold) VALUES (?, ?) ON CONFLICT DO NOTHING`, [e.position, e.data.celebrityThreshold]);
+      db.run(`INSERT INTO ${HYBRID.thresholds} (position, threshold) VALUES (?, ?) ON CONFLICT DO NOTHING`, [
+        e.position,
+        e.data.celebrityThreshold,
+      ]);
       for (const post of postsAfter(db, e.position)) settlePost(db, post);
     }
   },

@@ -38,8 +38,15 @@ function nextCard(before: CardRow | undefined, event: EnvelopeOf<WorkItemEvent>)
   if (event.type === 'WorkItemCreated') {
     const d = event.data;
     return {
-      itemId: d.itemId, boardId: d.boardId, title: d.title, kind: d.kind,
-      column: d.column, assignee: null, points: d.points ?? null, closed: 0, version: event.version,
+      itemId: d.itemId,
+      boardId: d.boardId,
+      title: d.title,
+      kind: d.kind,
+      column: d.column,
+      assignee: null,
+      points: d.points ?? null,
+      closed: 0,
+      version: event.version,
     };
   }
   // A change for a card not created yet can only come out of order (ordering guard off): nothing to attach it to.
@@ -101,8 +108,18 @@ export const board = defineProjection<WorkItemEvent>()({
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (item_id) DO UPDATE SET column_name = excluded.column_name, assignee = excluded.assignee, points = excluded.points,
          closed = excluded.closed, version = excluded.version, updated_at = excluded.updated_at`,
-      [after.itemId, after.boardId, after.title, after.kind, after.column, after.assignee, after.points, after.closed, after.version,
-        event.metadata.recordedAt],
+      [
+        after.itemId,
+        after.boardId,
+        after.title,
+        after.kind,
+        after.column,
+        after.assignee,
+        after.points,
+        after.closed,
+        after.version,
+        event.metadata.recordedAt,
+      ],
     );
     if (before) addToColumn(db, before, -1);
     addToColumn(db, after, 1);
@@ -113,7 +130,9 @@ const CARD_COLUMNS = `item_id AS itemId, title, kind, column_name AS "column", a
 
 /** The board from the denormalised tables (null until the projection has seen one of its cards). */
 export function readBoard(db: ReadStoreDb, boardId: string): Board | null {
-  const cards = db.all(`SELECT ${CARD_COLUMNS} FROM board_cards WHERE board_id = ? ORDER BY ${columnPositionSql('column_name')}, item_id`, [boardId]);
+  const cards = db.all(`SELECT ${CARD_COLUMNS} FROM board_cards WHERE board_id = ? ORDER BY ${columnPositionSql('column_name')}, item_id`, [
+    boardId,
+  ]);
   if (cards.length === 0) return null;
   const totals = db.all('SELECT column_name AS "column", cards, points FROM board_columns WHERE board_id = ?', [boardId]);
   return { boardId, columns: allColumns(totals), cards: cards.map(toCard) };
@@ -143,6 +162,8 @@ export const boardQueries: QuerySpec[] = [
     description: 'Every board with how many cards and points it holds.',
     fields: [],
     run: (db) =>
-      db.all('SELECT board_id AS boardId, SUM(cards) AS cards, SUM(points) AS points FROM board_columns GROUP BY board_id ORDER BY board_id'),
+      db.all(
+        'SELECT board_id AS boardId, SUM(cards) AS cards, SUM(points) AS points FROM board_columns GROUP BY board_id ORDER BY board_id',
+      ),
   },
 ];

@@ -51,18 +51,28 @@ export const boardNormalized = defineProjection<WorkItemEvent>()({
     const at = event.metadata.recordedAt;
     const enterColumn = (column: string) =>
       db.run('INSERT INTO column_history (item_id, version, column_name, entered_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
-        itemId, event.version, column, at,
+        itemId,
+        event.version,
+        column,
+        at,
       ]);
     switch (event.type) {
       case 'WorkItemCreated': {
         const d = event.data;
         db.run('INSERT INTO work_items (item_id, board_id, title, kind, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
-          itemId, d.boardId, d.title, d.kind, at,
+          itemId,
+          d.boardId,
+          d.title,
+          d.kind,
+          at,
         ]);
         enterColumn(d.column);
         if (d.points !== null && d.points !== undefined) {
           db.run('INSERT INTO estimates (item_id, version, points, estimated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
-            itemId, event.version, d.points, at,
+            itemId,
+            event.version,
+            d.points,
+            at,
           ]);
         }
         return;
@@ -72,12 +82,18 @@ export const boardNormalized = defineProjection<WorkItemEvent>()({
         return;
       case 'WorkItemAssigned':
         db.run('INSERT INTO assignments (item_id, version, assignee, assigned_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
-          itemId, event.version, event.data.assignee, at,
+          itemId,
+          event.version,
+          event.data.assignee,
+          at,
         ]);
         return;
       case 'WorkItemEstimated':
         db.run('INSERT INTO estimates (item_id, version, points, estimated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
-          itemId, event.version, event.data.points, at,
+          itemId,
+          event.version,
+          event.data.points,
+          at,
         ]);
         return;
       case 'WorkItemClosed':

@@ -40,7 +40,14 @@ export class ProjectionControl {
       mode: this.ctx.syncNames().includes(p.name) ? 'sync' : 'async',
       variant: p.variant,
       shadow: s
-        ? { variant: s.variant, role: s.role, status: s.status, position: s.watermark, lagEvents: Math.max(0, this.ctx.head - s.watermark), events: s.events }
+        ? {
+            variant: s.variant,
+            role: s.role,
+            status: s.status,
+            position: s.watermark,
+            lagEvents: Math.max(0, this.ctx.head - s.watermark),
+            events: s.events,
+          }
         : null,
     };
   }
@@ -53,8 +60,10 @@ export class ProjectionControl {
     if (!PROJECTION_ACTIONS.includes(action)) {
       throw new InvalidIntentError(`Unknown projection action '${String(action)}'. Use ${PROJECTION_ACTIONS.join(', ')}.`);
     }
-    if (variant !== undefined && action !== 'shadowRebuild') throw new InvalidIntentError(`Only shadowRebuild takes a variant (got one with ${action}).`);
-    if (crashPoint !== undefined && action !== 'crash') throw new InvalidIntentError(`Only crash takes a crashPoint (got one with ${action}).`);
+    if (variant !== undefined && action !== 'shadowRebuild')
+      throw new InvalidIntentError(`Only shadowRebuild takes a variant (got one with ${action}).`);
+    if (crashPoint !== undefined && action !== 'crash')
+      throw new InvalidIntentError(`Only crash takes a crashPoint (got one with ${action}).`);
     if (crashPoint !== undefined && !CRASH_POINTS.includes(crashPoint)) {
       throw new InvalidIntentError(`Unknown crashPoint '${String(crashPoint)}'. Use ${CRASH_POINTS.join(' or ')}.`, { crashPoint });
     }
@@ -72,21 +81,39 @@ export class ProjectionControl {
         check(['live', 'crashed'], 'Wait until it is live (or crashed) before rebuilding.');
         break;
       case 'shadowRebuild': {
-        if (p.shadow) throw new ProjectionStateError(name, action, `keeping a ${p.shadow.role} store`, 'Flip, roll back or drop it (dropShadow) first.');
+        if (p.shadow)
+          throw new ProjectionStateError(
+            name,
+            action,
+            `keeping a ${p.shadow.role} store`,
+            'Flip, roll back or drop it (dropShadow) first.',
+          );
         const known = ['current', ...Object.keys(this.ctx.domain.projections.find((d) => d.name === name)?.variants ?? {})];
         if (!known.includes(variant ?? 'current')) {
-          throw new InvalidIntentError(`Projection '${name}' has no version '${String(variant)}'. Versions: ${known.join(', ')}.`, { variant, known });
+          throw new InvalidIntentError(`Projection '${name}' has no version '${String(variant)}'. Versions: ${known.join(', ')}.`, {
+            variant,
+            known,
+          });
         }
         break;
       }
       case 'flip':
-        if (!p.shadow || p.shadow.role !== 'candidate') throw new ProjectionStateError(name, action, 'without a shadow build', 'Start one with shadowRebuild, let it catch up, then flip.');
-        if (p.shadow.status !== 'caughtUp') throw new ProjectionStateError(name, action, 'with its shadow still building', 'Wait for projection.shadowCaughtUp.');
+        if (!p.shadow || p.shadow.role !== 'candidate')
+          throw new ProjectionStateError(
+            name,
+            action,
+            'without a shadow build',
+            'Start one with shadowRebuild, let it catch up, then flip.',
+          );
+        if (p.shadow.status !== 'caughtUp')
+          throw new ProjectionStateError(name, action, 'with its shadow still building', 'Wait for projection.shadowCaughtUp.');
         check(['live', 'paused'], 'Flip a live projection.');
         break;
       case 'rollback':
-        if (!p.shadow || p.shadow.role !== 'previous') throw new ProjectionStateError(name, action, 'without a previous version', 'Rollback undoes a flip; nothing was flipped.');
-        if (p.shadow.status !== 'caughtUp') throw new ProjectionStateError(name, action, 'with the previous version behind', 'Wait until it has caught up.');
+        if (!p.shadow || p.shadow.role !== 'previous')
+          throw new ProjectionStateError(name, action, 'without a previous version', 'Rollback undoes a flip; nothing was flipped.');
+        if (p.shadow.status !== 'caughtUp')
+          throw new ProjectionStateError(name, action, 'with the previous version behind', 'Wait until it has caught up.');
         check(['live', 'paused'], 'Roll back a live projection.');
         break;
       case 'dropShadow':
@@ -96,7 +123,13 @@ export class ProjectionControl {
         break;
     }
     this.ctx.atBoundary(() => {
-      this.ctx.record({ kind: 'projection', action, name, ...(variant !== undefined ? { variant } : {}), ...(crashPoint !== undefined ? { crashPoint } : {}) });
+      this.ctx.record({
+        kind: 'projection',
+        action,
+        name,
+        ...(variant !== undefined ? { variant } : {}),
+        ...(crashPoint !== undefined ? { crashPoint } : {}),
+      });
       this.applyControl(p, action, variant ?? 'current', crashPoint ?? 'midBatch');
     });
     return this.info(p);
@@ -162,7 +195,17 @@ export class ProjectionControl {
       case 'shadowRebuild': {
         if (p.shadow) return;
         const gen = ++this.ctx.shadowGen;
-        p.shadow = { gen, variant, role: 'candidate', status: 'building', cursor: 1, watermark: 0, events: 0, busy: true, scheduled: false };
+        p.shadow = {
+          gen,
+          variant,
+          role: 'candidate',
+          status: 'building',
+          cursor: 1,
+          watermark: 0,
+          events: 0,
+          busy: true,
+          scheduled: false,
+        };
         this.ctx.emit({ type: 'projection.shadowStarted', projection: name, variant, liveVariant: p.variant, headPosition: this.ctx.head });
         this.ctx.scheduler.schedule(this.ctx.clock.now, 'projection.shadowStart', async () => {
           const host = this.ctx.host();

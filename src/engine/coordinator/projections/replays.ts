@@ -72,7 +72,13 @@ export class Replays {
         }
         p.rebuilt += events.length;
         const last = events[events.length - 1]!;
-        this.ctx.emit({ type: 'projection.rebuildProgress', projection: p.name, position: last.position, headPosition: this.ctx.head, events: events.length });
+        this.ctx.emit({
+          type: 'projection.rebuildProgress',
+          projection: p.name,
+          position: last.position,
+          headPosition: this.ctx.head,
+          events: events.length,
+        });
         return true;
       },
       next: () => this.rebuildStep(p),

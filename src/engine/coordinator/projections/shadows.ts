@@ -54,7 +54,15 @@ export class Shadows {
       s.cursor = last.position + 1;
       s.watermark = st.watermark;
       s.events += events.length;
-      this.ctx.emit({ type: 'projection.shadowProgress', projection: p.name, variant: s.variant, role: s.role, position: last.position, headPosition: this.ctx.head, events: events.length });
+      this.ctx.emit({
+        type: 'projection.shadowProgress',
+        projection: p.name,
+        variant: s.variant,
+        role: s.role,
+        position: last.position,
+        headPosition: this.ctx.head,
+        events: events.length,
+      });
       await this.shadowStep(p, gen);
     };
     const cost = this.ctx.settings.costs.projectMs * events.length;
@@ -93,7 +101,14 @@ export class Shadows {
     s.cursor = oldWatermark + 1;
     s.status = oldWatermark >= this.ctx.head ? 'caughtUp' : 'building';
     s.events = 0;
-    this.ctx.emit({ type: kind === 'flip' ? 'projection.flipped' : 'projection.rolledBack', projection: p.name, from, to: p.variant, watermark: p.watermark, caughtUpEvents: caughtUp });
+    this.ctx.emit({
+      type: kind === 'flip' ? 'projection.flipped' : 'projection.rolledBack',
+      projection: p.name,
+      from,
+      to: p.variant,
+      watermark: p.watermark,
+      caughtUpEvents: caughtUp,
+    });
     this.watchers.advanced(p);
     this.kickShadows();
   }

@@ -5,7 +5,8 @@ import { CONSISTENCY_STRATEGIES, type ConsistencyOptions } from '../../vocabular
 /** A query's or a session's consistency options, checked field by field; a copy. */
 export function validateConsistency(c: unknown): ConsistencyOptions | undefined {
   if (c === undefined) return undefined;
-  if (c === null || typeof c !== 'object') throw new InvalidIntentError('consistency must be an object such as { strategy: "readYourWrites" }.');
+  if (c === null || typeof c !== 'object')
+    throw new InvalidIntentError('consistency must be an object such as { strategy: "readYourWrites" }.');
   const o = c as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!['strategy', 'token', 'timeoutMs', 'pollIntervalMs', 'via'].includes(key)) {
@@ -13,7 +14,9 @@ export function validateConsistency(c: unknown): ConsistencyOptions | undefined 
     }
   }
   if (!CONSISTENCY_STRATEGIES.includes(o['strategy'] as never)) {
-    throw new InvalidIntentError(`Unknown consistency strategy ${JSON.stringify(o['strategy'] ?? null)}. Use one of: ${CONSISTENCY_STRATEGIES.join(', ')}.`);
+    throw new InvalidIntentError(
+      `Unknown consistency strategy ${JSON.stringify(o['strategy'] ?? null)}. Use one of: ${CONSISTENCY_STRATEGIES.join(', ')}.`,
+    );
   }
   const int = (key: string, min: number, max: number): void => {
     const v = o[key];

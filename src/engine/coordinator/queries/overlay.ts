@@ -24,7 +24,14 @@ export class OverlayStrategies {
     const head = this.ctx.head;
     if (run.required === null || p.watermark >= run.required || from > head) return this.answers.answer(run, 'readModel');
     const events = await this.ctx.write.readAll(from, head - from + 1);
-    this.ctx.emit({ type: 'query.fromWriteSide', queryId: run.queryId, projection: run.projection, fromPosition: from, toPosition: head, events: events.length });
+    this.ctx.emit({
+      type: 'query.fromWriteSide',
+      queryId: run.queryId,
+      projection: run.projection,
+      fromPosition: from,
+      toPosition: head,
+      events: events.length,
+    });
     const work = async (): Promise<void> => {
       const host = this.ctx.host();
       const answer = await host.overlayQuery({ type: run.type, params: run.params, events });
@@ -41,7 +48,9 @@ export class OverlayStrategies {
     const p = this.ctx.projection(run.projection);
     if (!session) return this.answers.answer(run, 'readModel');
     session.runs = session.runs.filter((r) => !r.done || (r.result?.ok === true && r.result.consistencyToken > this.ctx.minWatermark()));
-    const outstanding = session.runs.filter((r) => !r.done || (r.result?.ok === true && !r.result.duplicate && r.result.consistencyToken > p.watermark));
+    const outstanding = session.runs.filter(
+      (r) => !r.done || (r.result?.ok === true && !r.result.duplicate && r.result.consistencyToken > p.watermark),
+    );
     if (outstanding.length === 0) return this.answers.answer(run, 'readModel');
     const overlay: EventEnvelope[] = [];
     let predicted = 0;
@@ -100,7 +109,12 @@ export class OverlayStrategies {
       sessionId: run.sessionId,
     };
     this.ctx.watches.push(watch);
-    await this.answers.answer(run, 'predicted', { data: answer.data, position: p.watermark }, { commandIds, predictedEvents: predicted, confirmedEvents: confirmed });
+    await this.answers.answer(
+      run,
+      'predicted',
+      { data: answer.data, position: p.watermark },
+      { commandIds, predictedEvents: predicted, confirmedEvents: confirmed },
+    );
     // Some of the commands may already be settled and projected.
     for (const r of outstanding) if (r.done && !r.result?.ok) this.watchers.finishWatchRun(watch, r);
     this.watchers.checkReconcile(watch);
@@ -118,7 +132,14 @@ export class OverlayStrategies {
         await this.answers.answer(run, 'readModel', answer);
       });
     }
-    this.ctx.emit({ type: 'query.cacheHit', queryId: run.queryId, projection: run.projection, position: cached.position, cachedAt: cached.at, ageMs: this.ctx.clock.now - cached.at });
+    this.ctx.emit({
+      type: 'query.cacheHit',
+      queryId: run.queryId,
+      projection: run.projection,
+      position: cached.position,
+      cachedAt: cached.at,
+      ageMs: this.ctx.clock.now - cached.at,
+    });
     await this.answers.answer(run, 'cache', { data: cached.data, position: cached.position });
     await this.answers.afterQueryCost(async () => {
       const fresh = await this.ctx.host().query(run.type, run.params);

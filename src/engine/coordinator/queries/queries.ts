@@ -27,7 +27,11 @@ export class Queries {
       throw new InvalidIntentError('A query needs a `type` (e.g. "GetOrderSummary") and `params`.');
     }
     const spec = this.ctx.domain.queries.find((q) => q.type === input.type);
-    if (!spec) throw new UnknownQueryError(input.type, this.ctx.domain.queries.map((q) => q.type));
+    if (!spec)
+      throw new UnknownQueryError(
+        input.type,
+        this.ctx.domain.queries.map((q) => q.type),
+      );
     const params = validatePayload(input.type, spec.fields, input.params ?? {});
     const explicit = validateConsistency(consistency);
     const run: QueryRun = {
@@ -48,7 +52,12 @@ export class Queries {
       resumed: false,
     };
     this.ctx.atBoundary(() => {
-      this.ctx.record({ kind: 'query', query: { type: spec.type, params }, ...optionalSession(sessionId), ...(explicit ? { consistency: explicit } : {}) });
+      this.ctx.record({
+        kind: 'query',
+        query: { type: spec.type, params },
+        ...optionalSession(sessionId),
+        ...(explicit ? { consistency: explicit } : {}),
+      });
       this.ctx.scheduler.schedule(this.ctx.clock.now, 'query', () => this.receiveQuery(run));
     });
     return run;

@@ -27,7 +27,15 @@ export class WaitingStrategies {
       this.ctx.waiters = this.ctx.waiters.filter((w) => w !== waiter);
       run.waitedMs = this.ctx.clock.now - run.receivedAt;
       run.timedOut = !satisfied;
-      this.ctx.emit({ type: 'query.waited', queryId: run.queryId, projection: run.projection, target, position: p.watermark, waitedMs: run.waitedMs, satisfied });
+      this.ctx.emit({
+        type: 'query.waited',
+        queryId: run.queryId,
+        projection: run.projection,
+        target,
+        position: p.watermark,
+        waitedMs: run.waitedMs,
+        satisfied,
+      });
       return this.answers.afterQueryCost(() => this.answers.answer(run, 'readModel'));
     };
     const waiter: Waiter = { projection: run.projection, target, fire: () => resume(true) };
@@ -44,7 +52,15 @@ export class WaitingStrategies {
       const answer = await this.ctx.host().query(run.type, run.params);
       run.polls++;
       const satisfied = target === null || answer.position >= target;
-      this.ctx.emit({ type: 'query.polled', queryId: run.queryId, projection: run.projection, poll: run.polls, position: answer.position, target: target ?? 0, satisfied });
+      this.ctx.emit({
+        type: 'query.polled',
+        queryId: run.queryId,
+        projection: run.projection,
+        poll: run.polls,
+        position: answer.position,
+        target: target ?? 0,
+        satisfied,
+      });
       if (satisfied || this.ctx.clock.now + interval > deadline) {
         run.waitedMs = this.ctx.clock.now - run.receivedAt;
         run.timedOut = !satisfied;
@@ -61,7 +77,13 @@ export class WaitingStrategies {
     const target = run.required;
     if (target === null || p.watermark >= target) return this.answers.afterQueryCost(() => this.answers.answer(run, 'readModel'));
     const subscriptionId = `sub-${++this.ctx.subscriptionSeq}`;
-    this.ctx.emit({ type: 'subscription.created', subscriptionId, projection: run.projection, position: target, ...optionalSession(run.sessionId) });
+    this.ctx.emit({
+      type: 'subscription.created',
+      subscriptionId,
+      projection: run.projection,
+      position: target,
+      ...optionalSession(run.sessionId),
+    });
     const timeoutAt = this.ctx.clock.now + this.answers.timeoutOf(run);
     const resume = (satisfied: boolean): Promise<void> | undefined => {
       if (run.resumed) return;
@@ -80,9 +102,25 @@ export class WaitingStrategies {
           waitedMs: run.waitedMs,
           ...optionalSession(run.sessionId),
         });
-        this.ctx.emit({ type: 'query.pushed', queryId: run.queryId, projection: run.projection, subscriptionId, target, position: p.watermark, waitedMs: run.waitedMs });
+        this.ctx.emit({
+          type: 'query.pushed',
+          queryId: run.queryId,
+          projection: run.projection,
+          subscriptionId,
+          target,
+          position: p.watermark,
+          waitedMs: run.waitedMs,
+        });
       } else {
-        this.ctx.emit({ type: 'query.waited', queryId: run.queryId, projection: run.projection, target, position: p.watermark, waitedMs: run.waitedMs, satisfied: false });
+        this.ctx.emit({
+          type: 'query.waited',
+          queryId: run.queryId,
+          projection: run.projection,
+          target,
+          position: p.watermark,
+          waitedMs: run.waitedMs,
+          satisfied: false,
+        });
       }
       return this.answers.afterQueryCost(() => this.answers.answer(run, 'readModel'));
     };

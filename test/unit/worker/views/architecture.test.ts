@@ -4,7 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import initSqlJs from 'sql.js';
 import { commerce } from '../../../../src/domain/index.ts';
-import { createEngine, consistencyWindows, DEFAULT_SETTINGS, applySettingsPatch, type Engine, type SettingsPatch, type TraceRecord } from '../../../../src/engine/index.ts';
+import {
+  createEngine,
+  consistencyWindows,
+  DEFAULT_SETTINGS,
+  applySettingsPatch,
+  type Engine,
+  type SettingsPatch,
+  type TraceRecord,
+} from '../../../../src/engine/index.ts';
 import { ArchitectureModel, architectureAt, type ArchitectureFrame, type BusToken } from '../../../../src/worker/views/architecture.ts';
 
 const sql = await initSqlJs();
@@ -16,16 +24,25 @@ function harness(settings: SettingsPatch, options: { tokenCap?: number } = {}) {
   const records: TraceRecord[] = [];
   engine.onTrace((r) => records.push(r));
   const frame = (): ArchitectureFrame => {
-    const model = new ArchitectureModel({ domain: commerce, settings: applySettingsPatch(DEFAULT_SETTINGS, settings, names), ...(options.tokenCap ? { tokenCap: options.tokenCap } : {}) });
+    const model = new ArchitectureModel({
+      domain: commerce,
+      settings: applySettingsPatch(DEFAULT_SETTINGS, settings, names),
+      ...(options.tokenCap ? { tokenCap: options.tokenCap } : {}),
+    });
     for (const r of records) model.add(r);
     return model.frame(engine.now);
   };
   return { engine, records, frame };
 }
 
-const addProduct = (e: Engine, sku: string, stock = 100) => e.execute({ type: 'AddProduct', data: { sku, name: `Product ${sku}`, priceCents: 100, stock } }, { sessionId: 'alice' });
+const addProduct = (e: Engine, sku: string, stock = 100) =>
+  e.execute({ type: 'AddProduct', data: { sku, name: `Product ${sku}`, priceCents: 100, stock } }, { sessionId: 'alice' });
 const order = (e: Engine, i: number, sku = i % 2 ? 'KB' : 'MS') =>
-  e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: `c${i % 3}`, sku, quantity: 1 } }, sessionId: i % 2 ? 'alice' : 'bob' });
+  e.submit({
+    kind: 'command',
+    command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: `c${i % 3}`, sku, quantity: 1 } },
+    sessionId: i % 2 ? 'alice' : 'bob',
+  });
 
 /** What the scheduler will deliver, as sorted arrival times. */
 function scheduledDeliveries(e: Engine): number[] {
@@ -39,7 +56,10 @@ const inFlightTokens = (f: ArchitectureFrame): BusToken[] => f.bus.lanes.flatMap
 
 describe('the bus', () => {
   it('draws one token per delivery the scheduler holds, arriving when it will, at every pause of a faulty run', async () => {
-    const h = harness({ bus: { latencyMs: 80, jitterMs: 60, duplicateProbability: 0.3, dropProbability: 0.2, redeliveryMs: 50, reorder: true } }, { tokenCap: 1e6 });
+    const h = harness(
+      { bus: { latencyMs: 80, jitterMs: 60, duplicateProbability: 0.3, dropProbability: 0.2, redeliveryMs: 50, reorder: true } },
+      { tokenCap: 1e6 },
+    );
     await addProduct(h.engine, 'KB');
     await addProduct(h.engine, 'MS');
     let checked = 0;
@@ -49,13 +69,21 @@ describe('the bus', () => {
       const f = h.frame();
       const expected = scheduledDeliveries(h.engine);
       expect(f.bus.inFlight).toBe(expected.length);
-      expect(inFlightTokens(f).map((t) => t.arriveAt).sort((a, b) => a - b)).toEqual(expected);
+      expect(
+        inFlightTokens(f)
+          .map((t) => t.arriveAt)
+          .sort((a, b) => a - b),
+      ).toEqual(expected);
       if (expected.length > 0) checked++;
     }
     expect(checked).toBeGreaterThan(10);
     // Tokens of every fault were seen on the way.
     const kinds = new Set<string>();
-    const model = new ArchitectureModel({ domain: commerce, settings: applySettingsPatch(DEFAULT_SETTINGS, { bus: { reorder: true } }, names), tokenCap: 1e6 });
+    const model = new ArchitectureModel({
+      domain: commerce,
+      settings: applySettingsPatch(DEFAULT_SETTINGS, { bus: { reorder: true } }, names),
+      tokenCap: 1e6,
+    });
     for (const r of h.records) {
       model.add(r);
       for (const t of inFlightTokens(model.frame())) kinds.add(t.kind);
@@ -93,7 +121,9 @@ describe('the bus', () => {
       const tokens = lane.tokens.filter((t) => t.kind !== 'held');
       for (const t of tokens) {
         // A first delivery overtakes when an event published before it arrives later.
-        const overtakes = tokens.some((o) => o.kind !== 'duplicate' && o.publishedAt <= t.publishedAt && o.position < t.position && o.arriveAt > t.arriveAt);
+        const overtakes = tokens.some(
+          (o) => o.kind !== 'duplicate' && o.publishedAt <= t.publishedAt && o.position < t.position && o.arriveAt > t.arriveAt,
+        );
         if (t.kind === 'reordered') reordered++;
         if (t.kind === 'reordered' || t.kind === 'normal') expect(t.kind === 'reordered').toBe(overtakes);
       }
@@ -131,7 +161,11 @@ describe('the bus', () => {
     const lane = f.bus.lanes.find((l) => l.subscriber === 'catalogue')!;
     expect(info.heldByBus).toBeGreaterThan(2);
     expect(lane.pausedQueue).toBe(info.heldByBus);
-    expect(f.projections.find((p) => p.name === 'catalogue')).toMatchObject({ status: 'paused', heldByBus: info.heldByBus, lagEvents: info.lagEvents });
+    expect(f.projections.find((p) => p.name === 'catalogue')).toMatchObject({
+      status: 'paused',
+      heldByBus: info.heldByBus,
+      lagEvents: info.lagEvents,
+    });
     h.engine.controlProjection('resume', 'catalogue');
     await h.engine.runUntilIdle();
     f = h.frame();
@@ -143,7 +177,11 @@ describe('the bus', () => {
     const h = harness({ bus: { latencyMs: 5, jitterMs: 300, reorder: true, orderedPartitions: false } }, { tokenCap: 1e6 });
     await addProduct(h.engine, 'KB');
     for (let i = 0; i < 12; i++) order(h.engine, i, 'KB');
-    const model = new ArchitectureModel({ domain: commerce, settings: applySettingsPatch(DEFAULT_SETTINGS, { bus: { reorder: true } }, names), tokenCap: 1e6 });
+    const model = new ArchitectureModel({
+      domain: commerce,
+      settings: applySettingsPatch(DEFAULT_SETTINGS, { bus: { reorder: true } }, names),
+      tokenCap: 1e6,
+    });
     let sawHeld = 0;
     h.engine.onTrace((r) => {
       model.add(r);
@@ -160,7 +198,16 @@ describe('the bus', () => {
 
   it('follows the copy a drop names (trace addition 2), synthetic records', () => {
     const model = new ArchitectureModel({ domain: commerce, settings: DEFAULT_SETTINGS });
-    const base = { type: 'bus.published', position: 1, streamId: 'product-KB', version: 1, eventType: 'ProductAdded', commandId: 'c1', subscribers: ['catalogue'], deliverAt: [30] } as const;
+    const base = {
+      type: 'bus.published',
+      position: 1,
+      streamId: 'product-KB',
+      version: 1,
+      eventType: 'ProductAdded',
+      commandId: 'c1',
+      subscribers: ['catalogue'],
+      deliverAt: [30],
+    } as const;
     const recs = [
       { seq: 1, at: 0, ...base },
       { seq: 2, at: 0, type: 'bus.duplicated', projection: 'catalogue', position: 1, deliverAt: 50 },
@@ -224,7 +271,10 @@ describe('projections, queries and the window', () => {
     p = h.frame().projections.find((x) => x.name === 'catalogue')!;
     expect(p.shadow).toMatchObject({ variant: 'withRevenue', role: 'candidate' });
     await h.engine.runUntilIdle();
-    expect(h.frame().projections.find((x) => x.name === 'catalogue')!.shadow).toMatchObject({ caughtUp: true, position: h.engine.headPosition });
+    expect(h.frame().projections.find((x) => x.name === 'catalogue')!.shadow).toMatchObject({
+      caughtUp: true,
+      position: h.engine.headPosition,
+    });
   });
 
   it('labels answers fresh or stale with how far behind, and a diverged read model is never "fresh"', async () => {
@@ -246,12 +296,27 @@ describe('projections, queries and the window', () => {
     expect(f.sessions.map((s) => s.sessionId)).toEqual(['bob', 'alice']);
     expect(f.sessions[0]!.recentQueries.map((q) => q.queryId)).toEqual([ryw!.queryId, stale!.queryId]);
 
-    const model = new ArchitectureModel({ domain: commerce, settings: applySettingsPatch(DEFAULT_SETTINGS, { bus: { latencyMs: 500, jitterMs: 0 } }, names) });
+    const model = new ArchitectureModel({
+      domain: commerce,
+      settings: applySettingsPatch(DEFAULT_SETTINGS, { bus: { latencyMs: 500, jitterMs: 0 } }, names),
+    });
     for (const r of h.records) model.add(r);
-    model.setDivergences([{ projection: 'catalogue', subject: 'product KB', field: 'stock', readModel: 72, events: 61, cause: 'duplicate applied', checkedAt: 2 }]);
+    model.setDivergences([
+      {
+        projection: 'catalogue',
+        subject: 'product KB',
+        field: 'stock',
+        readModel: 72,
+        events: 61,
+        cause: 'duplicate applied',
+        checkedAt: 2,
+      },
+    ]);
     const d = model.frame();
     expect(d.queries.every((q) => q.freshness === 'diverged')).toBe(true);
-    expect(d.projections.find((p) => p.name === 'catalogue')!.divergences).toEqual([expect.objectContaining({ readModel: 72, events: 61 })]);
+    expect(d.projections.find((p) => p.name === 'catalogue')!.divergences).toEqual([
+      expect.objectContaining({ readModel: 72, events: 61 }),
+    ]);
     model.setDivergences([]);
     expect(model.frame().queries[2]!.freshness).toBe('fresh');
   });
@@ -274,7 +339,11 @@ describe('projections, queries and the window', () => {
     expect(w.legs.map((l) => [l.projection, l.ms]).sort()).toEqual(measured.map((x) => [x.projection, x.windowMs]).sort());
     const first = h.records.find((r) => r.type === 'events.appended')!;
     model.focus((first as { commandId: string }).commandId);
-    expect(model.frame().window).toMatchObject({ commandId: (first as { commandId: string }).commandId, commandType: 'AddProduct', chosen: true });
+    expect(model.frame().window).toMatchObject({
+      commandId: (first as { commandId: string }).commandId,
+      commandType: 'AddProduct',
+      chosen: true,
+    });
   });
 
   it('shows the command handler, the event store and the sessions', async () => {
@@ -301,14 +370,20 @@ describe('scrubbing and cost', () => {
     const h = harness({ bus: { latencyMs: 30, jitterMs: 20, duplicateProbability: 0.2 } });
     await addProduct(h.engine, 'KB');
     for (let i = 0; i < 6; i++) order(h.engine, i, 'KB');
-    const model = new ArchitectureModel({ domain: commerce, settings: applySettingsPatch(DEFAULT_SETTINGS, { bus: { latencyMs: 30, jitterMs: 20, duplicateProbability: 0.2 } }, names) });
+    const model = new ArchitectureModel({
+      domain: commerce,
+      settings: applySettingsPatch(DEFAULT_SETTINGS, { bus: { latencyMs: 30, jitterMs: 20, duplicateProbability: 0.2 } }, names),
+    });
     const seen = new Map<number, string>();
     await h.engine.runUntilIdle();
     for (const r of h.records) {
       model.add(r);
       if (r.seq % 7 === 0) seen.set(r.seq, JSON.stringify(model.frame()));
     }
-    const options = { domain: commerce, settings: applySettingsPatch(DEFAULT_SETTINGS, { bus: { latencyMs: 30, jitterMs: 20, duplicateProbability: 0.2 } }, names) };
+    const options = {
+      domain: commerce,
+      settings: applySettingsPatch(DEFAULT_SETTINGS, { bus: { latencyMs: 30, jitterMs: 20, duplicateProbability: 0.2 } }, names),
+    };
     for (const [seq, json] of seen) expect(JSON.stringify(architectureAt(h.records, options, seq))).toBe(json);
   });
 

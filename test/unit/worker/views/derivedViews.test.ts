@@ -18,7 +18,11 @@ async function run(settings = {}): Promise<Engine> {
   const e = createEngine({ sql, domain: commerce, seed: 5, settings });
   await e.execute({ type: 'AddProduct', data: { sku: 'KB', name: 'Keyboard', priceCents: 100, stock: 9 } }, { sessionId: 'a' });
   for (let i = 0; i < 6; i++) {
-    e.submit({ kind: 'command', command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: 'c', sku: 'KB', quantity: 1 } }, sessionId: 'a' });
+    e.submit({
+      kind: 'command',
+      command: { type: 'PlaceOrder', data: { orderId: `o${i}`, customerId: 'c', sku: 'KB', quantity: 1 } },
+      sessionId: 'a',
+    });
     await e.advance(7);
   }
   await e.query({ type: 'GetProduct', params: { sku: 'KB' } }, { sessionId: 'a' });
@@ -77,16 +81,57 @@ const rec = (seq: number, body: Record<string, unknown>): TraceRecord => ({ seq,
 describe('session guarantees', () => {
   it('flags a read that misses the session’s own acknowledged write, naming the records that show it', () => {
     const trace = [
-      rec(1, { type: 'command.completed', commandId: 'cmd-1', correlationId: 'cmd-1', sessionId: 'a', commandType: 'X', consistencyToken: 7, durationMs: 1, attempts: 1 }),
+      rec(1, {
+        type: 'command.completed',
+        commandId: 'cmd-1',
+        correlationId: 'cmd-1',
+        sessionId: 'a',
+        commandType: 'X',
+        consistencyToken: 7,
+        durationMs: 1,
+        attempts: 1,
+      }),
       rec(2, { type: 'query.received', queryId: 'q1', queryType: 'Q', projection: 'p', sessionId: 'a' }),
-      rec(3, { type: 'query.executed', queryId: 'q1', queryType: 'Q', projection: 'p', position: 5, headPosition: 7, lagEvents: 2, lagMs: 3, sessionId: 'a' }),
+      rec(3, {
+        type: 'query.executed',
+        queryId: 'q1',
+        queryType: 'Q',
+        projection: 'p',
+        position: 5,
+        headPosition: 7,
+        lagEvents: 2,
+        lagMs: 3,
+        sessionId: 'a',
+      }),
       // Another session is not bound by a's writes.
       rec(4, { type: 'query.received', queryId: 'q2', queryType: 'Q', projection: 'p', sessionId: 'b' }),
-      rec(5, { type: 'query.executed', queryId: 'q2', queryType: 'Q', projection: 'p', position: 5, headPosition: 7, lagEvents: 2, lagMs: 3, sessionId: 'b' }),
+      rec(5, {
+        type: 'query.executed',
+        queryId: 'q2',
+        queryType: 'Q',
+        projection: 'p',
+        position: 5,
+        headPosition: 7,
+        lagEvents: 2,
+        lagMs: 3,
+        sessionId: 'b',
+      }),
     ];
     const c = checkGuarantees(trace);
     expect(c.violations).toEqual([
-      { kind: 'read-your-writes', sessionId: 'a', queryId: 'q1', queryType: 'Q', projection: 'p', position: 5, expected: 7, commandId: 'cmd-1', at: 3, seq: 3, causeSeq: 1 },
+      {
+        kind: 'read-your-writes',
+        sessionId: 'a',
+        queryId: 'q1',
+        queryType: 'Q',
+        projection: 'p',
+        position: 5,
+        expected: 7,
+        commandId: 'cmd-1',
+        at: 3,
+        seq: 3,
+        causeSeq: 1,
+      },
     ]);
     expect(c.stats).toMatchObject({ queries: 2, stale: 2, readYourWrites: 1, monotonicReads: 0 });
   });
@@ -95,24 +140,96 @@ describe('session guarantees', () => {
     const trace = [
       rec(1, { type: 'query.received', queryId: 'q1', queryType: 'Q', projection: 'fast', sessionId: 'a' }),
       rec(2, { type: 'query.received', queryId: 'q0', queryType: 'Q', projection: 'slow', sessionId: 'a' }),
-      rec(3, { type: 'command.completed', commandId: 'cmd-1', correlationId: 'cmd-1', sessionId: 'a', commandType: 'X', consistencyToken: 9, durationMs: 1, attempts: 1 }),
-      rec(4, { type: 'query.executed', queryId: 'q1', queryType: 'Q', projection: 'fast', position: 9, headPosition: 9, lagEvents: 0, lagMs: 0, sessionId: 'a' }),
+      rec(3, {
+        type: 'command.completed',
+        commandId: 'cmd-1',
+        correlationId: 'cmd-1',
+        sessionId: 'a',
+        commandType: 'X',
+        consistencyToken: 9,
+        durationMs: 1,
+        attempts: 1,
+      }),
+      rec(4, {
+        type: 'query.executed',
+        queryId: 'q1',
+        queryType: 'Q',
+        projection: 'fast',
+        position: 9,
+        headPosition: 9,
+        lagEvents: 0,
+        lagMs: 0,
+        sessionId: 'a',
+      }),
       // q0 was sent before the write was acknowledged and before q1 answered: concurrent, not a violation.
-      rec(5, { type: 'query.executed', queryId: 'q0', queryType: 'Q', projection: 'slow', position: 4, headPosition: 9, lagEvents: 5, lagMs: 2, sessionId: 'a' }),
+      rec(5, {
+        type: 'query.executed',
+        queryId: 'q0',
+        queryType: 'Q',
+        projection: 'slow',
+        position: 4,
+        headPosition: 9,
+        lagEvents: 5,
+        lagMs: 2,
+        sessionId: 'a',
+      }),
       rec(6, { type: 'query.received', queryId: 'q2', queryType: 'Q', projection: 'slow', sessionId: 'a' }),
-      rec(7, { type: 'query.executed', queryId: 'q2', queryType: 'Q', projection: 'slow', position: 8, headPosition: 9, lagEvents: 1, lagMs: 2, sessionId: 'a' }),
+      rec(7, {
+        type: 'query.executed',
+        queryId: 'q2',
+        queryType: 'Q',
+        projection: 'slow',
+        position: 8,
+        headPosition: 9,
+        lagEvents: 1,
+        lagMs: 2,
+        sessionId: 'a',
+      }),
     ];
     const c = checkGuarantees(trace);
     // q2 is below the token (9): read-your-writes takes precedence over monotonic reads.
     expect(c.violations.map((v) => [v.kind, v.queryId, v.causeSeq])).toEqual([['read-your-writes', 'q2', 3]]);
     const mono = checkGuarantees([
       rec(1, { type: 'query.received', queryId: 'q1', queryType: 'Q', projection: 'fast', sessionId: 'a' }),
-      rec(2, { type: 'query.executed', queryId: 'q1', queryType: 'Q', projection: 'fast', position: 9, headPosition: 9, lagEvents: 0, lagMs: 0, sessionId: 'a' }),
+      rec(2, {
+        type: 'query.executed',
+        queryId: 'q1',
+        queryType: 'Q',
+        projection: 'fast',
+        position: 9,
+        headPosition: 9,
+        lagEvents: 0,
+        lagMs: 0,
+        sessionId: 'a',
+      }),
       rec(3, { type: 'query.received', queryId: 'q2', queryType: 'Q', projection: 'slow', sessionId: 'a' }),
-      rec(4, { type: 'query.executed', queryId: 'q2', queryType: 'Q', projection: 'slow', position: 6, headPosition: 9, lagEvents: 3, lagMs: 2, sessionId: 'a' }),
+      rec(4, {
+        type: 'query.executed',
+        queryId: 'q2',
+        queryType: 'Q',
+        projection: 'slow',
+        position: 6,
+        headPosition: 9,
+        lagEvents: 3,
+        lagMs: 2,
+        sessionId: 'a',
+      }),
     ]);
     expect(mono.violations).toEqual([
-      { kind: 'monotonic-reads', sessionId: 'a', queryId: 'q2', queryType: 'Q', projection: 'slow', position: 6, expected: 9, previousQueryId: 'q1', previousProjection: 'fast', at: 4, seq: 4, causeSeq: 2 },
+      {
+        kind: 'monotonic-reads',
+        sessionId: 'a',
+        queryId: 'q2',
+        queryType: 'Q',
+        projection: 'slow',
+        position: 6,
+        expected: 9,
+        previousQueryId: 'q1',
+        previousProjection: 'fast',
+        at: 4,
+        seq: 4,
+        causeSeq: 2,
+      },
     ]);
   });
 
@@ -151,7 +268,14 @@ describe('sequence diagram and timeline', () => {
     const mid = Math.floor(last.seq / 2);
     const frame = k.before(mid);
     expect(frame.seq).toBeLessThanOrEqual(mid);
-    expect(worldAt(e.trace.filter((r) => r.seq > frame.seq), names, mid, frame)).toEqual(worldAt(e.trace, names, mid));
+    expect(
+      worldAt(
+        e.trace.filter((r) => r.seq > frame.seq),
+        names,
+        mid,
+        frame,
+      ),
+    ).toEqual(worldAt(e.trace, names, mid));
     for (const r of e.trace) expect(describeRecord(r).length).toBeGreaterThan(5);
   });
 
@@ -174,7 +298,10 @@ describe('sequence diagram and timeline', () => {
     await e.runUntilIdle();
     fold();
     const crashed = o.withCrashes(e.status().projections);
-    expect(crashed.find((p) => p.name === 'catalogue')).toMatchObject({ status: 'crashed', crash: { reason: 'requested', rolledBack: 0, lostInbox: 0 } });
+    expect(crashed.find((p) => p.name === 'catalogue')).toMatchObject({
+      status: 'crashed',
+      crash: { reason: 'requested', rolledBack: 0, lostInbox: 0 },
+    });
     expect(crashed.filter((p) => p.crash !== undefined).map((p) => p.name)).toEqual(['catalogue']);
 
     e.controlProjection('resume', 'catalogue');

@@ -95,11 +95,42 @@ describe('DivergenceCheck', () => {
 describe('diffTables', () => {
   const table = (rows: (string | number | null)[][]) => ({ columns: ['sku', 'stock'], rows, truncated: false });
   it('names missing rows, extra rows and differing fields, keyed by the first column', () => {
-    const out = diffTables('catalogue', { products: table([['A', 1], ['C', 3]]) }, { products: table([['A', 2], ['B', 5]]) }, 9);
+    const out = diffTables(
+      'catalogue',
+      {
+        products: table([
+          ['A', 1],
+          ['C', 3],
+        ]),
+      },
+      {
+        products: table([
+          ['A', 2],
+          ['B', 5],
+        ]),
+      },
+      9,
+    );
     expect(out).toEqual([
       { projection: 'catalogue', subject: 'products A', field: 'stock', readModel: 1, events: 2, checkedAt: 9 },
-      { projection: 'catalogue', subject: 'products B', field: 'row', readModel: 'missing', events: 'present', cause: 'an event was not applied', checkedAt: 9 },
-      { projection: 'catalogue', subject: 'products C', field: 'row', readModel: 'present', events: 'missing', cause: 'no event made this row', checkedAt: 9 },
+      {
+        projection: 'catalogue',
+        subject: 'products B',
+        field: 'row',
+        readModel: 'missing',
+        events: 'present',
+        cause: 'an event was not applied',
+        checkedAt: 9,
+      },
+      {
+        projection: 'catalogue',
+        subject: 'products C',
+        field: 'row',
+        readModel: 'present',
+        events: 'missing',
+        cause: 'no event made this row',
+        checkedAt: 9,
+      },
     ]);
   });
   it('skips tables too large to compare', () => {
