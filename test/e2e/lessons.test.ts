@@ -60,7 +60,7 @@ describe('lessons', () => {
       await checkpoint.locator('input[type="radio"]').first().check();
       expect(await commit.isDisabled()).toBe(false);
       await commit.click();
-      expect(await explanation.isVisible()).toBe(true);
+      await explanation.waitFor({ state: 'visible' });
       expect(await checkpoint.getByRole('status').textContent()).toMatch(/^(Right\.|Not quite: the answer is “.+”\.)$/);
 
       await page.reload();
