@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createMermaidRenderer, type MermaidRenderer, type RenderResult } from 'mermaid-isomorphic';
 import { fileURLToPath } from 'node:url';
 import type { MdastPluginDefinition } from 'satteri';
@@ -121,6 +123,45 @@ function accessibleSvg(result: RenderResult, title: string, description: string,
     .replace(/<desc id="chart-desc-[^"]*"[^>]*>[\s\S]*?<\/desc>/, '');
 }
 
+// Drawing a page's diagrams in Chromium takes seconds; unchanged diagrams are taken from a disk cache
+// keyed by everything that shapes the SVG (mermaid's version, the themes, the sources and their ids), so a
+// rebuild that changes no diagram starts no browser.
+const CACHE_DIR = resolve(process.env['MERMAID_SVG_CACHE'] ?? 'node_modules/.cache/cqrs-lab-mermaid');
+
+function mermaidVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(resolve('node_modules/mermaid/package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function cacheKey(prefix: string, sources: readonly string[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ v: 1, mermaid: mermaidVersion(), themes: THEMES, font: FONT_FAMILY, prefix, sources }))
+    .digest('hex');
+}
+
+function readCache(key: string): RenderResult[][] | undefined {
+  try {
+    return JSON.parse(readFileSync(join(CACHE_DIR, `${key}.json`), 'utf8')) as RenderResult[][];
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(key: string, drawn: RenderResult[][]): void {
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    // Written aside then renamed, so a build running in parallel never reads half a file.
+    const file = join(CACHE_DIR, `${key}.json`);
+    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(drawn));
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  } catch {
+    // A cache that cannot be written only costs the next build its time.
+  }
+}
+
 interface Drawing {
   light: RenderResult;
   dark: RenderResult;
@@ -146,9 +187,6 @@ async function drawAll(root: Root, where: string): Promise<Map<string, Drawing>>
   const drawings = new Map<string, Drawing>();
   const fences = collectFences(root);
   if (fences.length === 0) return drawings;
-  const render = getRenderer();
-  if (!render) return drawings;
-
   const prefix =
     'mm' +
     createHash('sha256')
@@ -156,22 +194,36 @@ async function drawAll(root: Root, where: string): Promise<Map<string, Drawing>>
       .digest('hex')
       .slice(0, 8);
   const sources = fences.map((fence) => fence.source);
+  const key = cacheKey(prefix, sources);
+  const cached = readCache(key);
   let drawn: PromiseSettledResult<RenderResult>[][];
-  try {
-    drawn = await Promise.all(
-      THEMES.map((theme) =>
-        render(sources, {
-          prefix: `${prefix}-${theme.name}`,
-          mermaidConfig: { theme: theme.mermaidTheme, fontFamily: FONT_FAMILY, securityLevel: 'strict' },
-        }),
-      ),
-    );
-  } catch (error) {
-    // A Chromium was found but would not start: fail loudly rather than ship pages that load mermaid.
-    throw new Error(
-      `${where}: drawing mermaid diagrams at build time failed in ${systemChromium()}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
+  if (cached) {
+    drawn = cached.map((results) => results.map((value) => ({ status: 'fulfilled', value }) as const));
+  } else {
+    const render = getRenderer();
+    if (!render) return drawings;
+    try {
+      drawn = await Promise.all(
+        THEMES.map((theme) =>
+          render(sources, {
+            prefix: `${prefix}-${theme.name}`,
+            mermaidConfig: { theme: theme.mermaidTheme, fontFamily: FONT_FAMILY, securityLevel: 'strict' },
+          }),
+        ),
+      );
+    } catch (error) {
+      // A Chromium was found but would not start: fail loudly rather than ship pages that load mermaid.
+      throw new Error(
+        `${where}: drawing mermaid diagrams at build time failed in ${systemChromium()}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+    if (drawn.every((results) => results.every((r) => r.status === 'fulfilled'))) {
+      writeCache(
+        key,
+        drawn.map((results) => results.map((r) => (r as PromiseFulfilledResult<RenderResult>).value)),
+      );
+    }
   }
   fences.forEach((fence, index) => {
     const [light, dark] = [drawn[0]![index]!, drawn[1]![index]!];

@@ -30,7 +30,14 @@ beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'cqrs-lab-base-'));
   const { stdout, stderr } = await promisify(execFile)('npm', ['run', 'build'], {
     cwd: join(import.meta.dirname, '../..'),
-    env: { ...buildEnvironment(), BASE_PATH: BASE, SITE_DIST: outDir, CHROME_PATH: '/nonexistent' },
+    // An empty diagram cache too, or drawings cached by an earlier build would hide the fallback.
+    env: {
+      ...buildEnvironment(),
+      BASE_PATH: BASE,
+      SITE_DIST: outDir,
+      CHROME_PATH: '/nonexistent',
+      MERMAID_SVG_CACHE: `${outDir}-no-diagram-cache`,
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
   buildLog = stdout + stderr;
