@@ -51,8 +51,10 @@ const interview = defineCollection({
       scenario: z.enum(SCENARIO_SLUGS).optional(),
       /** Key points of a strong answer; the learner ticks the ones they made. */
       rubric: z.array(z.string().min(3)).min(2).max(8),
-      /** What an interviewer would ask next. */
-      followUps: z.array(z.string().min(5)).min(1),
+      /** What an interviewer would ask next, each with its model answer (revealed after the learner commits, like the main one). */
+      followUps: z.array(z.object({ question: z.string().min(5), answer: z.string().min(40) }).strict()).min(1),
+      /** Design drills (content/drills/<slug>.json) that answer the question by running a design; each must exist. */
+      drills: z.array(z.string().regex(SLUG)).default([]),
       /** `seed` when the question comes from the source articles (rewritten), `original` otherwise. */
       source: z.enum(SOURCES),
       /** For a seed question: which article and part it comes from, e.g. "000, Interview Questions 3". */

@@ -1,5 +1,8 @@
 // Build-time access to the question bank (Astro content collection). Not used in the browser.
 import { getCollection, type CollectionEntry } from 'astro:content';
+import { drillCatalog } from '../drills/catalog';
+import type { Drill } from '../drills/types';
+import { brokenLink } from './links';
 import { LEVELS, TOPICS } from './taxonomy';
 import type { QuestionSummary } from './types';
 
@@ -7,17 +10,16 @@ export type Question = CollectionEntry<'interview'>;
 
 /**
  * Every question, easiest level first, then by main topic in course order, then title.
- * A question whose `lesson` names no lesson fails the build with the file and the field.
+ * A question whose `lesson` names no lesson, or whose `drills` name no drill, fails the build
+ * with the file and the field.
  */
 export async function loadQuestions(): Promise<Question[]> {
   const [questions, lessons] = await Promise.all([getCollection('interview'), getCollection('lessons')]);
-  const lessonIds = new Set(lessons.map((lesson) => lesson.id));
+  const lessonIds = new Set<string>(lessons.map((lesson) => lesson.id));
+  const drillSlugs = new Set(drillCatalog().map((drill) => drill.slug));
   for (const question of questions) {
-    if (!lessonIds.has(question.data.lesson.id)) {
-      throw new Error(
-        `content/interview/${question.id}.md: field lesson names "${question.data.lesson.id}", but no lesson has that slug. Known lessons: ${[...lessonIds].join(', ')}.`,
-      );
-    }
+    const problem = brokenLink({ id: question.id, lesson: question.data.lesson.id, drills: question.data.drills }, lessonIds, drillSlugs);
+    if (problem) throw new Error(problem);
   }
   const rank = (question: Question) => [LEVELS.indexOf(question.data.level), TOPICS.indexOf(question.data.topics[0]!)] as const;
   return questions.sort((a, b) => {
@@ -34,4 +36,9 @@ export function toSummary(question: Question): QuestionSummary {
 
 export function interviewBase(): string {
   return `${import.meta.env.BASE_URL.replace(/\/?$/, '/')}interview/`;
+}
+
+/** The drills that answer a question: those its `drills` field names and those whose `questions` name it. */
+export function drillsFor(question: Question): Drill[] {
+  return drillCatalog().filter((drill) => question.data.drills.includes(drill.slug) || (drill.questions ?? []).includes(question.id));
 }

@@ -33,7 +33,8 @@ rubric:
   - "First key point."
   - "Second key point."
 followUps:
-  - "What would you ask next?"
+  - question: "What would you ask next?"
+    answer: "The model answer to the follow-up, revealed once the learner commits to theirs."
 source: original
 minutes: 4
 ---
@@ -83,6 +84,9 @@ describe('interview question schema', () => {
     ['a missing field', GOOD.replace(/rubric:\n {2}- .*\n {2}- .*\n/, ''), 'rubric'],
     ['an unknown field', GOOD.replace('minutes: 4', 'minutes: 4\nanswer: spoilers'), 'answer'],
     ['a seed question that does not say where it comes from', GOOD.replace('source: original', 'source: seed'), 'seed'],
+    ['a follow-up without a model answer', GOOD.replace(/\n {4}answer: .*\n/, '\n'), 'followUps.0.answer'],
+    ['a follow-up written as a bare question', GOOD.replace(/ {2}- question: (.*)\n {4}answer: .*\n/, '  - $1\n'), 'followUps.0'],
+    ['a drill slug that is not a slug', GOOD.replace('minutes: 4', 'minutes: 4\ndrills: [Flash Sale]'), 'drills.0'],
     ['a scenario slug not in SCENARIO_SLUGS', GOOD.replace('lesson: the-lesson', 'lesson: the-lesson\nscenario: black-friday'), 'scenario'],
   ])('fails on %s, naming the file and the field', (_case, source, field) => {
     writeQuestion('broken-question.md', source);
