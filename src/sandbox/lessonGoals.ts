@@ -160,6 +160,25 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     ],
     answer: 'Keep the dedupe guard on and send six RestockProduct commands.',
     debrief: 'At-least-once delivery is survivable only because the projection remembers what it has applied.',
+    prediction: {
+      question:
+        'Turn the dedupe guard off and restock KB-42 (+5) ten times while 30 % of deliveries arrive twice. Starting from 100, what will GetProduct KB-42 read once the bus is quiet?',
+      answer: {
+        kind: 'choice',
+        choices: [
+          { label: 'Exactly 150: the catalogue counts each restock once', min: 150, max: 150 },
+          { label: 'More than 150: some restocks are counted twice', min: 151 },
+          { label: 'Less than 150: some restocks are lost', max: 149 },
+        ],
+      },
+      run: 'Your run is replayed in the worker; there the guard goes off, ten restocks are sent, and the catalogue is read once every delivery has landed.',
+      intents: [
+        { kind: 'configure', settings: { projections: { catalogue: { dedupe: false } } } },
+        ...Array.from({ length: 10 }, () => command('RestockProduct', { sku: 'KB-42', quantity: 5 })),
+      ],
+      measure: { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, path: 'stock' },
+      why: 'Without the guard the projection applies every copy the bus delivers: each duplicated restock adds its 5 units again, while the event store still holds ten restocks.',
+    },
   },
   'crash-resume': {
     objective: 'Crash the catalogue while orders arrive, resume it, and get it back to exactly what its events say.',
@@ -244,6 +263,19 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     ],
     answer: 'Rebuild the catalogue and wait for it to finish.',
     debrief: 'A read model is disposable: the events can always make it again.',
+    prediction: {
+      question:
+        'The catalogue has 31 events to replay, in batches of 5, at 100 ms per event. How long will a rebuild take, from start to finish, in virtual ms?',
+      answer: { kind: 'number', unit: 'ms', tolerance: 0.2 },
+      run: 'Your run is replayed in the worker; there the catalogue is rebuilt and the time from rebuildStarted to rebuildFinished is read from the trace.',
+      intents: [{ kind: 'projection', action: 'rebuild', name: 'catalogue' }],
+      measure: {
+        kind: 'duration',
+        from: { type: 'projection.rebuildStarted', where: { projection: 'catalogue' } },
+        to: { type: 'projection.rebuildFinished', where: { projection: 'catalogue' } },
+      },
+      why: 'A rebuild replays every event through the same handler: its duration is the number of events times the cost of applying one, whatever the batch size (batches only decide how often reads can slip in).',
+    },
   },
   'sync-vs-async': {
     objective: 'Make a read straight after a restock see the new stock: no lag between the write and the catalogue.',
@@ -261,6 +293,19 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     ],
     answer: 'Set sync mode to sync.',
     debrief: 'No lag, paid for with slower commands and a write side that fails when a projection does.',
+    prediction: {
+      question:
+        'Each projection costs 10 ms per event. Switch the projections to synchronous and place two orders: how long will a PlaceOrder take (p95, virtual ms)?',
+      answer: { kind: 'number', unit: 'ms', tolerance: 0.25, slack: 2 },
+      run: 'Your run is replayed in the worker; there sync mode goes to sync, two orders are placed, and their latency is read from the trace.',
+      intents: [
+        { kind: 'configure', settings: { sync: { mode: 'sync' } } },
+        command('PlaceOrder', { orderId: 'p-1', customerId: 'ada', sku: 'KB-42', quantity: 1 }),
+        command('PlaceOrder', { orderId: 'p-2', customerId: 'ada', sku: 'KB-42', quantity: 1 }),
+      ],
+      measure: { kind: 'metric', metric: 'commandP95Ms' },
+      why: 'A synchronous command pays for every projection that handles its event inside its own transaction: the order summary, the catalogue, the customer’s orders and the checkouts, 10 ms each, on top of the command itself.',
+    },
   },
   'consistency-window': {
     objective: 'Under a steady stream of orders, bring the consistency window (p95) below 150 ms.',
@@ -283,6 +328,24 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     ],
     answer: 'Set the bus latency to 50 ms.',
     debrief: 'The window is made of delivery and projection work; shrink either and the read side follows faster.',
+    prediction: {
+      question:
+        'Set the bus latency to 1,000 ms and send 20 new products, one every 50 ms. What will the consistency window be at p95, in ms?',
+      answer: { kind: 'number', unit: 'ms', tolerance: 0.2 },
+      run: 'Your run is replayed in the worker (your own settings included); there the latency goes to 1,000 ms, the 20 commands are sent, and the window is measured from the trace.',
+      intents: [{ kind: 'configure', settings: { bus: { latencyMs: 1000 } } }],
+      load: [
+        {
+          count: 20,
+          everyMs: 50,
+          intents: [
+            { kind: 'command', command: { type: 'AddProduct', data: { sku: 'P-{i}', name: 'Product {i}', priceCents: 100, stock: 5 } } },
+          ],
+        },
+      ],
+      measure: { kind: 'metric', metric: 'windowP95' },
+      why: 'Each event waits for the bus, then for the projection to apply it: the window is the latency plus the work, so at 1,000 ms of latency the latency is nearly all of it.',
+    },
   },
   'consistency-strategies': {
     objective: 'Restock KB-42, then read it from the same session and see your own restock, although the bus takes 2 s.',
@@ -305,6 +368,29 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     answer: 'Restock KB-42, then query GetProduct KB-42 with readYourWrites from the same session (and no eventual read in between).',
     debrief:
       'Read-your-writes is a promise to one session, kept by waiting (or reading the write side), not by making everything synchronous.',
+    prediction: {
+      question:
+        'Restock KB-42, then read it with the Eventual strategy five times, 0.6 s apart (the bus takes 2 s). How many of the five reads miss your own restock?',
+      answer: { kind: 'number', unit: 'reads', tolerance: 0, slack: 0 },
+      run: 'Your run is replayed in the worker; there client-A restocks and reads five times, and the reads that missed its write are counted from the trace.',
+      intents: [command('RestockProduct', { sku: 'KB-42', quantity: 5 })],
+      load: [
+        {
+          count: 5,
+          everyMs: 600,
+          intents: [
+            {
+              kind: 'query',
+              query: { type: 'GetProduct', params: { sku: 'KB-42' } },
+              sessionId: YOU,
+              consistency: { strategy: 'eventual' },
+            },
+          ],
+        },
+      ],
+      measure: { kind: 'metric', metric: 'readYourWriteMisses', sessionId: YOU },
+      why: 'Eventual answers at once from whatever the catalogue holds: every read before the event lands (2 s after the write) misses it, and only the reads after see it.',
+    },
   },
   'time-travel': {
     objective:
@@ -335,6 +421,17 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     ],
     answer: 'Send PlaceOrder o-1001 twice.',
     debrief: 'A client-chosen id turns a double click into a refusal instead of a second charge.',
+    prediction: {
+      question:
+        'Five customers each double-click Place order: ten PlaceOrder commands, each order id sent twice. How many orders will be placed?',
+      answer: { kind: 'number', unit: 'orders', tolerance: 0, slack: 0 },
+      run: 'Your run is replayed in the worker; there the ten commands are sent and the completed PlaceOrder commands are counted from the trace.',
+      intents: Array.from({ length: 10 }, (_, i) =>
+        command('PlaceOrder', { orderId: `d-${Math.floor(i / 2) + 1}`, customerId: 'ada', sku: 'KB-42', quantity: 1 }),
+      ),
+      measure: { kind: 'metric', metric: 'commandsCompleted' },
+      why: 'Each click is a new command with a new commandId, so idempotency by commandId lets both through to the aggregate; the order id is what repeats, and the Order aggregate refuses an id it already has.',
+    },
   },
   upcasting: {
     objective: "Import a third version-1 product, OLD-3, and find it listed as 'uncategorised' like the other old ones.",
