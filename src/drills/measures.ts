@@ -21,7 +21,14 @@ export interface Measured {
   shown: string;
   /** Why the number is what it is (used when the requirement fails). */
   why: string;
+  /** The records behind the number, one per line (the first few), when there are any to name. */
+  details?: string[];
 }
+
+/** At most this many evidence lines per measure (the rest summed up). */
+const MAX_DETAILS = 5;
+const capped = (lines: string[]): string[] =>
+  lines.length <= MAX_DETAILS ? lines : [...lines.slice(0, MAX_DETAILS), `… and ${lines.length - MAX_DETAILS} more`];
 
 const ms = (n: number) => (Number.isNaN(n) ? 'no data' : `${Math.round(n * 10) / 10} ms`);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -62,11 +69,15 @@ export function measure(m: Measure, facts: RunFacts): Measured {
     case 'ownWriteMisses': {
       const s = facts.screens[m.screen]!;
       const reads = screenReads(facts, m.screen).executed.filter((r) => r.sawOwnWrite !== null && r.sawOwnWrite !== undefined);
-      const missed = reads.filter((r) => r.sawOwnWrite === false).length;
+      const misses = reads.filter((r) => r.sawOwnWrite === false);
+      const missed = misses.length;
       return {
         value: missed,
         shown: plural(missed, 'stale read'),
         why: `${s.query} answered ${missed} of ${plural(reads.length, 'read')} before the session's own write was projected (${describeConsistency(s.consistency)} on the ${s.label} screen).`,
+        details: capped(
+          misses.map((r) => `#${r.seq} at ${r.at} ms: ${r.sessionId ?? 'a session'} read ${s.projection} ${ms(r.lagMs)} behind`),
+        ),
       };
     }
     case 'readStaleness': {
@@ -107,14 +118,19 @@ export function measure(m: Measure, facts: RunFacts): Measured {
       };
     }
     case 'commandLatency': {
-      const durations = trace
-        .filter((r): r is TraceOf<'command.completed'> => r.type === 'command.completed' && r.commandType === m.command)
-        .map((r) => r.durationMs);
-      const value = percentile(durations, m.percentile);
+      const completed = trace.filter(
+        (r): r is TraceOf<'command.completed'> => r.type === 'command.completed' && r.commandType === m.command,
+      );
+      const value = percentile(
+        completed.map((r) => r.durationMs),
+        m.percentile,
+      );
+      const slowest = [...completed].sort((a, b) => b.durationMs - a.durationMs || a.seq - b.seq);
       return {
         value,
         shown: ms(value),
         why: `${m.command} took ${ms(value)} at p${m.percentile} because ${commandCauses(trace, m.command)}.`,
+        details: slowest.slice(0, 3).map((r) => `#${r.seq} at ${r.at} ms: ${r.commandId} took ${ms(r.durationMs)}`),
       };
     }
     case 'commandsFailed': {
@@ -125,19 +141,25 @@ export function measure(m: Measure, facts: RunFacts): Measured {
         (r): r is TraceOf<'command.failed'> => r.type === 'command.failed' && (!m.command || types.get(r.commandId) === m.command),
       );
       const codes = [...new Set(failed.map((r) => r.code))];
+      const failedLines = capped(failed.map((r) => `#${r.seq} at ${r.at} ms: ${r.commandId} failed with ${r.code}`));
       const conflicts = trace.filter((r) => r.type === 'command.conflict').length;
       return {
         value: failed.length,
         shown: plural(failed.length, 'failed command'),
         why: `${plural(failed.length, 'command')} failed (${codes.join(', ')}) after ${plural(conflicts, 'write conflict')}: concurrent writers on one stream and too few retries to get through.`,
+        details: failedLines,
       };
     }
     case 'duplicateAppends': {
       const seen = new Set<string>();
       let again = 0;
+      const lines: string[] = [];
       for (const r of trace) {
         if (r.type !== 'events.appended') continue;
-        if (seen.has(r.commandId)) again++;
+        if (seen.has(r.commandId)) {
+          again++;
+          lines.push(`#${r.seq} at ${r.at} ms: ${r.commandId} appended again`);
+        }
         seen.add(r.commandId);
       }
       const resends = trace.filter((r) => r.type === 'command.duplicate').length;
@@ -145,6 +167,7 @@ export function measure(m: Measure, facts: RunFacts): Measured {
         value: again,
         shown: plural(again, 'command') + ' appended twice',
         why: `${plural(again, 'resent command')} with a commandId already processed appended new events (${resends} recognised as duplicates): nothing recorded the commandIds.`,
+        details: capped(lines),
       };
     }
     case 'visibleAfter': {

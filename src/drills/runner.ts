@@ -85,6 +85,7 @@ export async function runDrill(sql: SqlJsStatic, drill: Drill, design: Design, o
           value: null,
           measured: result!.measured,
           why: result!.passed ? null : `Checked on the engine after the load: ${result!.measured}.`,
+          ...(!result!.passed ? { evidence: result!.evidence ?? { target: 'to hold', value: result!.measured, details: [] } } : {}),
         });
         continue;
       }
@@ -97,6 +98,9 @@ export async function runDrill(sql: SqlJsStatic, drill: Drill, design: Design, o
         value: got.value,
         measured: `${got.shown} (needs ${OP_TEXT[requirement.op]} ${requirement.value})`,
         why: passed ? null : got.why,
+        ...(passed
+          ? {}
+          : { evidence: { target: `${OP_TEXT[requirement.op]} ${requirement.value}`, value: got.shown, details: got.details ?? [] } }),
       });
     }
     options.onProgress?.(1);

@@ -145,6 +145,7 @@ const drillSchema = z
         ]),
       )
       .min(1),
+    hints: z.array(z.string().min(20)).min(2),
     knownGood: z.record(z.string(), id),
     knownBad: z.object({ design: z.record(z.string(), id), fails: id }).strict(),
     explanation: z.string().min(200),

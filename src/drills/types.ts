@@ -5,7 +5,7 @@
 // comes from the trace of that run.
 import type { ConsistencyOptions, Intent } from '../engine/index.ts';
 import type { SettingsPatch } from '../engine/index.ts';
-import type { Comparison, CriterionBody } from '../scenarios/types.ts';
+import type { Comparison, CriterionBody, CriterionEvidence } from '../scenarios/types.ts';
 
 export interface Drill {
   /** Equals the file name without `.json`. */
@@ -32,6 +32,8 @@ export interface Drill {
   knownGood: Design;
   /** A design that fails, and the requirement it fails. */
   knownBad: { design: Design; fails: string };
+  /** The hint ladder, hint 1 first (its last rung, the model design, comes from `knownGood`: answer.ts). */
+  hints: string[];
   /** Shown after the run: the model design and why. */
   explanation: string;
   /** Interview question slugs this drill answers by running. */
@@ -147,6 +149,8 @@ export interface RequirementResult {
   measured: string;
   /** Why it failed, from the run; null when it passed. */
   why: string | null;
+  /** "Why isn't it solved?" (failed requirements): the target, the value found and the records behind it. */
+  evidence?: CriterionEvidence;
 }
 
 export interface DrillReport {

@@ -41,6 +41,8 @@ export interface DrillAttempt {
   requirementsTotal: number;
   /** The learner's written justification, if any. */
   justification?: string;
+  /** The model design had been shown (the hint ladder's last rung) before this run: a pass counts as "solved with the answer". */
+  answerShown?: boolean;
 }
 
 /** One answer to a lesson checkpoint, in the lesson or on review. */
@@ -101,6 +103,7 @@ export const drillAttemptSchema = z
     failed: z.array(z.string()),
     requirementsTotal: z.number().int().min(0),
     justification: z.string().max(5000).optional(),
+    answerShown: z.boolean().optional(),
   })
   .strict();
 

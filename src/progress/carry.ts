@@ -1,5 +1,5 @@
 // All of a learner's progress in one file: lessons read, checkpoint answers and review cards,
-// embed goals, scenarios finished, design drills and interview reviews. Everything the site
+// embed goals and predictions, scenarios finished, design drills and interview reviews. Everything the site
 // keeps in localStorage that is the learner's work (not the theme or terminal history).
 // An import is all or nothing: a file that is not ours, damaged, or from a newer version is
 // refused with a message and nothing is written; a good one is merged into what is here.
@@ -8,6 +8,7 @@ import { emptyProgress, PROGRESS_KEY, progressSchema, type Progress } from '../i
 import { EXPORT_FORMAT as INTERVIEW_FORMAT, mergeProgress, parseExport as parseInterviewExport } from '../interview/transfer';
 import { parseProgress as parseReading, READING_PROGRESS_KEY, type ReadingProgress } from '../scripts/readingProgress';
 import { COMPLETION_KEY, COMPLETION_VERSION, emptyCompletion, parseCompletion, type CompletionState } from '../scenarios/completion';
+import { PREDICTION_KEY_PREFIX, type PredictionRecord } from '../sandbox/predictionProgress';
 
 export const CARRY_FORMAT = 'cqrs-lab/progress';
 /** The file's own version; bump it when the layout changes and migrate older ones in parseCarry. */
@@ -33,6 +34,8 @@ export interface Snapshot {
   scenarios: CompletionState;
   /** Embed goals by goal id. */
   goals: Record<string, GoalRecord>;
+  /** Embed predictions by embed id (`cqrs-lab:prediction:<id>`, see src/sandbox/predictionProgress.ts). */
+  predictions: Record<string, PredictionRecord>;
 }
 
 export interface CarryFile extends Snapshot {
@@ -47,6 +50,16 @@ export type CarryStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date');
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a slug');
 const goalSchema = z.object({ status: z.enum(GOAL_STATUSES), at: isoDate }).strict();
+const predictionSchema = z
+  .object({
+    predicted: z.number().finite(),
+    at: isoDate,
+    measured: z.number().finite().optional(),
+    close: z.boolean().optional(),
+    measuredAt: isoDate.optional(),
+  })
+  .strict();
+const embedId = z.string().regex(/^[A-Za-z0-9][\w.:/-]*$/, 'must be a goal id');
 const snapshotSchema = z
   .object({
     interview: progressSchema,
@@ -57,7 +70,9 @@ const snapshotSchema = z
         scenarios: z.record(slug, z.object({ storyFinished: z.boolean(), challengeSolved: z.boolean() }).strict()),
       })
       .strict(),
-    goals: z.record(z.string().regex(/^[A-Za-z0-9][\w.:/-]*$/, 'must be a goal id'), goalSchema),
+    goals: z.record(embedId, goalSchema),
+    // Absent in files exported before predictions existed.
+    predictions: z.record(embedId, predictionSchema).default({}),
   })
   .strict();
 
@@ -65,17 +80,23 @@ const snapshotSchema = z
 export function readSnapshot(storage: CarryStorage): Snapshot {
   const interview = progressSchema.safeParse(safeJson(storage.getItem(PROGRESS_KEY)));
   const goals: Record<string, GoalRecord> = {};
+  const predictions: Record<string, PredictionRecord> = {};
   for (let i = 0; i < storage.length; i++) {
     const key = storage.key(i);
-    if (!key?.startsWith(GOAL_PREFIX)) continue;
-    const goal = goalSchema.safeParse(safeJson(storage.getItem(key)));
-    if (goal.success) goals[key.slice(GOAL_PREFIX.length)] = goal.data;
+    if (key?.startsWith(GOAL_PREFIX)) {
+      const goal = goalSchema.safeParse(safeJson(storage.getItem(key)));
+      if (goal.success) goals[key.slice(GOAL_PREFIX.length)] = goal.data;
+    } else if (key?.startsWith(PREDICTION_KEY_PREFIX)) {
+      const prediction = predictionSchema.safeParse(safeJson(storage.getItem(key)));
+      if (prediction.success) predictions[key.slice(PREDICTION_KEY_PREFIX.length)] = prediction.data as PredictionRecord;
+    }
   }
   return {
     interview: interview.success ? (interview.data as Progress) : emptyProgress(),
     reading: parseReading(storage.getItem(READING_PROGRESS_KEY)),
     scenarios: parseCompletion(storage.getItem(COMPLETION_KEY)),
     goals,
+    predictions,
   };
 }
 
@@ -117,7 +138,10 @@ export function parseCarry(text: string): CarryParse {
   if (format === INTERVIEW_FORMAT) {
     const interview = parseInterviewExport(text);
     if (!interview.ok) return { ok: false, message: interview.message };
-    return { ok: true, snapshot: { interview: interview.progress, reading: { read: {} }, scenarios: emptyCompletion(), goals: {} } };
+    return {
+      ok: true,
+      snapshot: { interview: interview.progress, reading: { read: {} }, scenarios: emptyCompletion(), goals: {}, predictions: {} },
+    };
   }
   if (format !== CARRY_FORMAT) return fail(`This is not a CQRS Lab progress export (it lacks "format": "${CARRY_FORMAT}").`);
   const file = data as Record<string, unknown>;
@@ -164,11 +188,20 @@ export function mergeSnapshots(current: Snapshot, incoming: Snapshot): Snapshot 
     if (!ours || goalRank(theirs) > goalRank(ours) || (goalRank(theirs) === goalRank(ours) && Date.parse(theirs.at) > Date.parse(ours.at)))
       goals[id] = theirs;
   }
+  // A prediction is worth its being first: the earlier commit wins; for the same one, the later measurement.
+  const predictions = { ...current.predictions };
+  for (const [id, theirs] of Object.entries(incoming.predictions)) {
+    const ours = predictions[id];
+    const earlier = ours && Date.parse(theirs.at) < Date.parse(ours.at);
+    const sameLater = ours && theirs.at === ours.at && Date.parse(theirs.measuredAt ?? '') > Date.parse(ours.measuredAt ?? '1970-01-01');
+    if (!ours || earlier || sameLater) predictions[id] = theirs;
+  }
   return {
     interview: mergeProgress(current.interview, incoming.interview).progress,
     reading: { read },
     scenarios: { version: COMPLETION_VERSION, scenarios },
     goals,
+    predictions,
   };
 }
 
@@ -181,6 +214,7 @@ export function describeSnapshot(snapshot: Snapshot): string {
     count(Object.keys(snapshot.reading.read).length, 'lesson read', 'lessons read'),
     count(Object.keys(snapshot.interview.checkpoints ?? {}).length, 'checkpoint answered', 'checkpoints answered'),
     count(Object.keys(snapshot.goals).length, 'embed goal'),
+    count(Object.keys(snapshot.predictions).length, 'prediction'),
     count(scenariosDone, 'scenario played', 'scenarios played'),
     count(drillRuns, 'drill run'),
     count(Object.keys(snapshot.interview.questions).length, 'interview question reviewed', 'interview questions reviewed'),
@@ -192,6 +226,8 @@ function writeSnapshot(storage: CarryStorage, snapshot: Snapshot): void {
   storage.setItem(READING_PROGRESS_KEY, JSON.stringify(snapshot.reading));
   storage.setItem(COMPLETION_KEY, JSON.stringify(snapshot.scenarios));
   for (const [id, goal] of Object.entries(snapshot.goals)) storage.setItem(GOAL_PREFIX + id, JSON.stringify(goal));
+  for (const [id, prediction] of Object.entries(snapshot.predictions))
+    storage.setItem(PREDICTION_KEY_PREFIX + id, JSON.stringify(prediction));
 }
 
 export type CarryImport = { ok: true; snapshot: Snapshot; message: string } | { ok: false; message: string };
@@ -201,7 +237,13 @@ export function importCarry(storage: CarryStorage, text: string): CarryImport {
   const parsed = parseCarry(text);
   if (!parsed.ok) return parsed;
   const merged = mergeSnapshots(readSnapshot(storage), parsed.snapshot);
-  const touched = [PROGRESS_KEY, READING_PROGRESS_KEY, COMPLETION_KEY, ...Object.keys(merged.goals).map((id) => GOAL_PREFIX + id)];
+  const touched = [
+    PROGRESS_KEY,
+    READING_PROGRESS_KEY,
+    COMPLETION_KEY,
+    ...Object.keys(merged.goals).map((id) => GOAL_PREFIX + id),
+    ...Object.keys(merged.predictions).map((id) => PREDICTION_KEY_PREFIX + id),
+  ];
   const before = new Map(touched.map((key) => [key, storage.getItem(key)]));
   try {
     writeSnapshot(storage, merged);

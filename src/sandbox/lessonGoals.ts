@@ -59,8 +59,9 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: "acc-1's balance reads €175.00",
     solution: clicks(2000, command('Deposit', { accountId: 'acc-1', amountCents: 7500 })),
     hints: [
-      'Send a Deposit for acc-1 from the Commands panel, then follow it in the sequence diagram and the event log.',
-      'The account holds €100.00 (10000 cents); amounts are in cents.',
+      'The account starts with €100.00. Pick `Deposit` in the Command menu and send it (the form is filled in).',
+      "Then pick your command, the newest one, in the sequence diagram's Command menu, and follow it in the event log; amounts are in cents (10000 is €100.00).",
+      'The balance must read €175.00: the deposit has to add the difference, in cents.',
     ],
     answer: 'Deposit 7500 cents into acc-1.',
     debrief: 'One command, one event, one projection update: the balance you read is the read model, fed by the event you caused.',
@@ -76,8 +77,9 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: 'The consistency window (p95) is above 1 s',
     solution: load(1000, 1000, 1500),
     hints: [
-      'Move the load slider up and let time run; watch the window chart.',
-      'Each event costs the projections 2 ms, so they apply at most 500 per second: send more than that.',
+      'Drag "Commands per second" to 200, then to 1,000, and watch the tallies under the slider and the window chart.',
+      "Version conflicts climb and the hot product's 200 units go within seconds; what the goal needs is on the read side: the projections falling behind.",
+      'Each event costs the projections 2 ms, so they apply at most 500 per second: send more than that, for a second or two.',
     ],
     answer: 'Set the load to 1,000 commands per second for a second or two.',
     debrief: 'The writes all succeeded; the spike became lag on the read side, not failed orders.',
@@ -104,8 +106,9 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       command('Withdraw', { accountId: 'acc-1', amountCents: 3000 }, 'w-1'),
     ),
     hints: [
-      'In the terminal, send a Withdraw with `--id w-1`, then send exactly the same line again.',
-      'Amounts are in cents: €30.00 is 3000.',
+      'In the terminal, type `Withdraw acc-1 3000 --id=w-1` and press Enter; `GetBalance acc-1` shows the balance drop.',
+      'Run exactly the same line again, as a double-click or a gateway retry would: same amount, same `--id`.',
+      'The repeat is answered with the first result, marked as a duplicate; amounts are in cents, so €30.00 is 3000 and the balance ends at 7000.',
     ],
     answer: 'withdraw acc-1 3000 --id w-1, twice.',
     debrief: 'The command id made the retry safe: the second send answered with the first result and booked nothing.',
@@ -138,8 +141,9 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       consistency: { strategy: 'readYourWrites' },
     }),
     hints: [
-      'Place the order from the Commands panel, then query GetOrderSummary for o-1001 right away: with the default strategy it is not there yet.',
-      'Pick a consistency strategy that waits for your own last write (readYourWrites, or token).',
+      'Pick `PlaceOrder` in the Command menu and send it (the form is filled in), then run `GetOrderSummary` for `o-1001` straight away with "Eventual" consistency: with the default strategy it is not there yet.',
+      'Run it again with "Consistency token": the query waits for the read model to reach the order\'s position.',
+      'Pick a consistency strategy that waits for your own last write (readYourWrites, or token), from the session that placed the order.',
     ],
     answer: 'Place o-1001, then query GetOrderSummary o-1001 with readYourWrites from the same session.',
     debrief: 'The 404 was the read model not having caught up; waiting for your own write turns it into a slower but correct answer.',
@@ -155,11 +159,31 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: 'At least five restocks went through',
     solution: clicks(1000, ...Array.from({ length: 6 }, () => command('RestockProduct', { sku: 'KB-42', quantity: 5 }))),
     hints: [
-      'Restock KB-42 a few times from the Commands panel and watch the catalogue; turn the dedupe guard off and try again.',
-      'With the guard off a duplicate restock is counted twice; with it on the duplicate is skipped.',
+      '`KB-42` starts with 100 in stock and each `RestockProduct` adds 5: pick `RestockProduct` in the Command menu, send it a few times, then run `GetProduct`.',
+      'Compare the stock with 100 plus 5 per restock, and watch "Dupes skipped" in the Projections table.',
+      'With "Projection dedupe guard" off a duplicate restock is counted twice; with it on the duplicate is skipped. Leave it on and send at least five restocks.',
     ],
     answer: 'Keep the dedupe guard on and send six RestockProduct commands.',
     debrief: 'At-least-once delivery is survivable only because the projection remembers what it has applied.',
+    prediction: {
+      question:
+        'Turn the dedupe guard off and restock KB-42 (+5) ten times while 30 % of deliveries arrive twice. Starting from 100, what will GetProduct KB-42 read once the bus is quiet?',
+      answer: {
+        kind: 'choice',
+        choices: [
+          { label: 'Exactly 150: the catalogue counts each restock once', min: 150, max: 150 },
+          { label: 'More than 150: some restocks are counted twice', min: 151 },
+          { label: 'Less than 150: some restocks are lost', max: 149 },
+        ],
+      },
+      run: 'Your run is replayed in the worker; there the guard goes off, ten restocks are sent, and the catalogue is read once every delivery has landed.',
+      intents: [
+        { kind: 'configure', settings: { projections: { catalogue: { dedupe: false } } } },
+        ...Array.from({ length: 10 }, () => command('RestockProduct', { sku: 'KB-42', quantity: 5 })),
+      ],
+      measure: { kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, path: 'stock' },
+      why: 'Without the guard the projection applies every copy the bus delivers: each duplicated restock adds its 5 units again, while the event store still holds ten restocks.',
+    },
   },
   'crash-resume': {
     objective: 'Crash the catalogue while orders arrive, resume it, and get it back to exactly what its events say.',
@@ -176,8 +200,9 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       { at: 3000, intent: { kind: 'projection', action: 'resume', name: 'catalogue' } },
     ],
     hints: [
-      'Turn the load on, crash the catalogue from the Projections panel, wait, then resume it and watch it catch up.',
-      'Resuming starts from the last saved checkpoint, so nothing in between is lost or applied twice.',
+      'Drag "Commands per second" to a few hundred (or place a few orders), then press Crash on `catalogue` in the Projections panel.',
+      'Wait while the head climbs past the crashed position, then press Resume on `catalogue` and let it catch up.',
+      'Resuming starts from the last saved checkpoint, so nothing in between is lost or applied twice: crash, send orders, resume.',
     ],
     answer: 'Crash catalogue, place a few orders, resume catalogue.',
     debrief: 'The checkpoint and the rows commit together, so a crash loses only uncommitted work, which resuming redoes.',
@@ -205,8 +230,9 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       { at: 3000, intent: { kind: 'projection', action: 'rebuild', name: 'catalogue' } },
     ],
     hints: [
-      'In the terminal, arm `projection crash catalogue --before-checkpoint`, place an order, then resume: the stock drops twice.',
-      'A projection whose rows and checkpoint commit apart cannot tell what it already applied; a rebuild from the events repairs it.',
+      "In the terminal, type `projection crash catalogue --before-checkpoint`: it arms a crash inside the catalogue's next batch, after its rows commit and before its checkpoint is saved.",
+      'Place an order (`PlaceOrder o1 c1 KB-42 1`) and let time run (`time run`); `sql catalogue SELECT stock, units_sold FROM catalogue` already shows it.',
+      'Type `projection resume catalogue` and `time run`: the order is counted twice. A projection whose rows and checkpoint commit apart cannot tell what it applied; a rebuild from the events repairs it.',
     ],
     answer: 'Crash catalogue before its checkpoint, place an order, resume, then rebuild catalogue.',
     debrief: 'Saving the checkpoint in the same transaction as the rows is what makes resuming safe.',
@@ -223,8 +249,9 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: 'orderSummary applied the order',
     solution: clicks(1000, order(1001)),
     hints: [
-      'Place an order from the Commands panel and watch each projection’s position move on its own.',
-      'Every projection subscribes to the same event; each has its own delivery and its own checkpoint.',
+      'Pick `PlaceOrder` in the Command menu and send it once, then watch the Projections table.',
+      "Each projection's position moves on its own; pause one of them and send another order: the others carry on.",
+      'Every projection subscribes to the same event; each has its own delivery and its own checkpoint. The goal needs the order in orderSummary, catalogue and customerOrders.',
     ],
     answer: 'Place an order for ada (o-1001, as the form suggests).',
     debrief: 'One event, several read models, each consistent on its own clock.',
@@ -239,11 +266,25 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: 'The catalogue was rebuilt',
     solution: clicks(5000, { kind: 'projection', action: 'rebuild', name: 'catalogue' }),
     hints: [
-      'Press Rebuild on the catalogue in the Projections panel and query GetProduct KB-42 while it runs.',
-      'The rebuild replays 31 events in batches of 5 at 100 ms each: about 3 s.',
+      'Press Rebuild on `catalogue` in the Projections panel and watch its status switch to rebuilding.',
+      "Run `GetProduct` for `KB-42` while it rebuilds, and compare the catalogue's rows in the Tables panel before and after the swap.",
+      'Wait for the status to turn live again: the goal is checked once the rebuild has finished.',
     ],
     answer: 'Rebuild the catalogue and wait for it to finish.',
     debrief: 'A read model is disposable: the events can always make it again.',
+    prediction: {
+      question:
+        'The catalogue has 31 events to replay, in batches of 5, at 100 ms per event. How long will a rebuild take, from start to finish, in virtual ms?',
+      answer: { kind: 'number', unit: 'ms', tolerance: 0.2 },
+      run: 'Your run is replayed in the worker; there the catalogue is rebuilt and the time from rebuildStarted to rebuildFinished is read from the trace.',
+      intents: [{ kind: 'projection', action: 'rebuild', name: 'catalogue' }],
+      measure: {
+        kind: 'duration',
+        from: { type: 'projection.rebuildStarted', where: { projection: 'catalogue' } },
+        to: { type: 'projection.rebuildFinished', where: { projection: 'catalogue' } },
+      },
+      why: 'A rebuild replays every event through the same handler: its duration is the number of events times the cost of applying one, whatever the batch size (batches only decide how often reads can slip in).',
+    },
   },
   'sync-vs-async': {
     objective: 'Make a read straight after a restock see the new stock: no lag between the write and the catalogue.',
@@ -256,11 +297,25 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: 'A read right after the write was not behind',
     solution: clicks(1000, { kind: 'configure', settings: { sync: { mode: 'sync' } } }),
     hints: [
-      'Switch the projections between asynchronous and synchronous with the Sync mode control.',
+      'With "Projection sync mode" on Asynchronous, pick `PlaceOrder` in the Command menu and send it (changing the orderId each time), and read the window in "Latest windows".',
+      'Switch "Projection sync mode" and send another order: compare the new rows in "Latest windows".',
       'Synchronous projections update inside the command’s transaction.',
     ],
     answer: 'Set sync mode to sync.',
     debrief: 'No lag, paid for with slower commands and a write side that fails when a projection does.',
+    prediction: {
+      question:
+        'Each projection costs 10 ms per event. Switch the projections to synchronous and place two orders: how long will a PlaceOrder take (p95, virtual ms)?',
+      answer: { kind: 'number', unit: 'ms', tolerance: 0.25, slack: 2 },
+      run: 'Your run is replayed in the worker; there sync mode goes to sync, two orders are placed, and their latency is read from the trace.',
+      intents: [
+        { kind: 'configure', settings: { sync: { mode: 'sync' } } },
+        command('PlaceOrder', { orderId: 'p-1', customerId: 'ada', sku: 'KB-42', quantity: 1 }),
+        command('PlaceOrder', { orderId: 'p-2', customerId: 'ada', sku: 'KB-42', quantity: 1 }),
+      ],
+      measure: { kind: 'metric', metric: 'commandP95Ms' },
+      why: 'A synchronous command pays for every projection that handles its event inside its own transaction: the order summary, the catalogue, the customer’s orders and the checkouts, 10 ms each, on top of the command itself.',
+    },
   },
   'consistency-window': {
     objective: 'Under a steady stream of orders, bring the consistency window (p95) below 150 ms.',
@@ -278,11 +333,30 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: 'The consistency window (p95) is below 150 ms',
     solution: clicks(1000, { kind: 'configure', settings: { bus: { latencyMs: 50 } } }),
     hints: [
-      'Move the latency slider and watch the window panel; the load slider and the projection cost matter too.',
+      'Drag "Commands per second" to 200 and read the window panel\'s percentiles; then move "Bus latency" and watch the "Latest windows" table follow it.',
+      'Raise "Projection time per event" to 10 ms at 200 commands per second and the window grows whatever the latency; set it back to 0 and the backlog drains. Both parts of the window are yours to shrink.',
       'The window is roughly bus latency plus the time to apply the event: 200 ms of latency alone is over the target.',
     ],
     answer: 'Set the bus latency to 50 ms.',
     debrief: 'The window is made of delivery and projection work; shrink either and the read side follows faster.',
+    prediction: {
+      question:
+        'Set the bus latency to 1,000 ms and send 20 new products, one every 50 ms. What will the consistency window be at p95, in ms?',
+      answer: { kind: 'number', unit: 'ms', tolerance: 0.2 },
+      run: 'Your run is replayed in the worker (your own settings included); there the latency goes to 1,000 ms, the 20 commands are sent, and the window is measured from the trace.',
+      intents: [{ kind: 'configure', settings: { bus: { latencyMs: 1000 } } }],
+      load: [
+        {
+          count: 20,
+          everyMs: 50,
+          intents: [
+            { kind: 'command', command: { type: 'AddProduct', data: { sku: 'P-{i}', name: 'Product {i}', priceCents: 100, stock: 5 } } },
+          ],
+        },
+      ],
+      measure: { kind: 'metric', metric: 'windowP95' },
+      why: 'Each event waits for the bus, then for the projection to apply it: the window is the latency plus the work, so at 1,000 ms of latency the latency is nearly all of it.',
+    },
   },
   'consistency-strategies': {
     objective: 'Restock KB-42, then read it from the same session and see your own restock, although the bus takes 2 s.',
@@ -299,12 +373,36 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       consistency: { strategy: 'readYourWrites' },
     }),
     hints: [
-      'Restock, then query GetProduct KB-42 from the same session under each strategy; the Guarantees panel says which one kept its promise.',
+      'Pick `RestockProduct` in the Command menu and `GetProduct` in the Query menu; send the restock as `client-A`, then run the query for `KB-42` at once.',
+      "An Eventual read answers before the event lands and counts as a miss for this goal: pick a strategy in the query form's Consistency menu that waits; the Guarantees panel says which one kept its promise.",
       'Eventual answers at once, before the event lands; readYourWrites and token wait for your last write.',
     ],
     answer: 'Restock KB-42, then query GetProduct KB-42 with readYourWrites from the same session (and no eventual read in between).',
     debrief:
       'Read-your-writes is a promise to one session, kept by waiting (or reading the write side), not by making everything synchronous.',
+    prediction: {
+      question:
+        'Restock KB-42, then read it with the Eventual strategy five times, 0.6 s apart (the bus takes 2 s). How many of the five reads miss your own restock?',
+      answer: { kind: 'number', unit: 'reads', tolerance: 0, slack: 0 },
+      run: 'Your run is replayed in the worker; there client-A restocks and reads five times, and the reads that missed its write are counted from the trace.',
+      intents: [command('RestockProduct', { sku: 'KB-42', quantity: 5 })],
+      load: [
+        {
+          count: 5,
+          everyMs: 600,
+          intents: [
+            {
+              kind: 'query',
+              query: { type: 'GetProduct', params: { sku: 'KB-42' } },
+              sessionId: YOU,
+              consistency: { strategy: 'eventual' },
+            },
+          ],
+        },
+      ],
+      measure: { kind: 'metric', metric: 'readYourWriteMisses', sessionId: YOU },
+      why: 'Eventual answers at once from whatever the catalogue holds: every read before the event lands (2 s after the write) misses it, and only the reads after see it.',
+    },
   },
   'time-travel': {
     objective:
@@ -314,7 +412,8 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: 'acc-1 was read as of version 3',
     solution: clicks(4000, { kind: 'aggregateAt', streamId: 'account-acc-1', asOf: { version: 3 } }),
     hints: [
-      'Scrub the timeline, then in the terminal read the account as of a version (or fold its stream with SQL up to a position).',
+      'Drag the timeline to any record to see how far each projection had got at that moment; in the terminal, `stream account-acc-1` lists the events with their versions.',
+      'State at any point is a fold of a prefix of that stream: read the account as of a version (or fold its stream with SQL up to a position, as the lesson shows).',
       'Version 1 opens the account, 2 is the deposit, 3 the first withdrawal.',
     ],
     answer: 'aggregateAt account-acc-1 as of version 3.',
@@ -330,11 +429,23 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: 'The second click is refused',
     solution: clicks(1000, order(1001), order(1001)),
     hints: [
-      'Place order o-1001 from the Commands panel, then press Place order again without changing anything.',
-      'The orderId is chosen once per checkout; the aggregate refuses an id it already has.',
+      'Pick `PlaceOrder` in the Command menu and note its orderId, `o-1001`: it was chosen once for this checkout.',
+      'Click "Send PlaceOrder" twice quickly, without changing anything.',
+      'The refusal comes from the order aggregate, not from the commandId: `GetCustomerOrders` for `ada` lists the order once.',
     ],
     answer: 'Send PlaceOrder o-1001 twice.',
     debrief: 'A client-chosen id turns a double click into a refusal instead of a second charge.',
+    prediction: {
+      question:
+        'Five customers each double-click Place order: ten PlaceOrder commands, each order id sent twice. How many orders will be placed?',
+      answer: { kind: 'number', unit: 'orders', tolerance: 0, slack: 0 },
+      run: 'Your run is replayed in the worker; there the ten commands are sent and the completed PlaceOrder commands are counted from the trace.',
+      intents: Array.from({ length: 10 }, (_, i) =>
+        command('PlaceOrder', { orderId: `d-${Math.floor(i / 2) + 1}`, customerId: 'ada', sku: 'KB-42', quantity: 1 }),
+      ),
+      measure: { kind: 'metric', metric: 'commandsCompleted' },
+      why: 'Each click is a new command with a new commandId, so idempotency by commandId lets both through to the aggregate; the order id is what repeats, and the Order aggregate refuses an id it already has.',
+    },
   },
   upcasting: {
     objective: "Import a third version-1 product, OLD-3, and find it listed as 'uncategorised' like the other old ones.",
@@ -362,6 +473,7 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       ],
     }),
     hints: [
+      "In the Tables panel, look at the write store's `events` table; then pick `ListCatalogue` in the Query menu and run it.",
       'Query GetProduct OLD-1 and look at its category, then import another old ProductAdded from the terminal.',
       'Version 1 of ProductAdded has no category; the upcaster fills it in on the way in.',
     ],
@@ -383,8 +495,9 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       { at: 3500, intent: { kind: 'projection', action: 'flip', name: 'catalogue' } },
     ],
     hints: [
-      'In the terminal: build a shadow of the catalogue with another version, compare it with the live store, flip.',
-      'Wait for the shadow to catch up before you flip; compare shows the rows that differ.',
+      'In the terminal, `projection shadow-rebuild catalogue --variant=ignoresCancellations` builds the faulty version beside the live one; `projection compare catalogue` lists the rows that differ.',
+      'Flip anyway with `projection flip catalogue`, then undo it with `projection rollback catalogue`, running `GetProduct KB-42` after each; then `projection drop-shadow catalogue`.',
+      'Do the same with `--variant=withRevenue`: compare shows only the new column, and the flip is safe. Wait for the shadow to catch up before you compare.',
     ],
     answer: 'projection shadowRebuild catalogue withRevenue; compare; flip.',
     debrief: 'The old store served reads until the new one was ready and checked: a deploy with no gap and a way back.',
@@ -398,7 +511,8 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: 'At least one event was lost to a crash',
     solution: orders(1000, 20),
     hints: [
-      'Turn the load on (or place orders) and watch the projections stop below a hole.',
+      'Pick `PlaceOrder` in the Command menu and send it a few times, changing the orderId each time, or drag "Commands per second" up for a moment.',
+      'Watch the projections: once one stops with a lag that never drains, an event was lost.',
       'Dual write saves the event, then publishes: a crash in between loses the publish forever.',
     ],
     answer: 'Place 20 orders.',
@@ -417,7 +531,8 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: 'A relay crashed',
     solution: orders(1000, 20),
     hints: [
-      'Turn the load on (or place orders) and watch the relay retry.',
+      'Do the same as above: send `PlaceOrder` a few times with new orderIds, or drag "Commands per second" up for a moment.',
+      'Keep going until a relay crash shows, then let the traffic stop and check that every projection reaches the head.',
       'The outbox row is written in the same transaction as the event; the relay publishes it until it succeeds.',
     ],
     answer: 'Place 20 orders.',
@@ -438,8 +553,9 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       ),
     ),
     hints: [
-      'Send a few Checkout commands from the Commands panel and follow them in the log and the checkouts read model.',
-      'The gateway declines about half the charges; a declined charge releases the reserved stock.',
+      'Pick `Checkout` in the Command menu and send it a few times, changing the orderId each time.',
+      'Run `GetCheckout` for each orderId to see which way it went (`confirmed`, or `cancelled` with the reason), and `GetProduct` for `KB-42`.',
+      'The gateway declines about half the charges, and the card `4000000000000002` always declines, if you want to force a compensation.',
     ],
     answer: 'Send six Checkout commands with different order ids.',
     debrief: 'No distributed transaction: each step commits on its own, and a failure is undone by compensating steps.',
@@ -468,7 +584,8 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     failsOn: "fan1's pull feed shows the post",
     solution: clicks(2000, command('PublishPost', { userId: 'ada', postId: 'p-1', text: 'Hello, fans!' })),
     hints: [
-      'Publish a post as ada, then query fan1’s feeds: push right away and after it has caught up, and pull.',
+      'Pick `PublishPost` in the Command menu and send it as userId `ada`; straight away change userId to `bob` and the postId to a new one, and send again.',
+      'Watch the lag in the Projections table, then run `GetFeedPush` and `GetFeedPull` for `fan1`: push right away and after it has caught up, and pull.',
       'Push writes 2,000 rows at 1 ms each; pull reads at query time.',
     ],
     answer: 'PublishPost as ada, then wait and read both feeds.',
@@ -495,7 +612,8 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     ],
     hints: [
       'A command changes state and returns no data; a query returns data and changes nothing. Which command adds stock?',
-      'KB-42 starts with 100 units: RestockProduct with quantity 20, then GetProduct KB-42.',
+      'Pick `RestockProduct` in the Command menu: KB-42 starts with 100 units, so its quantity is the difference.',
+      'Then pick `GetProduct` in the Query menu and run it for KB-42: the query reads the catalogue your event updated.',
     ],
     answer: 'Send RestockProduct KB-42 quantity 20, then query GetProduct KB-42.',
     debrief: 'Two paths: the command went through the aggregate and became an event; the query read a model built from it.',

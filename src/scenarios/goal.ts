@@ -6,6 +6,7 @@
 // it headless). Types only: the page imports this without the engine.
 import type { ConsistencyOptions, Intent, ScriptEntry } from '../engine/index.ts';
 import type { SandboxPreset } from '../sandbox/presets.ts';
+import type { LessonPrediction } from './prediction.ts';
 import type { Criterion, LoadSpec, Scenario, ScenarioChallenge } from './types.ts';
 
 export interface LessonGoal {
@@ -30,6 +31,8 @@ export interface LessonGoal {
   answer: string;
   /** Shown once solved: what the learner just proved. */
   debrief: string;
+  /** "Predict, then run": a number the embed lets the learner discover, committed before the goal. */
+  prediction?: LessonPrediction;
 }
 
 /** The goal of the embed `name` as a scenario (one step that states it), for the schema and the worker's verifier. */

@@ -10,6 +10,7 @@ import { WriteSide } from '../engine/index.ts';
 import { Autosave, SessionStore } from '../sandbox/persistence.ts';
 import { EngineHost } from './engineHost.ts';
 import { playSetup, playStoryStep, verifyOnReplay } from '../scenarios/playerWorker.ts';
+import { predictOnReplay } from '../scenarios/predictionRun.ts';
 import type { CoordinatorApi } from './protocol/coordinator.ts';
 import type { ReadSideRemote } from './protocol/readSide.ts';
 import { replyAsync, replySync, unwrap, WorkerFaultError } from './protocol/reply.ts';
@@ -88,6 +89,7 @@ const api: CoordinatorApi = {
   scriptLength: () => replySync(() => current().engine.recordedCount(), 'write'),
   verifyScenario: (scenario, learner) =>
     replyAsync(async () => verifyOnReplay(await sqlReady, current().session(), scenario, learner), 'write'),
+  measurePrediction: (prediction) => replyAsync(async () => predictOnReplay(await sqlReady, current().session(), prediction), 'write'),
 };
 
 Comlink.expose(api);

@@ -21,6 +21,7 @@ import type { SessionState } from '../../sandbox/sessionState.ts';
 import type { SessionSummary } from '../../sandbox/persistence.ts';
 import type { Scenario, ScenarioStep, Verdict } from '../../scenarios/types.ts';
 import type { PlayedStep } from '../../scenarios/playerWorker.ts';
+import type { LessonPrediction, PredictionMeasurement } from '../../scenarios/prediction.ts';
 import type { Reply, WorkerApi, WorkerName } from './reply.ts';
 
 /** The sandbox's two workers: the coordinator with the write side, and the read side. */
@@ -177,4 +178,6 @@ export type CoordinatorApi = WorkerApi<{
   scriptLength(): Reply<number>;
   /** Run the challenge's check on a replayed copy of this run (the live run is left as it is). */
   verifyScenario(scenario: Scenario, learner: { fromScript: number; consistency?: ConsistencyOptions }): Promise<Reply<Verdict>>;
+  /** Play a lesson prediction's experiment on a replayed copy of this run and measure it (the live run is left as it is). */
+  measurePrediction(prediction: LessonPrediction): Promise<Reply<PredictionMeasurement>>;
 }>;

@@ -7,6 +7,7 @@ import { READING_PROGRESS_KEY } from '../../../src/scripts/readingProgress';
 import { COMPLETION_KEY } from '../../../src/scenarios/completion';
 import { exportCarry, GOAL_PREFIX, importCarry, readSnapshot, type CarryStorage } from '../../../src/progress/carry';
 import { CODE_PREFIX, decodeProgressCode, encodeProgressCode } from '../../../src/progress/code';
+import { PREDICTION_KEY_PREFIX } from '../../../src/sandbox/predictionProgress';
 
 const now = new Date('2026-03-02T09:00:00Z');
 
@@ -40,6 +41,13 @@ function fullBrowser() {
     [READING_PROGRESS_KEY]: JSON.stringify({ read: { 'why-crud-breaks': now.toISOString() } }),
     [COMPLETION_KEY]: JSON.stringify({ version: 1, scenarios: { 'flash-sale': { storyFinished: true, challengeSolved: false } } }),
     [`${GOAL_PREFIX}projections:stock-matches-replay`]: JSON.stringify({ status: 'solvedWithAnswer', at: now.toISOString() }),
+    [`${PREDICTION_KEY_PREFIX}rebuild`]: JSON.stringify({
+      predicted: 2000,
+      at: now.toISOString(),
+      measured: 3100,
+      close: false,
+      measuredAt: now.toISOString(),
+    }),
     'cqrs-lab:theme': 'dark',
   });
 }
@@ -53,9 +61,29 @@ describe('progress export and import', () => {
     expect(result.ok).toBe(true);
     expect(readSnapshot(fresh)).toEqual(readSnapshot(source));
     expect(result.message).toBe(
-      'Imported 1 lesson read, 1 checkpoint answered, 1 embed goal, 1 scenario played, 1 drill run, 1 interview question reviewed, merged with what was here.',
+      'Imported 1 lesson read, 1 checkpoint answered, 1 embed goal, 1 prediction, 1 scenario played, 1 drill run, 1 interview question reviewed, merged with what was here.',
     );
     expect(fresh.getItem('cqrs-lab:theme')).toBeNull();
+    expect(JSON.parse(fresh.getItem(`${PREDICTION_KEY_PREFIX}rebuild`)!)).toMatchObject({ predicted: 2000, measured: 3100 });
+  });
+
+  it('a prediction keeps the one committed first (a later one cannot rewrite what was predicted)', () => {
+    const here = fakeStorage({
+      [`${PREDICTION_KEY_PREFIX}rebuild`]: JSON.stringify({ predicted: 9999, at: '2026-03-05T00:00:00.000Z' }),
+      [`${PREDICTION_KEY_PREFIX}double-click`]: JSON.stringify({ predicted: 10, at: '2026-03-01T00:00:00.000Z' }),
+    });
+    expect(importCarry(here, exportCarry(readSnapshot(fullBrowser()), now)).ok).toBe(true);
+    const merged = readSnapshot(here).predictions;
+    expect(merged['rebuild']).toMatchObject({ predicted: 2000, measured: 3100 });
+    expect(merged['double-click']).toEqual({ predicted: 10, at: '2026-03-01T00:00:00.000Z' });
+  });
+
+  it('reads a file exported before predictions existed', () => {
+    const { predictions: _p, ...older } = JSON.parse(exportCarry(readSnapshot(fullBrowser()), now)) as Record<string, unknown>;
+    const fresh = fakeStorage();
+    const result = importCarry(fresh, JSON.stringify(older));
+    expect(result.ok).toBe(true);
+    expect(readSnapshot(fresh).predictions).toEqual({});
   });
 
   it('the short code round-trips the same file', async () => {
@@ -101,6 +129,11 @@ describe('progress export and import', () => {
       'a damaged goal',
       () => JSON.stringify({ ...good(), goals: { x: { status: 'done', at: 'never' } } }),
       /It is damaged: goals\.x\.status/,
+    ],
+    [
+      'a damaged prediction',
+      () => JSON.stringify({ ...good(), predictions: { rebuild: { predicted: 'soon', at: now.toISOString() } } }),
+      /It is damaged: predictions\.rebuild\.predicted/,
     ],
     [
       'a damaged checkpoint',
