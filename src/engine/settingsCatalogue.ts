@@ -147,9 +147,9 @@ const TOP_INFO: TopInfo = {
   separationLevel: {
     label: 'Separation level',
     description:
-      "Where the read models live: 1 in the write store's database, 2 in one separate read database, 3 one database per projection (chosen before the first event).",
+      "Where the read models live: 1 in the write store's database, 2 in one separate read database, 3 in a store per read model (chosen before the first event).",
     unit: 'level',
-    choices: { '1': 'Level 1: one database', '2': 'Level 2: one read database', '3': 'Level 3: a store per projection' },
+    choices: { '1': 'Level 1: one database', '2': 'Level 2: one read database', '3': 'Level 3: a store per read model' },
   },
   delivery: {
     label: 'Publishing',

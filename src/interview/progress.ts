@@ -5,6 +5,7 @@
 import { z } from 'astro/zod';
 import { schedule, type StoredCard } from './schedule';
 import { GRADES, type Grade } from './types';
+import { withCurrentCheckpointKeys } from '../checkpoints/moved';
 
 /** How a checkpoint answer was graded (the page grades it, not the learner). */
 export const VERDICTS = ['right', 'partial', 'wrong'] as const;
@@ -134,7 +135,12 @@ export const progressSchema = z
       )
       .optional(),
   })
-  .strict();
+  .strict()
+  // Answers saved under a lesson that was since merged into another follow their checkpoints.
+  .transform((progress) => {
+    const checkpoints = withCurrentCheckpointKeys(progress.checkpoints, MAX_ATTEMPTS);
+    return checkpoints === progress.checkpoints ? progress : { ...progress, checkpoints };
+  });
 
 export function emptyProgress(): Progress {
   return { version: PROGRESS_VERSION, questions: {} };

@@ -65,7 +65,7 @@ export const TOPIC_INFO: Record<Topic, TopicInfo> = {
   outbox: { label: 'Outbox', lesson: 'outbox' },
   sagas: { label: 'Sagas', lesson: 'sagas' },
   'real-world': { label: 'Real-world cases', lesson: 'real-world' },
-  variants: { label: 'Variants', lesson: 'variants' },
+  variants: { label: 'Variants', lesson: 'separation-levels' },
   'when-to-use': { label: 'When to use CQRS', lesson: 'when-to-use' },
 };
 

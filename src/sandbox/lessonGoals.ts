@@ -640,7 +640,7 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     debrief: 'Separate storage fed by events buys independent scaling and costs a consistency window you now design for.',
   },
   variants: {
-    objective: 'Partial CQRS: make a stock read straight after a restock current, without making every projection synchronous.',
+    objective: 'CQRS by degree: make a stock read straight after a restock current, without making every projection synchronous.',
     allowed: { settings: ['sync'], intents: ['command'] },
     workload: [
       command('RestockProduct', { sku: 'KB-42', quantity: 5 }),

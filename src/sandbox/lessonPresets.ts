@@ -46,7 +46,7 @@ const orders = (count: number): Intent[] =>
   );
 
 export const LESSON_PRESETS = {
-  // Lesson 19: one account, so a Deposit can be followed from command to query
+  // Building one: one account, so a Deposit can be followed from command to query
   // in the sequence diagram and the event log.
   'building-one': { domain: 'banking', seed: 42, script: at0(...account), panels: ['commands', 'diagram', 'log'], running: true },
 
@@ -310,8 +310,10 @@ export const LESSON_PRESETS = {
     running: true,
   },
 
-  // Variants: partial CQRS. A 300 ms bus; the terminal can make one
-  // projection synchronous (hybrid) and leave the others behind the bus.
+  // Separation levels, one read model at a time (it came with the variants
+  // lesson, merged into separation-levels; the name keeps learners' goal
+  // progress). A 300 ms bus; the terminal can make one projection synchronous
+  // (hybrid) and leave the others behind the bus.
   variants: {
     domain: 'commerce',
     seed: 42,

@@ -19,6 +19,8 @@ const MEANS: Record<Level, RegExp> = {
   2: /read database/i,
   3: /(store|database) per (read model|projection)|(its|their) own (store|database)|a store of its own|fed by events|through the bus|separate stores/i,
 };
+/** Each level's short name, as the setting labels it and the lesson's diagram and table name it. */
+const NAMES: Record<Level, string> = { 1: 'one database', 2: 'one read database', 3: 'a store per read model' };
 /** The code-only split is no level at all: a numbered level described this way is wrong. */
 const CODE_ONLY = /split(ting)? the code|separat(e|es|ing) (the )?code|code paths|code is split|separate handlers/i;
 /** A sentence may place the code split relative to the levels. */
@@ -95,7 +97,10 @@ function corpus(): { file: string; sentences: string[] }[] {
     ...filesUnder('simulations', /\.json$/).map((file) => ({ file, sentences: json(file) })),
     { file: 'content/glossary.json', sentences: json('content/glossary.json') },
     ...filesUnder('src/terminal', /\.ts$/).map((file) => ({ file, sentences: sentences(text(file)) })),
-    ...['src/engine/settings.ts', 'src/engine/settingsCatalogue.ts'].map((file) => ({ file, sentences: sentences(text(file)) })),
+    ...['src/engine/settings.ts', 'src/engine/settingsCatalogue.ts', 'src/sandbox/lessonGoals.ts', 'src/sandbox/lessonPresets.ts'].map((file) => ({
+      file,
+      sentences: sentences(text(file)),
+    })),
   ];
 }
 
@@ -112,6 +117,21 @@ describe('separation levels', () => {
       expect(defined, `the glossary defines level ${n}`).toBeDefined();
       expect(defined, `the glossary's level ${n}`).toMatch(MEANS[n]);
     }
+  });
+
+  it('are named the same: the setting, the picture, the lesson diagram and table', () => {
+    const setting = SETTINGS_CATALOGUE.find((s) => s.path === 'separationLevel')!;
+    const lesson = readFileSync(join(ROOT, 'content/lessons/separation-levels.mdx'), 'utf8');
+    for (const n of [1, 2, 3] as const) {
+      const name = NAMES[n];
+      expect(setting.choices![String(n)], `the setting's label for level ${n}`).toBe(`Level ${n}: ${name}`);
+      expect(lesson, `the lesson's diagram names level ${n}`).toContain(`["Level ${n}: ${name}"]`);
+      expect(lesson.toLowerCase(), `the lesson's table names level ${n}`).toContain(`| ${n}. ${name} |`);
+    }
+    // The picture's level selector shows the setting's labels rather than its own.
+    const picture = readFileSync(join(ROOT, 'src/components/picture/ArchitectureView.svelte'), 'utf8');
+    expect(picture).toContain("settingEntry('separationLevel')");
+    expect(picture).not.toMatch(/<option value="[123]">/);
   });
 
   it('catches a disagreement (the checker itself)', () => {

@@ -23,7 +23,7 @@ const SYLLABUS: { topic: string; lesson: string; terms: string[] }[] = [
   { topic: 'The outbox and the dual-write problem', lesson: 'outbox', terms: ['dual-write', 'outbox', 'relay'] },
   { topic: 'Sagas and process managers', lesson: 'sagas', terms: ['saga', 'process manager', 'compensat'] },
   { topic: 'Real systems', lesson: 'real-world', terms: ['Shopify', 'Azure DevOps', 'LinkedIn', 'bank'] },
-  { topic: 'Variants and related patterns', lesson: 'variants', terms: ['partial CQRS', 'micro-CQRS', 'event-driven'] },
+  { topic: 'Variants and related patterns', lesson: 'separation-levels', terms: ['partial CQRS', 'micro-CQRS', 'event-driven'] },
   { topic: 'When to use it and when not', lesson: 'when-to-use', terms: ['decision matrix', 'myth'] },
   {
     topic: 'Building one: the engine behind the sandbox',

@@ -96,7 +96,7 @@ describe('reading progress', () => {
   it('marks a lesson read when the learner reaches its end', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${baseUrl()}/lessons/variants/`);
+    await page.goto(`${baseUrl()}/lessons/shadow-replay/`);
     expect(await page.locator('[data-read-toggle]').getAttribute('aria-pressed')).toBe('false');
     await page.locator('[data-read-sentinel]').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => document.querySelector('[data-read-toggle]')?.getAttribute('aria-pressed') === 'true');

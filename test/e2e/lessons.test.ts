@@ -90,6 +90,17 @@ describe('lessons', () => {
     await context.close();
   });
 
+  it('sends the address of a merged lesson on to the lesson that holds its text', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${baseUrl()}/lessons/variants/`);
+    await page.waitForURL((url) => url.pathname.endsWith('/lessons/separation-levels/') && url.hash === '#choosing-a-level');
+    expect(await page.locator('h1').textContent()).toBe('Separation levels');
+    expect(await page.locator('#checkpoint-cdc-intent').count()).toBe(1);
+    expect(lessonPaths.some((path) => path.endsWith('/lessons/variants/'))).toBe(false);
+    await context.close();
+  });
+
   it('measures the flash-sale read paths with sql.js in a worker, from the built site', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -1,4 +1,4 @@
-// Work items: a team board (the Azure DevOps boards case), read two ways.
+// Work items: a team board (the illustrative work-item board case in real-world.mdx), read two ways.
 // Commands: CreateWorkItem, MoveWorkItem, AssignWorkItem, EstimateWorkItem, CloseWorkItem.
 // Events: WorkItemCreated, WorkItemMoved, WorkItemAssigned, WorkItemEstimated, WorkItemClosed.
 // Projections: board (denormalised cards + column totals), boardNormalized (history tables).
