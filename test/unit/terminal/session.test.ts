@@ -340,6 +340,24 @@ describe('controls change the engine', () => {
     expect(await h.run('projection catalogue')).toMatch(/guards\s+dedupe off, ordering off/);
   });
 
+  it('dead-lettering: a poison event stops the catalogue, then is parked and listed', async () => {
+    const h = await shop();
+    expect(await h.run('projection dead-letters catalogue')).toBe('catalogue has parked no event.');
+    await h.backend.engine.importEvents([
+      { streamId: 'product-BAD', type: 'ProductAdded', data: { sku: 'BAD', name: 'Broken lamp', stock: 5, category: 'lamps' } },
+    ]);
+    await h.run('time run');
+    expect(h.backend.engine.projectionInfo('catalogue').status).toBe('crashed');
+    expect(await h.run('projection dead-letter on')).toContain('dead-lettering on for every projection');
+    expect(h.backend.engine.settings.projection.deadLetter).toBe(true);
+    await h.run('projection resume catalogue');
+    expect(await h.run('time run')).toMatch(/catalogue parked #2 ProductAdded product-BAD@1 in its\s+dead-letter table/);
+    const listed = await h.run('projection dead-letters catalogue');
+    expect(listed).toMatch(/2\s+product-BAD\s+1\s+ProductAdded\s+the handler failed: /);
+    expect(listed).toContain('projection rebuild catalogue');
+    expect(h.backend.engine.projectionInfo('catalogue').status).toBe('live');
+  });
+
   it('shadow rebuild, compare, flip, rollback and drop', async () => {
     const h = await shop();
     await h.run('time run');
