@@ -647,13 +647,13 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
       'Restock one product several times quickly and watch the log: the catalogue detects gaps and holds events until their predecessor arrives.',
       'A partition keyed by stream keeps order inside the key, and only there. Which control keeps each stream in order without ordering everything?',
     ],
-    answer: 'Turn ordered partitions on (bus.orderedPartitions) and leave reorder on.',
+    answer: 'Tick "Keep order within a stream" (bus.orderedPartitions) and leave "Reorder" on.',
     debrief:
       'Order per key is what a partitioned log gives: events of one stream arrive in order, different streams overtake each other, and nothing waits for an unrelated key.',
   },
   'poison-event': {
     objective:
-      'A ProductAdded without a price stopped the catalogue, and the orders behind it wait. Get the catalogue past it without losing them: KB-42 must show 98 in stock.',
+      'A ProductAdded with a null price stopped the catalogue, and the orders behind it wait. Get the catalogue past it without losing them: KB-42 must show 98 in stock.',
     allowed: {
       intents: ['command', 'projection'],
       settings: ['projection.deadLetter'],

@@ -383,8 +383,9 @@ export const LESSON_PRESETS = {
   },
 
   // Partitioned logs: a ProductAdded from another team's producer arrives
-  // without its price (imported as written). The catalogue cannot store it
-  // and stops; the two orders behind it wait. Dead-lettering parks it.
+  // with a null price (imported as written). The catalogue's NOT NULL column
+  // refuses it and the projection stops; the two orders behind it wait.
+  // Dead-lettering parks it.
   'poison-event': {
     domain: 'commerce',
     seed: 42,
@@ -393,7 +394,11 @@ export const LESSON_PRESETS = {
       {
         kind: 'import',
         events: [
-          { streamId: 'product-LAMP-7', type: 'ProductAdded', data: { sku: 'LAMP-7', name: 'Desk lamp', stock: 12, category: 'lighting' } },
+          {
+            streamId: 'product-LAMP-7',
+            type: 'ProductAdded',
+            data: { sku: 'LAMP-7', name: 'Desk lamp', priceCents: null, stock: 12, category: 'lighting' },
+          },
         ],
       },
       command('PlaceOrder', { orderId: 'o-1', customerId: 'ada', sku: 'KB-42', quantity: 1 }),
