@@ -43,7 +43,8 @@ export type {
 export type { TraceRecord, TraceBody, TraceType, TraceOf, TraceListener } from './vocabulary/trace.ts';
 export { recordsOf } from './vocabulary/trace.ts';
 export * from './errors.ts';
-export { DEFAULT_SETTINGS, SEPARATION_PRESETS, applySettingsPatch, guardsFor, syncProjections } from './settings.ts';
+export { DEFAULT_SETTINGS, SEPARATION_PRESETS, applySettingsPatch, applyGuardsFor, guardsFor, syncProjections } from './settings.ts';
+export { DEAD_LETTER_TABLE, deadLettersSql } from './read/deadLetters.ts';
 export {
   SETTINGS_CATALOGUE,
   SETTING_GROUPS,

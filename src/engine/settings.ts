@@ -49,6 +49,13 @@ export interface ProjectionSettings extends ProjectionGuards {
   batchSize: number;
   /** Events per transaction when catching up or rebuilding from the store. */
   replayBatchSize: number;
+  /** An event whose handler throws (a poison event) is parked in a dead-letter table and skipped, instead of stopping the projection. */
+  deadLetter: boolean;
+}
+
+/** What one batch is applied under: the guards, and whether a poison event is dead-lettered. */
+export interface ApplyGuards extends ProjectionGuards {
+  deadLetter?: boolean;
 }
 
 /** When projections are updated: through the bus, inside the command, or some of each. */
@@ -168,7 +175,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   costs: { commandMs: 2, loadEventMs: 0, projectMs: 1, projectRowMs: 0, queryMs: 1 },
   retry: { maxAttempts: 3, backoffMs: 5 },
   idempotency: true,
-  projection: { batchSize: 50, replayBatchSize: 500, dedupe: true, ordering: true },
+  projection: { batchSize: 50, replayBatchSize: 500, dedupe: true, ordering: true, deadLetter: false },
   projections: {},
   separationLevel: 3,
   sync: { mode: 'async', projections: [] },
@@ -218,6 +225,7 @@ export const SETTING_RULES = {
     replayBatchSize: num(1, 100_000),
     dedupe: bool,
     ordering: bool,
+    deadLetter: bool,
   },
   sync: { mode: { kind: 'enum', values: ['async', 'sync', 'hybrid'] }, projections: { kind: 'projectionNames' } },
   snapshots: { every: num(0, 100_000), stateVersions: { kind: 'perAggregate', min: 1, max: 1000 } },
@@ -360,6 +368,11 @@ export function guardsFor(settings: EngineSettings, projection: string): Project
     dedupe: o.dedupe ?? settings.projection.dedupe,
     ordering: o.ordering ?? settings.projection.ordering,
   };
+}
+
+/** The guards a batch of `projection` is applied under, with dead-lettering only when it is on (requests stay as they were otherwise). */
+export function applyGuardsFor(settings: EngineSettings, projection: string): ApplyGuards {
+  return settings.projection.deadLetter ? { ...guardsFor(settings, projection), deadLetter: true } : guardsFor(settings, projection);
 }
 
 /** The projections updated inside the command under these settings. */

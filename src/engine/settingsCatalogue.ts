@@ -82,6 +82,10 @@ const GROUP_INFO: GroupInfo = {
     },
     dedupe: flag('Projection dedupe guard', 'Skip events whose stream version was already applied.'),
     ordering: flag('Projection ordering guard', 'Hold an event that arrives before its predecessor.'),
+    deadLetter: flag(
+      'Dead-letter poison events',
+      'An event whose handler fails is parked in the projection’s dead_letters table and skipped, so the projection moves on; off, it stops the projection until the event can be applied.',
+    ),
   },
   sync: {
     mode: {

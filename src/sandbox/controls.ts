@@ -44,6 +44,7 @@ const SETTINGS = [
   { id: 'idempotency', path: ['idempotency'] },
   { id: 'dedupe', path: ['projection', 'dedupe'] },
   { id: 'ordering', path: ['projection', 'ordering'] },
+  { id: 'dead-letter', path: ['projection', 'deadLetter'] },
   { id: 'command-ms', path: ['costs', 'commandMs'] },
   { id: 'project-ms', path: ['costs', 'projectMs'] },
   // Hybrid needs a list of projections: the terminal's `set sync.projections` sets it.

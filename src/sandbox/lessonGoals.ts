@@ -685,4 +685,122 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     answer: 'Set sync mode to async.',
     debrief: 'Fast writes paid for with a consistency window: the trade this lesson asks you to make consciously.',
   },
+  'fat-event': {
+    objective:
+      "Raise KB-42's price to €59.99, then show that ada's order o-1 still totals €49.99: her OrderPlaced carried the price she saw.",
+    allowed: { intents: ['command'] },
+    criteria: [
+      {
+        description: 'The catalogue shows KB-42 at €59.99',
+        kind: 'query',
+        query: { type: 'GetProduct', params: { sku: 'KB-42' } },
+        path: 'priceCents',
+        op: '==',
+        value: 5999,
+      },
+      {
+        description: 'Order o-1 still totals €49.99',
+        kind: 'query',
+        query: { type: 'GetOrderSummary', params: { orderId: 'o-1' } },
+        path: 'totalCents',
+        op: '==',
+        value: 4999,
+      },
+    ],
+    failsOn: 'The catalogue shows KB-42 at €59.99',
+    solution: clicks(1000, command('ChangePrice', { sku: 'KB-42', priceCents: 5999 })),
+    hints: [
+      'Send a ChangePrice for KB-42 from the Commands panel, then run GetProduct KB-42 and GetOrderSummary o-1, and compare the two events in the log.',
+      'Prices are in cents: €59.99 is 5999. The order summary is built from OrderPlaced alone; it never looks the product up.',
+    ],
+    answer: 'ChangePrice KB-42 to 5999 cents, then read GetOrderSummary o-1.',
+    debrief:
+      'The event carried the state its readers need (name and unit price), so no projection has to ask the product what it costs today, and a replay next year gives the same total.',
+  },
+  'recorded-time': {
+    objective:
+      'A branch took a €50.00 deposit into acc-1 at about 0.5 s, offline; it reached the event store at 2 s. Ask the event store for acc-1 as it stood at 1 s.',
+    allowed: { intents: ['aggregateAt'] },
+    criteria: [count('acc-1 was read as of 1 s', 'temporal.aggregate', { streamId: 'account-acc-1', asOf: { at: 1000 } }, '>=', 1)],
+    failsOn: 'acc-1 was read as of 1 s',
+    solution: clicks(3000, { kind: 'aggregateAt', streamId: 'account-acc-1', asOf: { at: 1000 } }),
+    hints: [
+      'In the terminal, `stream account-acc-1` lists its events with the time each was recorded (the at column); `as-of` reads the account at a point.',
+      '`as-of account-acc-1 --at=1s` asks for the state at 1 s of recorded time.',
+    ],
+    answer: 'as-of account-acc-1 --at=1s: the balance is €100.00, without the branch deposit.',
+    debrief:
+      'The deposit happened before 1 s but was recorded at 2 s, and a temporal query by time filters on recorded time: to ask about business time, the event has to carry its own occurred-at and a read model has to index it.',
+  },
+  'partition-order': {
+    objective:
+      'Streams overtake each other here, and so do the events of one stream. Keep the first and stop the second: under a burst of restocks, no event may reach the catalogue ahead of its predecessor in the same stream.',
+    allowed: { settings: ['bus'], intents: ['command'] },
+    load: [
+      {
+        count: 20,
+        everyMs: 30,
+        intents: [
+          { kind: 'command', command: { type: 'RestockProduct', data: { sku: 'KB-42', quantity: 1 } } },
+          { kind: 'command', command: { type: 'RestockProduct', data: { sku: 'MS-7', quantity: 1 } } },
+          { kind: 'command', command: { type: 'RestockProduct', data: { sku: 'HD-1', quantity: 1 } } },
+        ],
+      },
+    ],
+    criteria: [
+      {
+        description: 'No event reached the catalogue ahead of its predecessor in the same stream',
+        kind: 'traceCount',
+        type: 'projection.gapDetected',
+        where: { projection: 'catalogue' },
+        op: '==',
+        value: 0,
+      },
+      { description: 'Streams still overtake each other (reorder stays on)', kind: 'setting', path: 'bus.reorder', op: '==', value: true },
+      { description: 'The catalogue equals a replay of the event store', kind: 'matchesReplay', projection: 'catalogue' },
+    ],
+    failsOn: 'No event reached the catalogue ahead of its predecessor in the same stream',
+    solution: clicks(1000, { kind: 'configure', settings: { bus: { orderedPartitions: true } } }),
+    hints: [
+      'Restock one product several times quickly and watch the log: the catalogue detects gaps and holds events until their predecessor arrives.',
+      'A partition keyed by stream keeps order inside the key, and only there. Which control keeps each stream in order without ordering everything?',
+    ],
+    answer: 'Tick "Keep order within a stream" (bus.orderedPartitions) and leave "Reorder" on.',
+    debrief:
+      'Order per key is what a partitioned log gives: events of one stream arrive in order, different streams overtake each other, and nothing waits for an unrelated key.',
+  },
+  'poison-event': {
+    objective:
+      'A ProductAdded with a null price stopped the catalogue, and the orders behind it wait. Get the catalogue past it without losing them: KB-42 must show 98 in stock.',
+    allowed: {
+      intents: ['command', 'projection'],
+      settings: ['projection.deadLetter'],
+      projectionActions: ['resume', 'rebuild', 'pause', 'crash'],
+    },
+    criteria: [
+      count('The poison event was parked in the dead-letter table', 'projection.deadLettered', { projection: 'catalogue' }, '>=', 1),
+      {
+        description: 'The catalogue shows 98 units of KB-42',
+        kind: 'query',
+        query: { type: 'GetProduct', params: { sku: 'KB-42' } },
+        path: 'stock',
+        op: '==',
+        value: 98,
+      },
+    ],
+    failsOn: 'The poison event was parked in the dead-letter table',
+    solution: clicks(
+      1000,
+      { kind: 'configure', settings: { projection: { deadLetter: true } } },
+      { kind: 'projection', action: 'resume', name: 'catalogue' },
+    ),
+    hints: [
+      'Read why the catalogue crashed in the Projections panel (or `projection catalogue` in the terminal), then press Resume: it reads the same event again and stops again.',
+      'A consumer that cannot apply one event must either stop or set it aside. Turn on dead-lettering, then resume the catalogue.',
+    ],
+    answer:
+      'Tick "Dead-letter poison events" (projection.deadLetter), then resume the catalogue; `projection dead-letters catalogue` lists the parked event.',
+    debrief:
+      'The partition moves again and the orders are counted, but the read model now lacks one event: someone has to fix the data or the code and replay what was parked. A dead-letter queue nobody watches is data loss with extra steps.',
+  },
 } as Record<LessonPresetName, LessonGoal>;

@@ -334,6 +334,82 @@ export const LESSON_PRESETS = {
     controls: ['sync-mode', 'load'],
     running: true,
   },
+
+  // Designing events: OrderPlaced carries the name and price the customer
+  // saw (a state-carrying event), so a later price change leaves the order
+  // summary as it was; the log shows both events' payloads.
+  'fat-event': {
+    domain: 'commerce',
+    seed: 42,
+    script: at0(keyboard, command('PlaceOrder', { orderId: 'o-1', customerId: 'ada', sku: 'KB-42', quantity: 1 })),
+    panels: ['commands', 'queries', 'log'],
+    running: true,
+  },
+
+  // Designing events: a branch took a €50.00 deposit at about 0.5 s while
+  // offline; it reached the event store when the branch synced, at 2 s (an
+  // import). Temporal queries compare with the time each event was recorded.
+  'recorded-time': {
+    domain: 'banking',
+    seed: 42,
+    script: [
+      ...at0(...account),
+      {
+        at: 2000,
+        intent: {
+          kind: 'import',
+          events: [{ streamId: 'account-acc-1', type: 'MoneyDeposited', data: { accountId: 'acc-1', amountCents: 5000 } }],
+        },
+      },
+    ],
+    panels: ['terminal', 'log'],
+    running: true,
+  },
+
+  // Partitioned logs: deliveries of different streams overtake each other
+  // (reorder on, 400 ms of jitter), and so do deliveries of one stream
+  // (ordered partitions off): the catalogue holds every early event until its
+  // predecessor arrives. Three products, so there are three keys.
+  'partition-order': {
+    domain: 'commerce',
+    seed: 42,
+    settings: { bus: { latencyMs: 50, jitterMs: 400, reorder: true, orderedPartitions: false } },
+    script: at0(
+      keyboard,
+      command('AddProduct', { sku: 'MS-7', name: 'Wireless mouse', priceCents: 2499, stock: 100, category: 'peripherals' }),
+      command('AddProduct', { sku: 'HD-1', name: 'Headset', priceCents: 7999, stock: 100, category: 'audio' }),
+    ),
+    panels: ['controls', 'commands', 'projections', 'log'],
+    controls: ['reorder', 'ordered-partitions'],
+    running: true,
+  },
+
+  // Partitioned logs: a ProductAdded from another team's producer arrives
+  // with a null price (imported as written). The catalogue's NOT NULL column
+  // refuses it and the projection stops; the two orders behind it wait.
+  // Dead-lettering parks it.
+  'poison-event': {
+    domain: 'commerce',
+    seed: 42,
+    script: at0(
+      keyboard,
+      {
+        kind: 'import',
+        events: [
+          {
+            streamId: 'product-LAMP-7',
+            type: 'ProductAdded',
+            data: { sku: 'LAMP-7', name: 'Desk lamp', priceCents: null, stock: 12, category: 'lighting' },
+          },
+        ],
+      },
+      command('PlaceOrder', { orderId: 'o-1', customerId: 'ada', sku: 'KB-42', quantity: 1 }),
+      command('PlaceOrder', { orderId: 'o-2', customerId: 'grace', sku: 'KB-42', quantity: 1 }),
+    ),
+    panels: ['controls', 'projections', 'terminal'],
+    controls: ['dead-letter'],
+    running: true,
+  },
 } satisfies Record<string, SandboxPreset>;
 
 export type LessonPresetName = keyof typeof LESSON_PRESETS;

@@ -60,6 +60,7 @@ export const TRACE_FIELDS = {
   'projection.duplicateSkipped': ['projection', 'position', 'streamId', 'version', 'appliedVersion'],
   'projection.gapDetected': ['projection', 'position', 'streamId', 'expectedVersion', 'receivedVersion'],
   'projection.held': ['projection', 'position', 'streamId', 'version'],
+  'projection.deadLettered': ['projection', 'position', 'streamId', 'version', 'eventType', 'reason'],
   'projection.checkpointed': ['projection', 'watermark', 'headPosition', 'lagEvents', 'events'],
   'projection.paused': ['projection'],
   'projection.resumed': ['projection', 'from'],

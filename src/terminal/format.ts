@@ -338,6 +338,8 @@ export function describeTrace(r: TraceRecord): string {
       return `${r.projection} gap on ${r.streamId}: expected v${r.expectedVersion}, got v${r.receivedVersion}`;
     case 'projection.held':
       return `${r.projection} holds #${r.position} ${r.streamId}@${r.version} until its predecessor arrives`;
+    case 'projection.deadLettered':
+      return `${r.projection} parked #${r.position} ${r.eventType} ${r.streamId}@${r.version} in its dead-letter table (${r.reason})`;
     case 'projection.checkpointed':
       return `${r.projection} checkpoint at ${r.watermark} (head ${r.headPosition}, ${plural(r.lagEvents, 'event')} behind)`;
     case 'projection.paused':
@@ -383,6 +385,7 @@ export function traceStyle(r: TraceRecord): 'error' | 'warn' | 'ok' | undefined 
     t.startsWith('bus.dropped') ||
     t === 'bus.duplicated' ||
     t === 'projection.gapDetected' ||
+    t === 'projection.deadLettered' ||
     t === 'bus.discarded'
   )
     return 'warn';

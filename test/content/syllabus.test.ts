@@ -17,7 +17,17 @@ const SYLLABUS: { topic: string; lesson: string; terms: string[] }[] = [
   { topic: 'Eventual consistency and the consistency window', lesson: 'eventual-consistency', terms: ['consistency window', 'lag'] },
   { topic: 'Living with eventual consistency', lesson: 'living-with-eventual-consistency', terms: ['read-your-writes', 'token', 'poll', 'push', 'optimistic', 'stale-while-revalidate'] },
   { topic: 'Event sourcing', lesson: 'event-sourcing', terms: ['event store', 'replay', 'snapshot', 'temporal'] },
+  {
+    topic: 'Designing events: thin and fat, domain and integration, compatibility, uniqueness, two clocks, personal data',
+    lesson: 'designing-events',
+    terms: ['thin event', 'fat event', 'event-carried state transfer', 'integration event', 'schema registry', 'BACKWARD', 'FORWARD', 'FULL', '_TRANSITIVE', 'unique', 'reservation stream', 'occurred-at', 'recorded-at', 'recorded time', 'crypto-shredding', 'Article 17'],
+  },
   { topic: 'Failure modes', lesson: 'failure-modes', terms: ['404', 'duplicate', 'aggregate boundar'] },
+  {
+    topic: 'Partitioned logs: keys, consumer groups, hot partitions, poison events, backpressure, tokens, lag',
+    lesson: 'partitioned-logs',
+    terms: ['partition key', 'order', 'consumer group', 'rebalanc', 'hot partition', 'poison event', 'dead-letter queue', 'backpressure', 'consistency token', 'offset', 'lag'],
+  },
   { topic: 'Schema evolution and upcasting', lesson: 'schema-evolution', terms: ['upcast', 'version'] },
   { topic: 'Shadow replay and blue/green projections', lesson: 'shadow-replay', terms: ['shadow', 'blue/green', 'flip'] },
   { topic: 'The outbox and the dual-write problem', lesson: 'outbox', terms: ['dual-write', 'outbox', 'relay'] },

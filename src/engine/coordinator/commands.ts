@@ -4,7 +4,7 @@
 // A client's stale expected version is not a conflict to retry: it fails the
 // command at once, back to the client that must decide again.
 import { ConcurrencyError, InvalidIntentError, ReadModelUnavailableError, UnknownCommandError } from '../errors.ts';
-import { guardsFor } from '../settings.ts';
+import { applyGuardsFor } from '../settings.ts';
 import { validatePayload } from '../validation.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import type { CommandInput } from '../vocabulary/intent.ts';
@@ -191,7 +191,7 @@ export class Commands {
         ? {
             syncProjections: sync.map((projection) => ({
               projection,
-              guards: guardsFor(this.ctx.settings, projection),
+              guards: applyGuardsFor(this.ctx.settings, projection),
               ...this.ctx.meter(projection),
             })),
           }

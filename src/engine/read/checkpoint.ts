@@ -8,6 +8,7 @@
 // and 2) keep them in `projection_checkpoints` and
 // `projection_stream_checkpoints`, one row set per projection.
 import type { SqlDb } from '../sqlite.ts';
+import { DEAD_LETTER_TABLE } from './deadLetters.ts';
 
 const OWN_SCHEMA = `
 CREATE TABLE IF NOT EXISTS checkpoint (
@@ -34,12 +35,13 @@ CREATE TABLE IF NOT EXISTS projection_stream_checkpoints (
 ) WITHOUT ROWID;
 `;
 
-/** Tables that hold checkpoints rather than read-model rows. */
+/** Tables that hold checkpoints (and parked events) rather than read-model rows. */
 export const CHECKPOINT_TABLES: readonly string[] = [
   'checkpoint',
   'stream_checkpoints',
   'projection_checkpoints',
   'projection_stream_checkpoints',
+  DEAD_LETTER_TABLE,
 ];
 
 interface Statements {

@@ -17,11 +17,12 @@
 // kept up to date so a rollback is one more flip.
 import type { ProjectionCode, ProjectionDefinition, ReadStoreDb } from '../domain.ts';
 import { SqlDb, type SqlJsStatic } from '../sqlite.ts';
-import type { ProjectionGuards } from '../settings.ts';
+import type { ApplyGuards } from '../settings.ts';
 import type { TraceBody } from '../vocabulary/trace.ts';
 import type { BatchOutcome, Comparison, OtherStoreInfo, ProjectionCounters } from '../vocabulary/projection.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import { Checkpoint } from './checkpoint.ts';
+import { applyOrPark } from './deadLetters.ts';
 import { MeteredDb } from './meteredDb.ts';
 import { copyTables, tablesOf } from './readStoreTables.ts';
 import { compareStores } from './storeComparison.ts';
@@ -113,7 +114,7 @@ export class ProjectionRunner {
   applyBatch(
     events: readonly EventEnvelope[],
     mode: 'live' | 'catchUp',
-    guards: ProjectionGuards,
+    guards: ApplyGuards,
     headPosition: number,
     failAfter?: number,
     options: ApplyOptions = {},
@@ -200,7 +201,7 @@ export class ProjectionRunner {
 
   rebuildBatch(
     events: readonly EventEnvelope[],
-    guards: ProjectionGuards,
+    guards: ApplyGuards,
     failAfter?: number,
   ): { crashed: boolean; watermark: number; reason?: string } {
     const shadow = this.#shadow;
@@ -411,7 +412,7 @@ export class ProjectionRunner {
     store: ReadModelStore,
     event: EventEnvelope,
     mode: 'live' | 'catchUp' | 'sync',
-    guards: ProjectionGuards,
+    guards: ApplyGuards,
     drafts: TraceBody[],
     metered: MeteredDb | undefined,
   ): void {
@@ -481,13 +482,24 @@ export class ProjectionRunner {
     store: ReadModelStore,
     event: EventEnvelope,
     mode: 'live' | 'catchUp' | 'sync',
-    guards: ProjectionGuards,
+    guards: ApplyGuards,
     drafts: TraceBody[],
     metered: MeteredDb | undefined,
   ): void {
     const read0 = metered?.rowsRead ?? 0;
     const written0 = metered?.rowsWritten ?? 0;
-    if (this.#apply(store, event, guards, metered)) {
+    const parked = (reason: string): void => {
+      drafts.push({
+        type: 'projection.deadLettered',
+        projection: this.definition.name,
+        position: event.position,
+        streamId: event.streamId,
+        version: event.version,
+        eventType: event.type,
+        reason,
+      });
+    };
+    if (this.#apply(store, event, guards, metered, parked)) {
       drafts.push({
         type: 'projection.applied',
         projection: this.definition.name,
@@ -513,16 +525,27 @@ export class ProjectionRunner {
     }
   }
 
-  /** Apply without trace (rebuild path). Returns true if the event type is handled. */
-  #apply(store: ReadModelStore, event: EventEnvelope, guards: ProjectionGuards, metered?: MeteredDb): boolean {
+  /** Apply without trace (rebuild path). True if the event was applied (handled, and not parked as a dead letter). */
+  #apply(
+    store: ReadModelStore,
+    event: EventEnvelope,
+    guards: ApplyGuards,
+    metered?: MeteredDb,
+    parked?: (reason: string) => void,
+  ): boolean {
     const cp = store.checkpoint;
     const applied = cp.appliedVersion(event.streamId);
     if (guards.dedupe && event.version <= applied) {
       cp.markDone(event.position);
       return false;
     }
-    const handled = store.handles.has(event.type);
-    if (handled) {
+    let handled = store.handles.has(event.type);
+    if (handled && guards.deadLetter === true) {
+      const reason = applyOrPark(store.sql, this.definition.name, event, () => store.code.apply(metered ?? store.sql, event));
+      if (reason !== undefined) parked?.(reason);
+      else if (store === this.#store) this.#counters.applied++;
+      handled = reason === undefined;
+    } else if (handled) {
       store.code.apply(metered ?? store.sql, event);
       if (store === this.#store) this.#counters.applied++;
     } else if (store === this.#store) {

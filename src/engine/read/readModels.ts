@@ -7,7 +7,7 @@ import type { DomainDefinition, QuerySpec } from '../domain.ts';
 import { InvalidIntentError, UnknownProjectionError, UnknownQueryError } from '../errors.ts';
 import { runReadOnlySql, type SqlResult } from '../readOnlySql.ts';
 import type { SqlDb, SqlJsStatic, SqlRow } from '../sqlite.ts';
-import type { ProjectionGuards } from '../settings.ts';
+import type { ApplyGuards } from '../settings.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import { CHECKPOINT_TABLES } from './checkpoint.ts';
 import { MeteredDb } from './meteredDb.ts';
@@ -18,7 +18,7 @@ import type { ApplyBatchRequest, BatchOutcome, Comparison, OtherStoreInfo, Proje
 export interface RebuildBatchRequest {
   projection: string;
   events: EventEnvelope[];
-  guards: ProjectionGuards;
+  guards: ApplyGuards;
   failAfter?: number;
 }
 

@@ -3,7 +3,7 @@
 // synchronous projections inside the command's transaction) and the
 // coordinator, so none of them imports another for these shapes.
 import type { SqlRow } from '../sqlite.ts';
-import type { ProjectionGuards } from '../settings.ts';
+import type { ApplyGuards } from '../settings.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { TraceBody } from './trace.ts';
 
@@ -66,7 +66,7 @@ export interface ApplyBatchRequest {
   projection: string;
   events: EventEnvelope[];
   mode: 'live' | 'catchUp';
-  guards: ProjectionGuards;
+  guards: ApplyGuards;
   headPosition: number;
   /** Simulate a crash after this many events of the batch. */
   failAfter?: number;

@@ -117,6 +117,16 @@ export type TraceBody =
       receivedVersion: number;
     }
   | { type: 'projection.held'; projection: string; position: number; streamId: string; version: number }
+  /** A poison event parked in the projection's dead-letter table and skipped (projection.deadLetter on). */
+  | {
+      type: 'projection.deadLettered';
+      projection: string;
+      position: number;
+      streamId: string;
+      version: number;
+      eventType: string;
+      reason: string;
+    }
   | { type: 'projection.checkpointed'; projection: string; watermark: number; headPosition: number; lagEvents: number; events: number }
   | { type: 'projection.paused'; projection: string }
   | { type: 'projection.resumed'; projection: string; from: 'paused' | 'crashed' }

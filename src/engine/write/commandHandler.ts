@@ -18,7 +18,7 @@ import { isRejection } from '../domain.ts';
 import type { Rejection } from '../domain.ts';
 import type { ApplyBatchRequest, BatchOutcome } from '../vocabulary/projection.ts';
 import type { CommandAccepted } from '../vocabulary/results.ts';
-import type { ProjectionGuards } from '../settings.ts';
+import type { ApplyGuards } from '../settings.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import { AggregateStreams, type LoadedStream, type SnapshotPolicy } from './aggregateStreams.ts';
 import type { EventStore } from './eventStore.ts';
@@ -60,7 +60,7 @@ export interface AppendRequest {
   /** Outbox delivery: the events also join the outbox, in the same transaction. */
   outbox?: boolean;
   /** Separation level 1: projections updated inside this transaction (the write side hosts them). */
-  syncProjections?: { projection: string; guards: ProjectionGuards; meter?: boolean }[];
+  syncProjections?: { projection: string; guards: ApplyGuards; meter?: boolean }[];
 }
 
 export interface SnapshotTaken {

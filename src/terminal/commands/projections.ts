@@ -1,7 +1,8 @@
 // Projection controls: list, inspect, pause, resume, crash, rebuild, the
 // shadow rebuild (build a new store beside the live one, flip to it, roll
-// back), and the per-projection guards (dedupe, ordering).
-import type { ShadowComparison } from '../../engine/index.ts';
+// back), the per-projection guards (dedupe, ordering), and the dead-letter
+// queue (park a poison event instead of stopping).
+import { DEAD_LETTER_TABLE, deadLettersSql, type ShadowComparison } from '../../engine/index.ts';
 import type { ProjectionAction, ProjectionInfo, SettingsPatch } from '../../engine/index.ts';
 import { comparisonText, crashText } from '../../sandbox/projectionText.ts';
 import type { DomainCatalog, TerminalBackend } from '../backend.ts';
@@ -192,6 +193,33 @@ async function setGuard(guard: 'dedupe' | 'ordering', name: string, on: boolean,
   }
 }
 
+async function setDeadLetter(on: boolean, { backend, out }: CommandContext): Promise<void> {
+  await backend.dispatch({ kind: 'configure', settings: { projection: { deadLetter: on } } });
+  out.success(`dead-lettering ${on ? 'on' : 'off'} for every projection`);
+  out.dim(
+    on
+      ? 'An event whose handler fails is now parked and skipped; a crashed projection needs `projection resume` to get past the one that stopped it. `projection dead-letters <name>` lists what was parked.'
+      : 'An event whose handler fails now stops its projection until the event can be applied.',
+  );
+}
+
+/** The events a projection parked, read from the dead-letter table in its own store. */
+async function listDeadLetters(name: string, { backend, out }: CommandContext): Promise<void> {
+  const exists = await backend.readOnlySql(name, `SELECT count(*) FROM sqlite_master WHERE name = '${DEAD_LETTER_TABLE}'`);
+  const rows = Number(exists.rows[0]?.[0] ?? 0) > 0 ? (await backend.readOnlySql(name, deadLettersSql(name))).rows : [];
+  if (rows.length === 0) {
+    out.text(`${name} has parked no event.`);
+    return;
+  }
+  out.table(
+    ['position', 'stream', 'version', 'type', 'why'],
+    rows.map((r) => r.map((v) => String(v))),
+  );
+  out.dim(
+    `Parked events are missing from ${name}'s read model, and later events of the same stream were applied without them. Fix the code or the data, then rebuild (\`projection rebuild ${name}\`).`,
+  );
+}
+
 /** Why a crashed projection crashed: its latest `projection.crashed` record in the trace. */
 async function crashOf(backend: TerminalBackend, name: string): Promise<string> {
   const [r] = await backend.trace({ types: ['projection.crashed'], projection: name, last: 1 });
@@ -264,6 +292,29 @@ export function projectionCommands(catalog: DomainCatalog): CommandDef[] {
       await setGuard(guard, args.values['projection'] as string, args.values['state'] as boolean, ctx);
     },
   }));
+  const deadLetters: CommandDef[] = [
+    {
+      name: 'dead-letter',
+      family: 'projections',
+      description:
+        'Turn dead-lettering on or off for every projection: an event whose handler fails is parked in the dead_letters table and skipped, instead of stopping the projection.',
+      examples: ['projection dead-letter on'],
+      args: [{ name: 'state', kind: 'onoff', description: 'on or off' }],
+      async execute(args, ctx) {
+        await setDeadLetter(args.values['state'] as boolean, ctx);
+      },
+    },
+    {
+      name: 'dead-letters',
+      family: 'projections',
+      description: 'List the events a projection parked in its dead-letter table, with why its handler failed.',
+      examples: [`projection dead-letters ${first}`],
+      args: [{ name: 'projection', kind: 'projection' as const, description: 'A projection name' }],
+      async execute(args, ctx) {
+        await listDeadLetters(args.values['projection'] as string, ctx);
+      },
+    },
+  ];
   return [
     {
       name: 'projections',
@@ -283,10 +334,10 @@ export function projectionCommands(catalog: DomainCatalog): CommandDef[] {
       family: 'projections',
       subject: 'projection action',
       description: 'Inspect or control one projection (or all): pause, resume, crash, rebuild, shadow rebuild, guards.',
-      usage: `projection [${[...Object.keys(PROJECTION_ACTIONS), 'dedupe', 'ordering'].join('|')}] <name|all> [on|off] [--variant=v]`,
+      usage: `projection [${[...Object.keys(PROJECTION_ACTIONS), 'dedupe', 'ordering', 'dead-letter', 'dead-letters'].join('|')}] <name|all> [on|off] [--variant=v]`,
       examples: [`projection ${first}`, `projection pause ${first}`, 'projection resume all'],
       args: [{ name: 'projection', kind: 'projection', required: false, description: 'The projection to show' }],
-      subcommands: [...actions, ...guards],
+      subcommands: [...actions, ...guards, ...deadLetters],
       async execute(args, { backend, out }) {
         const name = args.values['projection'] as string | undefined;
         const status = await backend.status();

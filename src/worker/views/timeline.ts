@@ -157,6 +157,8 @@ export function describeRecord(r: TraceRecord): string {
       return `${r.projection} gap on ${r.streamId}: expected v${r.expectedVersion}, got v${r.receivedVersion}`;
     case 'projection.held':
       return `${r.projection} holds pos ${r.position} until its predecessor arrives`;
+    case 'projection.deadLettered':
+      return `${r.projection} dead-lettered pos ${r.position} (${r.eventType}): ${r.reason}`;
     case 'projection.checkpointed':
       return `${r.projection} checkpoint at pos ${r.watermark} (${r.lagEvents} behind)`;
     case 'projection.paused':

@@ -340,6 +340,40 @@ describe('controls change the engine', () => {
     expect(await h.run('projection catalogue')).toMatch(/guards\s+dedupe off, ordering off/);
   });
 
+  it('as-of: an aggregate at a version, a position and a recorded time', async () => {
+    const h = await shop();
+    await h.run('time advance 1s');
+    await h.run('RestockProduct KB 5');
+    await h.run('time run');
+    expect(await h.run('as-of product-KB --version=1')).toMatch(/stock\s+10\b/);
+    const atPosition = await h.run('as-of product-KB --position=2');
+    expect(atPosition).toMatch(/stock\s+15\b/);
+    expect(atPosition).toContain('version 2, reached at position 2');
+    expect(await h.run('as-of product-KB --at=500ms')).toMatch(/stock\s+10\b/);
+    expect(await h.run('as-of product-KB --at=0')).toContain('The stream had no event yet');
+    const missing = await h.out('as-of product-KB');
+    expect(missing.ok).toBe(false);
+    expect(renderPlain(missing)).toContain('exactly one of --version, --position or --at');
+  });
+
+  it('dead-lettering: a poison event stops the catalogue, then is parked and listed', async () => {
+    const h = await shop();
+    expect(await h.run('projection dead-letters catalogue')).toBe('catalogue has parked no event.');
+    await h.backend.engine.importEvents([
+      { streamId: 'product-BAD', type: 'ProductAdded', data: { sku: 'BAD', name: 'Broken lamp', stock: 5, category: 'lamps' } },
+    ]);
+    await h.run('time run');
+    expect(h.backend.engine.projectionInfo('catalogue').status).toBe('crashed');
+    expect(await h.run('projection dead-letter on')).toContain('dead-lettering on for every projection');
+    expect(h.backend.engine.settings.projection.deadLetter).toBe(true);
+    await h.run('projection resume catalogue');
+    expect(await h.run('time run')).toMatch(/catalogue parked #2 ProductAdded product-BAD@1 in its\s+dead-letter table/);
+    const listed = await h.run('projection dead-letters catalogue');
+    expect(listed).toMatch(/2\s+product-BAD\s+1\s+ProductAdded\s+the handler failed: /);
+    expect(listed).toContain('projection rebuild catalogue');
+    expect(h.backend.engine.projectionInfo('catalogue').status).toBe('live');
+  });
+
   it('shadow rebuild, compare, flip, rollback and drop', async () => {
     const h = await shop();
     await h.run('time run');

@@ -1,7 +1,7 @@
 // Live projection work: the inbox the bus fills, drained in batches after
 // their virtual cost; synchronous projections applied after a commit; one
 // place that settles a returned batch (crash or applied records).
-import { guardsFor } from '../../settings.ts';
+import { applyGuardsFor } from '../../settings.ts';
 import type { EventEnvelope } from '../../vocabulary/envelope.ts';
 import type { BatchOutcome } from '../../vocabulary/projection.ts';
 import type { EngineContext, LiveApply, ProjectionProcess } from '../context.ts';
@@ -77,7 +77,7 @@ export class LiveProjections {
         projection: p.name,
         events: batch,
         mode: 'live',
-        guards: guardsFor(this.ctx.settings, p.name),
+        guards: applyGuardsFor(this.ctx.settings, p.name),
         headPosition: this.ctx.head,
         ...this.ctx.failAfter(p, batch.length),
         ...this.ctx.meter(p.name),
@@ -112,7 +112,7 @@ export class LiveProjections {
         projection: name,
         events,
         mode: 'live',
-        guards: guardsFor(this.ctx.settings, name),
+        guards: applyGuardsFor(this.ctx.settings, name),
         headPosition: this.ctx.head,
         label: 'sync',
         ...this.ctx.meter(name),

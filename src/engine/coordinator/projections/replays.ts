@@ -1,6 +1,6 @@
 // Reading the event store from a projection's cursor: catch-up after a crash
 // (from the checkpoint) and rebuild (from position 0 into a fresh store).
-import { guardsFor } from '../../settings.ts';
+import { applyGuardsFor } from '../../settings.ts';
 import type { EventEnvelope } from '../../vocabulary/envelope.ts';
 import type { EngineContext, ProjectionProcess } from '../context.ts';
 import type { Watchers } from '../watchers.ts';
@@ -36,7 +36,7 @@ export class Replays {
           projection: p.name,
           events,
           mode: 'catchUp',
-          guards: guardsFor(this.ctx.settings, p.name),
+          guards: applyGuardsFor(this.ctx.settings, p.name),
           headPosition: this.ctx.head,
           ...this.ctx.failAfter(p, events.length),
           ...this.ctx.meter(p.name),
@@ -61,7 +61,7 @@ export class Replays {
         const outcome = await this.ctx.host().rebuildBatch({
           projection: p.name,
           events,
-          guards: guardsFor(this.ctx.settings, p.name),
+          guards: applyGuardsFor(this.ctx.settings, p.name),
           ...this.ctx.failAfter(p, events.length),
         });
         if (outcome.crashed) {
