@@ -712,6 +712,7 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     hints: [
       'Send a ChangePrice for KB-42 from the Commands panel, then run GetProduct KB-42 and GetOrderSummary o-1, and compare the two events in the log.',
       'Prices are in cents: €59.99 is 5999. The order summary is built from OrderPlaced alone; it never looks the product up.',
+      'Pick `ChangePrice` in the Command menu, set sku `KB-42` and priceCents `5999`, send it; then query `GetOrderSummary` for `o-1`.',
     ],
     answer: 'ChangePrice KB-42 to 5999 cents, then read GetOrderSummary o-1.',
     debrief:
@@ -726,6 +727,7 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     solution: clicks(3000, { kind: 'aggregateAt', streamId: 'account-acc-1', asOf: { at: 1000 } }),
     hints: [
       'In the terminal, `stream account-acc-1` lists its events with the time each was recorded (the at column); `as-of` reads the account at a point.',
+      'The deposit happened at 0.5 s but the event store only knows when it recorded it: a read "at 1 s" filters on that recorded time.',
       '`as-of account-acc-1 --at=1s` asks for the state at 1 s of recorded time.',
     ],
     answer: 'as-of account-acc-1 --at=1s: the balance is €100.00, without the branch deposit.',
@@ -764,6 +766,7 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     hints: [
       'Restock one product several times quickly and watch the log: the catalogue detects gaps and holds events until their predecessor arrives.',
       'A partition keyed by stream keeps order inside the key, and only there. Which control keeps each stream in order without ordering everything?',
+      'Open the bus on the picture (or All settings → Bus): leave "Reorder" ticked and look for the option that orders events within a stream.',
     ],
     answer: 'Tick "Keep order within a stream" (bus.orderedPartitions) and leave "Reorder" on.',
     debrief:
@@ -796,7 +799,8 @@ export const LESSON_GOALS: Record<LessonPresetName, LessonGoal> = {
     ),
     hints: [
       'Read why the catalogue crashed in the Projections panel (or `projection catalogue` in the terminal), then press Resume: it reads the same event again and stops again.',
-      'A consumer that cannot apply one event must either stop or set it aside. Turn on dead-lettering, then resume the catalogue.',
+      'A consumer that cannot apply one event must either stop or set it aside. Which setting lets a projection set an event aside?',
+      'Turn on dead-lettering ("Dead-letter poison events" in the settings, or `projection dead-letter on` in the terminal), then resume the catalogue.',
     ],
     answer:
       'Tick "Dead-letter poison events" (projection.deadLetter), then resume the catalogue; `projection dead-letters catalogue` lists the parked event.',
