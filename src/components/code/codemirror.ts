@@ -34,7 +34,8 @@ const theme = EditorView.theme({
   '.cm-content': { fontFamily: 'var(--font-mono)', caretColor: 'var(--fg)' },
   '.cm-gutters': { backgroundColor: 'var(--bg-soft)', color: 'var(--fg-muted)', borderRight: '1px solid var(--border)' },
   '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'var(--accent-soft)' },
-  '.cm-scroller': { minHeight: '18rem', maxHeight: '38rem' },
+  // The editor grows with its text and wraps long lines, so it never scrolls on its own (a scroll region with no focusable stop fails axe).
+  '.cm-scroller': { minHeight: '18rem' },
 });
 
 export function mountEditor(
@@ -49,6 +50,7 @@ export function mountEditor(
         basicSetup,
         javascript(),
         theme,
+        EditorView.lineWrapping,
         EditorView.contentAttributes.of({
           'aria-label': options.label,
           ...(options.describedBy ? { 'aria-describedby': options.describedBy } : {}),
