@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import { starter as balanceStarter } from '../../src/code/exercises/idempotentBalance/exercise.ts';
 import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
 
 // Write it yourself, on the built site: the exercises listed, one solved by typing in the
@@ -83,17 +84,18 @@ describe('write it yourself', () => {
     const context = await browser.newContext();
     const { page, errors } = await watchedPage(context);
     await openExercise(page, 'idempotent-balance');
-    await page.locator('.cm-line', { hasText: 'const sign =' }).click();
-    await page.keyboard.press('End');
-    await page.keyboard.type(' =');
+    // CodeMirror draws only the lines in view: go to the end of the text with the keyboard.
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('export const = 1;');
     expect(await check(page)).toBe('false');
-    expect(await page.getByTestId('load-error').innerText()).toMatch(/^SyntaxError: .*\(line \d+, column \d+\)$/);
+    // The starter ends with a newline: Control+End is on the empty line after it, Enter one more.
+    const line = balanceStarter.split('\n').length + 1;
+    expect(await page.getByTestId('load-error').innerText()).toMatch(new RegExp(`^SyntaxError: .*\\(line ${line}, column \\d+\\)$`));
     await page.locator('.cm-lintRange-error').first().waitFor();
-    await page.locator('.cm-line', { hasText: 'const sign =' }).click();
-    await page.keyboard.press('End');
-    await page.keyboard.press('Backspace');
-    await page.keyboard.press('Backspace');
-
+    await page.getByRole('button', { name: 'Reset to the starter' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.cm-lintRange-error').length === 0);
     await page.getByRole('button', { name: 'Open the lab' }).click();
     await page.getByTestId('projection-lab').waitFor();
     await page.getByRole('button', { name: 'Shadow build yours' }).click();
