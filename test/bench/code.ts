@@ -19,7 +19,7 @@ import { neverOversellSolution } from '../../src/code/exercises/neverOversell/so
 import { loadQuickJs } from '../../src/code/sandbox/quickjs.ts';
 import { LearnerSandbox } from '../../src/code/sandbox/sandbox.ts';
 import { banking } from '../../src/domain/banking/index.ts';
-import { SqlDb, type SqlJsStatic } from '../../src/engine/index.ts';
+import { SqlDb, type EventEnvelope, type SqlJsStatic } from '../../src/engine/index.ts';
 
 const REPS = Number(process.env['BENCH_REPS'] ?? '3');
 const RUNS = Number(process.env['BENCH_RUNS'] ?? '40');
@@ -34,7 +34,7 @@ async function propertyRate(check: () => Promise<{ passed: boolean; runs: number
 }
 
 function applyRates(): { sandboxed: number; native: number } {
-  const events = Array.from({ length: 2000 }, (_, i) => ({
+  const events: EventEnvelope[] = Array.from({ length: 2000 }, (_, i) => ({
     position: i + 2,
     streamId: 'account-acc-1',
     version: i + 2,
@@ -43,14 +43,14 @@ function applyRates(): { sandboxed: number; native: number } {
     data: { accountId: 'acc-1', amountCents: 1 },
     metadata: { commandId: `c${i}`, correlationId: `c${i}`, causationId: `c${i}`, recordedAt: i },
   }));
-  const opened = {
+  const opened: EventEnvelope = {
     ...events[0]!,
     position: 1,
     version: 1,
     type: 'AccountOpened',
     data: { accountId: 'acc-1', owner: 'A', overdraftLimitCents: 0 },
   };
-  const time = (apply: (db: SqlDb, e: (typeof events)[number]) => void, schema: readonly string[]) => {
+  const time = (apply: (db: SqlDb, e: EventEnvelope) => void, schema: readonly string[]) => {
     const db = new SqlDb(new env.sql.Database());
     for (const ddl of schema) db.run(ddl);
     apply(db, opened);
