@@ -1,0 +1,14 @@
+// The exercises, in the order the practice page lists them. Light data only:
+// the checks (which need the engine and QuickJS) are in check.ts, loaded by
+// the worker.
+import { idempotentBalance } from './idempotentBalance/exercise.ts';
+import { neverOversell } from './neverOversell/exercise.ts';
+import type { ExerciseInfo } from './types.ts';
+
+export type { ApiEntry, ExerciseInfo } from './types.ts';
+
+export const EXERCISES: readonly ExerciseInfo[] = [idempotentBalance, neverOversell];
+
+export function exerciseById(id: string): ExerciseInfo | undefined {
+  return EXERCISES.find((e) => e.id === id);
+}

@@ -1,0 +1,81 @@
+// A worker that runs learner code: QuickJS (wasm) holds the code, the real
+// engine (sql.js, in this worker) runs it, so nothing a learner writes ever
+// runs in the page. It only adapts src/code over comlink. The page stops a run
+// that takes too long by terminating the worker.
+import * as Comlink from 'comlink';
+import quickjsWasmUrl from '@jitl/quickjs-wasmfile-release-sync/wasm?url';
+import initSqlJs from 'sql.js';
+import sqlWasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
+import type { CodeEnvironment } from '../code/checks/environment.ts';
+import { checkExercise } from '../code/exercises/check.ts';
+import { DeciderLab } from '../code/lab/deciderLab.ts';
+import { balanceLab } from '../code/lab/labs.ts';
+import { ProjectionLab } from '../code/lab/projectionLab.ts';
+import { LearnerCodeError } from '../code/sandbox/errors.ts';
+import { loadQuickJs } from '../code/sandbox/quickjs.ts';
+import type { SqlJsStatic } from '../engine/index.ts';
+import type { CodeApi, LabOpening } from './protocol/code.ts';
+import { replyAsync } from './protocol/reply.ts';
+
+// Both wasm files are served by the site itself, never a CDN.
+const ready: Promise<CodeEnvironment> = Promise.all([
+  initSqlJs({ locateFile: () => sqlWasmUrl }) as unknown as Promise<SqlJsStatic>,
+  loadQuickJs(quickjsWasmUrl),
+]).then(([sql, quickjs]) => ({ sql, quickjs }));
+
+const PROJECTION_LABS: Record<string, () => ReturnType<typeof balanceLab>> = { 'idempotent-balance': () => balanceLab() };
+
+let projectionLab: ProjectionLab | null = null;
+let deciderLab: DeciderLab | null = null;
+
+/** Runs `open`; a learner error becomes the answer { ok: false, error }. */
+async function opening<T>(open: () => Promise<T>): Promise<LabOpening<T>> {
+  try {
+    return { ok: true, state: await open() };
+  } catch (e) {
+    if (e instanceof LearnerCodeError) return { ok: false, error: e.diagnostic };
+    throw e;
+  }
+}
+
+const codeRunner: CodeApi = {
+  check: (exerciseId, source, runs) => replyAsync(async () => checkExercise(await ready, exerciseId, source, runs), 'code'),
+
+  openProjectionLab: (exerciseId, source) =>
+    replyAsync(async () => {
+      const config = PROJECTION_LABS[exerciseId];
+      if (!config) throw new Error(`exercise ${exerciseId} has no projection lab`);
+      const env = await ready;
+      projectionLab?.close();
+      projectionLab = null;
+      return opening(async () => {
+        projectionLab = await ProjectionLab.open(env, source, config());
+        return projectionLab.state();
+      });
+    }, 'code'),
+
+  projectionLab: (step) =>
+    replyAsync(() => {
+      if (!projectionLab) throw new Error('no projection lab is open');
+      return 'send' in step ? projectionLab.send(step.send) : projectionLab.act(step.action);
+    }, 'code'),
+
+  openDeciderLab: (source) =>
+    replyAsync(async () => {
+      const env = await ready;
+      deciderLab?.close();
+      deciderLab = null;
+      return opening(async () => {
+        deciderLab = DeciderLab.open(env, source, 1);
+        return null;
+      });
+    }, 'code'),
+
+  sendCommand: (command) =>
+    replyAsync(() => {
+      if (!deciderLab) throw new Error('no decider lab is open');
+      return deciderLab.send(command);
+    }, 'code'),
+};
+
+Comlink.expose(codeRunner);

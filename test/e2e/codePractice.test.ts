@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { starter as balanceStarter } from '../../src/code/exercises/idempotentBalance/exercise.ts';
+import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+
+// Write it yourself, on the built site: the exercises listed, one solved by typing in the
+// CodeMirror editor (the checks run in the learner-code worker), errors marked at the line,
+// the labs on the engine, and the page accessible.
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+async function openExercise(page: Page, id: string): Promise<void> {
+  await page.goto(`${baseUrl()}/practice/code/${id}/`);
+  await page.locator('.code-editor[data-ready="true"] .cm-content').waitFor();
+}
+
+async function check(page: Page): Promise<'true' | 'false'> {
+  await page.getByTestId('check').click();
+  const report = page.getByTestId('check-report');
+  await report.waitFor({ timeout: 120_000 });
+  return (await report.getAttribute('data-passed')) as 'true' | 'false';
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+describe('write it yourself', () => {
+  it('lists the exercises', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await watchedPage(context);
+    await page.goto(`${baseUrl()}/practice/code/`);
+    expect(await page.locator('[data-exercise]').count()).toBeGreaterThanOrEqual(2);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('solves "never oversell" by typing: the starter fails with a shrunk case, the typed rule passes', { timeout: 300_000 }, async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await watchedPage(context);
+    await openExercise(page, 'never-oversell');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    expect(await check(page)).toBe('false');
+    const burst = page.locator('[data-check="Bursts of concurrent orders never oversell"]');
+    expect(await burst.getAttribute('data-passed')).toBe('false');
+    expect(await burst.getByTestId('counterexample').innerText()).toMatch(/went below zero/);
+
+    // Type the rule on a new line after the TODO comment (CodeMirror closes brackets and quotes as you type, and steps over them).
+    await page.locator('.cm-line', { hasText: 'TODO' }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type("if (d.units > state.onHand) return reject('OutOfStock', 'only ' + state.onHand + ' left');");
+    expect(await page.locator('.cm-content').innerText()).toContain(
+      "if (d.units > state.onHand) return reject('OutOfStock', 'only ' + state.onHand + ' left');",
+    );
+
+    expect(await check(page)).toBe('true');
+    expect(await page.getByTestId('check-status').innerText()).toBe('Every check passed.');
+
+    // The decider lab: the same code on a running engine.
+    await page.getByRole('button', { name: 'Open the lab' }).click();
+    await page.getByTestId('decider-status').filter({ hasText: 'running with your decider' }).waitFor();
+    await page.getByRole('button', { name: 'Restock' }).click();
+    await page.getByTestId('decider-status').filter({ hasText: 'Restock accepted' }).waitFor();
+    await page.getByRole('button', { name: 'Place an order' }).click();
+    await page.getByTestId('decider-status').filter({ hasText: 'PlaceOrder accepted' }).waitFor();
+    await page.getByRole('button', { name: 'Place an order' }).click();
+    await page.getByTestId('decider-status').filter({ hasText: 'PlaceOrder refused: OutOfStock: only 0 left' }).waitFor();
+    expect(await page.getByTestId('decider-stream').locator('tbody tr').count()).toBe(2);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('marks a syntax error at its line, and the projection lab flips a variant live and rolls it back', { timeout: 300_000 }, async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await watchedPage(context);
+    await openExercise(page, 'idempotent-balance');
+    // CodeMirror draws only the lines in view: go to the end of the text with the keyboard.
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('export const = 1;');
+    expect(await check(page)).toBe('false');
+    // The starter ends with a newline: Control+End is on the empty line after it, Enter one more.
+    const line = balanceStarter.split('\n').length + 1;
+    expect(await page.getByTestId('load-error').innerText()).toMatch(new RegExp(`^SyntaxError: .*\\(line ${line}, column \\d+\\)$`));
+    await page.locator('.cm-lintRange-error').first().waitFor();
+    await page.getByRole('button', { name: 'Reset to the starter' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.cm-lintRange-error').length === 0);
+    await page.getByRole('button', { name: 'Open the lab' }).click();
+    await page.getByTestId('projection-lab').waitFor();
+    await page.getByRole('button', { name: 'Shadow build yours' }).click();
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.getByTestId('comparison').waitFor();
+    await page.getByRole('button', { name: 'Flip live' }).click();
+    await page.getByTestId('live-variant').filter({ hasText: 'yours' }).waitFor();
+    await page.getByRole('button', { name: 'Roll back' }).click();
+    await page.getByTestId('live-variant').filter({ hasText: 'current' }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
