@@ -8,11 +8,14 @@ import { getDomain } from '../domain/index.ts';
 import { ReadSide } from '../engine/index.ts';
 import { portMethods, type ReadSideCalls, type ReadSideRemote, type ReadWorkerApi } from './protocol/readSide.ts';
 import { replyAsync, replySync } from './protocol/reply.ts';
+import { EnvelopeReceiver } from './envelopeCache.ts';
 
 // The wasm is served by the site itself, never a CDN.
 const sqlReady = initSqlJs({ locateFile: () => wasmUrl });
 let side: ReadSide | undefined;
 let faultArmed = false;
+/** The events the coordinator sent (it sends each once, then refers to it: envelopeCache.ts). */
+let envelopes = new EnvelopeReceiver();
 
 /** Learner SQL is not a step of the simulation: an injected fault waits for the next step. */
 const NOT_STEPS = new Set(['readOnlySql', 'shadowInfo', 'exportStore']);
@@ -33,6 +36,8 @@ const remote: ReadSideRemote = {
     if (method === 'applyBatch') served.batches++;
     if (method === 'applyBatches' && Array.isArray(args[0])) served.batches += args[0].length;
     return replySync(() => {
+      // First, before any fault: the coordinator counts on this worker holding every envelope it sent.
+      const decoded = envelopes.args(method, args);
       if (!side) throw new Error('The read worker was not initialised.');
       if (faultArmed && !NOT_STEPS.has(method)) {
         faultArmed = false;
@@ -40,7 +45,7 @@ const remote: ReadSideRemote = {
       }
       const fn = (side as unknown as Record<string, unknown>)[method];
       if (typeof fn !== 'function' || !METHODS.includes(method)) throw new Error(`The read side has no method ${method}.`);
-      return (fn as (...a: unknown[]) => unknown).apply(side, args);
+      return (fn as (...a: unknown[]) => unknown).apply(side, decoded);
     }, 'read');
   },
 };
@@ -51,7 +56,11 @@ const api: ReadWorkerApi = {
       side?.close();
       side = new ReadSide(await sqlReady, getDomain(domain));
     }, 'read'),
-  connect: (port) => replySync(() => Comlink.expose(remote, port), 'read'),
+  connect: (port) =>
+    replySync(() => {
+      envelopes = new EnvelopeReceiver();
+      Comlink.expose(remote, port);
+    }, 'read'),
   injectFault: () => replySync(() => void (faultArmed = true), 'read'),
   served: () => replySync(() => served, 'read'),
 };

@@ -1,10 +1,12 @@
 // Frames of derived status for the page: built on demand or pushed at most
-// eight times a second, and only when something changed (the key), so a
-// paused sandbox sends nothing. What a frame holds is in protocol/coordinator.ts.
+// five times a second, and only when something changed (the key), so a
+// paused sandbox sends nothing. (Tokens move between frames on the page's
+// own clock; every frame re-renders the panels, which under load cost the
+// main thread more than the frames were worth at eight a second.) What a frame holds is in protocol/coordinator.ts.
 import type { WriteSide } from '../engine/index.ts';
 import type { EventRow, SandboxFrame } from './protocol/coordinator.ts';
 
-const FRAME_MS = 125;
+const FRAME_MS = 200;
 
 export class FramePublisher {
   readonly #build: () => SandboxFrame;

@@ -4,6 +4,9 @@
 import type { Engine } from '../engine/index.ts';
 import { dueAt, loadPlan, type LoadPlan, type LoadShape } from '../sandbox/loadGenerator.ts';
 
+/** The highest load a learner can ask for, in commands per second (the run slows virtual time when it cannot keep up). */
+export const MAX_LOAD_RATE = 10_000;
+
 export class LoadDriver {
   readonly #engine: Engine;
   readonly #domain: string;
@@ -20,7 +23,8 @@ export class LoadDriver {
   }
 
   setRate(rate: number): void {
-    if (!(rate >= 0 && rate <= 2000)) throw new RangeError(`Load must be from 0 to 2,000 commands/s, got ${rate}.`);
+    if (!(rate >= 0 && rate <= MAX_LOAD_RATE))
+      throw new RangeError(`Load must be from 0 to ${MAX_LOAD_RATE.toLocaleString('en-US')} commands/s, got ${rate}.`);
     if (!this.#plan) throw new Error(`No load generator for the ${this.#domain} domain.`);
     if (rate > 0) {
       let base = this.#engine.now;

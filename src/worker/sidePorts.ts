@@ -7,6 +7,7 @@ import { EngineError, type ReadSidePort, type WriteSide, type WriteSidePort } fr
 import type { SandboxWorkerName } from './protocol/coordinator.ts';
 import { portMethods, type ReadSideRemote } from './protocol/readSide.ts';
 import { WorkerFaultError, fromWire, type Reply } from './protocol/reply.ts';
+import { EnvelopeSender } from './envelopeCache.ts';
 
 export type FaultSink = (worker: SandboxWorkerName, error: Error) => void;
 
@@ -43,11 +44,13 @@ export function faultableWriteSide(inner: WriteSide, onFault: FaultSink): { port
  */
 export function remoteReadSide(remote: Comlink.Remote<ReadSideRemote>, methods: readonly string[], onFault: FaultSink): ReadSidePort {
   const port: Record<string, unknown> = {};
+  // Each event crosses once: later batches refer to it (envelopeCache.ts; the read worker holds the other end).
+  const envelopes = new EnvelopeSender();
   for (const method of methods) {
     port[method] = async (...args: unknown[]): Promise<unknown> => {
       let r: Reply<unknown>;
       try {
-        r = await remote.call(method, args);
+        r = await remote.call(method, envelopes.args(method, args));
       } catch (e) {
         const fault = new WorkerFaultError('read', e instanceof Error ? e.message : String(e));
         onFault('read', fault);

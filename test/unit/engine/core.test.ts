@@ -121,4 +121,16 @@ describe('trace', () => {
     expect(t.snapshot()[9]!.seq).toBe(100);
     expect(t.count).toBe(100);
   });
+  it('a limit bounds the records held between drops to a quarter over it', () => {
+    const t = new Trace(100);
+    let most = 0;
+    for (let i = 0; i < 1000; i++) {
+      t.emit(i, { type: 'projection.paused', projection: 'x' });
+      most = Math.max(most, t.records.length);
+    }
+    expect(most).toBe(125);
+    expect(t.records.length).toBeGreaterThanOrEqual(100);
+    expect(t.records[t.records.length - 1]!.seq).toBe(1000);
+    expect(t.snapshot().map((r) => r.seq)).toEqual(Array.from({ length: 100 }, (_, i) => 901 + i));
+  });
 });
