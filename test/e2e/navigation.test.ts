@@ -38,6 +38,7 @@ describe('the header menu on a phone (360 px)', () => {
     { link: 'Lessons', path: '/lessons/' },
     { link: 'Scenarios', path: '/scenarios/' },
     { link: 'Sandbox', path: '/sandbox/' },
+    { link: 'Write code', path: '/practice/code/' },
     { link: 'Interview practice', path: '/interview/' },
     { link: 'Glossary', path: '/glossary/' },
   ];

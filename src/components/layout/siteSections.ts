@@ -10,6 +10,7 @@ export function siteSections(base: string): SiteSection[] {
     { href: `${base}lessons/`, label: 'Lessons' },
     { href: `${base}scenarios/`, label: 'Scenarios' },
     { href: `${base}sandbox/`, label: 'Sandbox' },
+    { href: `${base}practice/code/`, label: 'Write code' },
     { href: `${base}interview/`, label: 'Interview practice' },
     { href: `${base}glossary/`, label: 'Glossary' },
   ];
