@@ -22,6 +22,13 @@ import { chromiumLaunchOptions } from './test/support/chromium.ts';
 // default, stated here because the guard relies on killing the process: a
 // worker thread could not be killed without taking the whole pool down);
 // teardownTimeout bounds how long closing the pool may take.
+//
+// Parallel files. The three projects share one pool of workers (one per core by default) and,
+// being in the same group, run side by side. A project that turns file parallelism off is put
+// in a group of its own that Vitest runs only after every other one, one file at a time: the
+// e2e files used to, which made them the whole second half of `npm test`. Each e2e file opens
+// its own Chromium and contexts against the static server, and writes only to temporary
+// folders of its own, so two of them can run at once, and beside unit files.
 const HANG_GUARD = 'test/support/hangGuard.ts';
 
 export default defineConfig({
@@ -64,7 +71,6 @@ export default defineConfig({
           setupFiles: [HANG_GUARD],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
         },
       },
     ],

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { axeBuilder, baseUrl, launchBrowser, watchedPage } from './browser.ts';
 
 // Graded checkpoints on the built site: a wrong answer shows its own explanation and comes back
 // in the review queue; all progress carried to a fresh browser by file and by code.
@@ -17,7 +16,7 @@ const WRONG = 'Compensate now: release the stock and cancel the order.';
 const RIGHT = "Resend ChargePayment with the same commandId, or ask the payment service for the charge's status.";
 
 async function axeProblems(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
+  const results = await axeBuilder(page).analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { baseUrl, inParallel, launchBrowser, sitePaths, watchedPage } from './browser.ts';
+import { axeBuilder, baseUrl, inParallel, launchBrowser, sitePaths, watchedPage } from './browser.ts';
 
 // One visit per page and theme collects everything the site-wide checks need,
 // so ~100 pages × 2 themes are loaded once, not once per check.
@@ -30,7 +29,7 @@ beforeAll(async () => {
       await page.waitForFunction(() => !document.querySelector('.mermaid-diagram[data-state="pending"]'));
       // Only violations are collected: passes and incomplete checks are most of axe's work.
       // A theme changes colours and nothing else, so the dark pass runs only the colour rules.
-      const axe = new AxeBuilder({ page }).options({ resultTypes: ['violations'] });
+      const axe = axeBuilder(page).options({ resultTypes: ['violations'] });
       const results = await (theme === 'dark' ? axe.withRules(['color-contrast', 'link-in-text-block']) : axe).analyze();
       visits.push({
         path,

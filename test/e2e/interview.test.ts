@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { axeBuilder, baseUrl, launchBrowser, watchedPage } from './browser.ts';
 
 // Interview practice on the built site: commit before reveal, grading and scheduling,
 // progress that survives reloads, the review queue, the mock interview, export and import.
@@ -32,7 +31,7 @@ async function answerAndGrade(page: Page, grade: 'again' | 'hard' | 'good' | 'ea
 }
 
 async function axeProblems(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
+  const results = await axeBuilder(page).analyze();
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map(

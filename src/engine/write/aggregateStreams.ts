@@ -109,13 +109,10 @@ export class AggregateStreams {
         }
       }
     }
-    const tail = this.store.loadStream(streamId, version, upTo);
-    const evolve = aggregate.decider.evolve;
-    for (const e of tail) state = evolve(state, e);
-    if (tail.length > 0) version = tail[tail.length - 1]!.version;
-    const loaded: LoadedStream = { streamId, aggregate: aggregateName, version, state };
+    const tail = this.store.foldStream(streamId, aggregate.decider.evolve, state, version, upTo);
+    const loaded: LoadedStream = { streamId, aggregate: aggregateName, version: tail.version, state: tail.state };
     if (policy !== undefined && policy.every > 0) {
-      loaded.eventsFolded = tail.length;
+      loaded.eventsFolded = tail.folded;
       if (snapshot) loaded.snapshot = snapshot;
     }
     return loaded;

@@ -145,36 +145,88 @@ export class EventStore {
    * evolved an event type (each text SQLite builds per event costs).
    */
   loadStream(streamId: string, afterVersion = 0, upToVersion = Number.MAX_SAFE_INTEGER): FoldEvent[] {
-    const whole = afterVersion === 0 && upToVersion === Number.MAX_SAFE_INTEGER;
-    const row = this.sql.first(whole ? this.#loadWhole : this.#loadRange, whole ? [streamId] : [streamId, afterVersion, upToVersion]);
-    if (!row || row[0] === null) return [];
-    const payloads = JSON.parse(`[${row[0] as string}]`) as Record<string, unknown>[];
+    const joined = this.#joined(streamId, afterVersion, upToVersion);
+    if (joined === undefined) return [];
+    if (joined.rows !== undefined) return joined.rows;
+    const { payloads, tokens } = joined;
     const n = payloads.length;
-    if (row[2] !== afterVersion + 1 || row[3] !== afterVersion + n) {
-      return this.#loadByRows(
-        whole ? LOAD_ROWS + LOAD_WHOLE + BY_VERSION : LOAD_ROWS + LOAD_RANGE + BY_VERSION,
-        whole ? [streamId] : [streamId, afterVersion, upToVersion],
-      );
-    }
-    const tokens = (row[1] as string).split(',');
     const out = new Array<FoldEvent>(n);
     if (!this.#evolved) {
       for (let i = 0; i < n; i++) out[i] = { version: afterVersion + i + 1, type: tokens[i]!, data: payloads[i]! };
       return out;
     }
-    const up = this.upcasting!;
-    for (let i = 0; i < n; i++) {
-      const token = tokens[i]!;
-      let t = this.#tokens.get(token);
-      if (!t) {
-        const at = token.lastIndexOf(':');
-        t = { type: token.slice(0, at), version: Number(token.slice(at + 1)) };
-        this.#tokens.set(token, t);
-      }
-      const data = up.needsUpcast(t.type, t.version) ? up.upcast(t.type, t.version, payloads[i]!) : payloads[i]!;
-      out[i] = { version: afterVersion + i + 1, type: t.type, data };
-    }
+    for (let i = 0; i < n; i++) out[i] = this.#upcastToken(afterVersion + i + 1, tokens[i]!, payloads[i]!);
     return out;
+  }
+
+  /**
+   * loadStream folded as it is read: `evolve` gets each event in version
+   * order, and no array of them is kept (a command's load folds and drops
+   * them, and each event object made at the call can stay off the heap).
+   * Returns the state, the last version folded (afterVersion when none) and
+   * how many events were folded.
+   */
+  foldStream<S>(
+    streamId: string,
+    evolve: (state: S, event: FoldEvent) => S,
+    initial: S,
+    afterVersion = 0,
+    upToVersion = Number.MAX_SAFE_INTEGER,
+  ): { state: S; version: number; folded: number } {
+    const joined = this.#joined(streamId, afterVersion, upToVersion);
+    let state = initial;
+    if (joined === undefined) return { state, version: afterVersion, folded: 0 };
+    if (joined.rows !== undefined) {
+      for (const e of joined.rows) state = evolve(state, e);
+      const last = joined.rows[joined.rows.length - 1];
+      return { state, version: last ? last.version : afterVersion, folded: joined.rows.length };
+    }
+    const { payloads, tokens } = joined;
+    const n = payloads.length;
+    if (!this.#evolved) {
+      for (let i = 0; i < n; i++) state = evolve(state, { version: afterVersion + i + 1, type: tokens[i]!, data: payloads[i]! });
+    } else {
+      for (let i = 0; i < n; i++) state = evolve(state, this.#upcastToken(afterVersion + i + 1, tokens[i]!, payloads[i]!));
+    }
+    return { state, version: afterVersion + n, folded: n };
+  }
+
+  /**
+   * The one-row read behind loadStream and foldStream: the payloads parsed
+   * and the type tokens split, or (a gap in the versions) the events read
+   * row by row; undefined for no events.
+   */
+  #joined(
+    streamId: string,
+    afterVersion: number,
+    upToVersion: number,
+  ): { payloads: Record<string, unknown>[]; tokens: string[]; rows?: undefined } | { rows: FoldEvent[] } | undefined {
+    const whole = afterVersion === 0 && upToVersion === Number.MAX_SAFE_INTEGER;
+    const row = this.sql.first(whole ? this.#loadWhole : this.#loadRange, whole ? [streamId] : [streamId, afterVersion, upToVersion]);
+    if (!row || row[0] === null) return undefined;
+    const payloads = JSON.parse(`[${row[0] as string}]`) as Record<string, unknown>[];
+    const n = payloads.length;
+    if (row[2] !== afterVersion + 1 || row[3] !== afterVersion + n) {
+      const rows = this.#loadByRows(
+        whole ? LOAD_ROWS + LOAD_WHOLE + BY_VERSION : LOAD_ROWS + LOAD_RANGE + BY_VERSION,
+        whole ? [streamId] : [streamId, afterVersion, upToVersion],
+      );
+      return rows.length === 0 ? undefined : { rows };
+    }
+    return { payloads, tokens: (row[1] as string).split(',') };
+  }
+
+  /** An event from its 'Type:schemaVersion' token (parsed once per token), upcast to the current schema. */
+  #upcastToken(version: number, token: string, payload: Record<string, unknown>): FoldEvent {
+    let t = this.#tokens.get(token);
+    if (!t) {
+      const at = token.lastIndexOf(':');
+      t = { type: token.slice(0, at), version: Number(token.slice(at + 1)) };
+      this.#tokens.set(token, t);
+    }
+    const up = this.upcasting!;
+    const data = up.needsUpcast(t.type, t.version) ? up.upcast(t.type, t.version, payload) : payload;
+    return { version, type: t.type, data };
   }
 
   /** loadStream row by row, for streams whose versions have a gap. */

@@ -104,6 +104,22 @@ describe('event store', () => {
     const fromZero = storeWith([ev('z', 0, 'Odd'), ev('z', 2, 'Moved')]);
     expect(fromZero.loadStream('z').map((e) => e.version)).toEqual([0, 2]);
   });
+  it('folds a stream as it reads it: the same events as loadStream, in order, with the last version and the count', () => {
+    const seen = (store: ReturnType<typeof storeWith>, streamId: string, after?: number, upTo?: number) => {
+      const folded = store.foldStream(streamId, (list: string[], e) => [...list, `${e.version}:${e.type}`], [], after, upTo);
+      return { ...folded, expected: store.loadStream(streamId, after, upTo).map((e) => `${e.version}:${e.type}`) };
+    };
+    const store = storeWith([ev('a', 1, 'Opened'), ev('b', 1), ev('a', 2, 'Moved'), ev('a', 3, 'Moved')]);
+    const whole = seen(store, 'a');
+    expect(whole).toEqual({ state: ['1:Opened', '2:Moved', '3:Moved'], version: 3, folded: 3, expected: whole.state });
+    const range = seen(store, 'a', 1, 2);
+    expect(range).toEqual({ state: ['2:Moved'], version: 2, folded: 1, expected: range.state });
+    expect(seen(store, 'a', 3)).toEqual({ state: [], version: 3, folded: 0, expected: [] });
+    expect(seen(store, 'nope')).toEqual({ state: [], version: 0, folded: 0, expected: [] });
+    // A gap: read row by row, the last version is the one really there.
+    const gap = storeWith([ev('g', 1, 'Opened'), ev('g', 3, 'Moved')]);
+    expect(seen(gap, 'g')).toEqual({ state: ['1:Opened', '3:Moved'], version: 3, folded: 2, expected: ['1:Opened', '3:Moved'] });
+  });
   it('walks the (stream_id, stream_version) index to load a stream, so events come in version order', () => {
     const store = storeWith([ev('a', 1)]);
     const [whole, range] = store.loadStatements;
