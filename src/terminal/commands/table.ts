@@ -10,6 +10,7 @@ import { readCommands } from './read.ts';
 import { scenarioCommands } from './scenarios.ts';
 import { sessionCommands } from './session.ts';
 import { sqlCommands } from './sql.ts';
+import { temporalCommands } from './temporal.ts';
 import { terminalCommands } from './terminal.ts';
 import { timeCommands } from './time.ts';
 import type { ArgSpec, CommandDef, CommandEntry, CommandTable, OptionSpec } from './types.ts';
@@ -19,6 +20,7 @@ export function buildCommandTable(catalog: DomainCatalog): CommandTable {
   const defs: CommandDef[] = [
     ...domainBuiltins,
     ...readCommands(catalog),
+    ...temporalCommands(catalog),
     ...sqlCommands(catalog),
     ...busCommands(catalog),
     ...projectionCommands(catalog),
