@@ -44,7 +44,9 @@ async function check(box: Locator): Promise<string> {
 /** The embed terminal's rows, as text (xterm's accessibility tree). */
 const screen = (terminal: Locator): Promise<string> =>
   terminal.evaluate((el) =>
-    [...el.querySelectorAll('.xterm-accessibility-tree > div')].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n'),
+    [...el.querySelectorAll('.xterm-accessibility-tree > div')]
+      .map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd())
+      .join('\n'),
   );
 
 /** Type a line into the embed's terminal and wait until it has run and `shows` is on screen. */
