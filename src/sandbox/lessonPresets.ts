@@ -200,7 +200,8 @@ export const LESSON_PRESETS = {
   },
 
   // Schema evolution: two products imported as version 1 ProductAdded (no
-  // category) beside one added today (version 2). Readers see them upcast.
+  // category) beside one added today (version 2). Readers see them upcast;
+  // the terminal imports another old event (`import … --schema-version=1`).
   upcasting: {
     domain: 'commerce',
     seed: 42,
@@ -224,7 +225,7 @@ export const LESSON_PRESETS = {
       },
       keyboard,
     ),
-    panels: ['queries', 'projections', 'tables'],
+    panels: ['queries', 'terminal', 'projections', 'tables'],
     running: true,
   },
 

@@ -139,6 +139,16 @@ function matchesWhere(r: TraceRecord, where: Record<string, unknown> | undefined
   return Object.entries(where).every(([k, v]) => deepEqual((r as unknown as Record<string, unknown>)[k], v));
 }
 
+/** The latest record of `type` whose fields equal `where`. */
+function latestMatching(
+  records: readonly TraceRecord[],
+  type: string,
+  where: Record<string, unknown> | undefined,
+): TraceRecord | undefined {
+  for (let i = records.length - 1; i >= 0; i--) if (records[i]!.type === type && matchesWhere(records[i]!, where)) return records[i];
+  return undefined;
+}
+
 function result(description: string, passed: boolean, measured: string, evidence?: CriterionEvidence): CriterionResult {
   return evidence && !passed ? { description, passed, measured, evidence } : { description, passed, measured };
 }
@@ -333,7 +343,17 @@ async function evaluatePlain(
   scoped: readonly TraceRecord[],
   all: readonly TraceRecord[],
 ): Promise<CriterionResult> {
-  const records = c.scope === 'all' ? all : scoped;
+  const inScope = c.scope === 'all' ? all : scoped;
+  const mark = c.since ? latestMatching(inScope, c.since.type, c.since.where) : undefined;
+  const records = c.since ? (mark ? inScope.filter((r) => r.seq > mark.seq) : []) : inScope;
+  // Said first among a trace-based criterion's evidence: where counting started.
+  const since = c.since
+    ? mark
+      ? [
+          `counted after #${mark.seq} at ${mark.at} ms, the latest ${c.since.type}${c.since.where ? ` with ${JSON.stringify(c.since.where)}` : ''}`,
+        ]
+      : [`no ${c.since.type}${c.since.where ? ` with ${JSON.stringify(c.since.where)}` : ''} yet: nothing counted`]
+    : [];
   switch (c.kind) {
     case 'setting': {
       const v = settingValue(engine.settings, c.path);
@@ -363,7 +383,7 @@ async function evaluatePlain(
       return result(c.description, compare(n, c.op, rhs.value), `${c.type} records = ${n} (needs ${c.op} ${rhs.label})`, {
         target: `${c.op} ${rhs.label}`,
         value: String(n),
-        details,
+        details: [...since, ...details],
         ...(first ? { seq: first.seq } : {}),
       });
     }
@@ -376,13 +396,14 @@ async function evaluatePlain(
         return result(c.description, false, `${label}: nothing to measure (needs ${c.op} ${rhs.label})`, {
           target: `${c.op} ${rhs.label}`,
           value: Number.isNaN(v) ? 'nothing to measure' : show(v),
-          details: why.details,
+          details: [...since, ...why.details],
         });
       }
       return result(c.description, compare(v, c.op, rhs.value), `${label} = ${show(v)} (needs ${c.op} ${rhs.label})`, {
         target: `${c.op} ${rhs.label}`,
         value: show(v),
         ...why,
+        details: [...since, ...why.details],
       });
     }
     case 'query': {

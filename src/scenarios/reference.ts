@@ -89,7 +89,7 @@ export function scenarioReference(): string {
     '',
     '## Trace record types and fields',
     '',
-    'For `traceCount` criteria (`type`, and `where` keys). Every record also has `seq` and `at`.',
+    'For `traceCount` criteria and `since` marks (`type`, and `where` keys). Every record also has `seq` and `at`.',
     '',
     '| type | fields |',
     '| --- | --- |',

@@ -117,7 +117,12 @@ const METRICS = [
   'queryP95Ms',
   'queryP99Ms',
 ] as const;
-const common = { description: text, scope: z.enum(['verify', 'all']).optional(), not: z.boolean().optional() };
+const common = {
+  description: text,
+  scope: z.enum(['verify', 'all']).optional(),
+  since: z.object({ type: text, where: record.optional() }).strict().optional(),
+  not: z.boolean().optional(),
+};
 // A constant, another metric (same scope) or a setting's current value.
 const operand = z.union([
   z.number(),
@@ -437,6 +442,10 @@ class Checker {
   }
 
   criterion(field: string, c: Criterion): void {
+    if (c.since) {
+      if (c.kind !== 'traceCount' && c.kind !== 'metric') this.fail(`${field}.since`, 'only on traceCount and metric criteria', c.kind);
+      this.traceFilter(`${field}.since`, c.since.type, c.since.where);
+    }
     switch (c.kind) {
       case 'query':
         return this.query(`${field}.query.type`, c.query.type);
@@ -457,19 +466,23 @@ class Checker {
         return;
       case 'traceCount': {
         this.operand(`${field}.value`, c.value);
-        if (!isTraceType(c.type))
-          this.fail(`${field}.type`, `a trace record type (${TRACE_TYPES.length} of them, listed in src/scenarios/REFERENCE.md)`, c.type);
-        const fields = traceFieldsOf(c.type);
-        for (const key of Object.keys(c.where ?? {})) {
-          if (!fields.includes(key)) this.fail(`${field}.where.${key}`, `a field of ${c.type}: ${fields.join(', ')}`, key);
-        }
-        return;
+        return this.traceFilter(field, c.type, c.where);
       }
       case 'projectionVariant':
         this.projection(`${field}.projection`, c.projection);
         return this.variant(`${field}.variant`, c.projection, c.variant);
       default:
         return;
+    }
+  }
+
+  /** A trace record type and `where` keys that are its real fields (a typo would silently match nothing). */
+  traceFilter(field: string, type: string, where: Record<string, unknown> | undefined): void {
+    if (!isTraceType(type))
+      this.fail(`${field}.type`, `a trace record type (${TRACE_TYPES.length} of them, listed in src/scenarios/REFERENCE.md)`, type);
+    const fields = traceFieldsOf(type);
+    for (const key of Object.keys(where ?? {})) {
+      if (!fields.includes(key)) this.fail(`${field}.where.${key}`, `a field of ${type}: ${fields.join(', ')}`, key);
     }
   }
 

@@ -138,9 +138,22 @@ export type Comparison = '==' | '!=' | '<' | '<=' | '>' | '>=';
 export type Criterion = CriterionBody & {
   description: string;
   scope?: 'verify' | 'all';
+  /**
+   * Trace-based criteria (traceCount, metric): only the records after the
+   * latest record of `type` whose fields equal `where`, within the scope (none
+   * such: nothing is counted). Makes a goal checkable per attempt, e.g. the
+   * reads after the learner's latest restock.
+   */
+  since?: TraceMark;
   /** Negation: the criterion passes when the comparison (or replay match, or variant) does not hold. */
   not?: boolean;
 };
+
+/** A trace record to count from: the latest of `type` whose fields equal `where`. */
+export interface TraceMark {
+  type: string;
+  where?: Record<string, unknown>;
+}
 
 /**
  * What a number is compared with: a constant, another measured metric (same

@@ -90,9 +90,11 @@ describe('predict, then run', () => {
   it('projection duplicates: a choice, judged by the range the measured stock falls in', async () => {
     const { page, box, errors } = await openEmbed('projection-duplicates');
     const panel = box.getByTestId('prediction');
-    const exactly = panel.getByTestId('prediction-choice').first();
-    expect(await exactly.evaluate((input) => input.closest('label')?.textContent?.trim())).toMatch(/^Exactly 150/);
+    // Each choice is named by its own label.
+    const exactly = panel.getByLabel('Exactly 150: the catalogue counts each restock once', { exact: true });
+    expect(await panel.getByRole('radio').count()).toBe(3);
     await exactly.check();
+    expect(await panel.getByLabel('More than 150', { exact: false }).isChecked()).toBe(false);
     await panel.getByTestId('prediction-commit').click();
     await panel.getByTestId('prediction-run').click();
     const measured = panel.getByTestId('prediction-measured');

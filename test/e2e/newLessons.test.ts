@@ -65,10 +65,10 @@ describe('the new lessons’ embeds, solved by clicking', () => {
     expect(errors).toEqual([]);
   });
 
-  it('recorded-time: as-of in the terminal reads the account by recorded time', async () => {
+  it('recorded-time: aggregate --at in the terminal reads the account by recorded time', async () => {
     const { page, box, errors } = await openEmbed('designing-events', 'recorded-time');
     expect(await check(box)).toMatch(/^Not yet/);
-    await type(page, box, 'as-of account-acc-1 --at=1s', /recorded at/);
+    await type(page, box, 'aggregate account-acc-1 --at=1s', /recorded at/);
     const screen = await box.locator('[data-panel="terminal"] .xterm-accessibility-tree').innerText();
     expect(screen).toMatch(/balanceCents\s+10000/);
     expect(await check(box)).toMatch(/^Done/);

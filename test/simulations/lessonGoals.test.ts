@@ -10,6 +10,7 @@ import { parseScenario } from '../../src/scenarios/schema.ts';
 import { LESSON_GOALS } from '../../src/sandbox/lessonGoals.ts';
 import { LESSON_PRESETS, LESSON_PRESET_NAMES, type LessonPresetName } from '../../src/sandbox/lessonPresets.ts';
 import type { SandboxPreset } from '../../src/sandbox/presets.ts';
+import type { Intent } from '../../src/engine/index.ts';
 
 const sql = initSqlJs();
 const names = LESSON_PRESET_NAMES.map((n) => [n] as [LessonPresetName]);
@@ -40,5 +41,41 @@ describe.each(names)('the goal of the %s embed', (name) => {
     expect(solved.verdict.disallowed).toEqual([]);
     expect(solved.verdict.results.filter((r) => !r.passed)).toEqual([]);
     solved.engine.close();
+  });
+});
+
+describe('consistency-strategies is checked on the latest attempt', () => {
+  const name = 'consistency-strategies';
+  const preset: SandboxPreset = LESSON_PRESETS[name];
+  const YOU = 'client-A';
+  const restock = { kind: 'command', command: { type: 'RestockProduct', data: { sku: 'KB-42', quantity: 5 } }, sessionId: YOU } as const;
+  const read = (strategy: 'eventual' | 'readYourWrites') =>
+    ({ kind: 'query', query: { type: 'GetProduct', params: { sku: 'KB-42' } }, sessionId: YOU, consistency: { strategy } }) as const;
+  // Clicks 100 virtual ms apart, `pause` a gap of 5 s (the bus takes 2 s): the learner's run.
+  const attempt = (intents: (Intent | 'pause')[]) => {
+    let at = 1000;
+    const solution = [];
+    for (const i of intents) {
+      if (i === 'pause') at += 5000;
+      else solution.push({ at: (at += 100), intent: i });
+    }
+    return { ...LESSON_GOALS[name], solution };
+  };
+  const failed = async (intents: (Intent | 'pause')[]) => {
+    const run = await runGoal(await sql, name, preset, attempt(intents), { solve: true });
+    run.engine.close();
+    return run.verdict.results.filter((r) => !r.passed).map((r) => r.description);
+  };
+
+  test('an Eventual read right after the restock fails the attempt, even when a waiting read follows', async () => {
+    expect(await failed([restock, read('eventual'), read('readYourWrites')])).toEqual(['No read after your latest restock missed it']);
+  });
+
+  test('a new restock starts a new attempt: the earlier miss no longer spoils it', async () => {
+    expect(await failed([restock, read('eventual'), 'pause', restock, read('readYourWrites')])).toEqual([]);
+  });
+
+  test('a restock with no read after it is not solved by an older read', async () => {
+    expect(await failed([restock, read('readYourWrites'), 'pause', restock])).toEqual(['A read of KB-42 saw your own write']);
   });
 });

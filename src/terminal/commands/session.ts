@@ -2,7 +2,10 @@
 import type { ScriptEntry } from '../../engine/index.ts';
 import { plural } from '../format.ts';
 import { clockLine } from './time.ts';
-import { UsageError, type CommandContext, type CommandDef } from './types.ts';
+import { parseArgs } from '../parse.ts';
+import { didYouMean } from '../suggest.ts';
+import { tokenize, TokenizeError } from '../tokenize.ts';
+import { UsageError, type CommandContext, type CommandDef, type CommandEntry } from './types.ts';
 
 async function afterSwap(ctx: CommandContext, what: string): Promise<void> {
   const [catalog, clock, status] = await Promise.all([ctx.backend.catalog(), ctx.backend.clock(), ctx.backend.status()]);
@@ -102,11 +105,23 @@ export function sessionCommands(): CommandDef[] {
       name: 'import',
       family: 'session',
       raw: true,
-      usage: 'import <exported session text>',
-      description: 'Replace the session with an exported one (your current session is kept if the text is not valid).',
-      examples: ['import {"format":"cqrs-lab-session","version":1}'],
+      usage: 'import <exported session text>  |  import <streamId> <EventType> [--schema-version=n] <JSON data>',
+      description:
+        'Replace the session with an exported one (kept as it is if the text is not valid), or append one event written by an older system.',
+      details: [
+        'With a stream id first, the line appends one historical event, as a migration would: `import product-OLD-3 ProductAdded --schema-version=1 {"sku":"OLD-3","name":"Stapler","priceCents":900,"stock":12}`.',
+        'The data is the rest of the line, as JSON; --schema-version says which version of the event it is written in (default: the current one). Readers see it upcast to today’s shape.',
+      ],
+      examples: [
+        'import {"format":"cqrs-lab-session","version":1}',
+        'import product-OLD-3 ProductAdded --schema-version=1 {"sku":"OLD-3","name":"Stapler","priceCents":900,"stock":12}',
+      ],
       async execute(args, ctx) {
         let text = args.rest.trim();
+        if (text !== '' && !text.startsWith('{')) {
+          await importEvent(text, ctx);
+          return;
+        }
         if (text === '' && ctx.host.pickFile) text = (await ctx.host.pickFile())?.trim() ?? '';
         if (text === '') throw new UsageError('Paste the text printed by `export` after `import `.');
         await ctx.backend.importSession(text);
@@ -117,4 +132,85 @@ export function sessionCommands(): CommandDef[] {
       },
     },
   ];
+}
+
+const IMPORT_EVENT: CommandEntry = {
+  name: 'import',
+  family: 'session',
+  path: ['import'],
+  usage: 'import <streamId> <EventType> [--schema-version=n] <JSON data>',
+  description: 'Append one event written by an older system.',
+  examples: ['import product-OLD-3 ProductAdded --schema-version=1 {"sku":"OLD-3","name":"Stapler","priceCents":900,"stock":12}'],
+  args: [
+    { name: 'streamId', kind: 'stream', description: 'The stream it belongs to, e.g. product-OLD-3' },
+    { name: 'type', kind: 'text', description: 'The event type, e.g. ProductAdded (`domain` lists them)' },
+  ],
+  options: [
+    {
+      name: 'schema-version',
+      aliases: ['schema'],
+      kind: 'integer',
+      min: 1,
+      placeholder: 'n',
+      description: 'The schema version its data is written in (default: the current one)',
+    },
+  ],
+};
+
+/** `import <streamId> <EventType> [--schema-version=n] <json>`: checked here as the engine checks an import, then appended by it. */
+async function importEvent(text: string, ctx: CommandContext): Promise<void> {
+  const brace = text.indexOf('{');
+  if (brace === -1)
+    throw new UsageError('Give the event’s data as a JSON object after its type, e.g. {"sku":"OLD-3","name":"Stapler"}.', IMPORT_EVENT);
+  let head = text.slice(0, brace);
+  let json = text.slice(brace).trim();
+  // '{…}' quoted as a whole: the quotes are the shell's, not the JSON's.
+  if (/'\s*$/.test(head) && json.endsWith("'")) {
+    head = head.replace(/'\s*$/, '');
+    json = json.slice(0, -1);
+  }
+  let tokens;
+  try {
+    tokens = tokenize(head);
+  } catch (e) {
+    throw new UsageError(e instanceof TokenizeError ? e.message : String(e), IMPORT_EVENT);
+  }
+  const parsed = parseArgs(IMPORT_EVENT, tokens, ctx.catalog);
+  const streamId = parsed.values['streamId'] as string;
+  const typed = parsed.values['type'] as string;
+  const schemaVersion = parsed.options['schema-version'] as number | undefined;
+  const types = ctx.catalog.events.map((e) => e.type);
+  const spec =
+    ctx.catalog.events.find((e) => e.type === typed) ?? ctx.catalog.events.find((e) => e.type.toLowerCase() === typed.toLowerCase());
+  if (!spec)
+    throw new UsageError(
+      `There is no event type '${typed}'.${didYouMean(typed, types)} This domain has: ${types.join(', ')}.`,
+      IMPORT_EVENT,
+    );
+  const aggregate = ctx.catalog.aggregates.find((a) => a.name === spec.aggregate);
+  if (aggregate && (!streamId.startsWith(aggregate.streamPrefix) || streamId.length <= aggregate.streamPrefix.length))
+    throw new UsageError(`${spec.type} belongs to a stream named ${aggregate.streamPrefix}<id>, got '${streamId}'.`, IMPORT_EVENT);
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (e) {
+    throw new UsageError(
+      `The data is not valid JSON (${e instanceof Error ? e.message : String(e)}): write it as {"field":value,…}.`,
+      IMPORT_EVENT,
+    );
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new UsageError('The data must be one JSON object, e.g. {"sku":"OLD-3"}.', IMPORT_EVENT);
+  const r = await ctx.backend.dispatch({
+    kind: 'import',
+    events: [
+      { streamId, type: spec.type, data: data as Record<string, unknown>, ...(schemaVersion !== undefined ? { schemaVersion } : {}) },
+    ],
+  });
+  for (const e of r.events) {
+    ctx.out.success(`✓ Imported ${e.eventType} into ${e.streamId} as version ${e.version}, at position ${e.position} (${r.commandId}).`);
+    ctx.out.dim(
+      `Stored as written, in schema version ${e.storedSchemaVersion}; readers and projections see it upcast to today’s shape. \`stream ${e.streamId}\` shows it.`,
+    );
+  }
 }

@@ -77,6 +77,27 @@ describe('validated with the file', () => {
     expect(e.message).toMatch(/challenge\.criteria\[0\]\.where\.stail: expected a field of query\.executed: seq, at, queryId/);
   });
 
+  test('a since mark: its record type and where keys are checked, and it only goes on trace-based criteria', () => {
+    const since = (mark: Record<string, unknown>, kind = 'metric') =>
+      refusal(
+        file(
+          (s) =>
+            (s.challenge.criteria = [
+              kind === 'metric'
+                ? { kind, metric: 'readYourWriteMisses', op: '==', value: 0, since: mark, description: 'x' }
+                : { kind, path: 'sync.mode', op: '==', value: 'async', since: mark, description: 'x' },
+            ]),
+        ),
+      ).message;
+    expect(since({ type: 'command.complete' })).toMatch(/challenge\.criteria\[0\]\.since\.type: expected a trace record type/);
+    expect(since({ type: 'command.completed', where: { comandType: 'X' } })).toMatch(
+      /challenge\.criteria\[0\]\.since\.where\.comandType: expected a field of command\.completed/,
+    );
+    expect(since({ type: 'command.completed' }, 'setting')).toMatch(
+      /challenge\.criteria\[0\]\.since: expected only on traceCount and metric criteria/,
+    );
+  });
+
   test('a misspelt command field, in a step, a solution and a load template', () => {
     expect(refusal(file((s) => (s.steps[0].intents[0].command.data = { sku: 'A', nmae: 'A', priceCents: 100, stock: 1 }))).message).toMatch(
       /steps\[0\]\.intents\[0\]\.command\.data: expected a valid AddProduct payload/,

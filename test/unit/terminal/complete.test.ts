@@ -32,7 +32,7 @@ describe('completion of command names', () => {
 
   it('extends to the common prefix when several fit', async () => {
     const c = await complete('proj');
-    expect(c.candidates).toEqual(['projection', 'projections']);
+    expect(c.candidates).toEqual(['projection', 'projection-at', 'projections']);
     expect(c.line).toBe('projection');
     const s = await complete('stre');
     expect(s.candidates).toEqual(['stream', 'streams']);
