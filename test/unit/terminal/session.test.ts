@@ -340,7 +340,7 @@ describe('controls change the engine', () => {
     expect(await h.run('projection catalogue')).toMatch(/guards\s+dedupe off, ordering off/);
   });
 
-  it('as-of: an aggregate at a version, a position and a recorded time', async () => {
+  it('as-of (aggregate): an aggregate at a version, a position and a recorded time', async () => {
     const h = await shop();
     await h.run('time advance 1s');
     await h.run('RestockProduct KB 5');
@@ -348,12 +348,12 @@ describe('controls change the engine', () => {
     expect(await h.run('as-of product-KB --version=1')).toMatch(/stock\s+10\b/);
     const atPosition = await h.run('as-of product-KB --position=2');
     expect(atPosition).toMatch(/stock\s+15\b/);
-    expect(atPosition).toContain('version 2, reached at position 2');
+    expect(atPosition).toContain('version 2, position 2, recorded at 1 s');
     expect(await h.run('as-of product-KB --at=500ms')).toMatch(/stock\s+10\b/);
     expect(await h.run('as-of product-KB --at=0')).toContain('The stream had no event yet');
     const missing = await h.out('as-of product-KB');
     expect(missing.ok).toBe(false);
-    expect(renderPlain(missing)).toContain('exactly one of --version, --position or --at');
+    expect(renderPlain(missing)).toContain('Say which moment to read: one of --version=n, --position=n, --at=2s');
   });
 
   it('dead-lettering: a poison event stops the catalogue, then is parked and listed', async () => {
