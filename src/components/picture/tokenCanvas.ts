@@ -105,6 +105,27 @@ function glyph(ctx: CanvasRenderingContext2D, kind: TokenKind, x: number, y: num
   }
 }
 
+/** Each kind's glyph rasterised once per colour set and pixel ratio, so a token costs one image copy rather than a path fill. */
+const sprites = new WeakMap<TokenColours, Map<number, Map<TokenKind, HTMLCanvasElement>>>();
+/** The sprite's margin around the glyph's 14 × 14 box (its stroke reaches past it). */
+const SPRITE_PAD = 2;
+function sprite(kind: TokenKind, colours: TokenColours, ratio: number): HTMLCanvasElement {
+  let byRatio = sprites.get(colours);
+  if (!byRatio) sprites.set(colours, (byRatio = new Map()));
+  let byKind = byRatio.get(ratio);
+  if (!byKind) byRatio.set(ratio, (byKind = new Map()));
+  let c = byKind.get(kind);
+  if (!c) {
+    c = document.createElement('canvas');
+    c.width = c.height = Math.ceil((TOKEN_SIZE + 2 * SPRITE_PAD) * ratio);
+    const ctx = c.getContext('2d')!;
+    ctx.scale(ratio, ratio);
+    glyph(ctx, kind, TOKEN_SIZE / 2 + SPRITE_PAD, TOKEN_SIZE / 2 + SPRITE_PAD, colours);
+    byKind.set(kind, c);
+  }
+  return c;
+}
+
 /**
  * Draw `tokens` at virtual time `now` on a lane of `width` × `height` CSS pixels
  * (`ratio` device pixels each); `from` gives a token's drawn progress while a
@@ -122,6 +143,8 @@ export function drawLane(
   const { width, height, ratio } = size;
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
+  const box = TOKEN_SIZE + 2 * SPRITE_PAD;
+  const half = box / 2;
   const labelled = tokens.length <= 8;
   if (labelled) {
     ctx.font = colours.font;
@@ -132,7 +155,7 @@ export function drawLane(
     const at = tokenPlace(t, now, width, height);
     const shown = shownAt(t, at.p);
     const x = TOKEN_SIZE / 2 + shown * Math.max(0, width - TOKEN_SIZE);
-    glyph(ctx, t.kind, x, at.y, colours);
+    ctx.drawImage(sprite(t.kind, colours, ratio), x - half, at.y - half, box, box);
     if (labelled) {
       ctx.fillStyle = colours.label;
       ctx.textBaseline = t.kind === 'duplicate' ? 'top' : 'bottom';
