@@ -1,4 +1,7 @@
+/** Made once: toLocaleString builds a formatter on every call, which showed in the picture's profile under load. */
+const GROUPED = new Intl.NumberFormat('en-US');
+
 /** "1 row", "3 rows", "1,200 rows": a count with its noun agreeing. */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${GROUPED.format(n)} ${n === 1 ? one : many}`;
 }

@@ -1,7 +1,10 @@
 // Sessions kept in IndexedDB (through the idb library), so a reload finds
 // the run where it was. A small summary per session (listed by the page) is
-// stored apart from the session itself (its whole script, which can be
-// large): the coordinator worker writes sessions, the page only lists them.
+// stored apart from the session itself: the coordinator worker writes
+// sessions, the page only lists them. A session's script (append-only, and
+// large in a long run) is stored in chunks, each save adding only the intents
+// recorded since the last one, so a save costs the same at minute 10 as at
+// minute 1.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ScriptEntry } from '../engine/index.ts';
 import type { SessionState } from './sessionState.ts';
@@ -17,41 +20,72 @@ export interface SessionSummary {
 
 interface Schema extends DBSchema {
   summaries: { key: string; value: SessionSummary; indexes: { bySandbox: string } };
-  sessions: { key: string; value: { id: string; session: SessionState } };
+  /** A session; with `chunked`, its script is the session's chunks in order (stored sessions of version 1 hold it whole). */
+  sessions: { key: string; value: { id: string; session: SessionState; chunked?: true } };
+  /** A run of a session's script starting at intent `from`. */
+  scriptChunks: { key: [string, number]; value: { id: string; from: number; entries: ScriptEntry[] } };
   meta: { key: string; value: { key: string; value: string } };
 }
 
 export const DB_NAME = 'cqrs-lab-sandbox';
 
+/** Every chunk key of session `id`. */
+const chunksOf = (id: string) => IDBKeyRange.bound([id, 0], [id, Number.POSITIVE_INFINITY]);
+
 export class SessionStore {
   readonly #db: Promise<IDBPDatabase<Schema>>;
 
   constructor(name = DB_NAME) {
-    this.#db = openDB<Schema>(name, 1, {
-      upgrade(db) {
-        db.createObjectStore('summaries', { keyPath: 'id' }).createIndex('bySandbox', 'sandbox');
-        db.createObjectStore('sessions', { keyPath: 'id' });
-        db.createObjectStore('meta', { keyPath: 'key' });
+    this.#db = openDB<Schema>(name, 2, {
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('summaries', { keyPath: 'id' }).createIndex('bySandbox', 'sandbox');
+          db.createObjectStore('sessions', { keyPath: 'id' });
+          db.createObjectStore('meta', { keyPath: 'key' });
+        }
+        if (oldVersion < 2) db.createObjectStore('scriptChunks', { keyPath: ['id', 'from'] });
       },
     });
   }
 
-  /** Save a session and make it the one its sandbox shows after a reload. */
-  async save(summary: SessionSummary, session: SessionState): Promise<void> {
+  /**
+   * Save a session whose script is `entries` appended to the `from` intents
+   * already stored (`from` 0 rewrites it), and make it the one its sandbox
+   * shows after a reload. `session` carries everything but the script.
+   */
+  async append(summary: SessionSummary, session: Omit<SessionState, 'script'>, entries: ScriptEntry[], from: number): Promise<void> {
     const db = await this.#db;
-    const tx = db.transaction(['summaries', 'sessions', 'meta'], 'readwrite');
-    await Promise.all([
+    const tx = db.transaction(['summaries', 'sessions', 'scriptChunks', 'meta'], 'readwrite');
+    const chunks = tx.objectStore('scriptChunks');
+    const writes: Promise<unknown>[] = [];
+    if (from === 0) writes.push(chunks.delete(chunksOf(summary.id)));
+    if (entries.length > 0) writes.push(chunks.put({ id: summary.id, from, entries }));
+    writes.push(
       tx.objectStore('summaries').put(summary),
-      tx.objectStore('sessions').put({ id: summary.id, session }),
+      tx.objectStore('sessions').put({ id: summary.id, session: { ...session, script: [] }, chunked: true }),
       tx.objectStore('meta').put({ key: `current:${summary.sandbox}`, value: summary.id }),
-      tx.done,
-    ]);
+    );
+    await Promise.all([...writes, tx.done]);
   }
 
   async get(id: string): Promise<{ summary: SessionSummary; session: SessionState } | undefined> {
     const db = await this.#db;
-    const [summary, stored] = await Promise.all([db.get('summaries', id), db.get('sessions', id)]);
-    return summary && stored ? { summary, session: stored.session } : undefined;
+    const tx = db.transaction(['summaries', 'sessions', 'scriptChunks']);
+    const [summary, stored, chunks] = await Promise.all([
+      tx.objectStore('summaries').get(id),
+      tx.objectStore('sessions').get(id),
+      tx.objectStore('scriptChunks').getAll(chunksOf(id)),
+      tx.done,
+    ]);
+    if (!summary || !stored) return undefined;
+    if (!stored.chunked) return { summary, session: stored.session };
+    const script: ScriptEntry[] = [];
+    for (const chunk of chunks) {
+      // Chunks come in key order; one that does not start where the script ends means the record is damaged.
+      if (chunk.from !== script.length) throw new Error(`Session ${id}'s stored script has a gap at intent ${script.length}.`);
+      for (const entry of chunk.entries) script.push(entry);
+    }
+    return { summary, session: { ...stored.session, script } };
   }
 
   /** The session a sandbox showed last. */
@@ -68,8 +102,13 @@ export class SessionStore {
 
   async remove(id: string): Promise<void> {
     const db = await this.#db;
-    const tx = db.transaction(['summaries', 'sessions'], 'readwrite');
-    await Promise.all([tx.objectStore('summaries').delete(id), tx.objectStore('sessions').delete(id), tx.done]);
+    const tx = db.transaction(['summaries', 'sessions', 'scriptChunks'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('summaries').delete(id),
+      tx.objectStore('sessions').delete(id),
+      tx.objectStore('scriptChunks').delete(chunksOf(id)),
+      tx.done,
+    ]);
   }
 
   async close(): Promise<void> {
@@ -87,18 +126,19 @@ export interface RecordedRun {
 
 /**
  * Autosave every few seconds without costs that grow with the run: nothing
- * is copied or written when nothing changed since the last save, and the
- * script (append-only) is copied once, then extended by its new intents.
+ * is copied or written when nothing changed since the last save, and each
+ * save copies and stores only the intents recorded since the last one (the
+ * script is append-only). A run saved for the first time is written whole.
  */
 export class Autosave {
-  readonly #store: () => Pick<SessionStore, 'save'>;
-  #last: { run: RecordedRun; key: string; summary: SessionSummary; script: ScriptEntry[] } | undefined;
+  readonly #store: () => Pick<SessionStore, 'append'>;
+  #last: { run: RecordedRun; key: string; summary: SessionSummary; saved: number } | undefined;
 
-  constructor(store: () => Pick<SessionStore, 'save'>) {
+  constructor(store: () => Pick<SessionStore, 'append'>) {
     this.#store = store;
   }
 
-  /** Save `run` under `meta`; `sessionOf` completes the session around the script. Returns what the store holds. */
+  /** Save `run` under `meta`; `sessionOf` completes the session around a script. Returns what the store holds. */
   async save(
     meta: Omit<SessionSummary, 'savedAt' | 'intents'>,
     run: RecordedRun,
@@ -107,13 +147,14 @@ export class Autosave {
   ): Promise<SessionSummary> {
     const { at, step } = run.position();
     const key = JSON.stringify([meta.id, meta.name, meta.sandbox, run.recordedCount(), at, step]);
-    const last = this.#last?.run === run ? this.#last : undefined;
+    const last = this.#last?.run === run && this.#last.summary.id === meta.id ? this.#last : undefined;
     if (last?.key === key) return last.summary;
-    const script = last?.script ?? [];
-    for (const entry of run.recordedScript(script.length)) script.push(entry);
-    const summary: SessionSummary = { ...meta, savedAt, intents: script.length };
-    await this.#store().save(summary, sessionOf(script));
-    this.#last = { run, key, summary, script };
+    const from = last?.saved ?? 0;
+    const entries = run.recordedScript(from);
+    const summary: SessionSummary = { ...meta, savedAt, intents: from + entries.length };
+    const { script: _none, ...session } = sessionOf([]);
+    await this.#store().append(summary, session, entries, from);
+    this.#last = { run, key, summary, saved: summary.intents };
     return summary;
   }
 }

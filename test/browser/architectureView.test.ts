@@ -12,6 +12,11 @@ import { commerce } from '../../src/domain/index.ts';
 import { createEngine, type Engine, type Intent, type SettingsPatch, type TraceRecord } from '../../src/engine/index.ts';
 import { ArchitectureModel, type ArchitectureFrame } from '../../src/worker/views/architecture.ts';
 import ArchitectureView from '../../src/components/picture/ArchitectureView.svelte';
+import { TOKEN_SHAPES, type DrawnToken } from '../../src/components/picture/tokenCanvas.ts';
+
+interface ArchitectureViewExports {
+  drawnTokens(): (DrawnToken & { lane: string })[];
+}
 
 const HOSTILE_SESSION = '<img src=x onerror="window.__pwned=1">';
 const HOSTILE_COMMAND = '</svg><script>window.__pwned=2</script>';
@@ -108,6 +113,10 @@ function render(
   return host;
 }
 
+type DrawnBusToken = ReturnType<ArchitectureViewExports['drawnTokens']>[number];
+/** The tokens the mounted picture's canvases drew last. */
+const drawn = (): DrawnBusToken[] => (mounted as unknown as ArchitectureViewExports).drawnTokens();
+
 const deliveriesScheduled = (e: Engine) => e.scheduler.peekLabels(1e9).filter((l) => l.endsWith(':deliver')).length;
 
 it('draws one token per in-flight delivery the engine has scheduled, with time paused mid-run', async () => {
@@ -116,20 +125,28 @@ it('draws one token per in-flight delivery the engine has scheduled, with time p
   const expected = deliveriesScheduled(engine);
   expect(expected).toBeGreaterThan(5);
   expect(frame.bus.lanes.every((l) => l.flow === null)).toBe(true);
-  const tokens = [...el.querySelectorAll<HTMLElement>('[data-token]')].filter((t) => t.dataset.token !== 'held');
+  const tokens = drawn().filter((t) => t.token.kind !== 'held');
   expect(tokens.length).toBe(expected);
   expect(el.querySelector('[data-in-flight]')!.textContent).toBe(String(expected));
-  // Each is drawn where the virtual clock puts it: elapsed / scheduled delay.
+  // Each lane's canvas says in text how many it drew.
+  const lanes = [...el.querySelectorAll<HTMLCanvasElement>('[data-lane] canvas[data-drawn]')];
+  expect(lanes.length).toBe(frame.bus.lanes.length);
+  expect(lanes.reduce((n, c) => n + Number(c.dataset.drawn), 0)).toBe(expected);
+  for (const c of lanes)
+    expect(Number(c.dataset.drawn)).toBe(tokens.filter((t) => t.lane === c.closest<HTMLElement>('[data-lane]')!.dataset.lane).length);
+  // Each is drawn where the virtual clock puts it: elapsed / scheduled delay, and painted there.
   for (const t of tokens) {
-    const p = Number(t.style.getPropertyValue('--p'));
-    const sent = Number(t.dataset.sent);
-    const arrive = Number(t.dataset.arrive);
-    expect(p).toBeCloseTo(Math.min(1, Math.max(0, (engine.now - sent) / (arrive - sent))), 5);
+    expect(t.p).toBeCloseTo(Math.min(1, Math.max(0, (engine.now - t.token.sentAt) / (t.token.arriveAt - t.token.sentAt))), 5);
+    const canvas = el.querySelector<HTMLCanvasElement>(`[data-lane="${t.lane}"] canvas`)!;
+    const ratio = canvas.width / canvas.clientWidth;
+    const alpha = canvas.getContext('2d')!.getImageData(Math.floor(t.x * ratio), Math.floor(t.y * ratio), 1, 1).data[3]!;
+    expect(alpha, `#${t.token.position} → ${t.lane}`).toBeGreaterThan(0);
   }
   // Unusual deliveries look different (a shape per kind, not only a colour).
-  const kinds = new Set(tokens.map((t) => t.dataset.token));
+  const kinds = new Set(tokens.map((t) => t.token.kind));
   expect(kinds.has('duplicate') || kinds.has('redelivery') || kinds.has('reordered')).toBe(true);
-  for (const k of kinds) expect(el.querySelector(`[data-token="${k}"] svg`)!.getAttribute('class')).toContain(k!);
+  for (const t of tokens) expect(t.shape).toBe(TOKEN_SHAPES[t.token.kind]);
+  expect(new Set(Object.values(TOKEN_SHAPES)).size).toBe(Object.keys(TOKEN_SHAPES).length);
   // The paused subscriber's queue piles up.
   expect(Number(el.querySelector('[data-lane="customerOrders"] [data-paused-queue]')!.getAttribute('data-paused-queue'))).toBe(
     engine.projectionInfo('customerOrders').heldByBus,
@@ -212,10 +229,8 @@ it('is a control surface: the bus, the event store and each projection open thei
 it('moves tokens on the virtual clock while time runs, and holds them still when it is paused', async () => {
   const { engine, frame } = await pausedRun();
   const el = render(frame, engine);
-  const token = [...el.querySelectorAll<HTMLElement>('[data-token]')].find(
-    (t) => t.dataset.token !== 'held' && Number(t.style.getPropertyValue('--p')) < 0.9,
-  )!;
-  const p0 = Number(token.style.getPropertyValue('--p'));
+  const token = drawn().find((t) => t.token.kind !== 'held' && t.p < 0.9)!;
+  const p0 = token.p;
   const frames = (n: number) =>
     new Promise<void>((resolve) => {
       const next = (k: number) => (k === 0 ? resolve() : requestAnimationFrame(() => next(k - 1)));
@@ -223,7 +238,8 @@ it('moves tokens on the virtual clock while time runs, and holds them still when
     });
   await frames(3);
   expect(el.querySelector('[data-testid="architecture"]')!.getAttribute('data-animating')).toBe('false');
-  expect(Number(token.style.getPropertyValue('--p'))).toBe(p0);
+  const same = (t: DrawnBusToken) => t.token.key === token.token.key && t.lane === token.lane;
+  expect(drawn().find(same)!.p).toBe(p0);
   // Time runs (fast, so a few animation frames move a token visibly).
   unmount(mounted!);
   el.remove();
@@ -234,12 +250,9 @@ it('moves tokens on the virtual clock while time runs, and holds them still when
     props: { frame, settings: engine.settings, clock: { at: engine.now, running: true, speed: 50 } },
   });
   flushSync();
-  const moving = host.querySelector<HTMLElement>(
-    `[data-token][data-position="${token.dataset.position}"][data-sent="${token.dataset.sent}"]`,
-  )!;
   await frames(5);
   expect(host.querySelector('[data-testid="architecture"]')!.getAttribute('data-animating')).toBe('true');
-  expect(Number(moving.style.getPropertyValue('--p'))).toBeGreaterThan(p0);
+  expect(drawn().find(same)!.p).toBeGreaterThan(p0);
 });
 
 it.runIf(SHOTS)('screenshots at 1440 px and 360 px in both themes', async () => {

@@ -110,9 +110,10 @@ describe('window summaries from sorted counts', () => {
 });
 
 describe('autosave', () => {
-  it('writes nothing when nothing changed, and copies only the intents recorded since the last save', async () => {
+  it('writes nothing when nothing changed, and copies and stores only the intents recorded since the last save', async () => {
     const e = createEngine({ sql, domain: commerce, seed: 1, settings: {} });
-    const saves: { summary: SessionSummary; session: SessionState }[] = [];
+    type Append = { summary: SessionSummary; session: Omit<SessionState, 'script'>; entries: ScriptEntry[]; from: number };
+    const appends: Append[] = [];
     const copied: number[] = [];
     const run = {
       recordedCount: () => e.recordedCount(),
@@ -124,8 +125,17 @@ describe('autosave', () => {
       position: () => e.position(),
     };
     const autosave = new Autosave(() => ({
-      save: async (summary, session) => void saves.push({ summary, session: structuredClone(session) }),
+      append: async (summary, session, entries, from) => void appends.push(structuredClone({ summary, session, entries, from })),
     }));
+    /** The script as the store holds it: each append's entries laid at its `from` (0 starts over). */
+    const storedScript = (): ScriptEntry[] => {
+      let script: ScriptEntry[] = [];
+      for (const a of appends) {
+        expect(a.from).toBe(a.from === 0 ? 0 : script.length);
+        script = [...(a.from === 0 ? [] : script), ...a.entries];
+      }
+      return script;
+    };
     const meta = { id: 's1', name: 'Shop', sandbox: 'playground' };
     const sessionOf = (script: ScriptEntry[]): SessionState => ({ domain: 'commerce', seed: 1, settings: {}, script, until: e.position() });
 
@@ -133,21 +143,32 @@ describe('autosave', () => {
     await e.execute({ type: 'PlaceOrder', data: { orderId: 'o1', customerId: 'c', sku: 'KB', quantity: 1 } });
     await autosave.save(meta, run, sessionOf, 1000);
     const again = await autosave.save(meta, run, sessionOf, 3000);
-    expect(saves).toHaveLength(1);
+    expect(appends).toHaveLength(1);
     expect(again).toEqual({ ...meta, savedAt: 1000, intents: 2 });
+    expect(appends[0]).toMatchObject({ from: 0, session: { domain: 'commerce', seed: 1, settings: {}, until: e.position() } });
+    expect(appends[0]!.session).not.toHaveProperty('script');
 
     await e.execute({ type: 'PlaceOrder', data: { orderId: 'o2', customerId: 'c', sku: 'KB', quantity: 1 } });
     await autosave.save(meta, run, sessionOf, 5000);
-    expect(saves).toHaveLength(2);
+    expect(appends).toHaveLength(2);
     expect(copied).toEqual([2, 1]);
-    expect(saves[1]!.session.script).toEqual(e.recordedScript());
-    expect(saves[1]!.summary).toEqual({ ...meta, savedAt: 5000, intents: 3 });
+    expect(appends[1]!.from).toBe(2);
+    expect(appends[1]!.entries).toEqual(e.recordedScript(2));
+    expect(storedScript()).toEqual(e.recordedScript());
+    expect(appends[1]!.summary).toEqual({ ...meta, savedAt: 5000, intents: 3 });
     expect(e.recordedCount()).toBe(3);
 
-    // Time moved on without new intents: the position changed, so it is saved again.
+    // Time moved on without new intents: the position changed, so it is saved again, with no entries.
     await e.advance(100);
     await autosave.save(meta, run, sessionOf, 7000);
-    expect(saves).toHaveLength(3);
-    expect(saves[2]!.session.until).toEqual(e.position());
+    expect(appends).toHaveLength(3);
+    expect(appends[2]!.entries).toEqual([]);
+    expect(appends[2]!.session.until).toEqual(e.position());
+    expect(storedScript()).toEqual(e.recordedScript());
+
+    // Saved under another record: that record is written whole.
+    await autosave.save({ ...meta, id: 's2' }, run, sessionOf, 9000);
+    expect(appends[3]).toMatchObject({ from: 0, summary: { id: 's2', intents: 3 } });
+    expect(appends[3]!.entries).toEqual(e.recordedScript());
   });
 });
