@@ -76,6 +76,25 @@ describe('write it yourself', () => {
     await page.getByRole('button', { name: 'Place an order' }).click();
     await page.getByTestId('decider-status').filter({ hasText: 'PlaceOrder refused: OutOfStock: only 0 left' }).waitFor();
     expect(await page.getByTestId('decider-stream').locator('tbody tr').count()).toBe(2);
+
+    // The typed code is kept in this browser: a reload brings it back.
+    await page.reload();
+    await page.locator('.code-editor[data-ready="true"] .cm-content').waitFor();
+    expect(await page.getByTestId('saved-note').innerText()).toMatch(/^Your code from .* is back/);
+    expect(await page.locator('.cm-content').innerText()).toContain("if (d.units > state.onHand) return reject('OutOfStock'");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a damaged saved entry is told, and the starter is shown', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await watchedPage(context);
+    await openExercise(page, 'never-oversell');
+    await page.evaluate(() => localStorage.setItem('cqrs-lab:code:never-oversell', '{"source": "export'));
+    await page.reload();
+    await page.locator('.code-editor[data-ready="true"] .cm-content').waitFor();
+    expect(await page.getByTestId('saved-note').innerText()).toMatch(/^Your saved code for this exercise could not be read/);
+    expect(await page.locator('.cm-content').innerText()).toContain('TODO');
     expect(errors).toEqual([]);
     await context.close();
   });
