@@ -44,3 +44,15 @@ export const DECIDER_API: ApiEntry[] = [
     description: "The engine's virtual clock and a seeded generator: the same run gives the same result.",
   },
 ];
+
+export const UPCASTER_API: ApiEntry[] = [
+  {
+    signature: 'export function upcast(data)',
+    description: 'Given the payload of an old event (version 1), return it in the next version’s shape. Pure: no db, no state.',
+  },
+  { signature: 'data', description: 'The stored payload as plain JSON. Return a new object; what you return is what every reader sees.' },
+  {
+    signature: 'Date.now(), Math.random()',
+    description: "The engine's virtual clock and a seeded generator: the same run gives the same result.",
+  },
+];

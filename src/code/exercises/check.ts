@@ -4,6 +4,7 @@
 import { banking } from '../../domain/index.ts';
 import { learnerDecider } from '../adapters/learnerDecider.ts';
 import { learnerProjectionCode } from '../adapters/learnerProjection.ts';
+import { learnerUpcaster } from '../adapters/learnerUpcaster.ts';
 import type { CodeEnvironment } from '../checks/environment.ts';
 import type { CheckResult, ExerciseReport } from '../checks/report.ts';
 import { LearnerCodeError } from '../sandbox/errors.ts';
@@ -11,6 +12,7 @@ import { LearnerSandbox } from '../sandbox/sandbox.ts';
 import { checkIdempotentBalance } from './idempotentBalance/checks.ts';
 import { STOCK_EVENT_TYPES, STOCK_REJECTIONS } from './neverOversell/domain.ts';
 import { checkNeverOversell } from './neverOversell/checks.ts';
+import { checkUpcastProduct, UPCASTER_CONTRACT } from './upcastProduct/checks.ts';
 
 interface CheckOptions {
   runs: number;
@@ -28,6 +30,10 @@ const CHECKS: Record<
   'never-oversell': {
     load: (s) => void learnerDecider(s, { eventTypes: STOCK_EVENT_TYPES, rejectionCodes: STOCK_REJECTIONS }),
     run: checkNeverOversell,
+  },
+  'upcast-product': {
+    load: (s) => void learnerUpcaster(s, UPCASTER_CONTRACT),
+    run: checkUpcastProduct,
   },
 };
 

@@ -4,10 +4,11 @@
 import { idempotentBalance } from './idempotentBalance/exercise.ts';
 import { neverOversell } from './neverOversell/exercise.ts';
 import type { ExerciseInfo } from './types.ts';
+import { upcastProduct } from './upcastProduct/exercise.ts';
 
 export type { ApiEntry, ExerciseInfo } from './types.ts';
 
-export const EXERCISES: readonly ExerciseInfo[] = [idempotentBalance, neverOversell];
+export const EXERCISES: readonly ExerciseInfo[] = [idempotentBalance, neverOversell, upcastProduct];
 
 export function exerciseById(id: string): ExerciseInfo | undefined {
   return EXERCISES.find((e) => e.id === id);

@@ -13,7 +13,7 @@ export interface ExerciseInfo {
   id: string;
   title: string;
   /** What the learner writes. */
-  kind: 'projection' | 'decider';
+  kind: 'projection' | 'decider' | 'upcaster' | 'saga';
   /** One line for the list. */
   summary: string;
   /** Paragraphs of the brief. */

@@ -4,6 +4,7 @@ import { checkExercise } from '../../../src/code/exercises/check.ts';
 import { EXERCISES, exerciseById } from '../../../src/code/exercises/index.ts';
 import { idempotentBalanceSolution } from '../../../src/code/exercises/idempotentBalance/solution.ts';
 import { neverOversellSolution } from '../../../src/code/exercises/neverOversell/solution.ts';
+import { upcastProductSolution } from '../../../src/code/exercises/upcastProduct/solution.ts';
 import { codeEnvironment } from './environment.ts';
 
 let env: CodeEnvironment;
@@ -11,7 +12,11 @@ beforeAll(async () => {
   env = await codeEnvironment();
 });
 
-const SOLUTIONS: Record<string, string> = { 'idempotent-balance': idempotentBalanceSolution, 'never-oversell': neverOversellSolution };
+const SOLUTIONS: Record<string, string> = {
+  'idempotent-balance': idempotentBalanceSolution,
+  'never-oversell': neverOversellSolution,
+  'upcast-product': upcastProductSolution,
+};
 
 describe('the exercise registry', () => {
   it('every exercise has a reference solution that passes, and a starter that does not', async () => {
