@@ -4,6 +4,7 @@
 import { banking } from '../../domain/index.ts';
 import { learnerDecider } from '../adapters/learnerDecider.ts';
 import { learnerProjectionCode } from '../adapters/learnerProjection.ts';
+import { learnerSagaSteps } from '../adapters/learnerSaga.ts';
 import { learnerUpcaster } from '../adapters/learnerUpcaster.ts';
 import type { CodeEnvironment } from '../checks/environment.ts';
 import type { CheckResult, ExerciseReport } from '../checks/report.ts';
@@ -12,6 +13,7 @@ import { LearnerSandbox } from '../sandbox/sandbox.ts';
 import { checkIdempotentBalance } from './idempotentBalance/checks.ts';
 import { STOCK_EVENT_TYPES, STOCK_REJECTIONS } from './neverOversell/domain.ts';
 import { checkNeverOversell } from './neverOversell/checks.ts';
+import { checkSagaCompensation, COMMERCE_COMMANDS, SAGA_FUNCTIONS } from './sagaCompensation/checks.ts';
 import { checkUpcastProduct, UPCASTER_CONTRACT } from './upcastProduct/checks.ts';
 
 interface CheckOptions {
@@ -34,6 +36,10 @@ const CHECKS: Record<
   'upcast-product': {
     load: (s) => void learnerUpcaster(s, UPCASTER_CONTRACT),
     run: checkUpcastProduct,
+  },
+  'saga-compensation': {
+    load: (s) => void learnerSagaSteps(s, SAGA_FUNCTIONS, COMMERCE_COMMANDS),
+    run: checkSagaCompensation,
   },
 };
 

@@ -3,12 +3,13 @@
 // the worker.
 import { idempotentBalance } from './idempotentBalance/exercise.ts';
 import { neverOversell } from './neverOversell/exercise.ts';
+import { sagaCompensation } from './sagaCompensation/exercise.ts';
 import type { ExerciseInfo } from './types.ts';
 import { upcastProduct } from './upcastProduct/exercise.ts';
 
 export type { ApiEntry, ExerciseInfo } from './types.ts';
 
-export const EXERCISES: readonly ExerciseInfo[] = [idempotentBalance, neverOversell, upcastProduct];
+export const EXERCISES: readonly ExerciseInfo[] = [idempotentBalance, neverOversell, upcastProduct, sagaCompensation];
 
 export function exerciseById(id: string): ExerciseInfo | undefined {
   return EXERCISES.find((e) => e.id === id);

@@ -4,6 +4,7 @@ import { checkExercise } from '../../../src/code/exercises/check.ts';
 import { EXERCISES, exerciseById } from '../../../src/code/exercises/index.ts';
 import { idempotentBalanceSolution } from '../../../src/code/exercises/idempotentBalance/solution.ts';
 import { neverOversellSolution } from '../../../src/code/exercises/neverOversell/solution.ts';
+import { sagaCompensationSolution } from '../../../src/code/exercises/sagaCompensation/solution.ts';
 import { upcastProductSolution } from '../../../src/code/exercises/upcastProduct/solution.ts';
 import { codeEnvironment } from './environment.ts';
 
@@ -16,6 +17,7 @@ const SOLUTIONS: Record<string, string> = {
   'idempotent-balance': idempotentBalanceSolution,
   'never-oversell': neverOversellSolution,
   'upcast-product': upcastProductSolution,
+  'saga-compensation': sagaCompensationSolution,
 };
 
 describe('the exercise registry', () => {
