@@ -11,6 +11,7 @@ import type { CheckResult, ExerciseReport } from '../checks/report.ts';
 import { LearnerCodeError } from '../sandbox/errors.ts';
 import { LearnerSandbox } from '../sandbox/sandbox.ts';
 import { checkIdempotentBalance } from './idempotentBalance/checks.ts';
+import { checkJoinLines, COMMERCE_EVENT_TYPES } from './joinLines/checks.ts';
 import { STOCK_EVENT_TYPES, STOCK_REJECTIONS } from './neverOversell/domain.ts';
 import { checkNeverOversell } from './neverOversell/checks.ts';
 import { checkSagaCompensation, COMMERCE_COMMANDS, SAGA_FUNCTIONS } from './sagaCompensation/checks.ts';
@@ -40,6 +41,10 @@ const CHECKS: Record<
   'saga-compensation': {
     load: (s) => void learnerSagaSteps(s, SAGA_FUNCTIONS, COMMERCE_COMMANDS),
     run: checkSagaCompensation,
+  },
+  'join-lines': {
+    load: (s) => void learnerProjectionCode(s, { description: 'yours', eventTypes: COMMERCE_EVENT_TYPES }),
+    run: checkJoinLines,
   },
 };
 

@@ -22,4 +22,6 @@ export interface ExerciseInfo {
   checks: string[];
   starter: string;
   api: ApiEntry[];
+  /** Has a "try it on the engine" lab (src/code/lab/) beside its checks. */
+  lab?: boolean;
 }

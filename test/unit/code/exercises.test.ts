@@ -3,6 +3,7 @@ import type { CodeEnvironment } from '../../../src/code/checks/environment.ts';
 import { checkExercise } from '../../../src/code/exercises/check.ts';
 import { EXERCISES, exerciseById } from '../../../src/code/exercises/index.ts';
 import { idempotentBalanceSolution } from '../../../src/code/exercises/idempotentBalance/solution.ts';
+import { joinLinesSolution } from '../../../src/code/exercises/joinLines/solution.ts';
 import { neverOversellSolution } from '../../../src/code/exercises/neverOversell/solution.ts';
 import { sagaCompensationSolution } from '../../../src/code/exercises/sagaCompensation/solution.ts';
 import { upcastProductSolution } from '../../../src/code/exercises/upcastProduct/solution.ts';
@@ -18,6 +19,7 @@ const SOLUTIONS: Record<string, string> = {
   'never-oversell': neverOversellSolution,
   'upcast-product': upcastProductSolution,
   'saga-compensation': sagaCompensationSolution,
+  'join-lines': joinLinesSolution,
 };
 
 describe('the exercise registry', () => {
