@@ -37,7 +37,8 @@ describe('write it yourself', () => {
     const context = await browser.newContext();
     const { page, errors } = await watchedPage(context);
     await page.goto(`${baseUrl()}/practice/code/`);
-    expect(await page.locator('[data-exercise]').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('[data-exercise]').count()).toBe(5);
+    expect(await page.getByTestId('timed-drill').innerText()).toMatch(/^Implement it in 15 minutes: /);
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
@@ -82,6 +83,21 @@ describe('write it yourself', () => {
     await page.locator('.code-editor[data-ready="true"] .cm-content').waitFor();
     expect(await page.getByTestId('saved-note').innerText()).toMatch(/^Your code from .* is back/);
     expect(await page.locator('.cm-content').innerText()).toContain("if (d.units > state.onHand) return reject('OutOfStock'");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the 15-minute drill shows its clock, which starts and counts down', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await watchedPage(context);
+    await page.goto(`${baseUrl()}/practice/code/drill/fifteen-minutes/`);
+    await page.locator('.code-editor[data-ready="true"] .cm-content').waitFor();
+    const clock = page.getByTestId('drill-clock');
+    expect(await clock.innerText()).toContain('15:00 to go, from when you start');
+    await page.getByRole('button', { name: 'Start the clock' }).click();
+    await clock.filter({ hasText: /1[45]:\d\d left/ }).waitFor();
+    expect(await page.getByRole('button', { name: 'Restart the clock' }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
