@@ -1,5 +1,5 @@
 // All of a learner's progress in one file: lessons read, checkpoint answers and review cards,
-// embed goals and predictions, scenarios finished, design drills and interview reviews. Everything the site
+// embed goals and predictions, code written for exercises, scenarios finished, design drills and interview reviews. Everything the site
 // keeps in localStorage that is the learner's work (not the theme or terminal history).
 // An import is all or nothing: a file that is not ours, damaged, or from a newer version is
 // refused with a message and nothing is written; a good one is merged into what is here.
@@ -9,6 +9,7 @@ import { EXPORT_FORMAT as INTERVIEW_FORMAT, mergeProgress, parseExport as parseI
 import { parseProgress as parseReading, READING_PROGRESS_KEY, type ReadingProgress } from '../scripts/readingProgress';
 import { COMPLETION_KEY, COMPLETION_VERSION, emptyCompletion, parseCompletion, type CompletionState } from '../scenarios/completion';
 import { PREDICTION_KEY_PREFIX, type PredictionRecord } from '../sandbox/predictionProgress';
+import { CODE_KEY_PREFIX, MAX_SAVED_CHARS, type SavedCode } from '../code/progress/savedCode';
 
 export const CARRY_FORMAT = 'cqrs-lab/progress';
 /** The file's own version; bump it when the layout changes and migrate older ones in parseCarry. */
@@ -36,6 +37,11 @@ export interface Snapshot {
   goals: Record<string, GoalRecord>;
   /** Embed predictions by embed id (`cqrs-lab:prediction:<id>`, see src/sandbox/predictionProgress.ts). */
   predictions: Record<string, PredictionRecord>;
+  /**
+   * The learner's code by exercise id (`cqrs-lab:code:<id>`, see src/code/progress/savedCode.ts). Untrusted text
+   * from a file: shown in the editor and run only in the sandbox.
+   */
+  code: Record<string, SavedCode>;
 }
 
 export interface CarryFile extends Snapshot {
@@ -59,6 +65,7 @@ const predictionSchema = z
     measuredAt: isoDate.optional(),
   })
   .strict();
+const savedCodeSchema = z.object({ source: z.string().max(MAX_SAVED_CHARS), at: isoDate }).strict();
 const embedId = z.string().regex(/^[A-Za-z0-9][\w.:/-]*$/, 'must be a goal id');
 const snapshotSchema = z
   .object({
@@ -73,6 +80,8 @@ const snapshotSchema = z
     goals: z.record(embedId, goalSchema),
     // Absent in files exported before predictions existed.
     predictions: z.record(embedId, predictionSchema).default({}),
+    // Absent in files exported before code was kept.
+    code: z.record(slug, savedCodeSchema).default({}),
   })
   .strict();
 
@@ -81,6 +90,7 @@ export function readSnapshot(storage: CarryStorage): Snapshot {
   const interview = progressSchema.safeParse(safeJson(storage.getItem(PROGRESS_KEY)));
   const goals: Record<string, GoalRecord> = {};
   const predictions: Record<string, PredictionRecord> = {};
+  const code: Record<string, SavedCode> = {};
   for (let i = 0; i < storage.length; i++) {
     const key = storage.key(i);
     if (key?.startsWith(GOAL_PREFIX)) {
@@ -89,6 +99,9 @@ export function readSnapshot(storage: CarryStorage): Snapshot {
     } else if (key?.startsWith(PREDICTION_KEY_PREFIX)) {
       const prediction = predictionSchema.safeParse(safeJson(storage.getItem(key)));
       if (prediction.success) predictions[key.slice(PREDICTION_KEY_PREFIX.length)] = prediction.data as PredictionRecord;
+    } else if (key?.startsWith(CODE_KEY_PREFIX)) {
+      const saved = savedCodeSchema.safeParse(safeJson(storage.getItem(key)));
+      if (saved.success) code[key.slice(CODE_KEY_PREFIX.length)] = saved.data;
     }
   }
   return {
@@ -97,6 +110,7 @@ export function readSnapshot(storage: CarryStorage): Snapshot {
     scenarios: parseCompletion(storage.getItem(COMPLETION_KEY)),
     goals,
     predictions,
+    code,
   };
 }
 
@@ -140,7 +154,14 @@ export function parseCarry(text: string): CarryParse {
     if (!interview.ok) return { ok: false, message: interview.message };
     return {
       ok: true,
-      snapshot: { interview: interview.progress, reading: { read: {} }, scenarios: emptyCompletion(), goals: {}, predictions: {} },
+      snapshot: {
+        interview: interview.progress,
+        reading: { read: {} },
+        scenarios: emptyCompletion(),
+        goals: {},
+        predictions: {},
+        code: {},
+      },
     };
   }
   if (format !== CARRY_FORMAT) return fail(`This is not a CQRS Lab progress export (it lacks "format": "${CARRY_FORMAT}").`);
@@ -196,12 +217,19 @@ export function mergeSnapshots(current: Snapshot, incoming: Snapshot): Snapshot 
     const sameLater = ours && theirs.at === ours.at && Date.parse(theirs.measuredAt ?? '') > Date.parse(ours.measuredAt ?? '1970-01-01');
     if (!ours || earlier || sameLater) predictions[id] = theirs;
   }
+  // Code is a draft: the one changed last wins (whole, never mixed line by line).
+  const code = { ...current.code };
+  for (const [id, theirs] of Object.entries(incoming.code)) {
+    const ours = code[id];
+    if (!ours || Date.parse(theirs.at) > Date.parse(ours.at)) code[id] = theirs;
+  }
   return {
     interview: mergeProgress(current.interview, incoming.interview).progress,
     reading: { read },
     scenarios: { version: COMPLETION_VERSION, scenarios },
     goals,
     predictions,
+    code,
   };
 }
 
@@ -218,6 +246,7 @@ export function describeSnapshot(snapshot: Snapshot): string {
     count(scenariosDone, 'scenario played', 'scenarios played'),
     count(drillRuns, 'drill run'),
     count(Object.keys(snapshot.interview.questions).length, 'interview question reviewed', 'interview questions reviewed'),
+    count(Object.keys(snapshot.code).length, 'exercise with your code', 'exercises with your code'),
   ].join(', ');
 }
 
@@ -228,6 +257,7 @@ function writeSnapshot(storage: CarryStorage, snapshot: Snapshot): void {
   for (const [id, goal] of Object.entries(snapshot.goals)) storage.setItem(GOAL_PREFIX + id, JSON.stringify(goal));
   for (const [id, prediction] of Object.entries(snapshot.predictions))
     storage.setItem(PREDICTION_KEY_PREFIX + id, JSON.stringify(prediction));
+  for (const [id, saved] of Object.entries(snapshot.code)) storage.setItem(CODE_KEY_PREFIX + id, JSON.stringify(saved));
 }
 
 export type CarryImport = { ok: true; snapshot: Snapshot; message: string } | { ok: false; message: string };
@@ -243,6 +273,7 @@ export function importCarry(storage: CarryStorage, text: string): CarryImport {
     COMPLETION_KEY,
     ...Object.keys(merged.goals).map((id) => GOAL_PREFIX + id),
     ...Object.keys(merged.predictions).map((id) => PREDICTION_KEY_PREFIX + id),
+    ...Object.keys(merged.code).map((id) => CODE_KEY_PREFIX + id),
   ];
   const before = new Map(touched.map((key) => [key, storage.getItem(key)]));
   try {

@@ -4,6 +4,9 @@
 //     idempotent-balance reference solution, live under 30 % duplicates and
 //     reordering, then a shadow replay and a row-by-row comparison), runs/s;
 //   decider-property: bursts of concurrent orders on a learner decider, runs/s;
+//   join-property, upcaster-property, saga-property: the property checks of
+//     join-lines, upcast-product and saga-compensation with their reference
+//     solutions, runs/s;
 //   apply: one learner apply call through the sandbox (JSON across, SQL back
 //     through the guard) against the same apply as native code, calls/s.
 // BENCH_RUNS (default 40) sets the cases per property check.
@@ -16,6 +19,12 @@ import { balanceCaseArbitrary, playBalanceCase } from '../../src/code/exercises/
 import { idempotentBalanceSolution } from '../../src/code/exercises/idempotentBalance/solution.ts';
 import { playConcurrentOrders, stockCaseArbitrary } from '../../src/code/exercises/neverOversell/checks.ts';
 import { neverOversellSolution } from '../../src/code/exercises/neverOversell/solution.ts';
+import { joinCaseArbitrary, playJoinCase } from '../../src/code/exercises/joinLines/checks.ts';
+import { joinLinesSolution } from '../../src/code/exercises/joinLines/solution.ts';
+import { playSagaCase, sagaCaseArbitrary } from '../../src/code/exercises/sagaCompensation/checks.ts';
+import { sagaCompensationSolution } from '../../src/code/exercises/sagaCompensation/solution.ts';
+import { playUpcastCase, upcastCaseArbitrary } from '../../src/code/exercises/upcastProduct/checks.ts';
+import { upcastProductSolution } from '../../src/code/exercises/upcastProduct/solution.ts';
 import { loadQuickJs } from '../../src/code/sandbox/quickjs.ts';
 import { LearnerSandbox } from '../../src/code/sandbox/sandbox.ts';
 import { banking } from '../../src/domain/banking/index.ts';
@@ -71,6 +80,9 @@ function applyRates(): { sandboxed: number; native: number } {
 const started = performance.now();
 const projection: number[] = [];
 const decider: number[] = [];
+const join: number[] = [];
+const upcaster: number[] = [];
+const saga: number[] = [];
 const sandboxed: number[] = [];
 const native: number[] = [];
 for (let rep = 0; rep < REPS; rep++) {
@@ -98,6 +110,35 @@ for (let rep = 0; rep < REPS; rep++) {
       ),
     ),
   );
+  join.push(
+    await propertyRate(() =>
+      checkProperty(
+        joinCaseArbitrary,
+        async (c) => {
+          const played = await playJoinCase(env, joinLinesSolution, c);
+          return !played.error && played.comparison?.differingRows === 0;
+        },
+        RUNS,
+      ),
+    ),
+  );
+  upcaster.push(
+    await propertyRate(() =>
+      checkProperty(upcastCaseArbitrary, async (c) => (await playUpcastCase(env, upcastProductSolution, c)).differences.length === 0, RUNS),
+    ),
+  );
+  saga.push(
+    await propertyRate(() =>
+      checkProperty(
+        sagaCaseArbitrary,
+        async (c) => {
+          const played = await playSagaCase(env, sagaCompensationSolution, c);
+          return !played.error && played.wrong.length === 0;
+        },
+        RUNS,
+      ),
+    ),
+  );
   const rates = applyRates();
   sandboxed.push(rates.sandboxed);
   native.push(rates.native);
@@ -107,6 +148,12 @@ console.log(
   `projection-property: ${fixed(median(projection))} runs/s (${fixed(1000 / median(projection))} ms per run, ${RUNS} runs per check)`,
 );
 console.log(`decider-property: ${fixed(median(decider))} runs/s (${fixed(1000 / median(decider))} ms per run, ${RUNS} runs per check)`);
+for (const [name, rates] of [
+  ['join-property', join],
+  ['upcaster-property', upcaster],
+  ['saga-property', saga],
+] as const)
+  console.log(`${name}: ${fixed(median(rates))} runs/s (${fixed(1000 / median(rates))} ms per run, ${RUNS} runs per check)`);
 console.log(
   `apply: sandboxed=${Math.round(median(sandboxed))}/s native=${Math.round(median(native))}/s ratio=${(median(sandboxed) / median(native)).toFixed(3)}`,
 );

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { starter as balanceStarter } from '../../src/code/exercises/idempotentBalance/exercise.ts';
+import { starter as oversellStarter } from '../../src/code/exercises/neverOversell/exercise.ts';
 import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
 
 // Write it yourself, on the built site: the exercises listed, one solved by typing in the
@@ -37,7 +38,8 @@ describe('write it yourself', () => {
     const context = await browser.newContext();
     const { page, errors } = await watchedPage(context);
     await page.goto(`${baseUrl()}/practice/code/`);
-    expect(await page.locator('[data-exercise]').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('[data-exercise]').count()).toBe(5);
+    expect(await page.getByTestId('timed-drill').innerText()).toMatch(/^Implement it in 15 minutes: /);
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
@@ -76,6 +78,41 @@ describe('write it yourself', () => {
     await page.getByRole('button', { name: 'Place an order' }).click();
     await page.getByTestId('decider-status').filter({ hasText: 'PlaceOrder refused: OutOfStock: only 0 left' }).waitFor();
     expect(await page.getByTestId('decider-stream').locator('tbody tr').count()).toBe(2);
+
+    // The typed code is kept in this browser: a reload brings it back.
+    await page.reload();
+    await page.locator('.code-editor[data-ready="true"] .cm-content').waitFor();
+    expect(await page.getByTestId('saved-note').innerText()).toMatch(/^Your code from .* is back/);
+    expect(await page.locator('.cm-content').innerText()).toContain("if (d.units > state.onHand) return reject('OutOfStock'");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the 15-minute drill shows its clock, which starts and counts down', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await watchedPage(context);
+    await page.goto(`${baseUrl()}/practice/code/drill/fifteen-minutes/`);
+    await page.locator('.code-editor[data-ready="true"] .cm-content').waitFor();
+    const clock = page.getByTestId('drill-clock');
+    expect(await clock.innerText()).toContain('15:00 to go, from when you start');
+    await page.getByRole('button', { name: 'Start the clock' }).click();
+    await clock.filter({ hasText: /1[45]:\d\d left/ }).waitFor();
+    expect(await page.getByRole('button', { name: 'Restart the clock' }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a damaged saved entry is told, and the starter is shown', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await watchedPage(context);
+    await openExercise(page, 'never-oversell');
+    await page.evaluate(() => localStorage.setItem('cqrs-lab:code:never-oversell', '{"source": "export'));
+    await page.reload();
+    await page.locator('.code-editor[data-ready="true"] .cm-content').waitFor();
+    expect(await page.getByTestId('saved-note').innerText()).toMatch(/^Your saved code for this exercise could not be read/);
+    // CodeMirror draws only the lines in view: the starter's first lines are enough to know it.
+    expect(await page.locator('.cm-content').innerText()).toContain(oversellStarter.split('\n').slice(0, 3).join('\n'));
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -44,3 +44,43 @@ export const DECIDER_API: ApiEntry[] = [
     description: "The engine's virtual clock and a seeded generator: the same run gives the same result.",
   },
 ];
+
+export const UPCASTER_API: ApiEntry[] = [
+  {
+    signature: 'export function upcast(data)',
+    description: 'Given the payload of an old event (version 1), return it in the next version’s shape. Pure: no db, no state.',
+  },
+  { signature: 'data', description: 'The stored payload as plain JSON. Return a new object; what you return is what every reader sees.' },
+  {
+    signature: 'Date.now(), Math.random()',
+    description: "The engine's virtual clock and a seeded generator: the same run gives the same result.",
+  },
+];
+
+export const SAGA_API: ApiEntry[] = [
+  {
+    signature: 'export function react(state, event, ctx)',
+    description: 'React to an event of the flow. Return undefined (nothing to do) or a reaction.',
+  },
+  {
+    signature: '{ state, status, commands?, timeout?, done? }',
+    description:
+      'A reaction: the next state, its status (shown in traces), commands to send, a wait to start ({ name, afterMs }) or cancel (null), done: true when the flow has finished.',
+  },
+  {
+    signature: '{ key, type, data }',
+    description: 'A command to send. The key names the step: the command id is derived from it, so a resend is not a second command.',
+  },
+  {
+    signature: 'export function onChargeRefused(state, rejection)',
+    description: 'Your ChargePayment was refused ({ code, message }): return a reaction, as react does.',
+  },
+  {
+    signature: 'export function onChargeTimeout(state)',
+    description: "The wait named 'charge' ran out before the payment answered: return a reaction, as react does.",
+  },
+  {
+    signature: 'ctx',
+    description: '{ gatewayApproved, timeoutMs }: the payment gateway’s answer for this checkout, and how long a wait lasts.',
+  },
+];

@@ -4,13 +4,18 @@
 import { banking } from '../../domain/index.ts';
 import { learnerDecider } from '../adapters/learnerDecider.ts';
 import { learnerProjectionCode } from '../adapters/learnerProjection.ts';
+import { learnerSagaSteps } from '../adapters/learnerSaga.ts';
+import { learnerUpcaster } from '../adapters/learnerUpcaster.ts';
 import type { CodeEnvironment } from '../checks/environment.ts';
 import type { CheckResult, ExerciseReport } from '../checks/report.ts';
 import { LearnerCodeError } from '../sandbox/errors.ts';
 import { LearnerSandbox } from '../sandbox/sandbox.ts';
 import { checkIdempotentBalance } from './idempotentBalance/checks.ts';
+import { checkJoinLines, COMMERCE_EVENT_TYPES } from './joinLines/checks.ts';
 import { STOCK_EVENT_TYPES, STOCK_REJECTIONS } from './neverOversell/domain.ts';
 import { checkNeverOversell } from './neverOversell/checks.ts';
+import { checkSagaCompensation, COMMERCE_COMMANDS, SAGA_FUNCTIONS } from './sagaCompensation/checks.ts';
+import { checkUpcastProduct, UPCASTER_CONTRACT } from './upcastProduct/checks.ts';
 
 interface CheckOptions {
   runs: number;
@@ -28,6 +33,18 @@ const CHECKS: Record<
   'never-oversell': {
     load: (s) => void learnerDecider(s, { eventTypes: STOCK_EVENT_TYPES, rejectionCodes: STOCK_REJECTIONS }),
     run: checkNeverOversell,
+  },
+  'upcast-product': {
+    load: (s) => void learnerUpcaster(s, UPCASTER_CONTRACT),
+    run: checkUpcastProduct,
+  },
+  'saga-compensation': {
+    load: (s) => void learnerSagaSteps(s, SAGA_FUNCTIONS, COMMERCE_COMMANDS),
+    run: checkSagaCompensation,
+  },
+  'join-lines': {
+    load: (s) => void learnerProjectionCode(s, { description: 'yours', eventTypes: COMMERCE_EVENT_TYPES }),
+    run: checkJoinLines,
   },
 };
 

@@ -13,7 +13,7 @@ export interface ExerciseInfo {
   id: string;
   title: string;
   /** What the learner writes. */
-  kind: 'projection' | 'decider';
+  kind: 'projection' | 'decider' | 'upcaster' | 'saga';
   /** One line for the list. */
   summary: string;
   /** Paragraphs of the brief. */
@@ -22,4 +22,6 @@ export interface ExerciseInfo {
   checks: string[];
   starter: string;
   api: ApiEntry[];
+  /** Has a "try it on the engine" lab (src/code/lab/) beside its checks. */
+  lab?: boolean;
 }

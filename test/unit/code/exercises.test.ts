@@ -3,7 +3,10 @@ import type { CodeEnvironment } from '../../../src/code/checks/environment.ts';
 import { checkExercise } from '../../../src/code/exercises/check.ts';
 import { EXERCISES, exerciseById } from '../../../src/code/exercises/index.ts';
 import { idempotentBalanceSolution } from '../../../src/code/exercises/idempotentBalance/solution.ts';
+import { joinLinesSolution } from '../../../src/code/exercises/joinLines/solution.ts';
 import { neverOversellSolution } from '../../../src/code/exercises/neverOversell/solution.ts';
+import { sagaCompensationSolution } from '../../../src/code/exercises/sagaCompensation/solution.ts';
+import { upcastProductSolution } from '../../../src/code/exercises/upcastProduct/solution.ts';
 import { codeEnvironment } from './environment.ts';
 
 let env: CodeEnvironment;
@@ -11,7 +14,13 @@ beforeAll(async () => {
   env = await codeEnvironment();
 });
 
-const SOLUTIONS: Record<string, string> = { 'idempotent-balance': idempotentBalanceSolution, 'never-oversell': neverOversellSolution };
+const SOLUTIONS: Record<string, string> = {
+  'idempotent-balance': idempotentBalanceSolution,
+  'never-oversell': neverOversellSolution,
+  'upcast-product': upcastProductSolution,
+  'saga-compensation': sagaCompensationSolution,
+  'join-lines': joinLinesSolution,
+};
 
 describe('the exercise registry', () => {
   it('every exercise has a reference solution that passes, and a starter that does not', async () => {

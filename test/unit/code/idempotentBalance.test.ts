@@ -68,4 +68,13 @@ describe('make this projection idempotent', () => {
     expect(a.trace.length).toBeGreaterThan(0);
     expect(a).toEqual(b);
   });
+
+  it('a schema without the account_balances table is refused, not compared as empty', async () => {
+    const renamed = idempotentBalanceSolution.replaceAll('account_balances', 'balances');
+    const played = await playBalanceCase(env, renamed, EXAMPLES[0]!.case);
+    expect(played.comparison).toBeUndefined();
+    expect(played.error?.message).toBe(
+      'your schema must create the table account_balances with the columns account_id, owner, balance_cents, overdraft_limit_cents, movements, updated_at',
+    );
+  });
 });

@@ -8,6 +8,7 @@ import { COMPLETION_KEY } from '../../../src/scenarios/completion';
 import { exportCarry, GOAL_PREFIX, importCarry, readSnapshot, type CarryStorage } from '../../../src/progress/carry';
 import { CODE_PREFIX, decodeProgressCode, encodeProgressCode } from '../../../src/progress/code';
 import { PREDICTION_KEY_PREFIX } from '../../../src/sandbox/predictionProgress';
+import { CODE_KEY_PREFIX } from '../../../src/code/progress/savedCode';
 
 const now = new Date('2026-03-02T09:00:00Z');
 
@@ -48,6 +49,7 @@ function fullBrowser() {
       close: false,
       measuredAt: now.toISOString(),
     }),
+    [`${CODE_KEY_PREFIX}never-oversell`]: JSON.stringify({ source: 'export function decide() {}', at: now.toISOString() }),
     'cqrs-lab:theme': 'dark',
   });
 }
@@ -61,7 +63,7 @@ describe('progress export and import', () => {
     expect(result.ok).toBe(true);
     expect(readSnapshot(fresh)).toEqual(readSnapshot(source));
     expect(result.message).toBe(
-      'Imported 1 lesson read, 1 checkpoint answered, 1 embed goal, 1 prediction, 1 scenario played, 1 drill run, 1 interview question reviewed, merged with what was here.',
+      'Imported 1 lesson read, 1 checkpoint answered, 1 embed goal, 1 prediction, 1 scenario played, 1 drill run, 1 interview question reviewed, 1 exercise with your code, merged with what was here.',
     );
     expect(fresh.getItem('cqrs-lab:theme')).toBeNull();
     expect(JSON.parse(fresh.getItem(`${PREDICTION_KEY_PREFIX}rebuild`)!)).toMatchObject({ predicted: 2000, measured: 3100 });
@@ -76,6 +78,29 @@ describe('progress export and import', () => {
     const merged = readSnapshot(here).predictions;
     expect(merged['rebuild']).toMatchObject({ predicted: 2000, measured: 3100 });
     expect(merged['double-click']).toEqual({ predicted: 10, at: '2026-03-01T00:00:00.000Z' });
+  });
+
+  it('code for an exercise: the draft changed last wins, whole', () => {
+    const here = fakeStorage({
+      [`${CODE_KEY_PREFIX}never-oversell`]: JSON.stringify({ source: 'older', at: '2026-03-01T00:00:00.000Z' }),
+      [`${CODE_KEY_PREFIX}idempotent-balance`]: JSON.stringify({ source: 'newer here', at: '2026-03-09T00:00:00.000Z' }),
+    });
+    const incoming = fakeStorage({
+      [`${CODE_KEY_PREFIX}never-oversell`]: JSON.stringify({ source: 'newer there', at: '2026-03-02T00:00:00.000Z' }),
+      [`${CODE_KEY_PREFIX}idempotent-balance`]: JSON.stringify({ source: 'older there', at: '2026-03-03T00:00:00.000Z' }),
+    });
+    expect(importCarry(here, exportCarry(readSnapshot(incoming), now)).ok).toBe(true);
+    expect(readSnapshot(here).code).toEqual({
+      'never-oversell': { source: 'newer there', at: '2026-03-02T00:00:00.000Z' },
+      'idempotent-balance': { source: 'newer here', at: '2026-03-09T00:00:00.000Z' },
+    });
+  });
+
+  it('reads a file exported before code was kept', () => {
+    const { code: _c, ...older } = JSON.parse(exportCarry(readSnapshot(fullBrowser()), now)) as Record<string, unknown>;
+    const fresh = fakeStorage();
+    expect(importCarry(fresh, JSON.stringify(older)).ok).toBe(true);
+    expect(readSnapshot(fresh).code).toEqual({});
   });
 
   it('reads a file exported before predictions existed', () => {
@@ -134,6 +159,16 @@ describe('progress export and import', () => {
       'a damaged prediction',
       () => JSON.stringify({ ...good(), predictions: { rebuild: { predicted: 'soon', at: now.toISOString() } } }),
       /It is damaged: predictions\.rebuild\.predicted/,
+    ],
+    [
+      'damaged code',
+      () => JSON.stringify({ ...good(), code: { 'never-oversell': { source: 42, at: now.toISOString() } } }),
+      /It is damaged: code\.never-oversell\.source/,
+    ],
+    [
+      'code under a name that is not an exercise id',
+      () => JSON.stringify({ ...good(), code: { '../x': { source: '', at: now.toISOString() } } }),
+      /It is damaged: code\.\.\.\/x: Invalid key/,
     ],
     [
       'a damaged checkpoint',

@@ -23,6 +23,7 @@ import { LearnerSandbox } from '../../sandbox/sandbox.ts';
 
 const PROJECTION = 'balance';
 const OVERDRAFT = 1000;
+const BALANCE_COLUMNS = ['account_id', 'owner', 'balance_cents', 'overdraft_limit_cents', 'movements', 'updated_at'];
 
 export interface Movement {
   kind: 'Deposit' | 'Withdraw';
@@ -94,6 +95,13 @@ export async function playBalanceCase(
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       return { error: new LearnerCodeError({ kind: 'contract', message: `your schema did not run: ${message}` }), trace: [] };
+    }
+    // The comparison looks only at tables both sides have: a missing table must be refused, not compared as empty.
+    try {
+      await engine.readOnlySql(PROJECTION, `SELECT ${BALANCE_COLUMNS.join(', ')} FROM account_balances LIMIT 0`);
+    } catch {
+      const message = `your schema must create the table account_balances with the columns ${BALANCE_COLUMNS.join(', ')}`;
+      return { error: new LearnerCodeError({ kind: 'contract', message }), trace: [] };
     }
     for (let n = 1; n <= c.accounts; n++) {
       await engine.execute({ type: 'OpenAccount', data: { accountId: accountId(n), owner: `Owner ${n}`, overdraftLimitCents: OVERDRAFT } });

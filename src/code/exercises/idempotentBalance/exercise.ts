@@ -59,5 +59,6 @@ export const idempotentBalance: ExerciseInfo = {
     'Property: random deposits and withdrawals on up to three accounts, under 30 % duplicates and reordering; your read model must equal a replay of the reference projection from the event store, row by row.',
   ],
   starter,
+  lab: true,
   api: PROJECTION_API,
 };

@@ -60,5 +60,6 @@ export const neverOversell: ExerciseInfo = {
     'Property: orders one at a time against a model: an order is accepted exactly when it fits in the stock.',
   ],
   starter,
+  lab: true,
   api: DECIDER_API,
 };
