@@ -5,19 +5,10 @@
 // the criteria on a copy of their run. One goal per kind of embed: commands,
 // queries with a strategy, a setting, the terminal, and a goal solved after
 // the solution was shown (recorded as "solved with the answer").
-import { readFileSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
-
-const LESSONS = resolve(import.meta.dirname, '../../content/lessons');
-const lessonOf = new Map<string, string>();
-for (const file of readdirSync(LESSONS)) {
-  const text = readFileSync(resolve(LESSONS, file), 'utf8');
-  for (const match of text.matchAll(/<LessonSandbox\s+preset="([^"]+)"/g))
-    lessonOf.set(match[1]!, `/lessons/${file.replace(/\.mdx$/, '')}/`);
-}
+import { launchBrowser } from './browser.ts';
+import { openLessonEmbed } from './lessonEmbed.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -27,15 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function openEmbed(preset: string): Promise<{ page: Page; box: Locator; errors: string[] }> {
-  const { page, errors } = await watchedPage(context);
-  await page.goto(baseUrl() + lessonOf.get(preset)!);
-  const box = page.locator(`[data-lesson-sandbox="${preset}"]`);
-  await box.scrollIntoViewIfNeeded();
-  await box.locator('.sandbox[data-phase="ready"]').waitFor({ timeout: 60_000 });
-  await page.waitForFunction((name) => !document.querySelector(`[data-lesson-sandbox="${name}"] [role="status"].busy`), preset);
-  return { page, box, errors };
-}
+const openEmbed = (preset: string) => openLessonEmbed(context, preset);
 
 /** Press "Check my run" and wait for the worker's verdict. */
 async function check(box: Locator): Promise<string> {

@@ -2,19 +2,10 @@
 // the embed's own terminal in Chromium: time-travel (a temporal read of an
 // aggregate) and upcasting (an import of an event in an old schema). The
 // untouched run fails, the typed line solves it, Done comes from the worker.
-import { readFileSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
-
-const LESSONS = resolve(import.meta.dirname, '../../content/lessons');
-const lessonOf = new Map<string, string>();
-for (const file of readdirSync(LESSONS)) {
-  const text = readFileSync(resolve(LESSONS, file), 'utf8');
-  for (const match of text.matchAll(/<LessonSandbox\s+preset="([^"]+)"/g))
-    lessonOf.set(match[1]!, `/lessons/${file.replace(/\.mdx$/, '')}/`);
-}
+import { launchBrowser } from './browser.ts';
+import { openLessonEmbed } from './lessonEmbed.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -25,13 +16,9 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 
 async function openEmbed(preset: string): Promise<{ page: Page; box: Locator; errors: string[] }> {
-  const { page, errors } = await watchedPage(context);
-  await page.goto(baseUrl() + lessonOf.get(preset)!);
-  const box = page.locator(`[data-lesson-sandbox="${preset}"]`);
-  await box.scrollIntoViewIfNeeded();
-  await box.locator('.sandbox[data-phase="ready"]').waitFor({ timeout: 60_000 });
-  await box.locator('[data-panel="terminal"][data-terminal="ready"]').waitFor({ timeout: 30_000 });
-  return { page, box, errors };
+  const opened = await openLessonEmbed(context, preset);
+  await opened.box.locator('[data-panel="terminal"][data-terminal="ready"]').waitFor({ timeout: 30_000 });
+  return opened;
 }
 
 async function check(box: Locator): Promise<string> {

@@ -7,6 +7,7 @@
 // stays exactly as it was.
 import type { SqlDb } from '../sqlite.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
+import type { TraceBody } from '../vocabulary/trace.ts';
 
 export const DEAD_LETTER_TABLE = 'dead_letters';
 
@@ -52,4 +53,17 @@ function recordDeadLetter(db: SqlDb, projection: string, event: EventEnvelope, r
 /** Read-only SQL listing a projection's dead letters, oldest first (for the terminal and lessons). */
 export function deadLettersSql(projection: string): string {
   return `SELECT position, stream_id, version, event_type, reason FROM ${DEAD_LETTER_TABLE} WHERE projection = '${projection.replaceAll("'", "''")}' ORDER BY position`;
+}
+
+/** The trace record saying which event a projection parked, and why. */
+export function deadLettered(projection: string, event: EventEnvelope, reason: string): TraceBody {
+  return {
+    type: 'projection.deadLettered',
+    projection,
+    position: event.position,
+    streamId: event.streamId,
+    version: event.version,
+    eventType: event.type,
+    reason,
+  };
 }

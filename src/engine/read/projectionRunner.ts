@@ -22,7 +22,7 @@ import type { TraceBody } from '../vocabulary/trace.ts';
 import type { BatchOutcome, Comparison, OtherStoreInfo, ProjectionCounters } from '../vocabulary/projection.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import { Checkpoint } from './checkpoint.ts';
-import { applyOrPark } from './deadLetters.ts';
+import { applyOrPark, deadLettered } from './deadLetters.ts';
 import { MeteredDb } from './meteredDb.ts';
 import { copyTables, tablesOf } from './readStoreTables.ts';
 import { compareStores } from './storeComparison.ts';
@@ -488,17 +488,7 @@ export class ProjectionRunner {
   ): void {
     const read0 = metered?.rowsRead ?? 0;
     const written0 = metered?.rowsWritten ?? 0;
-    const parked = (reason: string): void => {
-      drafts.push({
-        type: 'projection.deadLettered',
-        projection: this.definition.name,
-        position: event.position,
-        streamId: event.streamId,
-        version: event.version,
-        eventType: event.type,
-        reason,
-      });
-    };
+    const parked = (reason: string): number => drafts.push(deadLettered(this.definition.name, event, reason));
     if (this.#apply(store, event, guards, metered, parked)) {
       drafts.push({
         type: 'projection.applied',
@@ -531,7 +521,7 @@ export class ProjectionRunner {
     event: EventEnvelope,
     guards: ApplyGuards,
     metered?: MeteredDb,
-    parked?: (reason: string) => void,
+    parked?: (reason: string) => unknown,
   ): boolean {
     const cp = store.checkpoint;
     const applied = cp.appliedVersion(event.streamId);
