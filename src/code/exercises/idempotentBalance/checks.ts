@@ -16,7 +16,7 @@ import {
 } from '../../../engine/index.ts';
 import { learnerProjectionCode } from '../../adapters/learnerProjection.ts';
 import type { CodeEnvironment } from '../../checks/environment.ts';
-import { checkProperty } from '../../checks/property.ts';
+import { propertyReport } from '../../checks/property.ts';
 import type { CheckResult, GivenWhenThen } from '../../checks/report.ts';
 import { LearnerCodeError } from '../../sandbox/errors.ts';
 import { LearnerSandbox } from '../../sandbox/sandbox.ts';
@@ -253,27 +253,16 @@ export async function checkIdempotentBalance(
   for (const [i, example] of EXAMPLES.entries())
     results.push(await exampleCheck(env, source, example.name, example.case, i === 0 ? options.onLog : undefined));
   const name = 'Under 30 % duplicates and reordering, equal to a replay';
-  const outcome = await checkProperty(balanceCaseArbitrary, async (c) => passes(await playBalanceCase(env, source, c)), options.runs);
-  if (outcome.passed) {
-    results.push({
+  results.push(
+    await propertyReport({
       name,
-      kind: 'property',
-      passed: true,
-      runs: outcome.runs,
-      detail: `${outcome.runs} random runs, each equal to the replay of the reference.`,
-    });
-  } else {
-    const c = outcome.counterexample!;
-    const played = await playBalanceCase(env, source, c);
-    results.push({
-      name,
-      kind: 'property',
-      passed: false,
-      runs: outcome.runs,
-      detail: `Failed after ${outcome.runs} run(s); the smallest failing case found:`,
-      counterexample: describeCase(c, played),
-      ...(played.error ? { error: played.error.diagnostic } : {}),
-    });
-  }
+      arbitrary: balanceCaseArbitrary,
+      play: (c) => playBalanceCase(env, source, c),
+      holds: (played) => passes(played),
+      runs: options.runs,
+      passedDetail: (runs) => `${runs} random runs, each equal to the replay of the reference.`,
+      failure: (c, played) => ({ counterexample: describeCase(c, played), ...(played.error ? { error: played.error.diagnostic } : {}) }),
+    }),
+  );
   return results;
 }

@@ -9,7 +9,7 @@ import { commerce } from '../../../domain/index.ts';
 import { createEngine, type DomainDefinition, type Engine, type SagaDefinition, type SettingsPatch } from '../../../engine/index.ts';
 import { learnerSagaSteps, type LearnerReaction } from '../../adapters/learnerSaga.ts';
 import type { CodeEnvironment } from '../../checks/environment.ts';
-import { checkProperty } from '../../checks/property.ts';
+import { propertyReport } from '../../checks/property.ts';
 import type { CheckResult, GivenWhenThen } from '../../checks/report.ts';
 import { LearnerCodeError } from '../../sandbox/errors.ts';
 import { LearnerSandbox } from '../../sandbox/sandbox.ts';
@@ -275,27 +275,16 @@ export async function checkSagaCompensation(
     );
   }
   const name = 'Under declines, refusals, duplicates and short waits, nothing is left held';
-  const outcome = await checkProperty(sagaCaseArbitrary, async (c) => ok(await playSagaCase(env, source, c)), options.runs);
-  if (outcome.passed) {
-    results.push({
+  results.push(
+    await propertyReport({
       name,
-      kind: 'property',
-      passed: true,
-      runs: outcome.runs,
-      detail: `${outcome.runs} random runs; every checkout ended, none left stock or money held.`,
-    });
-  } else {
-    const c = outcome.counterexample!;
-    const played = await playSagaCase(env, source, c);
-    results.push({
-      name,
-      kind: 'property',
-      passed: false,
-      runs: outcome.runs,
-      detail: `Failed after ${outcome.runs} run(s); the smallest failing case found:`,
-      counterexample: describeCase(c, played),
-      ...(played.error ? { error: played.error.diagnostic } : {}),
-    });
-  }
+      arbitrary: sagaCaseArbitrary,
+      play: (c) => playSagaCase(env, source, c),
+      holds: (played) => ok(played),
+      runs: options.runs,
+      passedDetail: (runs) => `${runs} random runs; every checkout ended, none left stock or money held.`,
+      failure: (c, played) => ({ counterexample: describeCase(c, played), ...(played.error ? { error: played.error.diagnostic } : {}) }),
+    }),
+  );
   return results;
 }

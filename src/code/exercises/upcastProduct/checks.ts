@@ -9,7 +9,7 @@ import { commerce } from '../../../domain/index.ts';
 import { createEngine, recordsOf, type DomainDefinition, type Engine } from '../../../engine/index.ts';
 import { learnerUpcaster, type EngineUpcaster } from '../../adapters/learnerUpcaster.ts';
 import type { CodeEnvironment } from '../../checks/environment.ts';
-import { checkProperty } from '../../checks/property.ts';
+import { propertyReport } from '../../checks/property.ts';
 import type { CheckResult, GivenWhenThen } from '../../checks/report.ts';
 import { LearnerCodeError } from '../../sandbox/errors.ts';
 import { LearnerSandbox } from '../../sandbox/sandbox.ts';
@@ -236,31 +236,19 @@ export async function checkUpcastProduct(
     );
   }
   const name = 'Random stores of both versions, replayed: the same as the reference';
-  const outcome = await checkProperty(
-    upcastCaseArbitrary,
-    async (c) => (await playUpcastCase(env, source, c)).differences.length === 0,
-    options.runs,
+  results.push(
+    await propertyReport({
+      name,
+      arbitrary: upcastCaseArbitrary,
+      play: (c) => playUpcastCase(env, source, c),
+      holds: (played) => played.differences.length === 0,
+      runs: options.runs,
+      passedDetail: (runs) => `${runs} random stores, each read, decided and projected as with the reference.`,
+      failure: (c, played) => ({
+        counterexample: describeCase(c, played.differences),
+        ...(played.yours.error ? { error: played.yours.error.diagnostic } : {}),
+      }),
+    }),
   );
-  if (outcome.passed) {
-    results.push({
-      name,
-      kind: 'property',
-      passed: true,
-      runs: outcome.runs,
-      detail: `${outcome.runs} random stores, each read, decided and projected as with the reference.`,
-    });
-  } else {
-    const c = outcome.counterexample!;
-    const played = await playUpcastCase(env, source, c);
-    results.push({
-      name,
-      kind: 'property',
-      passed: false,
-      runs: outcome.runs,
-      detail: `Failed after ${outcome.runs} run(s); the smallest failing case found:`,
-      counterexample: describeCase(c, played.differences),
-      ...(played.yours.error ? { error: played.yours.error.diagnostic } : {}),
-    });
-  }
   return results;
 }
