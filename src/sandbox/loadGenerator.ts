@@ -36,7 +36,7 @@ export const HOT_SKU = 'FLASH-1';
  */
 const WIDTH = 32;
 /** Commands per stream before the load moves on to fresh streams (short streams load fast). */
-const PER_STREAM = 50;
+const PER_STREAM = 20;
 const BLOCK = WIDTH * PER_STREAM;
 
 /** Which stream (1-based) command i writes, and whether it is the stream's first command. */
