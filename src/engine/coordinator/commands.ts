@@ -286,7 +286,8 @@ export class Commands {
           this.finish(run);
         };
         if (sync.length === 0) return complete();
-        const costMs = projectionCostMs(this.ctx.settings, events.length * sync.length);
+        const costMs =
+          projectionCostMs(this.ctx.settings, events.length * sync.length) + this.ctx.settings.costs.projectBatchMs * sync.length;
         const project = async (): Promise<void> => {
           if (!inTransaction) await this.live.applySync(sync, events);
           this.ctx.emit({
