@@ -55,6 +55,10 @@ const GROUP_INFO: GroupInfo = {
     commandMs: ms('Command service time', 'Virtual time between loading a stream and appending.'),
     loadEventMs: ms('Load time per event', 'Extra virtual time per event folded when loading a stream: what snapshots save.'),
     projectMs: ms('Projection time per event', 'Virtual time a projection spends on each event: its capacity.'),
+    projectBatchMs: ms(
+      'Projection time per batch',
+      'Virtual time a projection spends on each batch, whatever its size (its commit and checkpoint write): what batching saves.',
+    ),
     projectRowMs: ms('Projection time per row', 'Extra virtual time per read-model row a projection writes: what fan-out on write costs.'),
     queryMs: ms('Query service time', 'Virtual time a query takes on its read store.'),
   },

@@ -71,6 +71,8 @@ export function controlFor(id: string, entry: SettingEntry, options?: readonly s
   const min = Math.round(rule.min / scale);
   const max = Math.round(rule.max / scale);
   const unit = percent ? '%' : entry.unit === 'ms' ? 'ms' : entry.unit === 'events' ? 'events' : '';
+  // A time that may be under a millisecond (projection time per event) gets a few stops below 1 ms.
+  const subMillisecond = !rule.integer && unit === 'ms' && min === 0;
   return {
     ...base,
     kind: 'range',
@@ -78,7 +80,7 @@ export function controlFor(id: string, entry: SettingEntry, options?: readonly s
     max,
     unit,
     ...(percent ? { scale } : {}),
-    stops: entry.scale === 'log' ? logStops(min, max) : linearStops(min, max),
+    stops: subMillisecond ? [0, 0.1, 0.2, 0.5, ...logStops(1, max)] : entry.scale === 'log' ? logStops(min, max) : linearStops(min, max),
   };
 }
 

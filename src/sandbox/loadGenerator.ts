@@ -29,10 +29,14 @@ export interface LoadShape {
 /** The product every hot order targets (added by the load's setup). */
 export const HOT_SKU = 'FLASH-1';
 
-/** Streams written at once: commands on one stream stay 8 ms apart at 1,000/s, clear of each other. */
-const WIDTH = 8;
+/**
+ * Streams written at once: commands on one stream stay 32 ms apart at 1,000/s and 3.2 ms at the 10,000/s
+ * maximum, clear of each other (a command holds its stream for costs.commandMs, 2 ms by default). At 8 a
+ * 5,000/s load raced itself: a third of its commands lost a version check and retried.
+ */
+const WIDTH = 32;
 /** Commands per stream before the load moves on to fresh streams (short streams load fast). */
-const PER_STREAM = 50;
+const PER_STREAM = 20;
 const BLOCK = WIDTH * PER_STREAM;
 
 /** Which stream (1-based) command i writes, and whether it is the stream's first command. */

@@ -4,7 +4,7 @@
 // A client's stale expected version is not a conflict to retry: it fails the
 // command at once, back to the client that must decide again.
 import { ConcurrencyError, InvalidIntentError, ReadModelUnavailableError, UnknownCommandError } from '../errors.ts';
-import { applyGuardsFor } from '../settings.ts';
+import { applyGuardsFor, projectionCostMs } from '../settings.ts';
 import { validatePayload } from '../validation.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import type { CommandInput } from '../vocabulary/intent.ts';
@@ -286,7 +286,8 @@ export class Commands {
           this.finish(run);
         };
         if (sync.length === 0) return complete();
-        const costMs = this.ctx.settings.costs.projectMs * events.length * sync.length;
+        const costMs =
+          projectionCostMs(this.ctx.settings, events.length * sync.length) + this.ctx.settings.costs.projectBatchMs * sync.length;
         const project = async (): Promise<void> => {
           if (!inTransaction) await this.live.applySync(sync, events);
           this.ctx.emit({

@@ -2,6 +2,7 @@
 // commands go to the write side's saga store; the reaction's commands are
 // sent with derived ids, so a resend is harmless.
 import type { Rejection, SagaCommand } from '../domain.ts';
+import { projectionCostMs } from '../settings.ts';
 import { EngineError } from '../errors.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
 import type { SagaOutcome } from '../write/sagaStore.ts';
@@ -27,7 +28,7 @@ export class Sagas {
       const outcome = await this.ctx.write.sagaHandle({ saga, event, ...this.sagaEnv() });
       this.sagaOutcome(saga, outcome, { trigger: 'event', cause: event.type, position: event.position });
     };
-    const cost = this.ctx.settings.costs.projectMs;
+    const cost = projectionCostMs(this.ctx.settings, 1);
     this.ctx.scheduler.schedule(this.ctx.clock.now + cost, 'saga.handle', work);
   }
 

@@ -1,7 +1,7 @@
 // Which sandbox controls a scenario page shows is derived from setting paths:
 // the ones a challenge allows and the ones its steps configure.
 import { describe, expect, it } from 'vitest';
-import { controlsForSettingPaths, shownControls } from '../../../src/sandbox/controls.ts';
+import { SETTING_CONTROLS, controlsForSettingPaths, shownControls } from '../../../src/sandbox/controls.ts';
 
 describe('controlsForSettingPaths', () => {
   it('maps a setting path to the control that edits it, in the order given, once each', () => {
@@ -25,5 +25,14 @@ describe('controlsForSettingPaths', () => {
   it('gives ids the sandbox accepts as a preset’s controls', () => {
     const ids = controlsForSettingPaths(['bus', 'idempotency', 'projection', 'sync.mode', 'delivery', 'faults', 'snapshots', 'costs']);
     expect(shownControls(['time', ...ids]).settings.map((c) => c.id)).toEqual(ids);
+  });
+});
+
+describe('projection time per event', () => {
+  it('has stops below 1 ms, so projections can keep up with thousands of events/s', () => {
+    const control = SETTING_CONTROLS.find((c) => c.id === 'project-ms');
+    if (control?.kind !== 'range') throw new Error('project-ms is not a slider');
+    expect(control.stops.slice(0, 7)).toEqual([0, 0.1, 0.2, 0.5, 1, 2, 3]);
+    expect(control.stops.at(-1)).toBe(10_000);
   });
 });

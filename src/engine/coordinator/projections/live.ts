@@ -1,7 +1,7 @@
 // Live projection work: the inbox the bus fills, drained in batches after
 // their virtual cost; synchronous projections applied after a commit; one
 // place that settles a returned batch (crash or applied records).
-import { applyGuardsFor } from '../../settings.ts';
+import { applyGuardsFor, batchCostMs } from '../../settings.ts';
 import type { EventEnvelope } from '../../vocabulary/envelope.ts';
 import type { BatchOutcome } from '../../vocabulary/projection.ts';
 import type { EngineContext, LiveApply, ProjectionProcess } from '../context.ts';
@@ -63,7 +63,7 @@ export class LiveProjections {
     }
     const batch = p.inbox.splice(0, this.ctx.settings.projection.batchSize);
     p.busy = true;
-    const cost = this.ctx.settings.costs.projectMs * batch.length;
+    const cost = batchCostMs(this.ctx.settings, batch.length);
     const live = this.liveApply(p, batch);
     const run = async (): Promise<void> => live.applied(await this.ctx.host().applyBatch(live.request()));
     if (cost === 0) await run();

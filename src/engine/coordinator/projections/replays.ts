@@ -1,6 +1,6 @@
 // Reading the event store from a projection's cursor: catch-up after a crash
 // (from the checkpoint) and rebuild (from position 0 into a fresh store).
-import { applyGuardsFor } from '../../settings.ts';
+import { applyGuardsFor, batchCostMs } from '../../settings.ts';
 import type { EventEnvelope } from '../../vocabulary/envelope.ts';
 import type { EngineContext, ProjectionProcess } from '../context.ts';
 import type { Watchers } from '../watchers.ts';
@@ -109,7 +109,7 @@ export class Replays {
       p.busy = false;
       if (await step.apply(events)) await step.next();
     };
-    const cost = this.ctx.settings.costs.projectMs * events.length;
+    const cost = batchCostMs(this.ctx.settings, events.length);
     if (cost === 0) await apply();
     else this.ctx.scheduler.schedule(this.ctx.clock.now + cost, task, apply);
   }

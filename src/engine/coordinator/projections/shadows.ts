@@ -1,6 +1,7 @@
 // Shadow (blue/green) builds: the other store reads the log in batches over
 // virtual time, then follows the head; flip and rollback swap it with the
 // live store in one step.
+import { batchCostMs } from '../../settings.ts';
 import type { EngineContext, ProjectionProcess } from '../context.ts';
 import type { Watchers } from '../watchers.ts';
 
@@ -65,7 +66,7 @@ export class Shadows {
       });
       await this.shadowStep(p, gen);
     };
-    const cost = this.ctx.settings.costs.projectMs * events.length;
+    const cost = batchCostMs(this.ctx.settings, events.length);
     if (cost === 0) await apply();
     else this.ctx.scheduler.schedule(this.ctx.clock.now + cost, 'projection.shadowApply', apply);
   }

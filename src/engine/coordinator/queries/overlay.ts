@@ -1,6 +1,7 @@
 // The strategies that answer without waiting: read-your-writes from the write
 // side (missing events applied on a scratch copy), optimistic (pending
 // commands predicted on top of the read model) and stale-while-revalidate.
+import { projectionCostMs } from '../../settings.ts';
 import type { EventEnvelope } from '../../vocabulary/envelope.ts';
 import { type EngineContext, type OptimisticWatch, optionalSession, type QueryRun } from '../context.ts';
 import type { Watchers } from '../watchers.ts';
@@ -37,7 +38,7 @@ export class OverlayStrategies {
       const answer = await host.overlayQuery({ type: run.type, params: run.params, events });
       await this.answers.answer(run, 'writeSide', { data: answer.data, position: head });
     };
-    const cost = this.ctx.settings.costs.projectMs * events.length;
+    const cost = projectionCostMs(this.ctx.settings, events.length);
     if (cost === 0) return work();
     this.ctx.scheduler.schedule(this.ctx.clock.now + cost, 'query.writeSide', work);
   }
