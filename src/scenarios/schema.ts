@@ -510,7 +510,8 @@ export function parseScenario(
   const s = parsed.data as unknown as Scenario & { $schema?: string };
   const expectedSlug = baseName(fileName);
   if (s.slug !== expectedSlug) throw new ScenarioError(fileName, 'slug', `"${expectedSlug}" (the file name without .json)`, show(s.slug));
-  const domain = knownDomains[s.domain];
+  // Own keys only: a domain named "constructor" must not find Object's.
+  const domain = Object.hasOwn(knownDomains, s.domain) ? knownDomains[s.domain] : undefined;
   if (!domain) throw new ScenarioError(fileName, 'domain', `one of ${Object.keys(knownDomains).join(', ')}`, show(s.domain));
   const check = new Checker(fileName, domain);
   if (s.settings) check.settings('settings', s.settings as Record<string, unknown>);
