@@ -98,7 +98,8 @@ const load = z
   .strict();
 
 const comparison = z.enum(['==', '!=', '<', '<=', '>', '>=']);
-const METRICS = [
+/** Every metric a criterion may measure (README: Metrics). */
+export const METRICS = [
   'staleReads',
   'windowP50',
   'windowP95',
