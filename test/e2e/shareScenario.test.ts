@@ -5,6 +5,7 @@
 // fails, solved it passes); the link then opens in the player, which shows a
 // hostile title literally (no element injected, nothing run) and plays the
 // story. A hostile link is refused with a message.
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Page } from 'playwright-core';
@@ -92,6 +93,10 @@ describe('a scenario built in the sandbox and shared as a link', () => {
     await expect(violations(page)).resolves.toEqual([]);
     await page.click('[data-testid="make-link"]');
     const link = await page.getByTestId('share-link').inputValue();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download"]')]);
+    const fileName = download.suggestedFilename();
+    const fileText = await readFile((await download.path())!, 'utf8');
+    expect(fileName).toBe('img-src-x-onerror-window-pwned-1-fay-s-order.json');
     expect(link).toMatch(/\/scenarios\/play\/#s=[A-Za-z0-9_-]+$/);
 
     // The link, opened: the title is text, no element was injected, the story plays.
@@ -107,6 +112,20 @@ describe('a scenario built in the sandbox and shared as a link', () => {
     await expect(narration.locator('b').count()).resolves.toBe(0);
     await expect(page.evaluate(() => (window as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
     await expect(violations(page)).resolves.toEqual([]);
+
+    // The downloaded file opens the same scenario; a malformed one names its file and field.
+    const file = (name: string, text: string) => ({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+    const broken = JSON.parse(fileText) as { steps: { narration: string }[] };
+    broken.steps[0]!.narration = '';
+    await page.setInputFiles('[data-testid="shared-file"]', file(fileName, JSON.stringify(broken)));
+    await page.waitForSelector('[data-testid="shared-scenario"][data-state="refused"]');
+    await expect(page.getByTestId('shared-refusal').textContent()).resolves.toContain(
+      `${fileName}: steps[0].narration: expected a non-empty text`,
+    );
+    await page.setInputFiles('[data-testid="shared-file"]', file(fileName, fileText));
+    await page.waitForSelector('[data-testid="shared-scenario"][data-state="ready"]');
+    await expect(page.getByTestId('shared-title').textContent()).resolves.toBe(HOSTILE_TITLE);
+    await page.waitForSelector('[data-testid="scenario-player"][data-setup="done"]', { timeout: 30_000 });
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
