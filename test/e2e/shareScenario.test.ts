@@ -130,13 +130,23 @@ describe('a scenario built in the sandbox and shared as a link', () => {
     await context.close();
   }, 240_000);
 
-  it('refuses a hostile link with a message', async () => {
+  it('refuses a hostile link with a message; an empty draft names the field to write first', async () => {
     const context = await browser.newContext();
     const { page, errors } = await watchedPage(context);
     await page.goto(`${baseUrl()}/scenarios/play/#s=<script>alert(1)</script>`, { waitUntil: 'load' });
     await page.waitForSelector('[data-testid="shared-scenario"][data-state="refused"]');
     await expect(page.getByTestId('shared-refusal').textContent()).resolves.toContain('This link is damaged');
     await expect(page.locator('[data-testid="scenario-player"]').count()).resolves.toBe(0);
+    await expect(violations(page)).resolves.toEqual([]);
+    // The builder with no draft offers to start one (the every-page test sees this state too).
+    await page.goto(`${baseUrl()}/scenarios/build/`, { waitUntil: 'load' });
+    await page.waitForSelector('[data-testid="scenario-builder"][data-state="empty"]');
+    await page.click('[data-testid="start-empty"]');
+    await page.waitForSelector('[data-testid="scenario-builder"][data-state="editing"]');
+    await expect(page.getByTestId('publish-reason').textContent()).resolves.toBe(
+      'Fix this first: my-scenario.json: steps[0].narration: expected a non-empty text (got "")',
+    );
+    await expect(violations(page)).resolves.toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
