@@ -112,6 +112,17 @@ describe('a scenario built in the sandbox and shared as a link', () => {
     await expect(narration.locator('b').count()).resolves.toBe(0);
     await expect(page.evaluate(() => (window as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
     await expect(violations(page)).resolves.toEqual([]);
+    // An in-page anchor (the skip link) leaves the scenario playing.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          // Resolved a task after the event: the page's own listener and its render have run.
+          addEventListener('hashchange', () => setTimeout(resolve), { once: true });
+          location.hash = '#main';
+        }),
+    );
+    await expect(page.getByTestId('shared-scenario').getAttribute('data-state')).resolves.toBe('ready');
+    await expect(page.locator('[data-testid="scenario-player"][data-played="1"]').count()).resolves.toBe(1);
 
     // The downloaded file opens the same scenario; a malformed one names its file and field.
     const file = (name: string, text: string) => ({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
