@@ -98,7 +98,8 @@ const load = z
   .strict();
 
 const comparison = z.enum(['==', '!=', '<', '<=', '>', '>=']);
-const METRICS = [
+/** Every metric a criterion may measure (README: Metrics). */
+export const METRICS = [
   'staleReads',
   'windowP50',
   'windowP95',
@@ -510,7 +511,8 @@ export function parseScenario(
   const s = parsed.data as unknown as Scenario & { $schema?: string };
   const expectedSlug = baseName(fileName);
   if (s.slug !== expectedSlug) throw new ScenarioError(fileName, 'slug', `"${expectedSlug}" (the file name without .json)`, show(s.slug));
-  const domain = knownDomains[s.domain];
+  // Own keys only: a domain named "constructor" must not find Object's.
+  const domain = Object.hasOwn(knownDomains, s.domain) ? knownDomains[s.domain] : undefined;
   if (!domain) throw new ScenarioError(fileName, 'domain', `one of ${Object.keys(knownDomains).join(', ')}`, show(s.domain));
   const check = new Checker(fileName, domain);
   if (s.settings) check.settings('settings', s.settings as Record<string, unknown>);

@@ -31,7 +31,7 @@ import {
 } from '../../engine/index.ts';
 
 /** Every worker the site starts: the sandbox's two, the terminal's SQL worker, the lessons' SQL lab, the drill runner, the learner-code runner. */
-export type WorkerName = 'write' | 'read' | 'sql-query' | 'sql-lab' | 'drill' | 'code';
+export type WorkerName = 'write' | 'read' | 'sql-query' | 'sql-lab' | 'drill' | 'code' | 'scenario-check';
 
 export type WireError =
   | {
