@@ -7,7 +7,14 @@
 // reached at the end of that step (a replay cannot stop in the middle of a
 // task); a record an intent emitted at a step boundary is reached once that
 // intent has been submitted again.
-import { createEngine, type DomainDefinition, type Engine, type ScriptEntry, type SqlJsStatic } from '../engine/index.ts';
+import {
+  createEngine,
+  InvalidIntentError,
+  type DomainDefinition,
+  type Engine,
+  type ScriptEntry,
+  type SqlJsStatic,
+} from '../engine/index.ts';
 import type { SessionState } from './sessionState.ts';
 
 /** Where a record stands: replaying the first `recorded` intents to (`at`, `step`) re-emits it. */
@@ -19,11 +26,15 @@ export interface ForkMark {
   recorded: number;
 }
 
-/** A bad fork point, with what was asked and what exists (its message is written for the learner). */
-export class ForkPointError extends Error {
+/**
+ * A bad fork point, with what was asked and what exists (its message is
+ * written for the learner). An invalid intent to the engine's eyes, so it
+ * crosses the worker boundary as an answer, not as a fault.
+ */
+export class ForkPointError extends InvalidIntentError {
   readonly seq: number;
   constructor(seq: number, message: string) {
-    super(message);
+    super(message, { seq });
     this.name = 'ForkPointError';
     this.seq = seq;
   }
@@ -40,6 +51,8 @@ export class ForkMarks {
   #steps: number[] = [];
   #recorded: number[] = [];
   #lastSeq = 0;
+  /** The oldest record still known (forgetBefore). */
+  #floor = 1;
   readonly #unsubscribe: () => void;
 
   constructor(engine: MarkedEngine) {
@@ -74,8 +87,14 @@ export class ForkMarks {
           ? 'Nothing has been traced yet: there is no record to fork from.'
           : `No record #${seq}: the trace ends at #${this.#lastSeq}.`,
       );
-    if (seq < first) throw new ForkPointError(seq, `Record #${seq} has left memory: the oldest record kept is #${first}.`);
-    // The last run starting at or before seq.
+    if (seq < Math.max(first, this.#floor))
+      throw new ForkPointError(seq, `Record #${seq} has left memory: the oldest record kept is #${Math.max(first, this.#floor)}.`);
+    const i = this.#runOf(seq);
+    return { seq, at: this.#ats[i]!, step: this.#steps[i]!, recorded: this.#recorded[i]! };
+  }
+
+  /** The index of the last run starting at or before seq (0 when none does). */
+  #runOf(seq: number): number {
     let lo = 0;
     let hi = this.#seqs.length - 1;
     while (lo < hi) {
@@ -83,20 +102,24 @@ export class ForkMarks {
       if (this.#seqs[mid]! <= seq) lo = mid;
       else hi = mid - 1;
     }
-    return { seq, at: this.#ats[lo]!, step: this.#steps[lo]!, recorded: this.#recorded[lo]! };
+    return Math.max(lo, 0);
   }
 
-  /** Drop what is known about records before `seq` (the bounded trace forgot them too). */
+  /**
+   * Forget the records before `seq` (the bounded trace forgot them too). The
+   * runs that end before it are dropped in chunks, so a trace that loses one
+   * record per new one does not copy the arrays each time.
+   */
   forgetBefore(seq: number): void {
-    let n = 0;
-    // Keep the run that contains seq: drop only runs that end before it.
-    while (n + 1 < this.#seqs.length && this.#seqs[n + 1]! <= seq) n++;
-    if (n === 0) return;
+    if (seq <= this.#floor) return;
+    this.#floor = seq;
+    // Keep the run that contains seq: drop only the runs that end before it.
+    const n = this.#runOf(seq);
+    if (n < 1024 && n * 2 < this.#seqs.length) return;
     this.#seqs.splice(0, n);
     this.#ats.splice(0, n);
     this.#steps.splice(0, n);
     this.#recorded.splice(0, n);
-    this.#seqs[0] = Math.max(this.#seqs[0]!, seq);
   }
 
   stop(): void {
