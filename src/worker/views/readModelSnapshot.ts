@@ -6,27 +6,39 @@ import { ReadModels, type DomainDefinition, type SqlJsStatic, type SqlResult } f
 import type { TableRows } from './divergence.ts';
 import type { ReadModelSnapshot } from './readModelDiff.ts';
 
-/** Every projection's read-model tables as `liveSql` answers now; the tables are the ones each projection's DDL creates. */
+/** Each projection's own tables (checkpoints left out), per domain: named once, from an empty scratch store. */
+const tableNames = new WeakMap<DomainDefinition, Record<string, string[]>>();
+
+function tablesOf(sql: SqlJsStatic, domain: DomainDefinition): Record<string, string[]> {
+  let names = tableNames.get(domain);
+  if (!names) {
+    const scratch = new ReadModels(sql, domain);
+    try {
+      names = Object.fromEntries(
+        domain.projections.map((p) => [p.name, Object.keys(scratch.projectionAt({ projection: p.name, events: [] }).tables ?? {})]),
+      );
+    } finally {
+      scratch.close();
+    }
+    tableNames.set(domain, names);
+  }
+  return names;
+}
+
+/** Every projection's read-model tables as `liveSql` answers now. */
 export async function readModelSnapshot(
   sql: SqlJsStatic,
   domain: DomainDefinition,
   liveSql: (projection: string, sqlText: string) => Promise<SqlResult>,
 ): Promise<ReadModelSnapshot> {
-  // A scratch host names each projection's own tables (checkpoints left out), as on an empty store.
-  const scratch = new ReadModels(sql, domain);
   const out: ReadModelSnapshot = {};
-  try {
-    for (const p of domain.projections) {
-      const tables = Object.keys(scratch.projectionAt({ projection: p.name, events: [] }).tables ?? {});
-      const rows: Record<string, TableRows> = {};
-      for (const t of tables) {
-        const r = await liveSql(p.name, `SELECT * FROM "${t.replace(/"/g, '""')}"`);
-        rows[t] = { columns: r.columns, rows: r.rows, truncated: r.truncated };
-      }
-      out[p.name] = rows;
+  for (const [projection, tables] of Object.entries(tablesOf(sql, domain))) {
+    const rows: Record<string, TableRows> = {};
+    for (const t of tables) {
+      const r = await liveSql(projection, `SELECT * FROM "${t.replace(/"/g, '""')}"`);
+      rows[t] = { columns: r.columns, rows: r.rows, truncated: r.truncated };
     }
-  } finally {
-    scratch.close();
+    out[projection] = rows;
   }
   return out;
 }

@@ -64,7 +64,8 @@ describe('comparing two branches of a forked run', () => {
     expect(catalogue.complete).toBe(true);
     expect(catalogue.differences).toBe(1);
     expect(catalogue.examples).toContainEqual({ subject: 'catalogue KB-42', field: 'stock', current: 20, other: 8 });
-    // The order exists in branch 1 only.
+    // The order exists in branch 1 only: in the customer's tables too.
+    expect(diffs.find((d) => d.projection === 'customerOrders')).toMatchObject({ differences: 2, rows: { current: 0 } });
     const orders = diffs.find((d) => d.projection === 'orderSummary')!;
     expect(orders.rows.current).toBe(0);
     expect(orders.rows.other).toBeGreaterThan(0);
@@ -72,5 +73,58 @@ describe('comparing two branches of a forked run', () => {
     // A branch against itself: nothing differs.
     expect(diffReadModels(await snapshot(forked), await snapshot(forked)).every((d) => d.differences === 0)).toBe(true);
     for (const e of [original, forked]) e.close();
+  });
+
+  it('matches rows by key, a key holding several rows as one difference, whatever the order', () => {
+    const t = (rows: (string | number | null)[][], truncated = false) => ({ columns: ['id', 'n'], rows, truncated });
+    const here = {
+      p: {
+        a: t([
+          ['x', 1],
+          ['y', 1],
+          ['y', 2],
+          ['z', 5],
+        ]),
+        only: t([['k', 1]]),
+      },
+    };
+    const there = {
+      p: {
+        a: t([
+          ['y', 2],
+          ['y', 1],
+          ['x', 1],
+          ['z', 6],
+          ['w', 0],
+        ]),
+      },
+      q: { b: t([['m', 1]]) },
+    };
+    const [p, q] = diffReadModels(here, there, 10);
+    expect(p).toEqual({
+      projection: 'p',
+      rows: { current: 5, other: 5 },
+      differences: 3,
+      examples: [
+        { subject: 'a z', field: 'n', current: 5, other: 6 },
+        { subject: 'a w', field: 'row', current: 'absent', other: 'present' },
+        { subject: 'only k', field: 'row', current: 'present', other: 'absent' },
+      ],
+      complete: true,
+    });
+    expect(q).toMatchObject({ projection: 'q', rows: { current: 0, other: 1 }, differences: 1 });
+    const more = diffReadModels(
+      {
+        p: {
+          a: t([
+            ['y', 1],
+            ['y', 2],
+          ]),
+        },
+      },
+      { p: { a: t([['y', 1]]) } },
+    );
+    expect(more[0]!.examples).toEqual([{ subject: 'a y', field: 'rows', current: 2, other: 1 }]);
+    expect(diffReadModels({ p: { a: t([['x', 1]], true) } }, { p: { a: t([['x', 1]]) } })[0]!.complete).toBe(false);
   });
 });
