@@ -128,7 +128,7 @@ export class Branches {
     this.current = { numbers, diffs: diffReadModels(readModels, fork.other.readModels) };
   }
 
-  /** Drop the other branch (its session stays in the saved sessions). */
+  /** Stop comparing: the other branch is dropped from memory. */
   forget(): void {
     this.fork = null;
     this.current = null;
