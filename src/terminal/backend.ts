@@ -80,6 +80,21 @@ export interface ResetOptions {
   defaults?: boolean;
 }
 
+/** Where a fork left the session (`fork <seq>`, src/sandbox/fork.ts). */
+export interface ForkOutcome {
+  /** The record both branches share. */
+  seq: number;
+  /** Where the run now stands: the fork record's instant and step. */
+  at: number;
+  step: number;
+  /** Recorded intents kept (before the record) and dropped (after it). */
+  kept: number;
+  dropped: number;
+  /** The run now current and the one kept to compare, when the backend keeps one. */
+  branch?: string;
+  other?: string;
+}
+
 export interface TerminalBackend {
   /** The loaded domain as plain data. */
   catalog(): Promise<DomainCatalog>;
@@ -116,6 +131,8 @@ export interface TerminalBackend {
   /** Replace the session with an exported one; on any error the current session is left as it was. */
   importSession(text: string): Promise<void>;
   listDomains?(): Promise<DomainInfo[]>;
+  /** Continue from trace record `seq`: replay the session up to it and drop what came after (a bad seq rejects, nothing changes). */
+  fork?(seq: number): Promise<ForkOutcome>;
   /** Where this projection's read model disagrees with its events, as the sandbox last measured it (worker/views/divergence.ts). */
   divergences?(projection: string): Promise<Divergence[]>;
 }

@@ -22,6 +22,7 @@ import {
   type TerminalIntent,
 } from './backend.ts';
 import { filterTrace } from '../worker/views/traceFilter.ts';
+import { forkSession } from '../sandbox/fork.ts';
 
 /** Starts calling `tick(elapsedRealMs)` periodically; returns a stop function. */
 export type Ticker = (tick: (elapsedMs: number) => Promise<void>) => () => void;
@@ -206,6 +207,15 @@ export function createLocalBackend(initial: Engine, options: LocalBackendOptions
       const domain = domainNamed(session.domain);
       const next = await replayScript(sql, domain, session.seed, session.settings, session.script, session.position);
       swap(next, session.settings);
+    },
+    async fork(seq) {
+      const sql = needSql('Fork');
+      const script = engine.recordedScript();
+      const session = { domain: engine.domain.name, seed: engine.seed, settings: baseSettings, script, until: engine.position() };
+      const cut = await forkSession(sql, engine.domain, session, seq);
+      const until = cut.until ?? { at: 0, step: 0 };
+      swap(await replayScript(sql, engine.domain, cut.seed, cut.settings, cut.script, until), cut.settings);
+      return { seq, at: until.at, step: until.step, kept: cut.script.length, dropped: script.length - cut.script.length };
     },
     async listDomains(): Promise<DomainInfo[]> {
       return Object.values(domains).map((d) => ({ name: d.name, title: d.title, description: d.description }));

@@ -27,6 +27,17 @@ export interface SandboxDriver {
   open(state: SessionState): Promise<void>;
   /** Set after a reset that failed (the sandbox keeps its current run). */
   readonly announcement?: string;
+  /** Forking (the controller's Branches): the current run is kept as the other branch. */
+  readonly branches?: {
+    forkAt(seq: number): Promise<{
+      seq: number;
+      at: number;
+      step: number;
+      shared: number;
+      currentLabel: string;
+      other: { label: string; session: SessionState };
+    }>;
+  };
 }
 
 export interface WorkerBackend extends TerminalBackend {
@@ -127,6 +138,19 @@ export function createWorkerBackend(driver: SandboxDriver, sqlRunner: SqlQueryRu
     async importSession(text) {
       // Throws on a malformed file; open() starts the new run before dropping the current one.
       await driver.open(parseSessionFile(text).session);
+    },
+    async fork(seq) {
+      if (!driver.branches) throw new Error('Forking is not available here.');
+      const fork = await driver.branches.forkAt(seq);
+      return {
+        seq: fork.seq,
+        at: fork.at,
+        step: fork.step,
+        kept: fork.shared,
+        dropped: fork.other.session.script.length - fork.shared,
+        branch: fork.currentLabel,
+        other: fork.other.label,
+      };
     },
     async listDomains(): Promise<DomainInfo[]> {
       return Object.values(domains).map((d) => ({ name: d.name, title: d.title, description: d.description }));

@@ -19,6 +19,10 @@ import {
   type WriteSide,
 } from '../engine/index.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
+import { ForkMarks, truncateSession } from '../sandbox/fork.ts';
+import { BranchTally, type BranchNumbers } from './views/branchNumbers.ts';
+import type { ReadModelSnapshot } from './views/readModelDiff.ts';
+import { readModelSnapshot } from './views/readModelSnapshot.ts';
 import { ArchitectureModel, architectureAt, type ArchitectureFrame } from './views/architecture.ts';
 import { DivergenceCheck } from './views/divergence.ts';
 import { SessionObserver } from './views/observer.ts';
@@ -85,6 +89,10 @@ export class EngineHost {
   readonly #events: RecentEvents;
   #fault: WorkerFault | null = null;
   #closed = false;
+  /** Where each record can be forked (src/sandbox/fork.ts), and this branch's numbers since its fork point. */
+  readonly #forkMarks: ForkMarks;
+  #branch: BranchTally | null = null;
+  readonly #sql: SqlJsStatic | undefined;
 
   constructor(options: HostOptions) {
     this.domain = options.domain;
@@ -108,7 +116,11 @@ export class EngineHost {
     // the default 60 a lane cost the main thread long tasks (npm run bench:ui).
     this.architecture = new ArchitectureModel({ domain: options.domain, settings: this.#startSettings, tokenCap: TOKEN_CAP });
     this.#divergence = options.sql ? this.#divergenceCheck(options.sql) : null;
+    this.#sql = options.sql;
+    this.#forkMarks = new ForkMarks(this.engine);
     this.engine.onTrace((r) => {
+      this.#branch?.add(r);
+      this.#forkMarks.forgetBefore(this.engine.trace[0]?.seq ?? r.seq);
       this.observer.add(r);
       this.architecture.add(r);
       this.#stories.add(r);
@@ -327,6 +339,28 @@ export class EngineHost {
       this.#frames.invalidate();
       this.#throwIfFaulted();
     }
+  }
+
+  // ── forks ─────────────────────────────────────────────────────────────
+
+  /** This session cut at record `seq`: replaying it stops exactly there (ForkPointError for a record not kept). */
+  forkAt(seq: number): SessionState {
+    return truncateSession(this.session(), this.#forkMarks.at(seq));
+  }
+
+  /** This branch's key numbers after record `fromSeq`; followed record by record from the first request on. */
+  branchNumbers(fromSeq: number): BranchNumbers {
+    if (this.#branch?.fromSeq !== fromSeq) {
+      this.#branch = new BranchTally(this.domain, fromSeq);
+      for (const r of this.engine.trace) this.#branch.add(r);
+    }
+    return this.#branch.numbers();
+  }
+
+  /** Every projection's read-model tables as they are now (checkpoints left out), to compare with another branch. */
+  async readModels(): Promise<ReadModelSnapshot> {
+    if (!this.#sql) throw new Error('Read models cannot be listed: this host was started without sql.js.');
+    return readModelSnapshot(this.#sql, this.domain, (projection, sqlText) => this.engine.readOnlySql(projection, sqlText));
   }
 
   // ── faults ────────────────────────────────────────────────────────────

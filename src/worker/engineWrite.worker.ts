@@ -90,6 +90,9 @@ const api: CoordinatorApi = {
   verifyScenario: (scenario, learner) =>
     replyAsync(async () => verifyOnReplay(await sqlReady, current().session(), scenario, learner), 'write'),
   measurePrediction: (prediction) => replyAsync(async () => predictOnReplay(await sqlReady, current().session(), prediction), 'write'),
+  forkAt: (seq) => replySync(() => current().forkAt(seq), 'write'),
+  branchNumbers: (fromSeq) => replySync(() => current().branchNumbers(fromSeq), 'write'),
+  readModels: () => replyAsync(() => current().readModels(), 'write'),
 };
 
 Comlink.expose(api);

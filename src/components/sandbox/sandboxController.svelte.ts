@@ -25,6 +25,7 @@ import type {
 import { unwrap, wireMessage, type Reply } from '../../worker/protocol/reply.ts';
 import type { ArchitectureFrame, Divergence } from '../../worker/views/architecture.ts';
 import { SessionKeeper, message, type SessionNotice } from './sessionKeeper.svelte.ts';
+import { Branches } from './branches.svelte.ts';
 
 /** A query answer, marked when the read model that gave it disagrees with its events. */
 export type AnsweredQuery = QueryResult & { diverged?: readonly Divergence[] };
@@ -77,6 +78,9 @@ export class SandboxController {
   /** The command whose consistency window the picture draws (null: the latest). */
   focusedCommand = $state<string | null>(null);
 
+  /** "Continue from here": the other branch of a forked run, kept to compare (branches.svelte.ts). */
+  readonly branches: Branches;
+
   #client: Client | undefined;
   #connection: EngineConnection | null = null;
   readonly #keeper: SessionKeeper;
@@ -109,6 +113,12 @@ export class SandboxController {
       open: (state, options) => this.open(state, options),
       session: () => this.session(),
       announce: (text) => (this.announcement = text),
+    });
+    this.branches = new Branches({
+      coordinator: () => this.#api(),
+      open: (state) => this.open(state),
+      announce: (text) => (this.announcement = text),
+      backToLive: () => this.backToLive(),
     });
   }
 
@@ -224,6 +234,7 @@ export class SandboxController {
       if (generation === this.#generation) this.#onFrame(f);
     });
     this.#keeper.opened(state, options.keepRecord === true);
+    this.branches.opened(state);
     this.phase = 'ready';
     this.startError = null;
     if (options.running) {

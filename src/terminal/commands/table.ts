@@ -5,6 +5,7 @@ import type { DomainCatalog } from '../backend.ts';
 import { placeholderOf } from '../parse.ts';
 import { busCommands } from './bus.ts';
 import { domainCommands } from './domain.ts';
+import { forkCommands } from './fork.ts';
 import { projectionCommands } from './projections.ts';
 import { readCommands } from './read.ts';
 import { scenarioCommands } from './scenarios.ts';
@@ -26,6 +27,7 @@ export function buildCommandTable(catalog: DomainCatalog): CommandTable {
     ...projectionCommands(catalog),
     ...timeCommands(),
     ...sessionCommands(),
+    ...forkCommands(),
     ...scenarioCommands(),
     ...terminalCommands(),
   ];

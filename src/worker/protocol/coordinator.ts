@@ -22,6 +22,8 @@ import type { SessionSummary } from '../../sandbox/persistence.ts';
 import type { Scenario, ScenarioStep, Verdict } from '../../scenarios/types.ts';
 import type { PlayedStep } from '../../scenarios/playerWorker.ts';
 import type { LessonPrediction, PredictionMeasurement } from '../../scenarios/prediction.ts';
+import type { BranchNumbers } from '../views/branchNumbers.ts';
+import type { ReadModelSnapshot } from '../views/readModelDiff.ts';
 import type { Reply, WorkerApi, WorkerName } from './reply.ts';
 
 /** The sandbox's two workers: the coordinator with the write side, and the read side. */
@@ -180,4 +182,12 @@ export type CoordinatorApi = WorkerApi<{
   verifyScenario(scenario: Scenario, learner: { fromScript: number; consistency?: ConsistencyOptions }): Promise<Reply<Verdict>>;
   /** Play a lesson prediction's experiment on a replayed copy of this run and measure it (the live run is left as it is). */
   measurePrediction(prediction: LessonPrediction): Promise<Reply<PredictionMeasurement>>;
+
+  // Forks (src/sandbox/fork.ts): the page opens the cut session as a new run and keeps the other branch.
+  /** This session cut at record `seq`: replaying it stops exactly there. */
+  forkAt(seq: number): Reply<SessionState>;
+  /** This run's key numbers after record `fromSeq` (the fork point). */
+  branchNumbers(fromSeq: number): Reply<BranchNumbers>;
+  /** Every projection's read-model tables now, to compare with the other branch. */
+  readModels(): Promise<Reply<ReadModelSnapshot>>;
 }>;
