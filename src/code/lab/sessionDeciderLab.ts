@@ -18,6 +18,7 @@ import { learnerDecider } from '../adapters/learnerDecider.ts';
 import type { CodeEnvironment } from '../checks/environment.ts';
 import { LearnerCodeError, type LearnerDiagnostic } from '../sandbox/errors.ts';
 import { LearnerSandbox } from '../sandbox/sandbox.ts';
+import { commandsOf } from './sandboxStarters.ts';
 
 const STREAM_TAIL = 8;
 const READ_BATCH = 1000;
@@ -77,7 +78,7 @@ export class SessionDeciderLab {
         );
       }
       await engine.runUntilIdle();
-      const commands = base.commands.filter((c) => routesTo(c.route, c.fields, aggregate.name)).map((c) => c.type);
+      const commands = commandsOf(base, aggregate.name);
       return new SessionDeciderLab(engine, sandbox, domain, { aggregate: aggregate.name, imported: history.length, commands });
     } catch (e) {
       engine?.close();
@@ -143,18 +144,5 @@ async function storedEvents(env: CodeEnvironment, session: SessionState, domain:
     }
   } finally {
     engine.close();
-  }
-}
-
-/** Whether a command, on its fields' example values, is routed to `aggregate`. */
-function routesTo(
-  route: (data: Record<string, unknown>) => { aggregate: string }[],
-  fields: readonly { name: string; example?: unknown }[],
-  aggregate: string,
-): boolean {
-  try {
-    return route(Object.fromEntries(fields.map((f) => [f.name, f.example]))).some((r) => r.aggregate === aggregate);
-  } catch {
-    return false;
   }
 }
