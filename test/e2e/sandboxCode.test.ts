@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { baseUrl, launchBrowser, openAllSettings, watchedPage } from './browser.ts';
+import { axeBuilder, baseUrl, launchBrowser, openAllSettings, watchedPage } from './browser.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -39,6 +39,20 @@ export function apply(db, event) {
 }
 `;
 
+/** A Product decider: lists a product once, refuses the rest. */
+const PRODUCT_DECIDER = `// my product decider
+export const initialState = { listed: false };
+export function decide(command, state) {
+  if (command.type !== 'AddProduct') return reject('NotYet', command.type + ' is not decided yet');
+  if (state.listed) return reject('AlreadyListed', 'listed already');
+  const d = command.data;
+  return [{ type: 'ProductAdded', data: { sku: d.sku, name: d.name, priceCents: d.priceCents, stock: d.stock, category: d.category || 'misc' } }];
+}
+export function evolve(state, event) {
+  return event.type === 'ProductAdded' ? { ...state, listed: true } : state;
+}
+`;
+
 async function ready(page: Page): Promise<void> {
   await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
   await page.waitForFunction(() => !document.querySelector('.sandbox .busy'));
@@ -54,6 +68,13 @@ async function download(page: Page, testId: string): Promise<string> {
 async function editorText(page: Page): Promise<string> {
   await page.locator('[data-panel="code"]').scrollIntoViewIfNeeded();
   return (await page.locator('[data-panel="code"] .cm-content').textContent()) ?? '';
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await axeBuilder(page).include('[data-panel="code"]').analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
 const codeStatus = (page: Page, text: RegExp) => page.getByTestId('code-status').filter({ hasText: text }).waitFor({ timeout: 60_000 });
@@ -97,6 +118,7 @@ describe('the Code panel in the sandbox', () => {
       expect(Number(/\((\d+) duplicates/.exec(deliveries)![1])).toBeGreaterThan(0);
       expect(await page.getByTestId('code-comparison').innerText()).toBe('no row differs');
       expect(await page.getByTestId('code-answering').innerText()).toBe('the reference');
+      expect(await seriousViolations(page)).toEqual([]);
 
       await page.getByRole('button', { name: 'Flip live' }).click();
       await codeStatus(page, /your catalogue answers/);
@@ -148,6 +170,34 @@ describe('the Code panel in the sandbox', () => {
       await page.getByRole('button', { name: 'Shadow-build beside catalogue' }).click();
       await codeStatus(page, /^Your code did not load: .*document is not available in the sandbox/);
       expect(await page.title()).toBe(title);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+  );
+
+  it(
+    'sends commands from the sandbox to a decider written in the panel, and shows its events and refusals',
+    { timeout: 120_000 },
+    async () => {
+      const context = await browser.newContext();
+      const { page, errors } = await watchedPage(context);
+      await page.goto(`${baseUrl()}/sandbox/?paused`, { waitUntil: 'load' });
+      await ready(page);
+      await page.locator('[data-panel="code"]').scrollIntoViewIfNeeded();
+      await page.getByRole('radio', { name: 'A decider' }).check();
+      await page.selectOption('[data-panel="code"] select[id$="-code-aggregate"]', 'Product');
+      await page.locator('[data-panel="code"] .code-editor[data-ready="true"] .cm-content').click();
+      await page.keyboard.press('ControlOrMeta+a');
+      await page.keyboard.insertText(PRODUCT_DECIDER);
+      await page.getByRole('button', { name: "Open as Product on this sandbox's events" }).click();
+      await codeStatus(page, /^Your decider is Product now, on 0 events from this sandbox's store\.$/);
+      await page.selectOption('[data-panel="code"] select[id$="-code-command"]', 'AddProduct');
+      await page.getByTestId('code-send').click();
+      await codeStatus(page, /^AddProduct accepted: product-\S+ at version 1\.$/);
+      await page.getByTestId('code-send').click();
+      await codeStatus(page, /^AddProduct refused: AlreadyListed: listed already$/);
+      expect(await page.getByTestId('code-stream').locator('tbody tr').count()).toBe(1);
+      expect(await seriousViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
       await context.close();
     },
