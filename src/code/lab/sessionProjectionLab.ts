@@ -10,6 +10,7 @@
 // way round (the learner's code is the definition, 'current', in this engine).
 import { domains } from '../../domain/index.ts';
 import {
+  DEAD_LETTER_TABLE,
   createEngine,
   type Comparison,
   type DomainDefinition,
@@ -27,6 +28,8 @@ import { LearnerSandbox } from '../sandbox/sandbox.ts';
 /** The reference's name in the lab engine (the learner's code is the definition itself, 'current'). */
 export const REFERENCE_VARIANT = 'reference';
 const LOG_LINES = 12;
+/** The engine's own tables in every read store (not the read model). */
+const ENGINE_TABLES = new Set(['checkpoint', 'stream_checkpoints', DEAD_LETTER_TABLE]);
 const VIEW_ROWS = 20;
 /** Records kept in memory; the delivery counts come from a listener, so they cover the whole run. */
 const TRACE_LIMIT = 20_000;
@@ -229,7 +232,7 @@ export class SessionProjectionLab {
     const store = this.#reference;
     const names = (await this.#engine.readOnlySql(store, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).rows
       .map((r) => String(r[0]))
-      .filter((t) => !t.startsWith('_') && !t.startsWith('sqlite_'));
+      .filter((t) => !ENGINE_TABLES.has(t) && !t.startsWith('sqlite_'));
     const out: ReadView[] = [];
     for (const table of names) {
       const q = `"${table.replace(/"/g, '""')}"`;
