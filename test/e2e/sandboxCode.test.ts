@@ -117,6 +117,7 @@ describe('the Code panel in the sandbox', () => {
       const deliveries = await page.getByTestId('code-deliveries').innerText();
       expect(Number(/\((\d+) duplicates/.exec(deliveries)![1])).toBeGreaterThan(0);
       expect(await page.getByTestId('code-comparison').innerText()).toBe('no row differs');
+      expect(await page.getByTestId('code-exact').innerText()).toBe("the very deliveries the sandbox's catalogue got, one for one");
       expect(await page.getByTestId('code-answering').innerText()).toBe('the reference');
       expect(await seriousViolations(page)).toEqual([]);
 

@@ -13,8 +13,10 @@ import {
   DEAD_LETTER_TABLE,
   createEngine,
   type Comparison,
+  InvalidIntentError,
   type DomainDefinition,
   type Engine,
+  type ProjectionDefinition,
   type ProjectionInfo,
   type SqlValue,
   type TraceRecord,
@@ -60,6 +62,8 @@ export interface SessionLabState {
   headPosition: number;
   replayed: number;
   deliveries: DeliveryFacts;
+  /** Yours got the very deliveries the sandbox's projection got, one for one (false when your code changed the run's course, e.g. by crashing). */
+  exact: boolean;
   /** Yours (live while it was built) against the reference's clean build; variants named 'yours' and 'reference'. */
   comparison: Comparison | null;
   /** Tables of the reference that your schema lacks (they cannot be compared). */
@@ -80,6 +84,7 @@ export class SessionProjectionLab {
   readonly #replayed: number;
   readonly #facts: DeliveryFacts;
   readonly #missing: string[];
+  readonly #exact: boolean;
   #comparison: Comparison | null = null;
   #crash: string | null = null;
 
@@ -90,7 +95,9 @@ export class SessionProjectionLab {
     replayed: number,
     facts: DeliveryFacts,
     missing: string[],
+    exact: boolean,
   ) {
+    this.#exact = exact;
     this.#engine = engine;
     this.#sandbox = sandbox;
     this.#reference = reference;
@@ -108,8 +115,37 @@ export class SessionProjectionLab {
     if (!base) throw new Error(`unknown domain ${session.domain}`);
     const reference = base.projections.find((p) => p.name === code.reference);
     if (!reference) throw new Error(`${session.domain} has no projection ${code.reference}`);
+    // The sandbox's own run, replayed as it is: the deliveries its bus made to the reference.
+    const mirror = createEngine({ sql: env.sql, domain: base, seed: session.seed, settings: session.settings, traceLimit: TRACE_LIMIT });
+    let sandboxDeliveries: string[];
+    try {
+      const watched = watchDeliveries(mirror, reference.name);
+      await play(mirror, session, 'step');
+      sandboxDeliveries = watched.deliveries;
+    } finally {
+      mirror.close();
+    }
+    try {
+      return await SessionProjectionLab.#build(env, session, base, reference, code.source, 'step', sandboxDeliveries);
+    } catch (e) {
+      // Your projection changed the run's course (a crash stops its deliveries, so fewer tasks ran): the script's
+      // steps no longer line up. Replayed by virtual time instead, it runs; the lab says its deliveries are not exact.
+      if (!(e instanceof InvalidIntentError)) throw e;
+      return SessionProjectionLab.#build(env, session, base, reference, code.source, 'time', sandboxDeliveries);
+    }
+  }
+
+  static async #build(
+    env: CodeEnvironment,
+    session: SessionState,
+    base: DomainDefinition,
+    reference: ProjectionDefinition,
+    source: string,
+    by: 'step' | 'time',
+    sandboxDeliveries: readonly string[],
+  ): Promise<SessionProjectionLab> {
     let engine: Engine | undefined;
-    const sandbox = LearnerSandbox.load(env.quickjs, code.source, { seed: session.seed, now: () => engine?.now ?? 0 });
+    const sandbox = LearnerSandbox.load(env.quickjs, source, { seed: session.seed, now: () => engine?.now ?? 0 });
     try {
       const yours = learnerProjectionCode(sandbox, { description: 'Your version', eventTypes: base.events.map((e) => e.type) });
       const { description, schema, handles, apply } = reference;
@@ -122,32 +158,12 @@ export class SessionProjectionLab {
         ),
       };
       engine = createEngine({ sql: env.sql, domain, seed: session.seed, settings: session.settings, traceLimit: TRACE_LIMIT });
-      const facts: DeliveryFacts = { delivered: 0, duplicates: 0, outOfOrder: 0, skippedByGuard: 0, crashes: 0 };
-      let highest = 0;
-      const crashes: string[] = [];
-      engine.onTrace((r: TraceRecord) => {
-        if (!('projection' in r) || r.projection !== reference.name) return;
-        if (r.type === 'bus.delivered') {
-          facts.delivered++;
-          if (r.duplicate) facts.duplicates++;
-          if (r.position < highest) facts.outOfOrder++;
-          highest = Math.max(highest, r.position);
-        } else if (r.type === 'projection.duplicateSkipped') facts.skippedByGuard++;
-        else if (r.type === 'projection.crashed') {
-          facts.crashes++;
-          crashes.push(r.reason);
-        }
-      });
-      // As replayScript does, then on until idle: what was still on its way reaches the projection too.
-      await engine.replay(session.script);
-      if (session.until) {
-        await engine.runToStep(session.until.step);
-        if (session.until.at > engine.now) engine.clock.set(session.until.at);
-      }
-      await engine.runUntilIdle();
+      const watched = watchDeliveries(engine, reference.name);
+      await play(engine, session, by);
+      const exact = by === 'step' && watched.deliveries.join() === sandboxDeliveries.join();
       const missing = SessionProjectionLab.#missingTables(env, reference.schema, yours.schema);
-      const lab = new SessionProjectionLab(engine, sandbox, reference.name, session.script.length, facts, missing);
-      lab.#crash = crashes.at(-1) ?? null;
+      const lab = new SessionProjectionLab(engine, sandbox, reference.name, session.script.length, watched.facts, missing, exact);
+      lab.#crash = watched.crashes.at(-1) ?? null;
       engine.controlProjection('shadowRebuild', reference.name, REFERENCE_VARIANT);
       await engine.runUntilIdle();
       lab.#comparison = await lab.#compare();
@@ -263,6 +279,7 @@ export class SessionProjectionLab {
       headPosition: this.#engine.headPosition,
       replayed: this.#replayed,
       deliveries: { ...this.#facts },
+      exact: this.#exact,
       comparison: this.#comparison,
       missingTables: this.#missing,
       crash: this.#crash,
@@ -274,4 +291,40 @@ export class SessionProjectionLab {
     this.#engine.close();
     this.#sandbox.dispose();
   }
+}
+
+/** Counts what happens to one projection's deliveries, and keeps them (position, attempt, duplicate) to compare two runs. */
+function watchDeliveries(engine: Engine, projection: string): { facts: DeliveryFacts; crashes: string[]; deliveries: string[] } {
+  const facts: DeliveryFacts = { delivered: 0, duplicates: 0, outOfOrder: 0, skippedByGuard: 0, crashes: 0 };
+  const crashes: string[] = [];
+  const deliveries: string[] = [];
+  let highest = 0;
+  engine.onTrace((r: TraceRecord) => {
+    if (!('projection' in r) || r.projection !== projection) return;
+    if (r.type === 'bus.delivered') {
+      facts.delivered++;
+      deliveries.push(`${r.at}:${r.position}:${r.attempt}:${r.duplicate ? 'd' : ''}`);
+      if (r.duplicate) facts.duplicates++;
+      if (r.position < highest) facts.outOfOrder++;
+      highest = Math.max(highest, r.position);
+    } else if (r.type === 'projection.duplicateSkipped') facts.skippedByGuard++;
+    else if (r.type === 'projection.crashed') {
+      facts.crashes++;
+      crashes.push(r.reason);
+    }
+  });
+  return { facts, crashes, deliveries };
+}
+
+/**
+ * The session on `engine` as replayScript plays it, by step (exactly as it ran) or by virtual time only, then on
+ * until idle: what was still on its way reaches the projections too.
+ */
+async function play(engine: Engine, session: SessionState, by: 'step' | 'time'): Promise<void> {
+  await engine.replay(by === 'step' ? session.script : session.script.map(({ at, intent }) => ({ at, intent })));
+  if (by === 'step' && session.until) {
+    await engine.runToStep(session.until.step);
+    if (session.until.at > engine.now) engine.clock.set(session.until.at);
+  }
+  await engine.runUntilIdle();
 }

@@ -58,6 +58,7 @@ describe('a learner projection on the sandbox run', () => {
     const state = lab.state();
     expect(state.deliveries.duplicates).toBeGreaterThan(0);
     expect(state.deliveries.skippedByGuard).toBe(0);
+    expect(state.exact).toBe(true);
     expect(state.comparison).toMatchObject({ liveVariant: 'yours', otherVariant: 'reference' });
     expect(state.comparison!.differingRows).toBeGreaterThan(0);
     const sample = state.comparison!.tables[0]!.samples[0]!;
@@ -105,6 +106,24 @@ describe('a learner projection on the sandbox run', () => {
     expect(state.answering).toBe('reference');
     expect((await lab.readView()).find((v) => v.table === 'account_balances')!.columns).not.toContain('version');
     expect(state.log.some((l) => l.includes('rolledBack'))).toBe(true);
+    lab.close();
+  });
+
+  it('code that throws in apply crashes its projection: the lab says why and keeps it out of the flip', async () => {
+    const session = await recordedSession(FAULTY);
+    const source = balanceStarter.replace(
+      'const d = event.data;',
+      "const d = event.data;\n  if (event.type === 'MoneyWithdrawn') throw new Error('withdrawals not done yet');",
+    );
+    const lab = await SessionProjectionLab.open(env, session, { reference: 'balance', source });
+    const state = lab.state();
+    expect(state.deliveries.crashes).toBeGreaterThan(0);
+    expect(state.crash).toMatch(/withdrawals not done yet/);
+    expect(state.info.status).toBe('crashed');
+    expect(state.answering).toBe('yours');
+    expect(state.comparison!.differingRows).toBeGreaterThan(0);
+    // Crashed, it took fewer deliveries than the sandbox's projection: the lab says the run is not the same one for one.
+    expect(state.exact).toBe(false);
     lab.close();
   });
 
