@@ -7,6 +7,7 @@
 // minute 1.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ScriptEntry } from '../engine/index.ts';
+import type { SessionCode } from './sessionCode.ts';
 import type { SessionState } from './sessionState.ts';
 
 export interface SessionSummary {
@@ -25,6 +26,8 @@ interface Schema extends DBSchema {
   /** A run of a session's script starting at intent `from`. */
   scriptChunks: { key: [string, number]; value: { id: string; from: number; entries: ScriptEntry[] } };
   meta: { key: string; value: { key: string; value: string } };
+  /** The learner's code of a session, written by the page (the coordinator writes the rest and never sees it). */
+  code: { key: string; value: { id: string; code: SessionCode } };
 }
 
 export const DB_NAME = 'cqrs-lab-sandbox';
@@ -36,7 +39,7 @@ export class SessionStore {
   readonly #db: Promise<IDBPDatabase<Schema>>;
 
   constructor(name = DB_NAME) {
-    this.#db = openDB<Schema>(name, 2, {
+    this.#db = openDB<Schema>(name, 3, {
       upgrade(db, oldVersion) {
         if (oldVersion < 1) {
           db.createObjectStore('summaries', { keyPath: 'id' }).createIndex('bySandbox', 'sandbox');
@@ -44,6 +47,7 @@ export class SessionStore {
           db.createObjectStore('meta', { keyPath: 'key' });
         }
         if (oldVersion < 2) db.createObjectStore('scriptChunks', { keyPath: ['id', 'from'] });
+        if (oldVersion < 3) db.createObjectStore('code', { keyPath: 'id' });
       },
     });
   }
@@ -68,24 +72,33 @@ export class SessionStore {
     await Promise.all([...writes, tx.done]);
   }
 
+  /** Keep (or, with none, forget) the learner's code of session `id`. */
+  async putCode(id: string, code: SessionCode | undefined): Promise<void> {
+    const db = await this.#db;
+    if (code) await db.put('code', { id, code });
+    else await db.delete('code', id);
+  }
+
   async get(id: string): Promise<{ summary: SessionSummary; session: SessionState } | undefined> {
     const db = await this.#db;
-    const tx = db.transaction(['summaries', 'sessions', 'scriptChunks']);
-    const [summary, stored, chunks] = await Promise.all([
+    const tx = db.transaction(['summaries', 'sessions', 'scriptChunks', 'code']);
+    const [summary, stored, chunks, kept] = await Promise.all([
       tx.objectStore('summaries').get(id),
       tx.objectStore('sessions').get(id),
       tx.objectStore('scriptChunks').getAll(chunksOf(id)),
+      tx.objectStore('code').get(id),
       tx.done,
     ]);
     if (!summary || !stored) return undefined;
-    if (!stored.chunked) return { summary, session: stored.session };
+    const withCode = (session: SessionState): SessionState => (kept ? { ...session, code: kept.code } : session);
+    if (!stored.chunked) return { summary, session: withCode(stored.session) };
     const script: ScriptEntry[] = [];
     for (const chunk of chunks) {
       // Chunks come in key order; one that does not start where the script ends means the record is damaged.
       if (chunk.from !== script.length) throw new Error(`Session ${id}'s stored script has a gap at intent ${script.length}.`);
       for (const entry of chunk.entries) script.push(entry);
     }
-    return { summary, session: { ...stored.session, script } };
+    return { summary, session: withCode({ ...stored.session, script }) };
   }
 
   /** The session a sandbox showed last. */
@@ -102,11 +115,12 @@ export class SessionStore {
 
   async remove(id: string): Promise<void> {
     const db = await this.#db;
-    const tx = db.transaction(['summaries', 'sessions', 'scriptChunks'], 'readwrite');
+    const tx = db.transaction(['summaries', 'sessions', 'scriptChunks', 'code'], 'readwrite');
     await Promise.all([
       tx.objectStore('summaries').delete(id),
       tx.objectStore('sessions').delete(id),
       tx.objectStore('scriptChunks').delete(chunksOf(id)),
+      tx.objectStore('code').delete(id),
       tx.done,
     ]);
   }

@@ -6,14 +6,17 @@ import type { DomainDefinition } from '../engine/index.ts';
 import { CONSISTENCY_STRATEGIES, PROJECTION_ACTIONS, type Intent, type ScriptEntry } from '../engine/index.ts';
 import { applySettingsPatch, DEFAULT_SETTINGS } from '../engine/index.ts';
 import { validatePayload } from '../engine/index.ts';
+import { SessionCodeError, validateSessionCode } from './sessionCode.ts';
 import type { SessionState } from './sessionState.ts';
 
 export const SESSION_FORMAT = 'cqrs-lab-session';
-export const SESSION_VERSION = 1;
+/** Version 2 added the learner's code ("code"); a session without code is still written as version 1, which older sites read. */
+export const SESSION_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 
 export interface SessionFile {
   format: typeof SESSION_FORMAT;
-  version: typeof SESSION_VERSION;
+  version: 1 | typeof SESSION_VERSION;
   name?: string;
   exportedAt?: string;
   session: SessionState;
@@ -33,7 +36,7 @@ const fail = (message: string): never => {
 export function toSessionFile(session: SessionState, name?: string, exportedAt?: string): SessionFile {
   return {
     format: SESSION_FORMAT,
-    version: SESSION_VERSION,
+    version: session.code ? SESSION_VERSION : 1,
     ...(name !== undefined ? { name } : {}),
     ...(exportedAt !== undefined ? { exportedAt } : {}),
     session,
@@ -58,16 +61,19 @@ export function validateSessionFile(value: unknown, domains: Record<string, Doma
       `This is not a CQRS Lab session file: "format" is ${JSON.stringify(value['format'] ?? null)}, expected "${SESSION_FORMAT}".`,
     );
   }
-  if (value['version'] !== SESSION_VERSION) {
-    return fail(`This session file has version ${JSON.stringify(value['version'] ?? null)}; this site reads version ${SESSION_VERSION}.`);
+  if (!READABLE_VERSIONS.includes(value['version'])) {
+    return fail(
+      `This session file has version ${JSON.stringify(value['version'] ?? null)}; this site reads versions ${READABLE_VERSIONS.join(' and ')}.`,
+    );
   }
   onlyKeys(value, ['format', 'version', 'name', 'exportedAt', 'session'], 'the file');
   if (value['name'] !== undefined && typeof value['name'] !== 'string') fail('"name" must be a text.');
   if (value['exportedAt'] !== undefined && typeof value['exportedAt'] !== 'string') fail('"exportedAt" must be a text.');
   const session = validateSessionState(value['session'], domains);
+  if (session.code && value['version'] === 1) fail('A version 1 session file has no "code"; code came with version 2.');
   return {
     format: SESSION_FORMAT,
-    version: SESSION_VERSION,
+    version: value['version'] as SessionFile['version'],
     ...(typeof value['name'] === 'string' ? { name: value['name'] } : {}),
     ...(typeof value['exportedAt'] === 'string' ? { exportedAt: value['exportedAt'] } : {}),
     session,
@@ -76,7 +82,7 @@ export function validateSessionFile(value: unknown, domains: Record<string, Doma
 
 export function validateSessionState(value: unknown, domains: Record<string, DomainDefinition> = registry): SessionState {
   if (!isObject(value)) return fail('"session" must be an object with domain, seed, settings and script.');
-  onlyKeys(value, ['domain', 'seed', 'settings', 'script', 'until'], 'the session');
+  onlyKeys(value, ['domain', 'seed', 'settings', 'script', 'until', 'code'], 'the session');
   const domainName = value['domain'];
   if (typeof domainName !== 'string' || !Object.hasOwn(domains, domainName)) {
     return fail(`Unknown domain ${JSON.stringify(domainName ?? null)}; this site has: ${Object.keys(domains).join(', ')}.`);
@@ -124,12 +130,20 @@ export function validateSessionState(value: unknown, domains: Record<string, Dom
       fail(`"until.step" must be a whole number not below the last intent's step (${lastStep}).`);
     stop = { at: at as number, step: step as number };
   }
+  let code: SessionState['code'];
+  try {
+    if (value['code'] !== undefined) code = validateSessionCode(value['code'], domain);
+  } catch (e) {
+    if (e instanceof SessionCodeError) fail(`The session's code was refused: ${e.message}`);
+    throw e;
+  }
   return {
     domain: domainName,
     seed: seed as number,
     settings: settings as SessionState['settings'],
     script: entries,
     ...(stop ? { until: stop } : {}),
+    ...(code ? { code } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
 // URL, IndexedDB and exported files all carry exactly this.
 import { DEFAULT_SETTINGS, type EngineSettings, type SettingsPatch } from '../engine/index.ts';
 import type { ScriptEntry } from '../engine/index.ts';
+import type { SessionCode } from './sessionCode.ts';
 
 export interface SessionState {
   domain: string;
@@ -14,6 +15,8 @@ export interface SessionState {
   script: ScriptEntry[];
   /** Where the run stood: replay stops exactly here. Absent: run to quiescence. */
   until?: { at: number; step: number };
+  /** The learner's code written in this session (untrusted: run only in the code worker's sandbox). */
+  code?: SessionCode;
 }
 
 /**

@@ -11,6 +11,8 @@ import { checkExercise } from '../code/exercises/check.ts';
 import { DeciderLab } from '../code/lab/deciderLab.ts';
 import { balanceLab } from '../code/lab/labs.ts';
 import { ProjectionLab } from '../code/lab/projectionLab.ts';
+import { SessionDeciderLab } from '../code/lab/sessionDeciderLab.ts';
+import { SessionProjectionLab } from '../code/lab/sessionProjectionLab.ts';
 import { LearnerCodeError } from '../code/sandbox/errors.ts';
 import { loadQuickJs } from '../code/sandbox/quickjs.ts';
 import type { SqlJsStatic } from '../engine/index.ts';
@@ -27,6 +29,13 @@ const PROJECTION_LABS: Record<string, () => ReturnType<typeof balanceLab>> = { '
 
 let projectionLab: ProjectionLab | null = null;
 let deciderLab: DeciderLab | null = null;
+let sessionLab: SessionProjectionLab | null = null;
+let sessionDecider: SessionDeciderLab | null = null;
+
+function openSessionLab(): SessionProjectionLab {
+  if (!sessionLab) throw new Error('no sandbox projection lab is open');
+  return sessionLab;
+}
 
 /** Runs `open`; a learner error becomes the answer { ok: false, error }. */
 async function opening<T>(open: () => Promise<T>): Promise<LabOpening<T>> {
@@ -75,6 +84,38 @@ const codeRunner: CodeApi = {
     replyAsync(() => {
       if (!deciderLab) throw new Error('no decider lab is open');
       return deciderLab.send(command);
+    }, 'code'),
+
+  openSessionProjectionLab: (session, code) =>
+    replyAsync(async () => {
+      const env = await ready;
+      sessionLab?.close();
+      sessionLab = null;
+      return opening(async () => {
+        sessionLab = await SessionProjectionLab.open(env, session, code);
+        return sessionLab.state();
+      });
+    }, 'code'),
+
+  sessionProjectionLab: (action) => replyAsync(() => openSessionLab().act(action), 'code'),
+  sessionLabQuery: (type, params) => replyAsync(() => openSessionLab().query(type, params), 'code'),
+  sessionLabReadView: () => replyAsync(() => openSessionLab().readView(), 'code'),
+
+  openSessionDeciderLab: (session, code) =>
+    replyAsync(async () => {
+      const env = await ready;
+      sessionDecider?.close();
+      sessionDecider = null;
+      return opening(async () => {
+        sessionDecider = await SessionDeciderLab.open(env, session, code);
+        return sessionDecider.opened;
+      });
+    }, 'code'),
+
+  sessionDeciderSend: (command) =>
+    replyAsync(() => {
+      if (!sessionDecider) throw new Error('no sandbox decider lab is open');
+      return sessionDecider.send(command);
     }, 'code'),
 };
 

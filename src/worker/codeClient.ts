@@ -1,6 +1,21 @@
 import * as Comlink from 'comlink';
 import type { CommandInput } from '../engine/index.ts';
-import type { CodeApi, DeciderAnswer, ExerciseReport, LabAction, LabOpening, LabState } from './protocol/code.ts';
+import type { DeciderCodeText, ProjectionCodeText } from '../sandbox/sessionCode.ts';
+import type { SessionState } from '../sandbox/sessionState.ts';
+import type {
+  CodeApi,
+  DeciderAnswer,
+  ExerciseReport,
+  LabAction,
+  LabOpening,
+  LabState,
+  ReadView,
+  SessionDeciderAnswer,
+  SessionDeciderOpened,
+  SessionLabAction,
+  SessionLabAnswer,
+  SessionLabState,
+} from './protocol/code.ts';
 import { unwrap } from './protocol/reply.ts';
 
 /**
@@ -38,6 +53,30 @@ export class CodeWorkerClient {
 
   async sendCommand(command: CommandInput): Promise<DeciderAnswer> {
     return unwrap(await this.#remote().sendCommand(command));
+  }
+
+  async openSessionProjectionLab(session: SessionState, code: ProjectionCodeText): Promise<LabOpening<SessionLabState>> {
+    return unwrap(await this.#remote().openSessionProjectionLab(session, code));
+  }
+
+  async sessionProjectionLab(action: SessionLabAction): Promise<SessionLabState> {
+    return unwrap(await this.#remote().sessionProjectionLab(action));
+  }
+
+  async sessionLabQuery(type: string, params: Record<string, unknown>): Promise<SessionLabAnswer> {
+    return unwrap(await this.#remote().sessionLabQuery(type, params));
+  }
+
+  async sessionLabReadView(): Promise<ReadView[]> {
+    return unwrap(await this.#remote().sessionLabReadView());
+  }
+
+  async openSessionDeciderLab(session: SessionState, code: DeciderCodeText): Promise<LabOpening<SessionDeciderOpened>> {
+    return unwrap(await this.#remote().openSessionDeciderLab(session, code));
+  }
+
+  async sessionDeciderSend(command: CommandInput): Promise<SessionDeciderAnswer> {
+    return unwrap(await this.#remote().sessionDeciderSend(command));
   }
 
   /** Ends the worker and whatever it was running. */

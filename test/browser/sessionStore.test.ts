@@ -80,3 +80,22 @@ it('opens a first-version database and reads its whole-script sessions', async (
   await store.append(summary('old', 4), head(6), script(0, 4), 0);
   expect((await store.get('old'))!.session).toEqual({ ...head(6), script: script(0, 4) });
 });
+
+it('keeps the learner’s code beside a session: an autosave does not touch it, a session read carries it, removal forgets it', async () => {
+  store = new SessionStore(NAME);
+  const code = { projection: { reference: 'catalogue', source: 'export const schema = [];' } };
+  await store.append(summary('a', 3), head(1), script(0, 3), 0);
+  await store.putCode('a', code);
+  // The coordinator's next autosave writes the session and its new intents, never the code.
+  await store.append(summary('a', 4), head(2), script(3, 4), 3);
+  expect((await store.get('a'))!.session).toEqual({ ...head(2), script: script(0, 4), code });
+  await store.putCode('a', undefined);
+  expect((await store.get('a'))!.session.code).toBeUndefined();
+  await store.putCode('a', code);
+  await store.remove('a');
+  await store.close();
+  const db = await openDB(NAME);
+  expect(await db.getAllKeys('code')).toEqual([]);
+  db.close();
+  store = undefined;
+});

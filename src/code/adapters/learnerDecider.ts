@@ -9,8 +9,8 @@ import type { LearnerSandbox } from '../sandbox/sandbox.ts';
 export interface DeciderContract {
   /** Event types decide may emit. */
   eventTypes: readonly string[];
-  /** Rejection codes decide may use. */
-  rejectionCodes: readonly string[];
+  /** Rejection codes decide may use ('any': the learner names their own, as in the sandbox). */
+  rejectionCodes: readonly string[] | 'any';
 }
 
 function contract(message: string): LearnerCodeError {
@@ -33,7 +33,7 @@ export function checkDecision(result: unknown, spec: DeciderContract): Decision<
     });
   }
   if (isObject(result) && typeof result.code === 'string') {
-    if (!spec.rejectionCodes.includes(result.code)) {
+    if (spec.rejectionCodes !== 'any' && !spec.rejectionCodes.includes(result.code)) {
       throw contract(`decide rejected with code ${result.code}; the codes are ${spec.rejectionCodes.join(', ')}`);
     }
     return { code: result.code, message: typeof result.message === 'string' ? result.message : result.code };

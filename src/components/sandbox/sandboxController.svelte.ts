@@ -12,6 +12,7 @@ import type { CommandResult, QueryResult } from '../../engine/index.ts';
 import { DEFAULT_SETTINGS, applySettingsPatch, type SettingsPatch } from '../../engine/index.ts';
 import type { SessionSummary } from '../../sandbox/persistence.ts';
 import type { SandboxPreset } from '../../sandbox/presets.ts';
+import { codeForDomain, type SessionCode } from '../../sandbox/sessionCode.ts';
 import { settingsPatchFrom, type SessionState } from '../../sandbox/sessionState.ts';
 import type { EngineConnection } from '../../worker/engineClient.ts';
 import type {
@@ -77,6 +78,8 @@ export class SandboxController {
   pastPicture = $state.raw<ArchitectureFrame | null>(null);
   /** The command whose consistency window the picture draws (null: the latest). */
   focusedCommand = $state<string | null>(null);
+  /** The learner's code in the Code panel: kept with the session, only ever run in the code worker. */
+  code = $state<SessionCode | null>(null);
 
   /** "Continue from here": the other branch of a forked run, kept to compare (branches.svelte.ts). */
   readonly branches: Branches;
@@ -108,6 +111,10 @@ export class SandboxController {
       },
       get seed() {
         return self.seed;
+      },
+      get code() {
+        // A plain copy: IndexedDB cannot clone a state proxy.
+        return codeForDomain($state.snapshot(self.code), self.domain);
       },
       coordinatorOrNull: () => this.#connection?.coordinator ?? null,
       open: (state, options) => this.open(state, options),
@@ -222,6 +229,8 @@ export class SandboxController {
     this.crash = null;
     this.domain = getDomain(state.domain);
     this.seed = state.seed;
+    // Code opened with a session (saved, imported, linked) replaces the panel's; a new run keeps what the learner wrote.
+    if (state.code) this.code = state.code;
     this.results = [];
     this.samples = [];
     this.samplesVersion++;
@@ -511,8 +520,19 @@ export class SandboxController {
 
   async session(): Promise<SessionState> {
     const s = unwrap(await this.#api().session());
-    this.#keeper.remember(s);
-    return s;
+    const code = codeForDomain($state.snapshot(this.code), getDomain(s.domain));
+    const full = code ? { ...s, code } : s;
+    this.#keeper.remember(full);
+    return full;
+  }
+
+  /** The Code panel's edits: kept with the session at the next autosave. */
+  setCode(code: SessionCode | null): void {
+    this.code = code;
+    this.#keeper.codeEdited();
+  }
+  get codeSaved(): boolean {
+    return this.#keeper.codeSaved;
   }
 
   autosave(): Promise<void> {

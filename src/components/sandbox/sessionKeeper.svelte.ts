@@ -5,6 +5,7 @@
 import type { DomainDefinition } from '../../engine/index.ts';
 import { SessionStore, type SessionSummary } from '../../sandbox/persistence.ts';
 import type { SandboxPreset } from '../../sandbox/presets.ts';
+import type { SessionCode } from '../../sandbox/sessionCode.ts';
 import { SessionFormatError, parseSessionFile, toSessionFile } from '../../sandbox/sessionFormat.ts';
 import type { SessionState } from '../../sandbox/sessionState.ts';
 import { MAX_LINK_CHARS, decodeSession, encodeSession, hashFor, sessionParam } from '../../sandbox/urlCodec.ts';
@@ -20,6 +21,8 @@ export interface KeptSandbox {
   readonly frame: SandboxFrame | null;
   readonly domain: DomainDefinition;
   readonly seed: number;
+  /** The learner's code of this session (fitted to the domain), kept beside the autosave. */
+  readonly code: SessionCode | undefined;
   /** The current run's coordinator, null when none is running. */
   coordinatorOrNull(): EngineConnection['coordinator'] | null;
   /** Start fresh workers on a session; rejects (leaving the current run) when it does not replay. */
@@ -43,6 +46,10 @@ export class SessionKeeper {
   #lastSession: SessionState | null = null;
   /** The key of the last save of the current run (reset when another run opens). */
   #lastSavedKey = '';
+  /** The record and code saved last, as JSON, so unchanged code is not written again. */
+  #lastCodeKey = '';
+  /** True once the learner's current code is in the store (the Code panel says so). */
+  codeSaved = $state(false);
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(sandbox: KeptSandbox) {
@@ -130,6 +137,7 @@ export class SessionKeeper {
   };
 
   async autosave(): Promise<void> {
+    await this.#saveCode();
     const { frame: f, preset, domain, seed } = this.#sandbox;
     const coordinator = this.#sandbox.coordinatorOrNull();
     const key = f ? `${f.seq}:${f.clock.step}` : '';
@@ -143,6 +151,25 @@ export class SessionKeeper {
     } catch {
       // Storage full or blocked: keep running; the next save tries again.
     }
+  }
+
+  /** The learner's code beside the session's record, when it changed (typing does not touch the engine, so the run's key says nothing). */
+  async #saveCode(): Promise<void> {
+    const code = this.#sandbox.code;
+    const key = JSON.stringify([this.#recordId, code ?? null]);
+    if (!this.#store || !this.#sandbox.preset.id || key === this.#lastCodeKey) return;
+    try {
+      await this.#store.putCode(this.#recordId, code);
+      this.#lastCodeKey = key;
+      this.codeSaved = true;
+    } catch {
+      // Storage full or blocked: the next save tries again.
+    }
+  }
+
+  /** The code changed in the editor: not saved until the next autosave. */
+  codeEdited(): void {
+    this.codeSaved = false;
   }
 
   async openSaved(id: string): Promise<void> {

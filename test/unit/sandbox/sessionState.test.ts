@@ -104,7 +104,7 @@ describe('session files', () => {
     ['{ not json', /not valid JSON/],
     ['[]', /expected a JSON object/],
     [JSON.stringify({ format: 'other-app', version: 1, session: SESSION }), /"format" is "other-app"/],
-    [JSON.stringify({ format: 'cqrs-lab-session', version: 2, session: SESSION }), /version 2/],
+    [JSON.stringify({ format: 'cqrs-lab-session', version: 3, session: SESSION }), /version 3/],
     [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, domain: 'weather' } }), /Unknown domain "weather"/],
     [JSON.stringify({ format: 'cqrs-lab-session', version: 1, session: { ...SESSION, seed: 1.5 } }), /"seed" must be a whole number/],
     [
