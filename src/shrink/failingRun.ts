@@ -35,6 +35,8 @@ export interface RunCheck {
   fails: boolean;
   result: CriterionResult | null;
   facts: RunFacts;
+  /** Where the run stood once quiet, before the criterion looked: a session replayed to here shows this very run. */
+  until?: { at: number; step: number };
   /** Why it did not replay, when it did not. */
   error?: string;
 }
@@ -53,8 +55,10 @@ export async function checkRun(sql: SqlJsStatic, run: FailingRun): Promise<RunCh
     const fromSeq = nextSeq(engine);
     await engine.replay(run.script.slice(run.windowFrom));
     await engine.runUntilIdle();
+    const until = engine.position();
+    const facts = factsOf(engine.trace);
     const [result] = await evaluateCriteria(engine, [run.criterion], fromSeq);
-    return { fails: !result!.passed, result: result!, facts: factsOf(engine.trace) };
+    return { fails: !result!.passed, result: result!, facts, until };
   } catch (e) {
     return { fails: false, result: null, facts: factsOf(engine?.trace ?? []), error: e instanceof Error ? e.message : String(e) };
   } finally {
@@ -73,9 +77,9 @@ export function factsOf(trace: readonly TraceRecord[]): RunFacts {
   return facts;
 }
 
-/** The session the sandbox opens to show a run: its intents replayed until the simulation is quiet. */
-export function sessionOf(run: FailingRun): SessionState {
-  return { domain: run.domain, seed: run.seed, settings: run.settings, script: run.script };
+/** The session the sandbox opens to show a run: its intents, replayed to where `checkRun` found it quiet. */
+export function sessionOf(run: FailingRun, until?: { at: number; step: number }): SessionState {
+  return { domain: run.domain, seed: run.seed, settings: run.settings, script: run.script, ...(until ? { until } : {}) };
 }
 
 /**

@@ -29,6 +29,6 @@ export function shrinkReport(outcome: ShrinkOutcome): ShrinkReport {
     tried: outcome.tried,
     originalSize: outcome.originalSize,
     size: outcome.size,
-    session: sessionOf(outcome.run),
+    session: sessionOf(outcome.run, outcome.check.until),
   };
 }

@@ -55,6 +55,7 @@ export async function shrinkFailingRun(
   let phase: ShrinkPhase = 'reproduce';
   let best = run;
   const seen = new Map<string, boolean>();
+  let lastCheck: RunCheck | null = null;
   const report = () => onProgress?.({ phase, tried, maxReplays: budget.maxReplays, size: best.script.length, originalSize });
 
   /** Does this candidate still fail? Counts against the budget; identical candidates are judged once. */
@@ -65,7 +66,8 @@ export async function shrinkFailingRun(
     const overTime = budget.maxMs !== undefined && budget.now !== undefined && budget.now() - started >= budget.maxMs;
     if (tried >= budget.maxReplays || overTime) throw new BudgetSpent();
     tried++;
-    const verdict = (await check(candidate)).fails;
+    lastCheck = await check(candidate);
+    const verdict = lastCheck.fails;
     seen.set(key, verdict);
     if (verdict && candidate.script.length <= best.script.length) best = candidate;
     report();
@@ -79,10 +81,13 @@ export async function shrinkFailingRun(
     const stepless = { ...run, script: run.script.map(({ at, intent }) => ({ at, intent })) };
     if (await fails(stepless)) best = stepless;
     else if (!(await fails(run))) status = 'notReproduced';
+    // Only the bus's seeded faults make another seed worth trying.
+    const facts = (lastCheck as RunCheck | null)?.facts;
+    const seededFaults = facts !== undefined && facts.duplicates + facts.drops > 0;
     if (status !== 'notReproduced') {
       phase = 'remove';
       best = await removeIntents(best, fails);
-      best = await removeWithOtherSeeds(best, fails);
+      if (seededFaults) best = await removeWithOtherSeeds(best, fails);
       phase = 'simplify';
       best = await simplifySettings(best, fails);
       best = await simplifyCommands(best, fails);
@@ -162,7 +167,7 @@ async function removeIntents(run: FailingRun, fails: Judge): Promise<FailingRun>
 }
 
 /** How many other seeds to try when removing an intent changes which deliveries the bus duplicates or drops. */
-const OTHER_SEEDS = 8;
+const OTHER_SEEDS = 16;
 
 /**
  * Removing one intent shifts the seeded draws of every later delivery, so a

@@ -91,7 +91,14 @@ describe('the shortest failing run', () => {
     expect(progress.at(-1)!.phase).toBe('confirm');
     expect(progress.at(-1)!.size).toBe(outcome.size);
     // The shrunk run is a session the sandbox accepts.
-    expect(() => validateSessionState(sessionOf(outcome.run))).not.toThrow();
+    const shown = validateSessionState(sessionOf(outcome.run, outcome.check.until));
+    // Replayed as the sandbox does (to `until`), it is the run that was checked: same commands, same duplicates.
+    const sandbox = createEngine({ sql, domain: getDomain(shown.domain), seed: shown.seed, settings: shown.settings });
+    await sandbox.replay(shown.script);
+    await sandbox.runToStep(shown.until!.step);
+    expect(sandbox.trace.filter((r) => r.type === 'command.completed')).toHaveLength(commandsIn(outcome.run));
+    expect(sandbox.trace.filter((r) => r.type === 'bus.duplicated')).toHaveLength(outcome.check.facts.duplicates);
+    sandbox.close();
   });
 
   test('dual write: at most 2 commands and the crash lose an event', async () => {

@@ -1,0 +1,63 @@
+// The shortest failing run, clicked through in Chromium: a lesson goal fails
+// (dedupe guard off while the bus duplicates deliveries), "Find the smallest
+// failing run" shrinks it in a worker, the one-line summary names the bug, and
+// "Open on the timeline" opens that minimal run in the sandbox, whose trace
+// holds exactly its commands.
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator } from 'playwright-core';
+import { launchBrowser } from './browser.ts';
+import { openLessonEmbed } from './lessonEmbed.ts';
+
+let browser: Browser;
+let context: BrowserContext;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+});
+afterAll(() => browser?.close());
+
+async function restock(box: Locator): Promise<void> {
+  await box.getByTestId('command-type').selectOption('RestockProduct');
+  await box.locator('[data-panel="commands"] [data-field="sku"]').fill('KB-42');
+  await box.locator('[data-panel="commands"] [data-field="quantity"]').fill('5');
+  const results = box.getByTestId('command-results').locator(':scope > li');
+  const before = await results.count();
+  await box.getByTestId('command-send').click();
+  await expect.poll(() => results.count(), { timeout: 30_000 }).toBeGreaterThan(before);
+}
+
+describe('the shortest failing run', () => {
+  it('a failed goal shrinks to a short run whose summary names the bug, and opens on the timeline', async () => {
+    const { box, errors } = await openLessonEmbed(context, 'projection-duplicates');
+    await box.locator('[data-setting="dedupe"]').uncheck();
+    for (let i = 0; i < 6; i++) await restock(box);
+    await box.getByTestId('goal-verify').click();
+    await expect.poll(() => box.getByTestId('goal-status').innerText(), { timeout: 60_000 }).toMatch(/^Not yet/);
+
+    await box.getByTestId('shrink-start').click();
+    const summary = box.getByTestId('shrink-summary');
+    await summary.waitFor({ timeout: 90_000 });
+    const text = await summary.innerText();
+    expect(text).toMatch(/^[12] commands?, \d+ duplicate deliver(y|ies), .*projection dedupe guard off/);
+    expect(text).toContain('"The catalogue equals a replay of the event store" fails');
+    expect(await box.getByTestId('shrink-message').innerText()).toMatch(/^Finished after \d+ replays: no smaller run fails/);
+    const commands = Number(text.match(/^(\d) command/)![1]);
+
+    const [opened] = await Promise.all([context.waitForEvent('page'), box.getByTestId('shrink-open').click()]);
+    const pageErrors: string[] = [];
+    opened.on('pageerror', (e) => pageErrors.push(e.message));
+    await opened.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 60_000 });
+    await opened.waitForFunction(() => !document.querySelector('.sandbox .busy'));
+    expect(await opened.getByTestId('session-notice').textContent()).toMatch(/Opened the run shared in this link/);
+    // The timeline holds the minimal run: its commands and the duplicate that broke the catalogue.
+    await opened.locator('[data-panel="timeline"]').scrollIntoViewIfNeeded();
+    const [file] = await Promise.all([opened.waitForEvent('download'), opened.getByTestId('download-trace').click()]);
+    const trace = JSON.parse(await readFile((await file.path())!, 'utf8')) as { type: string; commandType?: string }[];
+    expect(trace.filter((r) => r.type === 'command.completed')).toHaveLength(commands);
+    expect(trace.filter((r) => r.type === 'bus.duplicated').length).toBeGreaterThanOrEqual(1);
+    expect(trace.some((r) => r.type === 'settings.changed')).toBe(true);
+    expect([...errors, ...pageErrors]).toEqual([]);
+    await opened.close();
+  });
+});
