@@ -2,11 +2,12 @@
 // (dedupe guard off while the bus duplicates deliveries), "Find the smallest
 // failing run" shrinks it in a worker, the one-line summary names the bug, and
 // "Open on the timeline" opens that minimal run in the sandbox, whose trace
-// holds exactly its commands.
+// holds exactly its commands. A code exercise's shrunk case (the learner's
+// code is not a sandbox session) opens on a read-only timeline of its trace.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator } from 'playwright-core';
-import { launchBrowser } from './browser.ts';
+import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
 import { openLessonEmbed } from './lessonEmbed.ts';
 
 let browser: Browser;
@@ -59,5 +60,30 @@ describe('the shortest failing run', () => {
     expect(trace.some((r) => r.type === 'settings.changed')).toBe(true);
     expect([...errors, ...pageErrors]).toEqual([]);
     await opened.close();
+  });
+
+  it("a code exercise's shrunk case opens on a read-only timeline of its own trace", { timeout: 300_000 }, async () => {
+    const { page, errors } = await watchedPage(context);
+    await page.goto(`${baseUrl()}/practice/code/idempotent-balance/`);
+    await page.locator('.code-editor[data-ready="true"] .cm-content').waitFor();
+    await page.getByTestId('check').click();
+    const report = page.getByTestId('check-report');
+    await report.waitFor({ timeout: 120_000 });
+    const property = page
+      .locator('.check-report .checks > li[data-passed="false"]', { has: page.getByTestId('open-case-timeline') })
+      .last();
+    await property.getByTestId('open-case-timeline').click();
+    const timeline = property.getByTestId('case-timeline');
+    // It opens on the first fault: the bus delivering an event twice to the learner's view.
+    expect(await timeline.locator('li[aria-current="true"]').innerText()).toMatch(/bus\.duplicated .*twice to balance/);
+    expect(await timeline.getByTestId('case-timeline-world').innerText()).toMatch(
+      /^#\d+ at t=\d+ ms: event store head \d+; balance at \d+\.$/,
+    );
+    // Scrubbed to the end, the world shows every event appended.
+    await timeline.locator('input[type="range"]').focus();
+    await page.keyboard.press('End');
+    expect(await timeline.getByTestId('case-timeline-world').innerText()).toMatch(/event store head [1-9]\d*; balance at [1-9]/);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });
