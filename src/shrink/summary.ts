@@ -12,11 +12,12 @@ import type { FailingRun, RunFacts } from './failingRun.ts';
 
 export function summarizeRun(run: FailingRun, facts: RunFacts, result: CriterionResult | null): string {
   const parts = [...intentCounts(run), ...factCounts(facts), ...settingNotes(run)];
-  const what = parts.length > 0 ? parts.join(', ') : 'no intents at all';
+  const what = parts.join(', ');
   return result ? `${what}: ${observed(result)}` : what;
 }
 
 function intentCounts(run: FailingRun): string[] {
+  if (run.script.length === 0) return ['no intents at all'];
   const count = (kind: string) => run.script.filter((e) => e.intent.kind === kind).length;
   const out: string[] = [];
   const commands = count('command');

@@ -6,7 +6,7 @@
 // code is not a sandbox session) opens on a read-only timeline of its trace.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
 import { openLessonEmbed } from './lessonEmbed.ts';
 
@@ -26,6 +26,30 @@ async function restock(box: Locator): Promise<void> {
   const before = await results.count();
   await box.getByTestId('command-send').click();
   await expect.poll(() => results.count(), { timeout: 30_000 }).toBeGreaterThan(before);
+}
+
+/** A scenario's story played to its end (each checkpoint answered with its first choice), so its challenge is open. */
+async function playScenario(page: Page, slug: string): Promise<void> {
+  await page.goto(`${baseUrl()}/scenarios/${slug}/`, { waitUntil: 'load' });
+  await page.waitForSelector('[data-testid="scenario-player"][data-setup="done"]', { timeout: 30_000 });
+  for (let round = 0; round < 60 && !(await page.getByTestId('story-over').isVisible()); round++) {
+    const open = page.locator('[data-testid="checkpoint"][data-state="open"]');
+    if ((await open.count()) > 0) {
+      await open.locator('input[type="radio"]').first().check();
+      await open.getByRole('button', { name: 'Commit my answer' }).click();
+    } else if ((await page.getByTestId('player-play').isVisible()) && (await page.getByTestId('player-play').isEnabled())) {
+      await page.getByTestId('player-play').click();
+    }
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="story-over"]') ||
+        document.querySelector('[data-testid="checkpoint"][data-state="open"]') ||
+        document.querySelector('[data-testid="scenario-player"][data-phase="idle"]'),
+      undefined,
+      { timeout: 30_000 },
+    );
+  }
+  await page.getByTestId('story-over').waitFor({ timeout: 30_000 });
 }
 
 describe('the shortest failing run', () => {
@@ -60,6 +84,22 @@ describe('the shortest failing run', () => {
     expect(trace.some((r) => r.type === 'settings.changed')).toBe(true);
     expect([...errors, ...pageErrors]).toEqual([]);
     await opened.close();
+  });
+
+  it('a failed scenario challenge shrinks its story and workload to one order and one read', async () => {
+    const { page, errors } = await watchedPage(context);
+    await playScenario(page, 'read-your-own-write');
+    await page.getByTestId('verify').click();
+    await page.waitForSelector('[data-testid="verdict"][data-passed="false"]', { timeout: 30_000 });
+    const shrink = page.getByTestId('challenge').getByTestId('shrink');
+    await shrink.getByTestId('shrink-start').click();
+    await shrink.getByTestId('shrink-summary').waitFor({ timeout: 90_000 });
+    expect(await shrink.getByTestId('shrink-summary').innerText()).toMatch(
+      /^[12] commands?, 1 query.*: "No shopper misses their own order" fails: 1 instead of 0$/,
+    );
+    expect(await shrink.getByTestId('shrink-open').getAttribute('href')).toMatch(/\/sandbox\/#s=[A-Za-z0-9_-]+$/);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it("a code exercise's shrunk case opens on a read-only timeline of its own trace", { timeout: 300_000 }, async () => {

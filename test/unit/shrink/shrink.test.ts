@@ -152,6 +152,24 @@ describe('the shortest failing run', () => {
     expect((await checkRun(sql, outcome.run)).fails).toBe(true);
   });
 
+  test('a goal an untouched start fails shrinks to no intents at all, and says so', async () => {
+    const name = 'projection-duplicates';
+    const preset = LESSON_PRESETS[name];
+    const session = await sessionFrom(
+      preset.domain,
+      preset.seed,
+      preset.settings,
+      (preset.script ?? []).map((e) => e.intent),
+    );
+    const run = (await failingRunOfChallenge(await sqlReady, session, goalScenario(name, LESSON_PRESETS[name], LESSON_GOALS[name]), {}))!;
+    expect(run.criterion.description).toBe('At least five restocks went through');
+    const { outcome } = await shrink(run);
+    expect(outcome.size).toBe(0);
+    expect(summarizeRun(outcome.run, outcome.check.facts, outcome.check.result)).toBe(
+      'no intents at all: "At least five restocks went through" fails: 0 (needs >= 5)',
+    );
+  });
+
   test('a run that passes is reported as not reproduced, never shrunk', async () => {
     const scenario = scenarioBySlug('read-your-own-write')!;
     const session = await sessionFrom(scenario.domain, scenario.seed, scenario.settings ?? {}, scenario.setup ?? []);
