@@ -56,25 +56,33 @@ export async function checkRun(sql: SqlJsStatic, run: FailingRun): Promise<RunCh
     await engine.replay(run.script.slice(run.windowFrom));
     await engine.runUntilIdle();
     const until = engine.position();
-    const facts = factsOf(engine.trace);
+    const facts = factsOf(engine.trace, projectionOf(run.criterion));
     const [result] = await evaluateCriteria(engine, [run.criterion], fromSeq);
     return { fails: !result!.passed, result: result!, facts, until };
   } catch (e) {
-    return { fails: false, result: null, facts: factsOf(engine?.trace ?? []), error: e instanceof Error ? e.message : String(e) };
+    const facts = factsOf(engine?.trace ?? [], projectionOf(run.criterion));
+    return { fails: false, result: null, facts, error: e instanceof Error ? e.message : String(e) };
   } finally {
     engine?.close();
   }
 }
 
-export function factsOf(trace: readonly TraceRecord[]): RunFacts {
+/** The faults of a run; those of one projection only when the criterion is about that projection. */
+export function factsOf(trace: readonly TraceRecord[], projection?: string): RunFacts {
   const facts: RunFacts = { duplicates: 0, drops: 0, lostEvents: 0, crashes: 0 };
+  const ours = (name: string) => projection === undefined || name === projection;
   for (const r of trace) {
-    if (r.type === 'bus.duplicated') facts.duplicates++;
-    else if (r.type === 'bus.dropped') facts.drops++;
+    if (r.type === 'bus.duplicated' && ours(r.projection)) facts.duplicates++;
+    else if (r.type === 'bus.dropped' && ours(r.projection)) facts.drops++;
     else if (r.type === 'publish.lost') facts.lostEvents += r.positions.length;
-    else if (r.type === 'projection.crashed') facts.crashes++;
+    else if (r.type === 'projection.crashed' && ours(r.projection)) facts.crashes++;
   }
   return facts;
+}
+
+/** The projection a criterion is about, when it names one. */
+function projectionOf(criterion: Criterion): string | undefined {
+  return 'projection' in criterion && typeof criterion.projection === 'string' ? criterion.projection : undefined;
 }
 
 /** The session the sandbox opens to show a run: its intents, replayed to where `checkRun` found it quiet. */

@@ -11,7 +11,7 @@ import type { CriterionResult } from '../scenarios/types.ts';
 import type { FailingRun, RunFacts } from './failingRun.ts';
 
 export function summarizeRun(run: FailingRun, facts: RunFacts, result: CriterionResult | null): string {
-  const parts = [...intentCounts(run), ...factCounts(facts), ...settingNotes(run)];
+  const parts = [...intentCounts(run), ...factCounts(facts, criterionProjection(run)), ...settingNotes(run)];
   const what = parts.join(', ');
   return result ? `${what}: ${observed(result)}` : what;
 }
@@ -34,10 +34,16 @@ function intentCounts(run: FailingRun): string[] {
   return out;
 }
 
-function factCounts(facts: RunFacts): string[] {
+function criterionProjection(run: FailingRun): string | undefined {
+  const c = run.criterion;
+  return 'projection' in c && typeof c.projection === 'string' ? c.projection : undefined;
+}
+
+function factCounts(facts: RunFacts, projection: string | undefined): string[] {
   const out: string[] = [];
-  if (facts.duplicates > 0) out.push(plural(facts.duplicates, 'duplicate delivery', 'duplicate deliveries'));
-  if (facts.drops > 0) out.push(plural(facts.drops, 'dropped delivery', 'dropped deliveries'));
+  const to = projection ? ` to ${projection}` : '';
+  if (facts.duplicates > 0) out.push(`${plural(facts.duplicates, 'duplicate delivery', 'duplicate deliveries')}${to}`);
+  if (facts.drops > 0) out.push(`${plural(facts.drops, 'dropped delivery', 'dropped deliveries')}${to}`);
   if (facts.lostEvents > 0) out.push(`${plural(facts.lostEvents, 'event')} never published`);
   if (facts.crashes > 0) out.push(plural(facts.crashes, 'projection crash', 'projection crashes'));
   return out;

@@ -64,7 +64,7 @@ describe('the shortest failing run', () => {
     const summary = box.getByTestId('shrink-summary');
     await summary.waitFor({ timeout: 90_000 });
     const text = await summary.innerText();
-    expect(text).toMatch(/^[12] commands?, \d+ duplicate deliver(y|ies), .*projection dedupe guard off/);
+    expect(text).toMatch(/^[12] commands?, \d+ duplicate deliver(y|ies) to catalogue, .*projection dedupe guard off/);
     expect(text).toContain('"The catalogue equals a replay of the event store" fails');
     expect(await box.getByTestId('shrink-message').innerText()).toMatch(/^Finished after \d+ replays: no smaller run fails/);
     const commands = Number(text.match(/^(\d) command/)![1]);
