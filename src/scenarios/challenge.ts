@@ -73,6 +73,16 @@ export function disallowedChanges(
   return out;
 }
 
+/** The challenge's workload and loads (queries with the learner's strategy when allowed), then until idle. */
+export async function playWorkload(engine: Engine, challenge: ScenarioChallenge, learnerConsistency?: ConsistencyOptions): Promise<void> {
+  const consistency = challenge.allowed.consistency ? learnerConsistency : undefined;
+  for (const intent of challenge.workload) {
+    await playIntent(engine, consistency && intent.kind === 'query' ? { ...intent, consistency } : intent);
+  }
+  if (challenge.load && challenge.load.length > 0) await runLoads(engine, challenge.load, consistency);
+  await engine.runUntilIdle();
+}
+
 /**
  * Verify a challenge on `engine` as the learner left it: their intents
  * (already applied) are checked against `allowed`, then the workload runs
@@ -87,13 +97,8 @@ export async function verifyChallenge(
   const challenge = scenario.challenge;
   if (!challenge) throw new Error(`Scenario '${scenario.slug}' has no challenge.`);
   const disallowed = disallowedChanges(challenge, learner);
-  const consistency = challenge.allowed.consistency ? learner.consistency : undefined;
   const fromSeq = nextSeq(engine);
-  for (const intent of challenge.workload) {
-    await playIntent(engine, consistency && intent.kind === 'query' ? { ...intent, consistency } : intent);
-  }
-  if (challenge.load && challenge.load.length > 0) await runLoads(engine, challenge.load, consistency);
-  await engine.runUntilIdle();
+  await playWorkload(engine, challenge, learner.consistency);
   const results = await evaluateCriteria(engine, challenge.criteria, fromSeq);
   return { passed: disallowed.length === 0 && results.every((r) => r.passed), results, disallowed };
 }

@@ -1,5 +1,6 @@
 // What checking a learner's code gives back: plain data, posted from the
 // worker to the page as it is.
+import type { TraceRecord } from '../../engine/index.ts';
 import type { LearnerDiagnostic } from '../sandbox/errors.ts';
 
 /** A failing case told as a specification: what there was, what happened, what was expected. */
@@ -11,6 +12,8 @@ export interface GivenWhenThen {
   faults?: string;
   /** What the engine's trace shows of it, one line per record worth reading. */
   trace?: string[];
+  /** The engine's whole trace of the case (the latest records), for the read-only timeline. */
+  records?: TraceRecord[];
 }
 
 export interface CheckResult {

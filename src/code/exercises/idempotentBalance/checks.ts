@@ -18,6 +18,8 @@ import { learnerProjectionCode } from '../../adapters/learnerProjection.ts';
 import type { CodeEnvironment } from '../../checks/environment.ts';
 import { propertyReport } from '../../checks/property.ts';
 import type { CheckResult, GivenWhenThen } from '../../checks/report.ts';
+import type { TraceRecord } from '../../../engine/index.ts';
+import { timelineRecords } from '../../checks/timelineRecords.ts';
 import { LearnerCodeError } from '../../sandbox/errors.ts';
 import { LearnerSandbox } from '../../sandbox/sandbox.ts';
 
@@ -44,6 +46,7 @@ interface Played {
   comparison?: Comparison;
   error?: LearnerCodeError;
   trace: string[];
+  records?: TraceRecord[];
 }
 
 const reference = banking.projections.find((p) => p.name === PROJECTION)!;
@@ -112,11 +115,11 @@ export async function playBalanceCase(
     const trace = deliveries(engine);
     if (engine.projectionInfo(PROJECTION).status === 'crashed') {
       const reason = recordsOf(engine.trace, 'projection.crashed').at(-1)?.reason ?? 'it crashed';
-      return { error: lastError ?? new LearnerCodeError({ kind: 'runtime', message: reason }), trace };
+      return { error: lastError ?? new LearnerCodeError({ kind: 'runtime', message: reason }), trace, records: timelineRecords(engine) };
     }
     engine.controlProjection('shadowRebuild', PROJECTION, 'reference');
     await engine.runUntilIdle();
-    return { comparison: await engine.compareShadow(PROJECTION), trace };
+    return { comparison: await engine.compareShadow(PROJECTION), trace, records: timelineRecords(engine) };
   } finally {
     engine?.close();
     sandbox.dispose();
@@ -155,7 +158,14 @@ function describeCase(c: BalanceCase, played: Played): GivenWhenThen {
         );
     }
   }
-  return { given, when, then, faults: `${faults} (seed ${c.seed})`, trace: played.trace };
+  return {
+    given,
+    when,
+    then,
+    faults: `${faults} (seed ${c.seed})`,
+    trace: played.trace,
+    ...(played.records ? { records: played.records } : {}),
+  };
 }
 
 /** A comparison key (a JSON array of the primary key's values) as text: "acc-1". */

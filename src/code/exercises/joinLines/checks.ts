@@ -18,6 +18,8 @@ import { learnerProjectionCode } from '../../adapters/learnerProjection.ts';
 import type { CodeEnvironment } from '../../checks/environment.ts';
 import { propertyReport } from '../../checks/property.ts';
 import type { CheckResult, GivenWhenThen } from '../../checks/report.ts';
+import type { TraceRecord } from '../../../engine/index.ts';
+import { timelineRecords } from '../../checks/timelineRecords.ts';
 import { LearnerCodeError } from '../../sandbox/errors.ts';
 import { LearnerSandbox } from '../../sandbox/sandbox.ts';
 import { CHECKOUT_LINES_COLUMNS, checkoutLinesReference } from './reference.ts';
@@ -49,6 +51,7 @@ interface Played {
   comparison?: Comparison;
   error?: LearnerCodeError;
   trace: string[];
+  records?: TraceRecord[];
 }
 
 function exerciseDomain(code: ProjectionCode): DomainDefinition {
@@ -126,11 +129,11 @@ export async function playJoinCase(env: CodeEnvironment, source: string, c: Join
     const trace = deliveries(engine);
     if (engine.projectionInfo(PROJECTION).status === 'crashed') {
       const reason = recordsOf(engine.trace, 'projection.crashed').at(-1)?.reason ?? 'it crashed';
-      return { error: lastError ?? new LearnerCodeError({ kind: 'runtime', message: reason }), trace };
+      return { error: lastError ?? new LearnerCodeError({ kind: 'runtime', message: reason }), trace, records: timelineRecords(engine) };
     }
     engine.controlProjection('shadowRebuild', PROJECTION, 'reference');
     await engine.runUntilIdle();
-    return { comparison: await engine.compareShadow(PROJECTION), trace };
+    return { comparison: await engine.compareShadow(PROJECTION), trace, records: timelineRecords(engine) };
   } finally {
     engine?.close();
     sandbox.dispose();
@@ -170,7 +173,14 @@ function describeCase(c: JoinCase, played: Played): GivenWhenThen {
         );
     }
   }
-  return { given, when, then, faults: `${faults} (seed ${c.seed})`, trace: played.trace };
+  return {
+    given,
+    when,
+    then,
+    faults: `${faults} (seed ${c.seed})`,
+    trace: played.trace,
+    ...(played.records ? { records: played.records } : {}),
+  };
 }
 
 function keyText(key: string): string {

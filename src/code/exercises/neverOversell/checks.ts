@@ -9,6 +9,8 @@ import { learnerDecider } from '../../adapters/learnerDecider.ts';
 import type { CodeEnvironment } from '../../checks/environment.ts';
 import { checkProperty } from '../../checks/property.ts';
 import type { CheckResult, GivenWhenThen } from '../../checks/report.ts';
+import type { TraceRecord } from '../../../engine/index.ts';
+import { timelineRecords } from '../../checks/timelineRecords.ts';
 import { LearnerCodeError } from '../../sandbox/errors.ts';
 import { LearnerSandbox } from '../../sandbox/sandbox.ts';
 import { STOCK_EVENT_TYPES, STOCK_REJECTIONS, stockDomain } from './domain.ts';
@@ -160,6 +162,7 @@ interface Played {
   oversold?: string[];
   error?: LearnerCodeError;
   trace: string[];
+  records?: TraceRecord[];
 }
 
 /** Sends every op at its time (overlapping ones conflict and are retried by the engine), then reads the streams back. */
@@ -195,7 +198,7 @@ export async function playConcurrentOrders(env: CodeEnvironment, source: string,
           oversold = [`${streamId} went below zero: ${onHand} on hand after ${e.type} ${d.orderId ?? ''} (version ${e.version})`];
       }
     }
-    return { ...(oversold ? { oversold } : {}), trace };
+    return { ...(oversold ? { oversold } : {}), trace, records: timelineRecords(engine) };
   } finally {
     engine?.close();
     loaded.sandbox.dispose();
@@ -224,6 +227,7 @@ const concurrentStory = (c: StockCase, played: Played): GivenWhenThen => ({
   then: played.error ? [`your code failed: ${played.error.message}`] : (played.oversold ?? []),
   faults: `commands sent at the same virtual time overlap; the engine retries conflicts (seed ${c.seed})`,
   trace: played.trace,
+  ...(played.records ? { records: played.records } : {}),
 });
 
 // ---- one at a time, against a model -----------------------------------------

@@ -11,6 +11,8 @@ import { learnerSagaSteps, type LearnerReaction } from '../../adapters/learnerSa
 import type { CodeEnvironment } from '../../checks/environment.ts';
 import { propertyReport } from '../../checks/property.ts';
 import type { CheckResult, GivenWhenThen } from '../../checks/report.ts';
+import type { TraceRecord } from '../../../engine/index.ts';
+import { timelineRecords } from '../../checks/timelineRecords.ts';
 import { LearnerCodeError } from '../../sandbox/errors.ts';
 import { LearnerSandbox } from '../../sandbox/sandbox.ts';
 
@@ -87,6 +89,7 @@ interface Played {
   /** Each checkout's streams, as lines. */
   trace: string[];
   error?: LearnerCodeError;
+  records?: TraceRecord[];
 }
 
 export async function playSagaCase(env: CodeEnvironment, source: string, c: SagaCase, onLog?: (l: string) => void): Promise<Played> {
@@ -134,7 +137,7 @@ export async function playSagaCase(env: CodeEnvironment, source: string, c: Saga
       throw e;
     }
     if (last) return { wrong: [], trace: [], error: last };
-    return await judge(engine, c);
+    return { ...(await judge(engine, c)), records: timelineRecords(engine) };
   } finally {
     engine?.close();
     sandbox.dispose();
@@ -186,6 +189,7 @@ function describeCase(c: SagaCase, played: Played): GivenWhenThen {
     then: played.error ? [`your code failed: ${played.error.message}`] : played.wrong,
     faults: `the gateway refuses ${Math.round(c.failureProbability * 100)} % of charges, ${Math.round(c.duplicateProbability * 100)} % duplicates, latency ${c.latencyMs} ms, waits of ${c.timeoutMs} ms (seed ${c.seed})`,
     trace: played.trace,
+    ...(played.records ? { records: played.records } : {}),
   };
 }
 
