@@ -8,15 +8,8 @@ import type { Criterion } from '../scenarios/types.ts';
 import { NOISE_FAULTS, NOISE_SETTINGS, ROOT_CAUSES, type NoiseFault, type NoiseSetting, type RootCause } from './causes.ts';
 import { DOMAIN_KITS, type DomainKit } from './kits.ts';
 import { leafPaths, mergePatches } from './patches.ts';
+import { clampLevel } from './level.ts';
 import type { Incident, IncidentChoice, RootCauseId, WorkloadStep } from './types.ts';
-
-export const MIN_LEVEL = 1;
-export const MAX_LEVEL = 5;
-export const MIN_CHOICES = 3;
-
-export function clampLevel(level: number): number {
-  return Number.isFinite(level) ? Math.min(MAX_LEVEL, Math.max(MIN_LEVEL, Math.round(level))) : MIN_LEVEL;
-}
 
 /** The seed of regeneration attempt `attempt` (0: the seed itself): a fixed mix, so a share link finds the same incident. */
 export function derivedSeed(seed: number, attempt: number): number {
@@ -26,6 +19,9 @@ export function derivedSeed(seed: number, attempt: number): number {
   h = Math.imul(h, 0x27d4eb2f);
   return (h ^ (h >>> 15)) >>> 0;
 }
+
+/** At least this many choices, whatever the level. */
+export const MIN_CHOICES = 3;
 
 /** What a level means: more writes, more bystanders, more innocent suspects and extra harmless faults. */
 export function levelShape(level: number): { writes: number; others: number; noiseSettings: number; noiseFaults: number } {
