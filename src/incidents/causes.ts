@@ -3,9 +3,9 @@
 // shows it), the harmless misconfigurations that become distractors, and the
 // harmless extra faults that make harder incidents noisier. Which block may
 // sit beside which is said here; the engine's check (check.ts) proves it.
-import type { SettingsPatch } from '../engine/index.ts';
+import { settingEntry, type SettingsPatch } from '../engine/index.ts';
 import type { SeededRng } from '../engine/index.ts';
-import type { Remedy, RootCauseId } from './types.ts';
+import type { FixControl, Remedy, RootCauseId } from './types.ts';
 
 /** A shape of workload: how writes are spaced, whether clients resend, whether writes collide. */
 export interface WorkloadShape {
@@ -226,14 +226,27 @@ export const NOISE_FAULTS: readonly NoiseFault[] = [
   },
 ];
 
-/** The form of the "fix it" step: the configuration a learner may change (faults are the environment). */
-export const FIX_CONTROLS = [
-  { kind: 'boolean', path: 'projection.dedupe', label: 'Projection dedupe guard' },
-  { kind: 'boolean', path: 'projection.ordering', label: 'Projection ordering guard' },
-  { kind: 'boolean', path: 'idempotency', label: 'Idempotency (record commandIds)' },
-  { kind: 'enum', path: 'delivery', label: 'Event delivery', values: ['dualWrite', 'outbox'] },
-  { kind: 'number', path: 'retry.maxAttempts', label: 'Attempts per command (conflict retries)', min: 1, max: 10 },
-  { kind: 'number', path: 'snapshots.every', label: 'Snapshot every N events (0 = never)', min: 0, max: 100 },
-  { kind: 'number', path: 'projection.batchSize', label: 'Projection batch size', min: 1, max: 500 },
-  { kind: 'screen', label: 'Confirmation screen consistency', values: ['eventual', 'readYourWrites', 'token', 'poll'] },
+/** The configuration a learner may change to fix an incident (faults are the environment): paths of the settings catalogue. */
+export const FIX_PATHS = [
+  'projection.dedupe',
+  'projection.ordering',
+  'idempotency',
+  'delivery',
+  'retry.maxAttempts',
+  'snapshots.every',
+  'projection.batchSize',
 ] as const;
+
+/** The form of the "fix it" step: labels, kinds and ranges from the engine's settings catalogue, plus the screen's strategy. */
+export const FIX_CONTROLS: readonly FixControl[] = [
+  ...FIX_PATHS.map((path): FixControl => {
+    const entry = settingEntry(path);
+    if (!entry) throw new Error(`The settings catalogue has no "${path}".`);
+    const { rule, label } = entry;
+    if (rule.kind === 'boolean') return { kind: 'boolean', path, label };
+    if (rule.kind === 'enum') return { kind: 'enum', path, label, values: rule.values.map(String) };
+    if (rule.kind === 'number') return { kind: 'number', path, label, min: rule.min, max: rule.max };
+    throw new Error(`"${path}" is not a setting a form can show (${rule.kind}).`);
+  }),
+  { kind: 'screen', label: 'Confirmation screen consistency', values: ['eventual', 'readYourWrites', 'token', 'poll'] },
+];

@@ -20,8 +20,9 @@ export async function checkIncident(sql: SqlJsStatic, incident: Incident): Promi
   const fixed = (await runIncident(sql, incident, incident.fix)).passed;
   if (!fixed) return { ...fail('the reference fix does not pass'), fixed };
   for (const choice of incident.question.choices) {
-    choices[choice.id] = (await runIncident(sql, incident, choice.remedy)).passed;
     const right = choice.id === incident.question.answer;
+    // The answer's remedy is the reference fix, already run.
+    choices[choice.id] = right && choice.remedy === incident.fix ? fixed : (await runIncident(sql, incident, choice.remedy)).passed;
     if (choices[choice.id] !== right) {
       return { ...fail(right ? `the answer "${choice.label}" alone does not fix it` : `the distractor "${choice.label}" fixes it`), fixed };
     }

@@ -109,7 +109,7 @@ export function generateIncident(seed: number, level: number, attempt = 0, only?
   const criterion: Criterion =
     cause.symptom === 'value'
       ? {
-          description: `The ${kit.shows} of ${kit.entity} reads ${intended} once the system is quiet`,
+          description: `The ${kit.shows} of ${kit.entity} reads ${intended} ${kit.unit} once the system is quiet`,
           kind: 'query',
           query: { type: kit.screen.query, params: kit.screen.params },
           path: kit.screen.path,

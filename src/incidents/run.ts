@@ -113,7 +113,7 @@ function traceLines(records: readonly TraceRecord[], projection: string): string
   return lines.length <= MAX_TRACE_LINES ? lines : [...lines.slice(0, MAX_TRACE_LINES), `… and ${lines.length - MAX_TRACE_LINES} more`];
 }
 
-/** The bus's behaviour, the fix form's settings and the environment, as the run used them. */
+/** The bus's behaviour, the fix form's settings and the faults, as the run used them. */
 function settingsLines(engine: Engine, incident: Incident, screenStrategy: string): IncidentEvidence['settings'] {
   const paths = [
     'bus.latencyMs',
@@ -127,10 +127,15 @@ function settingsLines(engine: Engine, incident: Incident, screenStrategy: strin
     ...incident.environment,
     ...leafPaths(incident.settings),
   ];
+  const configurable = new Set<string>(FIX_CONTROLS.flatMap((c) => (c.kind === 'screen' ? [] : [c.path])));
   const lines = [...new Set(paths)].map((path) => ({
     path,
     value: String(settingValue(engine.settings, path)),
-    environment: incident.environment.includes(path),
+    kind: incident.environment.includes(path)
+      ? ('fault' as const)
+      : configurable.has(path)
+        ? ('configuration' as const)
+        : ('environment' as const),
   }));
-  return [...lines, { path: 'screen consistency', value: screenStrategy, environment: false }];
+  return [...lines, { path: 'screen consistency', value: screenStrategy, kind: 'configuration' as const }];
 }

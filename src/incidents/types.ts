@@ -89,8 +89,8 @@ export interface IncidentEvidence {
   values: { intended: number; eventStore: number; readModel: number | null; unit: 'cents' | 'units' };
   /** Selected trace lines, `#seq at ms: …`. */
   trace: string[];
-  /** The configuration the run used, one `path = value` per line (environment marked). */
-  settings: { path: string; value: string; environment: boolean }[];
+  /** The configuration the run used, one `path = value` per line: a fault of this incident, the rest of the environment, or configuration a fix may change. */
+  settings: { path: string; value: string; kind: 'fault' | 'environment' | 'configuration' }[];
 }
 
 export interface IncidentRun {

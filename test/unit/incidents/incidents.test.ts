@@ -86,6 +86,9 @@ describe('generated incidents, across many seeds', () => {
         expect(v.readModel !== v.eventStore || v.eventStore !== v.intended, where).toBe(true);
       }
       expect(run.evidence.trace.length, where).toBeGreaterThan(0);
+      // The faults of this incident are marked as such, and nothing else is.
+      const faults = run.evidence.settings.filter((line) => line.kind === 'fault').map((line) => line.path);
+      expect(faults.sort(), where).toEqual([...incident.environment].sort());
     }
   });
 });
