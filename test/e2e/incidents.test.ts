@@ -11,7 +11,7 @@ import { FIX_CONTROLS } from '../../src/incidents/causes.ts';
 import { findIncident, type CheckedIncident } from '../../src/incidents/check.ts';
 import { leafPaths } from '../../src/incidents/patches.ts';
 import { settingValue, type EngineSettings } from '../../src/engine/index.ts';
-import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { axeBuilder, baseUrl, launchBrowser, watchedPage } from './browser.ts';
 
 const SEED = 4242;
 const LEVEL = 1;
@@ -23,6 +23,16 @@ beforeAll(async () => {
   expected = await findIncident((await initSqlJs()) as unknown as SqlJsStatic, SEED, LEVEL);
 });
 afterAll(() => browser?.close());
+
+/** Serious or critical accessibility violations on the page as it is now. */
+async function violations(page: Page): Promise<string[]> {
+  const results = await axeBuilder(page)
+    .options({ resultTypes: ['violations'] })
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
 
 /** Enter the reference fix in the form, control by control. */
 async function enterFix(page: Page, fix: CheckedIncident['incident']['fix']): Promise<void> {
@@ -72,6 +82,9 @@ describe('generated incidents', () => {
     await page.locator('[data-run-fix]').click();
     await expect.poll(() => page.locator('[data-fix-verdict]').getAttribute('data-fix-verdict'), { timeout: 60_000 }).toBe('passed');
     expect(await page.locator('[data-incident-status]').innerText()).toBe(`Fixed: ${incident.criterion.description}.`);
+
+    // The whole flow on screen (evidence, verdict, form, checked fix) passes axe.
+    expect(await violations(page)).toEqual([]);
 
     // Kept for spaced repetition; a success raises the next level.
     const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('cqrs-lab:interview:progress') ?? '{}'));
