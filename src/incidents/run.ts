@@ -6,15 +6,12 @@
 import { createEngine, settingValue, type Engine, type SqlJsStatic, type TraceRecord } from '../engine/index.ts';
 import { getDomain } from '../domain/index.ts';
 import { evaluateCriteria, nextSeq, valueAtPath } from '../scenarios/criteria.ts';
-import { describeTrace } from '../terminal/format.ts';
 import { FIX_CONTROLS } from './causes.ts';
 import { stepIntent } from './generate.ts';
 import { kitOf } from './kits.ts';
 import { leafPaths, remedied } from './patches.ts';
+import { traceLines } from './traceLines.ts';
 import type { Incident, IncidentEvidence, IncidentRun, Remedy } from './types.ts';
-
-/** Most trace lines kept as evidence. */
-const MAX_TRACE_LINES = 24;
 
 export async function runIncident(sql: SqlJsStatic, incident: Incident, remedy: Remedy = {}): Promise<IncidentRun> {
   const { settings, consistency } = remedied(incident, remedy);
@@ -83,34 +80,6 @@ async function evidenceOf(
     trace: traceLines(records, incident.screen.projection),
     settings: settingsLines(engine, incident, screenStrategy),
   };
-}
-
-/** The records that tell the story: faults, guards, failures and misses (and the screen's applies when few). */
-function traceLines(records: readonly TraceRecord[], projection: string): string[] {
-  const telling = (r: TraceRecord): boolean => {
-    switch (r.type) {
-      case 'bus.duplicated':
-      case 'bus.dropped':
-      case 'publish.lost':
-      case 'command.duplicate':
-      case 'command.conflict':
-      case 'command.failed':
-      case 'command.retried':
-      case 'projection.duplicateSkipped':
-      case 'projection.gapDetected':
-      case 'projection.held':
-      case 'outbox.relayCrashed':
-        return true;
-      case 'query.executed':
-        return r.sawOwnWrite === false;
-      case 'projection.applied':
-        return r.projection === projection;
-      default:
-        return false;
-    }
-  };
-  const lines = records.filter(telling).map((r) => `#${r.seq} at ${r.at} ms: ${describeTrace(r)}`);
-  return lines.length <= MAX_TRACE_LINES ? lines : [...lines.slice(0, MAX_TRACE_LINES), `… and ${lines.length - MAX_TRACE_LINES} more`];
 }
 
 /** The bus's behaviour, the fix form's settings and the faults, as the run used them. */

@@ -86,12 +86,28 @@ describe('generated incidents, across many seeds', () => {
         expect(v.readModel !== v.eventStore || v.eventStore !== v.intended, where).toBe(true);
       }
       expect(run.evidence.trace.length, where).toBeGreaterThan(0);
+      // The trace shows the cause's signature.
+      const signature = SIGNATURE[incident.cause];
+      if (signature)
+        expect(
+          run.evidence.trace.some((line) => signature.test(line)),
+          `${where}: ${signature}`,
+        ).toBe(true);
       // The faults of this incident are marked as such, and nothing else is.
       const faults = run.evidence.settings.filter((line) => line.kind === 'fault').map((line) => line.path);
       expect(faults.sort(), where).toEqual([...incident.environment].sort());
     }
   });
 });
+
+/** A trace line each cause's evidence must show (a double count by a repeated commandId shows only as extra applies). */
+const SIGNATURE: Partial<Record<string, RegExp>> = {
+  dedupeOff: /a second time/,
+  dualWriteLoss: /never published/,
+  orderingOff: /skipped #\d+ .*: already at v/,
+  eventualConfirmation: /without its own write/,
+  noRetry: /failed after 1 attempt/,
+};
 
 /** The number a query criterion measured ("GetBalance.balanceCents = 123 (needs …)"). */
 function valueShown(measured: string): number | null {
