@@ -11,16 +11,19 @@ import { FIX_CONTROLS } from '../../src/incidents/causes.ts';
 import { findIncident, type CheckedIncident } from '../../src/incidents/check.ts';
 import { leafPaths } from '../../src/incidents/patches.ts';
 import { settingValue, type EngineSettings } from '../../src/engine/index.ts';
+import { applyIncidentAnswer, applyIncidentFix, emptyProgress } from '../../src/interview/progress.ts';
 import { axeBuilder, baseUrl, launchBrowser, watchedPage } from './browser.ts';
 
 const SEED = 4242;
 const LEVEL = 1;
 
 let browser: Browser;
+let sql: SqlJsStatic;
 let expected: CheckedIncident;
 beforeAll(async () => {
   browser = await launchBrowser();
-  expected = await findIncident((await initSqlJs()) as unknown as SqlJsStatic, SEED, LEVEL);
+  sql = (await initSqlJs()) as unknown as SqlJsStatic;
+  expected = await findIncident(sql, SEED, LEVEL);
 });
 afterAll(() => browser?.close());
 
@@ -92,6 +95,40 @@ describe('generated incidents', () => {
       expect.objectContaining({ seed: SEED, level: LEVEL, choice: incident.question.answer, right: true, fixed: true }),
     ]);
     expect(await page.locator('[data-next-after-fix]').innerText()).toBe(`Next incident (level ${LEVEL + 1})`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("opens at the learner's level without a link, and a wrong answer lowers the next level without losing the incident", async () => {
+    // One incident diagnosed and fixed before: the learner is at level 2.
+    const at = new Date('2026-03-01T10:00:00Z');
+    const before = applyIncidentFix(
+      applyIncidentAnswer(emptyProgress(), 'dedupeOff', { seed: 1, level: 1, choice: 'dedupeOff', right: true }, at),
+      'dedupeOff',
+      at.toISOString(),
+    );
+    const context = await browser.newContext();
+    await context.addInitScript((saved) => localStorage.setItem('cqrs-lab:interview:progress', saved), JSON.stringify(before));
+    const { page, errors } = await watchedPage(context);
+    await page.goto(`${baseUrl()}/practice/incidents/`);
+    await page.locator('[data-incident="ready"]').waitFor({ timeout: 60_000 });
+    expect(new URL(page.url()).searchParams.get('level')).toBe('2');
+    expect(await page.locator('[data-incident-level]').innerText()).toBe('Level 2 of 5');
+    const seed = new URL(page.url()).searchParams.get('seed');
+
+    const answer = await page.locator('[data-incident-question] h3').innerText();
+    // The page's seed is random: Node finds the same incident, so the test can pick a wrong suspect.
+    const { incident } = await findIncident(sql, Number(seed), 2);
+    expect(await page.locator('.incident h2').innerText()).toBe(incident.title);
+    const wrong = incident.question.choices.find((c) => c.id !== incident.question.answer)!;
+    await page.locator(`[data-choice="${wrong.id}"]`).check();
+    await page.locator('[data-commit-answer]').click();
+    expect(await page.locator('[data-answer-verdict]').getAttribute('data-answer-verdict')).toBe('wrong');
+    expect(await page.locator('[data-next-incident]').innerText()).toBe('New incident at your level (1)');
+    // The same incident stays on screen, answered, with its fix form.
+    expect(await page.locator('[data-incident-question] h3').innerText()).toBe(answer);
+    expect(new URL(page.url()).searchParams.get('seed')).toBe(seed);
+    expect(await page.locator('[data-fix-form]').count()).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
   });
