@@ -16,6 +16,7 @@ export type {
   FaultInfo,
 } from './engine.ts';
 export { replayScript } from './script.ts';
+export { SeededRng } from './rng.ts';
 export type { ReplayUntil } from './script.ts';
 export type {
   Intent,

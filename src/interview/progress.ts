@@ -6,6 +6,7 @@ import { z } from 'astro/zod';
 import { schedule, type StoredCard } from './schedule';
 import { GRADES, type Grade } from './types';
 import { withCurrentCheckpointKeys } from '../checkpoints/moved';
+import { ROOT_CAUSE_IDS, type RootCauseId } from '../incidents/types';
 
 /** How a checkpoint answer was graded (the page grades it, not the learner). */
 export const VERDICTS = ['right', 'partial', 'wrong'] as const;
@@ -61,6 +62,24 @@ export interface CheckpointProgress {
   attempts: CheckpointAttempt[];
 }
 
+/** One generated incident (src/incidents): the seed and level played, the diagnosis committed, and whether the fix passed. */
+export interface IncidentAttempt {
+  at: string;
+  seed: number;
+  level: number;
+  /** The choice id answered. */
+  choice: string;
+  right: boolean;
+  /** The learner's fix passed the engine's check (set later, when it does). */
+  fixed: boolean;
+}
+
+/** One review card per root cause: incidents of a cause come back as the cause is due. */
+export interface IncidentProgress {
+  card: StoredCard;
+  attempts: IncidentAttempt[];
+}
+
 export interface Progress {
   version: typeof PROGRESS_VERSION;
   questions: Record<string, QuestionProgress>;
@@ -68,6 +87,8 @@ export interface Progress {
   drills?: Record<string, DrillAttempt[]>;
   /** Lesson checkpoints answered, keyed "lesson-slug#checkpoint-id" (absent before checkpoints were graded). */
   checkpoints?: Record<string, CheckpointProgress>;
+  /** Generated incidents by root cause (absent before incidents existed). */
+  incidents?: Partial<Record<RootCauseId, IncidentProgress>>;
 }
 
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date');
@@ -117,6 +138,17 @@ export const checkpointAttemptSchema = z
   })
   .strict();
 
+export const incidentAttemptSchema = z
+  .object({
+    at: isoDate,
+    seed: z.number().int().min(0),
+    level: z.number().int().min(1),
+    choice: z.string().max(100),
+    right: z.boolean(),
+    fixed: z.boolean(),
+  })
+  .strict();
+
 /** "lesson-slug#checkpoint-id". */
 export const CHECKPOINT_KEY = /^[a-z0-9]+(?:-[a-z0-9]+)*#[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -133,6 +165,9 @@ export const progressSchema = z
         z.string().regex(CHECKPOINT_KEY, 'must be "lesson-slug#checkpoint-id"'),
         z.object({ card: cardSchema, attempts: z.array(checkpointAttemptSchema) }).strict(),
       )
+      .optional(),
+    incidents: z
+      .partialRecord(z.enum(ROOT_CAUSE_IDS), z.object({ card: cardSchema, attempts: z.array(incidentAttemptSchema) }).strict())
       .optional(),
   })
   .strict()
@@ -175,6 +210,29 @@ export function applyCheckpointAnswer(progress: Progress, key: string, attempt: 
     attempts: [...(previous?.attempts ?? []), { at: now.toISOString(), ...attempt }].slice(-MAX_ATTEMPTS),
   };
   return { ...progress, checkpoints: { ...progress.checkpoints, [key]: next } };
+}
+
+/** A diagnosis right comes back later, a wrong one in minutes. Pure, `now` injected. */
+export function applyIncidentAnswer(
+  progress: Progress,
+  cause: RootCauseId,
+  attempt: Omit<IncidentAttempt, 'at' | 'fixed'>,
+  now: Date,
+): Progress {
+  const previous = progress.incidents?.[cause];
+  const next: IncidentProgress = {
+    card: schedule(previous?.card, attempt.right ? 'good' : 'again', now),
+    attempts: [...(previous?.attempts ?? []), { at: now.toISOString(), ...attempt, fixed: false }].slice(-MAX_ATTEMPTS),
+  };
+  return { ...progress, incidents: { ...progress.incidents, [cause]: next } };
+}
+
+/** The attempt answered at `at` marked fixed (the card keeps its schedule). Pure. */
+export function applyIncidentFix(progress: Progress, cause: RootCauseId, at: string): Progress {
+  const previous = progress.incidents?.[cause];
+  if (!previous?.attempts.some((a) => a.at === at)) return progress;
+  const attempts = previous.attempts.map((a) => (a.at === at ? { ...a, fixed: true } : a));
+  return { ...progress, incidents: { ...progress.incidents, [cause]: { ...previous, attempts } } };
 }
 
 /** The subset of the Web Storage API the store needs; tests pass a Map-backed fake. */
@@ -259,6 +317,20 @@ export class ProgressStore {
   /** Read, record one graded checkpoint answer, write back. */
   recordCheckpoint(key: string, attempt: Omit<CheckpointAttempt, 'at'>, now: Date): Progress {
     const next = applyCheckpointAnswer(this.read(), key, attempt, now);
+    this.write(next);
+    return next;
+  }
+
+  /** Read, record one incident diagnosis, write back; returns the new progress. */
+  recordIncident(cause: RootCauseId, attempt: Omit<IncidentAttempt, 'at' | 'fixed'>, now: Date): Progress {
+    const next = applyIncidentAnswer(this.read(), cause, attempt, now);
+    this.write(next);
+    return next;
+  }
+
+  /** Read, mark the incident answered at `at` fixed, write back. */
+  recordIncidentFix(cause: RootCauseId, at: string): Progress {
+    const next = applyIncidentFix(this.read(), cause, at);
     this.write(next);
     return next;
   }

@@ -58,3 +58,15 @@ export function dueCheckpoints(known: readonly string[], progress: Progress, now
     .sort((a, b) => a.due - b.due || a.key.localeCompare(b.key))
     .map((entry) => entry.key);
 }
+
+/** Root causes of generated incidents due by the end of today, earliest first. */
+export function dueIncidents(progress: Progress, now: Date): string[] {
+  const limit = endOfDay(now).getTime();
+  return Object.entries(progress.incidents ?? {})
+    .flatMap(([cause, entry]) => {
+      const due = entry ? Date.parse(entry.card.due) : Number.NaN;
+      return due <= limit ? [{ cause, due }] : [];
+    })
+    .sort((a, b) => a.due - b.due || a.cause.localeCompare(b.cause))
+    .map((entry) => entry.cause);
+}

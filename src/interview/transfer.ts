@@ -10,6 +10,8 @@ import {
   type CheckpointAttempt,
   type CheckpointProgress,
   type DrillAttempt,
+  type IncidentAttempt,
+  type IncidentProgress,
   type Progress,
   type QuestionProgress,
 } from './progress';
@@ -96,7 +98,7 @@ export interface MergeResult {
   unchanged: number;
 }
 
-const reviewedAt = (entry: QuestionProgress | CheckpointProgress) =>
+const reviewedAt = (entry: QuestionProgress | CheckpointProgress | IncidentProgress) =>
   entry.card.lastReview ? Date.parse(entry.card.lastReview) : -Infinity;
 
 function mergeAttempts(a: Attempt[], b: Attempt[]): Attempt[] {
@@ -135,6 +137,30 @@ function mergeCheckpoints(a: Progress['checkpoints'], b: Progress['checkpoints']
   return out;
 }
 
+function mergeIncidents(a: Progress['incidents'], b: Progress['incidents']): Progress['incidents'] {
+  if (!a && !b) return undefined;
+  const out: NonNullable<Progress['incidents']> = { ...a };
+  for (const [cause, theirs] of Object.entries(b ?? {}) as [keyof typeof out, NonNullable<(typeof out)[keyof typeof out]>][]) {
+    const ours = out[cause];
+    if (!ours) {
+      out[cause] = theirs;
+      continue;
+    }
+    // The same answer may be in both, fixed in one: keep it fixed.
+    const seen = new Map<string, IncidentAttempt>();
+    for (const attempt of [...ours.attempts, ...theirs.attempts]) {
+      const key = `${attempt.at}|${attempt.seed}`;
+      const kept = seen.get(key);
+      seen.set(key, kept?.fixed ? kept : attempt);
+    }
+    out[cause] = {
+      card: reviewedAt(theirs) > reviewedAt(ours) ? theirs.card : ours.card,
+      attempts: [...seen.values()].sort((x, y) => Date.parse(x.at) - Date.parse(y.at)).slice(-MAX_ATTEMPTS),
+    };
+  }
+  return out;
+}
+
 /** Combines two progress records: per question or checkpoint, the card reviewed last wins; histories are unioned (drill runs too). */
 export function mergeProgress(current: Progress, incoming: Progress): MergeResult {
   const questions: Record<string, QuestionProgress> = { ...current.questions };
@@ -157,8 +183,15 @@ export function mergeProgress(current: Progress, incoming: Progress): MergeResul
   }
   const drills = mergeDrills(current.drills, incoming.drills);
   const checkpoints = mergeCheckpoints(current.checkpoints, incoming.checkpoints);
+  const incidents = mergeIncidents(current.incidents, incoming.incidents);
   return {
-    progress: { version: PROGRESS_VERSION, questions, ...(drills ? { drills } : {}), ...(checkpoints ? { checkpoints } : {}) },
+    progress: {
+      version: PROGRESS_VERSION,
+      questions,
+      ...(drills ? { drills } : {}),
+      ...(checkpoints ? { checkpoints } : {}),
+      ...(incidents ? { incidents } : {}),
+    },
     added,
     updated,
     unchanged,

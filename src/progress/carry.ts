@@ -237,6 +237,7 @@ export function mergeSnapshots(current: Snapshot, incoming: Snapshot): Snapshot 
 export function describeSnapshot(snapshot: Snapshot): string {
   const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const drillRuns = Object.values(snapshot.interview.drills ?? {}).reduce((sum, runs) => sum + runs.length, 0);
+  const incidentRuns = Object.values(snapshot.interview.incidents ?? {}).reduce((sum, entry) => sum + (entry?.attempts.length ?? 0), 0);
   const scenariosDone = Object.values(snapshot.scenarios.scenarios).filter((entry) => entry.storyFinished || entry.challengeSolved).length;
   return [
     count(Object.keys(snapshot.reading.read).length, 'lesson read', 'lessons read'),
@@ -247,6 +248,8 @@ export function describeSnapshot(snapshot: Snapshot): string {
     count(drillRuns, 'drill run'),
     count(Object.keys(snapshot.interview.questions).length, 'interview question reviewed', 'interview questions reviewed'),
     count(Object.keys(snapshot.code).length, 'exercise with your code', 'exercises with your code'),
+    // Said only when there are some, so summaries written before incidents read the same.
+    ...(incidentRuns > 0 ? [count(incidentRuns, 'incident diagnosed', 'incidents diagnosed')] : []),
   ].join(', ');
 }
 

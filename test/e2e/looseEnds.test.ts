@@ -168,7 +168,7 @@ describe('header and navigation', () => {
 
     await page.getByRole('button', { name: 'Lessons menu' }).click();
     const drawer = page.locator('#lesson-sidebar');
-    for (const link of ['Lessons', 'Scenarios', 'Sandbox', 'Write code', 'Interview practice', 'Glossary']) {
+    for (const link of ['Lessons', 'Scenarios', 'Sandbox', 'Write code', 'Incidents', 'Interview practice', 'Glossary']) {
       expect(await drawer.getByRole('link', { name: link, exact: true }).isVisible()).toBe(true);
     }
     // Focus goes to the lesson list, at the current lesson.

@@ -39,6 +39,7 @@ describe('the header menu on a phone (360 px)', () => {
     { link: 'Scenarios', path: '/scenarios/' },
     { link: 'Sandbox', path: '/sandbox/' },
     { link: 'Write code', path: '/practice/code/' },
+    { link: 'Incidents', path: '/practice/incidents/' },
     { link: 'Interview practice', path: '/interview/' },
     { link: 'Glossary', path: '/glossary/' },
   ];

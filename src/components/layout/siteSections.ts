@@ -11,6 +11,7 @@ export function siteSections(base: string): SiteSection[] {
     { href: `${base}scenarios/`, label: 'Scenarios' },
     { href: `${base}sandbox/`, label: 'Sandbox' },
     { href: `${base}practice/code/`, label: 'Write code' },
+    { href: `${base}practice/incidents/`, label: 'Incidents' },
     { href: `${base}interview/`, label: 'Interview practice' },
     { href: `${base}glossary/`, label: 'Glossary' },
   ];

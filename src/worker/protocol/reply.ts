@@ -30,8 +30,8 @@ import {
   type EngineErrorData,
 } from '../../engine/index.ts';
 
-/** Every worker the site starts: the sandbox's two, the terminal's SQL worker, the lessons' SQL lab, the drill runner, the learner-code runner, the scenario builder's checker, the failing-run shrinker. */
-export type WorkerName = 'write' | 'read' | 'sql-query' | 'sql-lab' | 'drill' | 'code' | 'scenario-check' | 'shrink';
+/** Every worker the site starts: the sandbox's two, the terminal's SQL worker, the lessons' SQL lab, the drill runner, the learner-code runner, the scenario builder's checker, the failing-run shrinker, the incident runner. */
+export type WorkerName = 'write' | 'read' | 'sql-query' | 'sql-lab' | 'drill' | 'code' | 'scenario-check' | 'shrink' | 'incident';
 
 export type WireError =
   | {
