@@ -9,6 +9,7 @@ import { checkIdempotentBalance } from '../../../src/code/exercises/idempotentBa
 import { starter as balanceStarter } from '../../../src/code/exercises/idempotentBalance/exercise.ts';
 import { checkExercise } from '../../../src/code/exercises/check.ts';
 import { starter as oversellStarter } from '../../../src/code/exercises/neverOversell/exercise.ts';
+import { starter as upcastStarter } from '../../../src/code/exercises/upcastProduct/exercise.ts';
 import { worldAt } from '../../../src/worker/views/timeline.ts';
 import { codeEnvironment } from './environment.ts';
 
@@ -38,5 +39,20 @@ describe("a failing case's trace for the timeline", () => {
     const report = await checkExercise(env, 'never-oversell', oversellStarter, 8);
     const burst = report.checks.find((c) => c.kind === 'property' && !c.passed)!;
     expect(burst.counterexample!.records!.some((r) => r.type === 'events.appended')).toBe(true);
+  });
+
+  it("an upcaster case brings the replay's records: the old event imported, delivered to the catalogue, which crashed on it", async () => {
+    const forgetsStock = upcastStarter.replace(
+      "  // TODO: return the payload in version 2's shape.\n  return data;\n",
+      "  return { sku: data.sku, name: data.name, priceCents: data.priceCents, category: 'uncategorised' };\n",
+    );
+    expect(forgetsStock).not.toBe(upcastStarter);
+    const report = await checkExercise(env, 'upcast-product', forgetsStock, 8);
+    const failed = report.checks.find((c) => c.kind === 'property' && !c.passed)!;
+    const records = failed.counterexample!.records!;
+    expect(records.some((r) => r.type === 'events.imported')).toBe(true);
+    expect(records.some((r) => r.type === 'bus.delivered' && r.projection === 'catalogue')).toBe(true);
+    // Version 2 without its stock: the catalogue cannot store the row.
+    expect(records.some((r) => r.type === 'projection.crashed' && r.projection === 'catalogue')).toBe(true);
   });
 });

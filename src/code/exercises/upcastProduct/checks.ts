@@ -6,10 +6,11 @@
 // every order's answer and the catalogue view must be the same.
 import fc from 'fast-check';
 import { commerce } from '../../../domain/index.ts';
-import { createEngine, recordsOf, type DomainDefinition, type Engine } from '../../../engine/index.ts';
+import { createEngine, recordsOf, type DomainDefinition, type Engine, type TraceRecord } from '../../../engine/index.ts';
 import { learnerUpcaster, type EngineUpcaster } from '../../adapters/learnerUpcaster.ts';
 import type { CodeEnvironment } from '../../checks/environment.ts';
 import { propertyReport } from '../../checks/property.ts';
+import { timelineRecords } from '../../checks/timelineRecords.ts';
 import type { CheckResult, GivenWhenThen } from '../../checks/report.ts';
 import { LearnerCodeError } from '../../sandbox/errors.ts';
 import { LearnerSandbox } from '../../sandbox/sandbox.ts';
@@ -50,6 +51,8 @@ interface Replayed {
   answers: string[];
   /** The catalogue view, or why it is not there. */
   catalogue: string[];
+  /** The engine's trace of this replay, for the read-only timeline. */
+  records?: TraceRecord[];
   error?: LearnerCodeError;
 }
 
@@ -96,6 +99,7 @@ async function replay(env: CodeEnvironment, domain: DomainDefinition, c: UpcastC
     const message = e instanceof Error ? e.message : String(e);
     return { ...out, error: new LearnerCodeError({ kind: 'runtime', message: `the engine could not use your upcaster: ${message}` }) };
   } finally {
+    if (engine) out.records = timelineRecords(engine);
     engine?.close();
   }
   const error = lastError();
@@ -149,7 +153,7 @@ function differences(yours: Replayed, reference: Replayed): string[] {
   return found.slice(0, 6);
 }
 
-function describeCase(c: UpcastCase, found: string[]): GivenWhenThen {
+function describeCase(c: UpcastCase, found: string[], records?: TraceRecord[]): GivenWhenThen {
   return {
     given: c.products.map((p, i) => {
       const e = storedEvent(p, i);
@@ -160,6 +164,7 @@ function describeCase(c: UpcastCase, found: string[]): GivenWhenThen {
       : ['the store is read back and the catalogue projected'],
     then: found,
     faults: `none: the same store replayed through yours and through the reference (seed ${c.seed})`,
+    ...(records ? { records } : {}),
   };
 }
 
@@ -230,7 +235,7 @@ export async function checkUpcastProduct(
             passed: false,
             runs: 1,
             detail: played.yours.error ? 'Your upcaster failed.' : 'Readers saw something other than the reference shows.',
-            counterexample: describeCase(example.case, played.differences),
+            counterexample: describeCase(example.case, played.differences, played.yours.records),
             ...(played.yours.error ? { error: played.yours.error.diagnostic } : {}),
           },
     );
@@ -245,7 +250,7 @@ export async function checkUpcastProduct(
       runs: options.runs,
       passedDetail: (runs) => `${runs} random stores, each read, decided and projected as with the reference.`,
       failure: (c, played) => ({
-        counterexample: describeCase(c, played.differences),
+        counterexample: describeCase(c, played.differences, played.yours.records),
         ...(played.yours.error ? { error: played.yours.error.diagnostic } : {}),
       }),
     }),
