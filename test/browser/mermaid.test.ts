@@ -11,10 +11,11 @@ function fence(source: string): HTMLElement {
   return pre;
 }
 
+/** Until no diagram is pending, for up to 50 s (the test has 60): beside other test files, loading mermaid alone can take more than the 5 s this used to allow. */
 async function settled(): Promise<void> {
-  for (let i = 0; i < 200 && document.querySelector('.mermaid-diagram[data-state="pending"]'); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await expect
+    .poll(() => document.querySelectorAll('.mermaid-diagram[data-state="pending"]').length, { timeout: 50_000, interval: 25 })
+    .toBe(0);
 }
 
 beforeEach(() => {

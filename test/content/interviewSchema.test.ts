@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { scratchSite, type ScratchSite } from '../support/scratchSite.ts';
 
 // A copy of the site with one lesson and one interview question we control: the real
 // config, schema and pages.
-const ROOT = resolve(import.meta.dirname, '../..');
-let site: string;
+let site: ScratchSite;
 
 const LESSON = `---
 title: A lesson for the schema test
@@ -43,36 +40,21 @@ The model answer.
 `;
 
 function writeQuestion(name: string, source: string): void {
-  rmSync(join(site, 'content/interview'), { recursive: true, force: true });
-  mkdirSync(join(site, 'content/interview'), { recursive: true });
-  writeFileSync(join(site, 'content/interview', name), source);
+  site.replaceFolder('content/interview', name, source);
 }
 
-function astro(command: 'sync' | 'build'): { status: number | null; output: string } {
-  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), command, ...(command === 'build' ? ['--outDir', join(site, 'out')] : [])], {
-    cwd: site,
-    encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-  });
-  return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
-}
+const astro = (command: 'sync' | 'build') => site.astro(command, command === 'build' ? { outDir: join(site.root, 'out') } : {});
 
 beforeAll(() => {
-  site = mkdtempSync(join(tmpdir(), 'cqrs-lab-interview-schema-'));
-  for (const file of ['astro.config.mjs', 'package.json', 'tsconfig.json', 'svelte.config.js']) {
-    cpSync(join(ROOT, file), join(site, file));
-  }
-  symlinkSync(join(ROOT, 'src'), join(site, 'src'));
-  symlinkSync(join(ROOT, 'node_modules'), join(site, 'node_modules'));
-  mkdirSync(join(site, 'content/lessons'), { recursive: true });
-  writeFileSync(join(site, 'content/lessons/the-lesson.mdx'), LESSON);
+  site = scratchSite('cqrs-lab-interview-schema-');
+  site.write('content/lessons/the-lesson.mdx', LESSON);
 });
-afterAll(() => rmSync(site, { recursive: true, force: true }));
+afterAll(() => site.close());
 
 describe('interview question schema', () => {
-  it('accepts a well-formed question', () => {
+  it('accepts a well-formed question', async () => {
     writeQuestion('good-question.md', GOOD);
-    const { status, output } = astro('sync');
+    const { status, output } = await astro('sync');
     expect(output).not.toMatch(/InvalidContentEntryDataError/);
     expect(status).toBe(0);
   }, 60_000);
@@ -88,24 +70,24 @@ describe('interview question schema', () => {
     ['a follow-up written as a bare question', GOOD.replace(/ {2}- question: (.*)\n {4}answer: .*\n/, '  - $1\n'), 'followUps.0'],
     ['a drill slug that is not a slug', GOOD.replace('minutes: 4', 'minutes: 4\ndrills: [Flash Sale]'), 'drills.0'],
     ['a scenario slug not in SCENARIO_SLUGS', GOOD.replace('lesson: the-lesson', 'lesson: the-lesson\nscenario: black-friday'), 'scenario'],
-  ])('fails on %s, naming the file and the field', (_case, source, field) => {
+  ])('fails on %s, naming the file and the field', async (_case, source, field) => {
     writeQuestion('broken-question.md', source);
-    const { status, output } = astro('sync');
+    const { status, output } = await astro('sync');
     expect(status).not.toBe(0);
     expect(output).toContain('broken-question.md');
     expect(output).toContain(field);
   }, 60_000);
 
-  it('accepts a scenario from the fixed list', () => {
+  it('accepts a scenario from the fixed list', async () => {
     writeQuestion('scenario-question.md', GOOD.replace('lesson: the-lesson', 'lesson: the-lesson\nscenario: flash-sale'));
-    const { status, output } = astro('sync');
+    const { status, output } = await astro('sync');
     expect(output).not.toMatch(/InvalidContentEntryDataError/);
     expect(status).toBe(0);
   }, 60_000);
 
-  it('fails the build when the lesson does not exist, naming the question and the field', () => {
+  it('fails the build when the lesson does not exist, naming the question and the field', async () => {
     writeQuestion('dangling-question.md', GOOD.replace('lesson: the-lesson', 'lesson: no-such-lesson'));
-    const { status, output } = astro('build');
+    const { status, output } = await astro('build');
     expect(status).not.toBe(0);
     expect(output).toMatch(/dangling-question/);
     expect(output).toMatch(/field:? lesson/);
