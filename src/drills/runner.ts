@@ -12,8 +12,11 @@ import type { Comparison } from '../scenarios/types.ts';
 import { resolveDesign, type ResolvedDesign } from './design.ts';
 import { evaluateCriteria, nextSeq } from '../scenarios/criteria.ts';
 import { measure, type RunFacts } from './measures.ts';
-import type { Design, Drill, DrillReport, RequirementResult, ScreenRead } from './types.ts';
+import type { Design, Drill, DrillReport, Requirement, RequirementResult, ScreenRead } from './types.ts';
 import { arrivals, expandSetup, fill, type Arrival } from './workload.ts';
+
+/** A requirement the runner measures on the trace (not a state check). */
+export type MeasuredRequirement = Extract<Requirement, { kind: 'measure' }>;
 
 export interface RunOptions {
   /** Called as virtual time passes: fraction of the load played, 0–1. */
@@ -42,8 +45,39 @@ export function compare(value: number, op: Comparison, target: number): boolean 
 
 export async function runDrill(sql: SqlJsStatic, drill: Drill, design: Design, options: RunOptions = {}): Promise<DrillReport> {
   const resolved = resolveDesign(drill, design);
-  const domain = getDomain(drill.domain);
-  const engine = createEngine({ sql, domain, seed: drill.seed, ...(drill.settings ? { settings: drill.settings } : {}) });
+  const engine = await startDrill(sql, drill, resolved);
+  try {
+    const fromSeq = nextSeq(engine);
+    const screenOf = new Map<string, string>();
+    await playLoad(engine, drill, resolved, screenOf, options.onProgress);
+    await engine.runUntilIdle();
+    // Taken before the requirements: a state check's own queries are not part of the load.
+    const totals = totalsOf(
+      engine.trace.filter((r) => r.seq >= fromSeq),
+      engine,
+    );
+    const requirements = await judgeRequirements(engine, drill, resolved, fromSeq, screenOf);
+    options.onProgress?.(1);
+    return {
+      slug: drill.slug,
+      design: { ...design },
+      passed: requirements.every((r) => r.passed),
+      requirements,
+      totals,
+    };
+  } finally {
+    engine.close();
+  }
+}
+
+/** A fresh engine with the drill's settings, the design's, and the setup run until idle: where the load starts. */
+export async function startDrill(sql: SqlJsStatic, drill: Drill, resolved: ResolvedDesign): Promise<Engine> {
+  const engine = createEngine({
+    sql,
+    domain: getDomain(drill.domain),
+    seed: drill.seed,
+    ...(drill.settings ? { settings: drill.settings } : {}),
+  });
   try {
     for (const patch of resolved.settings) engine.configure(patch);
     // One at a time: setup commands on the same stream must not race each other.
@@ -55,68 +89,74 @@ export async function runDrill(sql: SqlJsStatic, drill: Drill, design: Design, o
       }
     }
     await engine.runUntilIdle();
-
-    const fromSeq = nextSeq(engine);
-    const screenOf = new Map<string, string>();
-    await playLoad(engine, drill, resolved, screenOf, options.onProgress);
-    await engine.runUntilIdle();
-    const loadTrace = engine.trace.filter((r) => r.seq >= fromSeq);
-
-    const facts: RunFacts = {
-      trace: loadTrace,
-      screenOf,
-      screens: Object.fromEntries(
-        drill.screens.map((screen) => {
-          const r = resolved.screens[screen.id]!;
-          const spec = domain.queries.find((q) => q.type === r.query);
-          return [screen.id, { label: screen.label, query: r.query, projection: spec?.projection ?? r.query, consistency: r.consistency }];
-        }),
-      ),
-    };
-    const requirements: RequirementResult[] = [];
-    for (const requirement of drill.requirements) {
-      if (requirement.kind === 'criterion') {
-        // The scenarios' evaluator (shared with challenges): state checks on the engine after the load.
-        const [result] = await evaluateCriteria(engine, [{ ...requirement.criterion, description: requirement.label }], fromSeq);
-        requirements.push({
-          id: requirement.id,
-          label: requirement.label,
-          passed: result!.passed,
-          value: null,
-          measured: result!.measured,
-          why: result!.passed ? null : `Checked on the engine after the load: ${result!.measured}.`,
-          ...(!result!.passed ? { evidence: result!.evidence ?? { target: 'to hold', value: result!.measured, details: [] } } : {}),
-        });
-        continue;
-      }
-      const got = measure(requirement.measure, facts);
-      const passed = compare(got.value, requirement.op, requirement.value);
-      requirements.push({
-        id: requirement.id,
-        label: requirement.label,
-        passed,
-        value: got.value,
-        measured: `${got.shown} (needs ${OP_TEXT[requirement.op]} ${requirement.value})`,
-        why: passed ? null : got.why,
-        ...(passed
-          ? {}
-          : { evidence: { target: `${OP_TEXT[requirement.op]} ${requirement.value}`, value: got.shown, details: got.details ?? [] } }),
-      });
-    }
-    options.onProgress?.(1);
-    return {
-      slug: drill.slug,
-      design: { ...design },
-      passed: requirements.every((r) => r.passed),
-      requirements,
-      totals: totalsOf(loadTrace, engine),
-    };
-  } finally {
+    return engine;
+  } catch (e) {
     engine.close();
+    throw e;
   }
 }
 
-async function playLoad(
+/** What each screen of the design reads, for the measures' sentences. */
+export function screensOf(drill: Drill, resolved: ResolvedDesign): RunFacts['screens'] {
+  const domain = getDomain(drill.domain);
+  return Object.fromEntries(
+    drill.screens.map((screen) => {
+      const r = resolved.screens[screen.id]!;
+      const spec = domain.queries.find((q) => q.type === r.query);
+      return [screen.id, { label: screen.label, query: r.query, projection: spec?.projection ?? r.query, consistency: r.consistency }];
+    }),
+  );
+}
+
+/** Every requirement of the drill, judged on the engine after the load (records from `fromSeq` on). */
+export async function judgeRequirements(
+  engine: Engine,
+  drill: Drill,
+  resolved: ResolvedDesign,
+  fromSeq: number,
+  screenOf: Map<string, string>,
+): Promise<RequirementResult[]> {
+  const facts: RunFacts = { trace: engine.trace.filter((r) => r.seq >= fromSeq), screenOf, screens: screensOf(drill, resolved) };
+  const requirements: RequirementResult[] = [];
+  for (const requirement of drill.requirements) {
+    if (requirement.kind === 'criterion') {
+      // The scenarios' evaluator (shared with challenges): state checks on the engine after the load.
+      const [result] = await evaluateCriteria(engine, [{ ...requirement.criterion, description: requirement.label }], fromSeq);
+      requirements.push({
+        id: requirement.id,
+        label: requirement.label,
+        passed: result!.passed,
+        value: null,
+        measured: result!.measured,
+        why: result!.passed ? null : `Checked on the engine after the load: ${result!.measured}.`,
+        ...(!result!.passed ? { evidence: result!.evidence ?? { target: 'to hold', value: result!.measured, details: [] } } : {}),
+      });
+      continue;
+    }
+    requirements.push(judgeMeasured(requirement, facts));
+  }
+  return requirements;
+}
+
+/** A measured requirement against the run's facts. */
+export function judgeMeasured(requirement: MeasuredRequirement, facts: RunFacts): RequirementResult {
+  const got = measure(requirement.measure, facts);
+  const passed = compare(got.value, requirement.op, requirement.value);
+  return {
+    id: requirement.id,
+    label: requirement.label,
+    passed,
+    value: got.value,
+    measured: `${got.shown} (needs ${OP_TEXT[requirement.op]} ${requirement.value})`,
+    why: passed ? null : got.why,
+    ...(passed
+      ? {}
+      : { evidence: { target: `${OP_TEXT[requirement.op]} ${requirement.value}`, value: got.shown, details: got.details ?? [] } }),
+  };
+}
+
+/** The drill's load on `engine`, from now until its last arrival; `screenOf` learns each read's screen. */
+export async function playLoad(
   engine: Engine,
   drill: Drill,
   design: ResolvedDesign,

@@ -4,11 +4,12 @@
 // Replaying it is the only way anything here is judged: nothing is predicted.
 import { getDomain } from '../domain/index.ts';
 import { createEngine, type Engine, type SqlJsStatic } from '../engine/index.ts';
-import type { ConsistencyOptions, ScriptEntry, SettingsPatch, TraceRecord } from '../engine/index.ts';
+import type { ConsistencyOptions, SettingsPatch, TraceRecord } from '../engine/index.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 import { replayScript } from '../engine/index.ts';
 import { playWorkload } from '../scenarios/challenge.ts';
 import { evaluateCriteria, nextSeq } from '../scenarios/criteria.ts';
+import { isDrillMeasure, judgeDrillMeasure, type DrillMeasureCriterion, type RunEntry } from './drillRun.ts';
 import type { Criterion, CriterionResult, Scenario } from '../scenarios/types.ts';
 
 export interface FailingRun {
@@ -16,10 +17,10 @@ export interface FailingRun {
   seed: number;
   settings: SettingsPatch;
   /** Recorded intents in order. Entries from `windowFrom` on are what the criterion looks at (scope `verify`). */
-  script: ScriptEntry[];
+  script: RunEntry[];
   windowFrom: number;
-  /** The criterion that fails: the run is "still failing" while this one fails. */
-  criterion: Criterion;
+  /** The criterion that fails (or a drill's measured requirement): the run is "still failing" while this one fails. */
+  criterion: Criterion | DrillMeasureCriterion;
 }
 
 /** What happened in a run that a learner would name: the faults the engine injected. */
@@ -53,10 +54,11 @@ export async function checkRun(sql: SqlJsStatic, run: FailingRun): Promise<RunCh
     else if (first.step !== undefined) await engine.runToStep(first.step);
     else if (first.at > engine.now) await engine.advanceTo(first.at);
     const fromSeq = nextSeq(engine);
-    await engine.replay(run.script.slice(run.windowFrom));
+    const screenOf = await replayWindow(engine, run.script.slice(run.windowFrom));
     await engine.runUntilIdle();
     const until = engine.position();
     const facts = factsOf(engine.trace, projectionOf(run.criterion));
+    if (isDrillMeasure(run.criterion)) return { ...judgeDrillMeasure(run.criterion, engine.trace, fromSeq, screenOf), facts, until };
     const [result] = await evaluateCriteria(engine, [run.criterion], fromSeq);
     return { fails: !result!.passed, result: result!, facts, until };
   } catch (e) {
@@ -65,6 +67,21 @@ export async function checkRun(sql: SqlJsStatic, run: FailingRun): Promise<RunCh
   } finally {
     engine?.close();
   }
+}
+
+/** `engine.replay`, noting which screen each drill read (queryId → screen) is for. */
+async function replayWindow(engine: Engine, entries: readonly RunEntry[]): Promise<Map<string, string>> {
+  const screenOf = new Map<string, string>();
+  for (const entry of entries) {
+    // As `Engine.replay` places each entry, keeping the receipt it drops.
+    if (entry.step !== undefined) {
+      await engine.runToStep(entry.step);
+      if (entry.at > engine.now) engine.clock.set(entry.at);
+    } else await engine.advanceTo(entry.at);
+    const receipt = engine.submit(entry.intent);
+    if (entry.screen !== undefined && receipt.kind === 'query') screenOf.set(receipt.queryId, entry.screen);
+  }
+  return screenOf;
 }
 
 /** The faults of a run; those of one projection only when the criterion is about that projection. */
@@ -81,13 +98,15 @@ export function factsOf(trace: readonly TraceRecord[], projection?: string): Run
 }
 
 /** The projection a criterion is about, when it names one. */
-function projectionOf(criterion: Criterion): string | undefined {
+function projectionOf(criterion: FailingRun['criterion']): string | undefined {
   return 'projection' in criterion && typeof criterion.projection === 'string' ? criterion.projection : undefined;
 }
 
 /** The session the sandbox opens to show a run: its intents, replayed to where `checkRun` found it quiet. */
 export function sessionOf(run: FailingRun, until?: { at: number; step: number }): SessionState {
-  return { domain: run.domain, seed: run.seed, settings: run.settings, script: run.script, ...(until ? { until } : {}) };
+  // A session's entries are the engine's own: a drill read's screen stays here.
+  const script = run.script.map(({ screen: _screen, ...entry }) => entry);
+  return { domain: run.domain, seed: run.seed, settings: run.settings, script, ...(until ? { until } : {}) };
 }
 
 /**
@@ -100,7 +119,7 @@ export async function failingRunOfChallenge(
   session: SessionState,
   scenario: Scenario,
   learner: { consistency?: ConsistencyOptions },
-): Promise<FailingRun | null> {
+): Promise<(FailingRun & { criterion: Criterion }) | null> {
   const challenge = scenario.challenge;
   if (!challenge) throw new Error(`Scenario '${scenario.slug}' has no challenge.`);
   const engine = await replayScript(

@@ -78,7 +78,7 @@ export async function shrinkFailingRun(
   try {
     report();
     // Without recorded steps every intent lands at its time alone, so removing one never strands the rest.
-    const stepless = { ...run, script: run.script.map(({ at, intent }) => ({ at, intent })) };
+    const stepless = { ...run, script: run.script.map(({ step: _step, ...entry }) => entry) };
     if (await fails(stepless)) best = stepless;
     else if (!(await fails(run))) status = 'notReproduced';
     // Only the bus's seeded faults make another seed worth trying.

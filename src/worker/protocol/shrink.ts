@@ -1,7 +1,8 @@
-// The failing-run shrinker's worker (shrink.worker.ts): a challenge's or a
-// lesson goal's failure cut down to the shortest run that still fails. Its
+// The failing-run shrinker's worker (shrink.worker.ts): a challenge's, a
+// lesson goal's or a design drill's failure cut down to the shortest run that still fails. Its
 // client is shrinkClient.ts.
 import type { ConsistencyOptions } from '../../engine/index.ts';
+import type { Design, Drill } from '../../drills/types.ts';
 import type { SessionState } from '../../sandbox/sessionState.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import type { ShrinkReport } from '../../shrink/report.ts';
@@ -24,6 +25,13 @@ export type ShrinkApi = WorkerApi<{
     session: SessionState,
     scenario: Scenario,
     learner: { consistency?: ConsistencyOptions },
+    limits: ShrinkLimits,
+    onProgress?: (p: ShrinkProgress) => void,
+  ): Promise<Reply<ShrinkReport | null>>;
+  /** Play the drill with the design, take the first failing requirement, and shrink that run. Null when every requirement is met. */
+  shrinkDrill(
+    drill: Drill,
+    design: Design,
     limits: ShrinkLimits,
     onProgress?: (p: ShrinkProgress) => void,
   ): Promise<Reply<ShrinkReport | null>>;
