@@ -25,12 +25,13 @@ import { chromiumLaunchOptions } from './test/support/chromium.ts';
 // teardownTimeout bounds how long closing the pool may take.
 //
 // Parallel files. The three projects share one pool of workers and, being in the same group, run
-// side by side. The pool has two workers per core: Vitest's own default for `vitest run` is one
+// side by side. The pool has one worker per core: Vitest's own default for `vitest run` is one
 // fewer than the cores, which on a 2-core machine is a single worker, so every file of the three
 // projects ran one after the other while most e2e files mostly wait (pages loading, a sandbox's
-// clock running in real time) and leave the cores idle. Two per core keeps them busy; a unit file
-// that computes shares its core with one that waits. A project that turns file parallelism off is put
-// in a group of its own that Vitest runs only after every other one, one file at a time: the
+// clock running in real time) and leave the cores idle. Two per core was tried: four Chromiums with
+// their sandbox workers on two cores starved a sandbox page long enough for a 20 s wait in
+// sandboxPanels.test.ts to fail in a clean-clone CI run. A project that turns file parallelism
+// off is put in a group of its own that Vitest runs only after every other one, one file at a time: the
 // e2e files used to, which made them the whole second half of `npm test`. Each e2e file opens
 // its own Chromium and contexts against the static server, and writes only to temporary
 // folders of its own, so two of them can run at once, and beside unit files.
@@ -39,7 +40,7 @@ const HANG_GUARD = 'test/support/hangGuard.ts';
 export default defineConfig({
   test: {
     pool: 'forks',
-    maxWorkers: availableParallelism() * 2,
+    maxWorkers: availableParallelism(),
     teardownTimeout: 20_000,
     projects: [
       {
