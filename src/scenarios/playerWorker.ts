@@ -3,10 +3,9 @@
 // (steps, the scenario) and gets plain JSON back: the UI thread never runs
 // the engine or SQL.
 import type { SqlJsStatic } from 'sql.js';
-import { getDomain } from '../domain/index.ts';
 import type { Engine } from '../engine/index.ts';
 import type { ConsistencyOptions, Intent } from '../engine/index.ts';
-import { replayScript } from '../engine/index.ts';
+import { replaySession } from '../sandbox/sessionReplay.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 // Not index.ts: that would bundle every scenario file (and the schema) into the worker.
 import { evaluateCriteria } from './criteria.ts';
@@ -50,14 +49,7 @@ export async function verifyOnReplay(
   scenario: Scenario,
   learner: { fromScript: number; consistency?: ConsistencyOptions },
 ): Promise<Verdict> {
-  const engine = await replayScript(
-    sql,
-    getDomain(session.domain),
-    session.seed,
-    session.settings,
-    session.script,
-    session.until ?? 'idle',
-  );
+  const engine = await replaySession(sql, session);
   try {
     const intents = session.script.slice(learner.fromScript).map((entry) => entry.intent);
     return await verifyChallenge(engine, scenario, { intents, ...(learner.consistency ? { consistency: learner.consistency } : {}) });

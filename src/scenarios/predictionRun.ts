@@ -4,9 +4,8 @@
 // the experiment plays on it, and the value is read from the records it
 // produced or from a read model. Headless tests call the same functions.
 import type { SqlJsStatic } from 'sql.js';
-import { getDomain } from '../domain/index.ts';
 import type { Engine, TraceRecord } from '../engine/index.ts';
-import { replayScript } from '../engine/index.ts';
+import { replaySession } from '../sandbox/sessionReplay.ts';
 import type { SandboxPreset } from '../sandbox/presets.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
 // Not index.ts: that would bundle every scenario file into the worker.
@@ -57,14 +56,7 @@ export async function predictOnReplay(
   session: SessionState,
   prediction: LessonPrediction,
 ): Promise<PredictionMeasurement> {
-  const engine = await replayScript(
-    sql,
-    getDomain(session.domain),
-    session.seed,
-    session.settings,
-    session.script,
-    session.until ?? 'idle',
-  );
+  const engine = await replaySession(sql, session);
   try {
     return await playPrediction(engine, prediction);
   } finally {

@@ -6,7 +6,7 @@ import { getDomain } from '../domain/index.ts';
 import { createEngine, type Engine, type SqlJsStatic } from '../engine/index.ts';
 import type { ConsistencyOptions, SettingsPatch, TraceRecord } from '../engine/index.ts';
 import type { SessionState } from '../sandbox/sessionState.ts';
-import { replayScript } from '../engine/index.ts';
+import { replaySession } from '../sandbox/sessionReplay.ts';
 import { playWorkload } from '../scenarios/challenge.ts';
 import { evaluateCriteria, nextSeq } from '../scenarios/criteria.ts';
 import { isDrillMeasure, judgeDrillMeasure, type DrillMeasureCriterion, type RunEntry } from './drillRun.ts';
@@ -122,14 +122,7 @@ export async function failingRunOfChallenge(
 ): Promise<(FailingRun & { criterion: Criterion }) | null> {
   const challenge = scenario.challenge;
   if (!challenge) throw new Error(`Scenario '${scenario.slug}' has no challenge.`);
-  const engine = await replayScript(
-    sql,
-    getDomain(session.domain),
-    session.seed,
-    session.settings,
-    session.script,
-    session.until ?? 'idle',
-  );
+  const engine = await replaySession(sql, session);
   try {
     const windowFrom = engine.recordedCount();
     const fromSeq = nextSeq(engine);

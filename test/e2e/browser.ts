@@ -68,3 +68,12 @@ export async function inParallel<T>(items: T[], limit: number, task: (item: T) =
     }),
   );
 }
+
+/** Send a command from the sandbox's command form and wait until its result is listed. */
+export async function sendCommand(page: Page, type: string, fields: Record<string, string> = {}): Promise<void> {
+  const before = await page.locator('[data-testid="command-results"] li').count();
+  await page.selectOption('[data-testid="command-type"]', type);
+  for (const [name, value] of Object.entries(fields)) await page.fill(`[data-panel="commands"] [data-field="${name}"]`, value);
+  await page.click('[data-testid="command-send"]');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="command-results"] li').length > n, before);
+}

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { baseUrl, launchBrowser, openAllSettings, watchedPage } from './browser.ts';
+import { baseUrl, launchBrowser, openAllSettings, watchedPage, sendCommand as send } from './browser.ts';
 import { openLessonEmbed } from './lessonEmbed.ts';
 
 interface Traced {
@@ -22,14 +22,6 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(() => browser?.close());
-
-async function send(page: Page, type: string, fields: Record<string, string> = {}): Promise<void> {
-  const before = await page.locator('[data-testid="command-results"] li').count();
-  await page.selectOption('[data-testid="command-type"]', type);
-  for (const [name, value] of Object.entries(fields)) await page.fill(`[data-panel="commands"] [data-field="${name}"]`, value);
-  await page.click('[data-testid="command-send"]');
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="command-results"] li').length > n, before);
-}
 
 async function traceOf(page: Page): Promise<string> {
   await page.locator('[data-panel="timeline"]').scrollIntoViewIfNeeded();

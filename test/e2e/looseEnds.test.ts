@@ -3,7 +3,7 @@
 // phone width, the glossary's links and site search.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { baseUrl, launchBrowser, lessonPaths, watchedPage } from './browser.ts';
+import { baseUrl, launchBrowser, lessonPaths, watchedPage, sendCommand as send } from './browser.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -18,14 +18,6 @@ async function openSandbox(width = 1440): Promise<{ page: Page; errors: string[]
   await watched.page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
   await watched.page.waitForFunction(() => !document.querySelector('.sandbox .busy'));
   return watched;
-}
-
-async function send(page: Page, type: string, fields: Record<string, string> = {}): Promise<void> {
-  const before = await page.locator('[data-testid="command-results"] li').count();
-  await page.selectOption('[data-testid="command-type"]', type);
-  for (const [name, value] of Object.entries(fields)) await page.fill(`[data-panel="commands"] [data-field="${name}"]`, value);
-  await page.click('[data-testid="command-send"]');
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="command-results"] li').length > n, before);
 }
 
 const show = (page: Page, panel: string) => page.locator(`[data-panel="${panel}"]`).scrollIntoViewIfNeeded();

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { baseUrl, launchBrowser, openAllSettings, watchedPage } from './browser.ts';
+import { baseUrl, launchBrowser, openAllSettings, watchedPage, sendCommand as send } from './browser.ts';
 import type { TraceRecord } from '../../src/engine/index.ts';
 
 let browser: Browser;
@@ -27,14 +27,6 @@ async function openSandbox(): Promise<{ page: Page; errors: string[] }> {
   await watched.page.waitForFunction(() => !document.querySelector('.sandbox .busy'));
   await picture(watched.page).waitFor();
   return watched;
-}
-
-async function send(page: Page, type: string, fields: Record<string, string> = {}): Promise<void> {
-  const before = await page.locator('[data-testid="command-results"] li').count();
-  await page.selectOption('[data-testid="command-type"]', type);
-  for (const [name, value] of Object.entries(fields)) await page.fill(`[data-panel="commands"] [data-field="${name}"]`, value);
-  await page.click('[data-testid="command-send"]');
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="command-results"] li').length > n, before);
 }
 
 async function trace(page: Page): Promise<TraceRecord[]> {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseUrl, launchBrowser, openAllSettings, watchedPage } from './browser.ts';
+import { baseUrl, launchBrowser, openAllSettings, watchedPage, sendCommand as send } from './browser.ts';
 import { SETTING_CONTROLS, sliderPosition } from '../../src/sandbox/controls.ts';
 import { commerce } from '../../src/domain/index.ts';
 
@@ -34,14 +34,6 @@ async function ready(page: Page): Promise<void> {
   await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
   await page.waitForFunction(() => !document.querySelector('.sandbox .busy'));
   await openAllSettings(page);
-}
-
-async function send(page: Page, type: string, fields: Record<string, string> = {}): Promise<void> {
-  const before = await page.locator('[data-testid="command-results"] li').count();
-  await page.selectOption('[data-testid="command-type"]', type);
-  for (const [name, value] of Object.entries(fields)) await page.fill(`[data-panel="commands"] [data-field="${name}"]`, value);
-  await page.click('[data-testid="command-send"]');
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="command-results"] li').length > n, before);
 }
 
 async function download(page: Page, testId: string): Promise<string> {

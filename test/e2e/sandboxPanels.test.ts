@@ -6,7 +6,7 @@
 // the controls its story and challenge use.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { baseUrl, launchBrowser, watchedPage, sendCommand as send } from './browser.ts';
 import { LESSON_PRESETS } from '../../src/sandbox/lessonPresets.ts';
 
 let browser: Browser;
@@ -32,14 +32,6 @@ async function openSandbox(query = '?paused', width = 1440): Promise<{ page: Pag
   await watched.page.goto(`${baseUrl()}/sandbox/${query}`, { waitUntil: 'load' });
   await ready(watched.page);
   return watched;
-}
-
-async function send(page: Page, type: string, fields: Record<string, string> = {}): Promise<void> {
-  const before = await page.locator('[data-testid="command-results"] li').count();
-  await page.selectOption('[data-testid="command-type"]', type);
-  for (const [name, value] of Object.entries(fields)) await page.fill(`[data-panel="commands"] [data-field="${name}"]`, value);
-  await page.click('[data-testid="command-send"]');
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="command-results"] li').length > n, before);
 }
 
 /** Panels off screen keep their last frame: bring one into view before reading it. */

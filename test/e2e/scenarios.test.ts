@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { playStoryToTheEnd } from './scenarioStory.ts';
 
 const SIMULATIONS = resolve(import.meta.dirname, '../../simulations');
 const scenarioSlugs = readdirSync(SIMULATIONS)
@@ -32,28 +33,6 @@ async function openScenario(page: Page, slug: string): Promise<void> {
 async function eventsShown(page: Page): Promise<number> {
   const text = await page.locator('[data-testid="clock"]').innerText();
   return Number(/events\s+([\d,]+)/.exec(text)![1]!.replace(/,/g, ''));
-}
-
-/** Play the story to its end: Play, and answer each checkpoint with its first choice. */
-async function playToTheEnd(page: Page): Promise<void> {
-  for (let round = 0; round < 60 && !(await page.getByTestId('story-over').isVisible()); round++) {
-    const open = page.locator('[data-testid="checkpoint"][data-state="open"]');
-    if ((await open.count()) > 0) {
-      await open.locator('input[type="radio"]').first().check();
-      await open.getByRole('button', { name: 'Commit my answer' }).click();
-    } else if ((await page.getByTestId('player-play').isVisible()) && (await page.getByTestId('player-play').isEnabled())) {
-      await page.getByTestId('player-play').click();
-    }
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid="story-over"]') ||
-        document.querySelector('[data-testid="checkpoint"][data-state="open"]') ||
-        document.querySelector('[data-testid="scenario-player"][data-phase="idle"]'),
-      undefined,
-      { timeout: 30_000 },
-    );
-  }
-  await page.getByTestId('story-over').waitFor({ timeout: 30_000 });
 }
 
 describe('scenarios', () => {
@@ -106,7 +85,7 @@ describe('scenarios', () => {
     expect(await first.getByTestId('step-facts').innerText()).toMatch(/readYourWriteMisses = 1/);
 
     // Play runs the rest, one step after another; the narration moves with it.
-    await playToTheEnd(page);
+    await playStoryToTheEnd(page);
     const total = await page.locator('[data-testid="story-step"]').count();
     expect(total).toBeGreaterThan(1);
     expect(await page.getByTestId('progress').innerText()).toBe(`${total} of ${total} steps played`);
@@ -130,7 +109,7 @@ describe('scenarios', () => {
     const context = await browser.newContext();
     const { page, errors } = await watchedPage(context);
     await openScenario(page, 'read-your-own-write');
-    await playToTheEnd(page);
+    await playStoryToTheEnd(page);
     const challenge = page.getByTestId('challenge');
     await challenge.waitFor();
 
@@ -164,7 +143,7 @@ describe('scenarios', () => {
     const context = await browser.newContext();
     const { page, errors } = await watchedPage(context);
     await openScenario(page, 'duplicate-charge');
-    await playToTheEnd(page);
+    await playStoryToTheEnd(page);
     const challenge = page.getByTestId('challenge');
     const toggle = challenge.getByLabel('Idempotent commands');
     expect(await challenge.locator('[data-allowed-setting="idempotency"]').count()).toBe(1);

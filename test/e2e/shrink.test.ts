@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
 import { openLessonEmbed } from './lessonEmbed.ts';
+import { playStoryToTheEnd } from './scenarioStory.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -32,24 +33,7 @@ async function restock(box: Locator): Promise<void> {
 async function playScenario(page: Page, slug: string): Promise<void> {
   await page.goto(`${baseUrl()}/scenarios/${slug}/`, { waitUntil: 'load' });
   await page.waitForSelector('[data-testid="scenario-player"][data-setup="done"]', { timeout: 30_000 });
-  for (let round = 0; round < 60 && !(await page.getByTestId('story-over').isVisible()); round++) {
-    const open = page.locator('[data-testid="checkpoint"][data-state="open"]');
-    if ((await open.count()) > 0) {
-      await open.locator('input[type="radio"]').first().check();
-      await open.getByRole('button', { name: 'Commit my answer' }).click();
-    } else if ((await page.getByTestId('player-play').isVisible()) && (await page.getByTestId('player-play').isEnabled())) {
-      await page.getByTestId('player-play').click();
-    }
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid="story-over"]') ||
-        document.querySelector('[data-testid="checkpoint"][data-state="open"]') ||
-        document.querySelector('[data-testid="scenario-player"][data-phase="idle"]'),
-      undefined,
-      { timeout: 30_000 },
-    );
-  }
-  await page.getByTestId('story-over').waitFor({ timeout: 30_000 });
+  await playStoryToTheEnd(page);
 }
 
 describe('the shortest failing run', () => {
