@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { chromiumLaunchOptions } from './test/support/chromium.ts';
+import LongestFirst from './test/support/longestFirst.ts';
 
 // Three projects, one command: `vitest run` (via `npm test`) runs them all.
 // - unit: the pure engine, domains, parsers — in Node.
@@ -40,6 +41,8 @@ const HANG_GUARD = 'test/support/hangGuard.ts';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Longest files first across the three projects, so no long file starts last (longestFirst.ts).
+    sequence: { sequencer: LongestFirst },
     maxWorkers: availableParallelism(),
     teardownTimeout: 20_000,
     projects: [

@@ -18,7 +18,7 @@ const GRACE_MS = 30_000;
 /** Hooks between tests: the hook timeout of vitest.config.ts plus the grace. */
 const HOOK_DEADLINE_MS = 60_000 + GRACE_MS;
 /**
- * A file's beforeAll may set a longer timeout of its own (every-page-light and -dark crawl the
+ * A file's beforeAll may set a longer timeout of its own (every-page-a and -b crawl the
  * whole site in one, with 900 s), which this setup file cannot read: it waits
  * up to the longest one any file sets, plus the grace.
  */

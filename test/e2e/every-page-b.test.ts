@@ -1,0 +1,5 @@
+// Every other page of the built site (the second of two halves): status, console errors, both themes
+// (first visit and a live switch) and the axe-core audit in each. See everyPage.ts.
+import { checkEveryPage } from './everyPage.ts';
+
+checkEveryPage(1);
