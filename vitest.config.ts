@@ -78,6 +78,8 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/e2e/serve-dist.ts'],
+          // A describe.concurrent block (the lesson embeds) opens at most three pages at once.
+          maxConcurrency: 3,
           setupFiles: [HANG_GUARD],
           testTimeout: 60_000,
           hookTimeout: 60_000,

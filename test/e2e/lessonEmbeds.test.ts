@@ -151,8 +151,10 @@ async function terminal(box: Locator, line: string, shows: RegExp): Promise<stri
 
 // ── every embed ─────────────────────────────────────────────────────────
 
-describe('every lesson embed', () => {
-  it.each(LESSON_PRESET_NAMES)('%s opens with only its panels and listed controls, and no console error', async (name) => {
+// Side by side, a few at a time: an embed mostly waits while it boots (its workers start, sql.js
+// compiles, the preset replays), and each has a page of its own.
+describe.concurrent('every lesson embed', () => {
+  it.for(LESSON_PRESET_NAMES)('%s opens with only its panels and listed controls, and no console error', async (name, { expect }) => {
     const preset: SandboxPreset = LESSON_PRESETS[name];
     const { page, box, errors } = await openEmbed(name);
     // The controls panel renders as two sections, run and settings; every other panel as itself.
