@@ -1,12 +1,6 @@
 // Scenarios from the terminal: the list (with what this browser has finished),
 // opening a scenario's page, slug completion and help.
 import { describe, expect, it, vi } from 'vitest';
-import { renderPlain } from '../../../src/terminal/ansi.ts';
-import { memoryStorage } from '../../../src/terminal/history.ts';
-import { TerminalSession } from '../../../src/terminal/session.ts';
-import { COMPLETION_KEY, COMPLETION_VERSION } from '../../../src/scenarios/completion.ts';
-import { scenarioCatalog } from '../../../src/scenarios/index.ts';
-import { harness } from './helpers.ts';
 
 // Every scenario of the site has a challenge, but the format allows a story
 // alone, and the list must show one as finished once its story is played:
@@ -18,6 +12,16 @@ vi.mock('../../../src/scenarios/catalog.ts', async (importOriginal) => {
   const all = [...real, { ...story, slug: 'story-only', title: 'A story with no challenge', order: real.at(-1)!.order + 1 }];
   return { scenarioCatalog: () => all, scenarioBySlug: (slug: string) => all.find((s) => s.slug === slug) };
 });
+
+// The unit files share their processes (isolate: false), so an earlier file may have loaded the
+// terminal with the real catalog: load it afresh, with the mock above in place.
+vi.resetModules();
+const { renderPlain } = await import('../../../src/terminal/ansi.ts');
+const { memoryStorage } = await import('../../../src/terminal/history.ts');
+const { TerminalSession } = await import('../../../src/terminal/session.ts');
+const { COMPLETION_KEY, COMPLETION_VERSION } = await import('../../../src/scenarios/completion.ts');
+const { scenarioCatalog } = await import('../../../src/scenarios/index.ts');
+const { harness } = await import('./helpers.ts');
 
 const catalog = scenarioCatalog();
 const withChallenge = catalog.find((s) => s.challenge !== undefined)!;
