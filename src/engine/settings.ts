@@ -51,6 +51,12 @@ export interface ProjectionSettings extends ProjectionGuards {
   batchSize: number;
   /** Events per transaction when catching up or rebuilding from the store. */
   replayBatchSize: number;
+  /**
+   * Live batches are committed on a shared clock: at the first multiple of this
+   * interval at or after the batch is ready (0 = as soon as it is ready). Fewer,
+   * larger commits, and the projections' commits of one tick share a round trip.
+   */
+  commitIntervalMs: number;
   /** An event whose handler throws (a poison event) is parked in a dead-letter table and skipped, instead of stopping the projection. */
   deadLetter: boolean;
 }
@@ -177,7 +183,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   costs: { commandMs: 2, loadEventMs: 0, projectMs: 1, projectBatchMs: 0, projectRowMs: 0, queryMs: 1 },
   retry: { maxAttempts: 3, backoffMs: 5 },
   idempotency: true,
-  projection: { batchSize: 50, replayBatchSize: 500, dedupe: true, ordering: true, deadLetter: false },
+  projection: { batchSize: 50, replayBatchSize: 500, commitIntervalMs: 0, dedupe: true, ordering: true, deadLetter: false },
   projections: {},
   separationLevel: 3,
   sync: { mode: 'async', projections: [] },
@@ -227,6 +233,7 @@ export const SETTING_RULES = {
   projection: {
     batchSize: num(1, 10_000),
     replayBatchSize: num(1, 100_000),
+    commitIntervalMs: num(0, 1000),
     dedupe: bool,
     ordering: bool,
     deadLetter: bool,
@@ -408,4 +415,19 @@ export function projectionCostMs(settings: Pick<EngineSettings, 'costs'>, events
 /** Virtual ms a projection spends on one batch of `events` events: projectBatchMs for the batch, projectMs for each event. */
 export function batchCostMs(settings: Pick<EngineSettings, 'costs'>, events: number): number {
   return settings.costs.projectBatchMs + projectionCostMs(settings, events);
+}
+
+/**
+ * The instant a live batch ready at `readyAt` is committed: the next multiple
+ * of projection.commitIntervalMs at or after it (itself when the interval is
+ * 0). The interval is a whole number of ms, so for a whole-ms `readyAt` the
+ * division and the product are exact; for a fractional one (a clock moved by
+ * a fractional advance) the quotient may round down onto a multiple just
+ * below it, hence the guard. Pure arithmetic: the same inputs, the same instant.
+ */
+export function commitInstant(settings: Pick<EngineSettings, 'projection'>, readyAt: number): number {
+  const interval = settings.projection.commitIntervalMs;
+  if (interval <= 0) return readyAt;
+  const at = Math.ceil(readyAt / interval) * interval;
+  return at < readyAt ? at + interval : at;
 }

@@ -84,6 +84,10 @@ const GROUP_INFO: GroupInfo = {
       unit: 'events',
       scale: 'log',
     },
+    commitIntervalMs: ms(
+      'Commit interval',
+      'Projections commit their live batches only on a shared tick, every this many ms (0: each batch as soon as it is ready), as Kafka Streams’ commit.interval.ms or a polling projection daemon does. Fewer, larger commits, and the projections committing on the same tick share one trip to the read store; the price is up to one interval of extra lag.',
+    ),
     dedupe: flag('Projection dedupe guard', 'Skip events whose stream version was already applied.'),
     ordering: flag('Projection ordering guard', 'Hold an event that arrives before its predecessor.'),
     deadLetter: flag(

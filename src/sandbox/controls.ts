@@ -47,6 +47,8 @@ const SETTINGS = [
   { id: 'dead-letter', path: ['projection', 'deadLetter'] },
   { id: 'command-ms', path: ['costs', 'commandMs'] },
   { id: 'project-ms', path: ['costs', 'projectMs'] },
+  // Log stops from 0: 0, 1, 2 … 10, 12 … 50 … 1,000 ms.
+  { id: 'commit-interval', path: ['projection', 'commitIntervalMs'] },
   // Hybrid needs a list of projections: the terminal's `set sync.projections` sets it.
   { id: 'sync-mode', path: ['sync', 'mode'], options: ['async', 'sync'] },
   { id: 'delivery', path: ['delivery'] },

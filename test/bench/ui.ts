@@ -21,11 +21,16 @@
 //   task over 50 ms of CPU.
 // Settings (BENCH_UI_SETTINGS, a JSON settings patch, opened as a sandbox link): the defaults, except
 // above 1,000 events/s (and in max mode), where each projection takes 0.1 ms per event and 4 ms per batch
-// (costs.projectMs, costs.projectBatchMs). At the default 1 ms per event a projection handles 1,000
-// events/s of virtual time: above that its queue grows without end, which is the simulation's honest
-// answer, not the tab's limit, and leaves the read side idle. At 0.1 ms + 4 ms a batch, every projection
-// keeps up with 10,000 events/s in batches of a few dozen events, as a projection committing to a real
-// database would (its commit and checkpoint write are the per-batch cost).
+// (costs.projectMs, costs.projectBatchMs) and commits on a 10 ms tick (projection.commitIntervalMs). At
+// the default 1 ms per event a projection handles 1,000 events/s of virtual time: above that its queue
+// grows without end, which is the simulation's honest answer, not the tab's limit, and leaves the read
+// side idle. At 0.1 ms + 4 ms a batch, as a projection committing to a real database would (its commit
+// and checkpoint write are the per-batch cost), a full batch of 50 events costs 9 ms. The 10 ms tick is
+// the shortest on which such a batch commits every tick, so a busy projection still carries 50 events
+// per tick (5,000 events/s; 5,555 without a tick); the four projections commit on the same ticks and
+// share one round trip to the read worker, at most 100 a second of virtual time whatever the rate (a
+// 5 ms tick allows twice as many for the same capacity), for at most 10 ms more lag over a bus latency
+// of 20–30 ms. BENCH_UI_SETTINGS='{"costs":{"projectMs":0.1,"projectBatchMs":4}}' gives the run without it.
 // Serves dist/ (or SITE_DIST); build first.
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -41,7 +46,8 @@ const SECONDS = Number(process.env['BENCH_UI_SECONDS'] ?? '20');
 const RATE = Number(process.env['BENCH_UI_RATE'] ?? '1000');
 const STEPS = (process.env['BENCH_UI_STEPS'] ?? '1000,2000,3000,4000,5000,6000,8000,10000').split(',').map(Number);
 const SETTINGS = JSON.parse(
-  process.env['BENCH_UI_SETTINGS'] ?? (MODE === 'max' || RATE > 1000 ? '{"costs":{"projectMs":0.1,"projectBatchMs":4}}' : '{}'),
+  process.env['BENCH_UI_SETTINGS'] ??
+    (MODE === 'max' || RATE > 1000 ? '{"costs":{"projectMs":0.1,"projectBatchMs":4},"projection":{"commitIntervalMs":10}}' : '{}'),
 ) as SettingsPatch;
 /** How long the max mode holds each rate, and the trace window of a long run. */
 const STEP_SECONDS = 20;

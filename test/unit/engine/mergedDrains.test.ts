@@ -297,7 +297,7 @@ describe('merged drains', () => {
     merged.close();
   });
 
-  it('under random faults, disruptions and loads, merging never changes the trace (every domain)', async () => {
+  it('under random faults, disruptions, loads and commit intervals, merging never changes the trace (every domain)', async () => {
     const domains = [commerce, banking, social];
     const settings = fc.record({
       latencyMs: fc.integer({ min: 0, max: 20 }),
@@ -308,6 +308,7 @@ describe('merged drains', () => {
       projectMs: fc.integer({ min: 0, max: 3 }),
       projectRowMs: fc.constantFrom(0, 0, 1),
       batchSize: fc.integer({ min: 1, max: 5 }),
+      commitIntervalMs: fc.constantFrom(0, 0, 3, 10),
       level2: fc.boolean(),
       sync: fc.constantFrom('async' as const, 'async' as const, 'hybrid' as const),
     });
@@ -344,7 +345,7 @@ describe('merged drains', () => {
               reorder: s.reorder,
             },
             costs: { commandMs: 1, projectMs: s.projectMs, projectRowMs: s.projectRowMs, queryMs: 1 },
-            projection: { batchSize: s.batchSize, replayBatchSize: 3 },
+            projection: { batchSize: s.batchSize, replayBatchSize: 3, commitIntervalMs: s.commitIntervalMs },
             // Social's feeds cannot share one database (separation level 2 fails to create them).
             separationLevel: s.level2 && domain !== social ? 2 : 3,
             sync: { mode: s.sync, projections: s.sync === 'hybrid' ? names.slice(0, 1) : [] },

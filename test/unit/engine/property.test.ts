@@ -12,9 +12,9 @@
 // the log up to its position, time or version says. A client that sends the
 // stream's current version as its expected version is never refused while
 // nothing else writes that stream. The configuration varies
-// too (relay, projection and replay batch sizes, costs), at the start and
-// mid-run. PROPERTY_RUNS scales the case counts (e.g. PROPERTY_RUNS=5 for a
-// soak).
+// too (relay, projection and replay batch sizes, the projections' commit
+// interval, costs), at the start and mid-run. PROPERTY_RUNS scales the case
+// counts (e.g. PROPERTY_RUNS=5 for a soak).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DomainDefinition } from '../../../src/engine/domain.ts';
@@ -61,11 +61,15 @@ const busSettings: fc.Arbitrary<SettingsPatch> = fc.record({
   }),
 });
 
-/** Mid-run tuning: batch sizes of the relay, of live projection and of replays, and service times. */
+/** Mid-run tuning: batch sizes of the relay, of live projection and of replays, the commit interval, and service times. */
 const tuning: fc.Arbitrary<SettingsPatch> = fc.record(
   {
     outbox: fc.record({ relayBatchSize: fc.constantFrom(1, 2, 3, 100), relayDelayMs: fc.integer({ min: 0, max: 10 }) }),
-    projection: fc.record({ batchSize: fc.integer({ min: 1, max: 12 }), replayBatchSize: fc.integer({ min: 1, max: 12 }) }),
+    projection: fc.record({
+      batchSize: fc.integer({ min: 1, max: 12 }),
+      replayBatchSize: fc.integer({ min: 1, max: 12 }),
+      commitIntervalMs: fc.constantFrom(0, 0, 0, 1, 4, 15),
+    }),
     costs: fc.record({
       commandMs: fc.integer({ min: 0, max: 5 }),
       projectMs: fc.integer({ min: 0, max: 3 }),
@@ -85,7 +89,11 @@ const initialSettings: fc.Arbitrary<SettingsPatch> = fc.record({
     queryMs: fc.integer({ min: 0, max: 2 }),
   }),
   retry: fc.record({ maxAttempts: fc.integer({ min: 1, max: 4 }), backoffMs: fc.integer({ min: 0, max: 5 }) }),
-  projection: fc.record({ batchSize: fc.integer({ min: 1, max: 12 }), replayBatchSize: fc.integer({ min: 1, max: 12 }) }),
+  projection: fc.record({
+    batchSize: fc.integer({ min: 1, max: 12 }),
+    replayBatchSize: fc.integer({ min: 1, max: 12 }),
+    commitIntervalMs: fc.constantFrom(0, 0, 0, 1, 4, 15),
+  }),
 });
 
 /** Every engine mode the basic invariants must survive. The outbox may crash its relay; dual write may not lose events here. */

@@ -36,3 +36,13 @@ describe('projection time per event', () => {
     expect(control.stops.at(-1)).toBe(10_000);
   });
 });
+
+describe('commit interval', () => {
+  it('is a slider in ms from 0 (off) to 1,000, with the small intervals worth trying as stops', () => {
+    const control = SETTING_CONTROLS.find((c) => c.id === 'commit-interval');
+    if (control?.kind !== 'range') throw new Error('commit-interval is not a slider');
+    expect(control).toMatchObject({ path: ['projection', 'commitIntervalMs'], unit: 'ms', min: 0, max: 1000 });
+    for (const ms of [0, 1, 5, 10, 50, 100, 1000]) expect(control.stops).toContain(ms);
+    expect(controlsForSettingPaths(['projection.commitIntervalMs'])).toEqual(['commit-interval']);
+  });
+});

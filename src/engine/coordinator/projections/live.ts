@@ -1,19 +1,23 @@
 // Live projection work: the inbox the bus fills, drained in batches after
-// their virtual cost; synchronous projections applied after a commit; one
-// place that settles a returned batch (crash or applied records).
-import { applyGuardsFor, batchCostMs } from '../../settings.ts';
+// their virtual cost (committed on the next commit tick when there is an
+// interval); synchronous projections applied after a commit; one place that
+// settles a returned batch (crash or applied records).
+import { applyGuardsFor, batchCostMs, commitInstant } from '../../settings.ts';
 import type { EventEnvelope } from '../../vocabulary/envelope.ts';
 import type { BatchOutcome } from '../../vocabulary/projection.ts';
 import type { EngineContext, LiveApply, ProjectionProcess } from '../context.ts';
 import type { Watchers } from '../watchers.ts';
+import { CommitTicks } from './commitTicks.ts';
 
 export class LiveProjections {
   readonly ctx: EngineContext;
   readonly watchers: Watchers;
+  readonly ticks: CommitTicks;
 
   constructor(ctx: EngineContext, watchers: Watchers) {
     this.ctx = ctx;
     this.watchers = watchers;
+    this.ticks = new CommitTicks(ctx);
   }
 
   markCrashed(p: ProjectionProcess, rolledBack: number, reason = 'requested', committedWithoutCheckpoint?: number): void {
@@ -66,7 +70,10 @@ export class LiveProjections {
     const cost = batchCostMs(this.ctx.settings, batch.length);
     const live = this.liveApply(p, batch);
     const run = async (): Promise<void> => live.applied(await this.ctx.host().applyBatch(live.request()));
-    if (cost === 0) await run();
+    // With a commit interval every batch waits for its tick, even one ready now: the tick merges it with the others.
+    if (this.ctx.settings.projection.commitIntervalMs > 0)
+      this.ticks.join(commitInstant(this.ctx.settings, this.ctx.clock.now + cost), live, run);
+    else if (cost === 0) await run();
     else this.ctx.scheduler.schedule(this.ctx.clock.now + cost, 'projection.apply', run, live);
   }
 
