@@ -257,6 +257,9 @@ export class SandboxController {
   }
 
   #onFrame(f: SandboxFrame): void {
+    // The settings rarely change but arrive as a new object with every frame: the same object, so what derives from them re-runs only when one did.
+    const settings = this.frame?.settings;
+    if (settings && JSON.stringify(settings) === JSON.stringify(f.settings)) f = { ...f, settings };
     this.frame = f;
     const last = this.samples[this.samples.length - 1];
     if (last && f.clock.at < last.at) this.samples = [];
