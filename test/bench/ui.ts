@@ -8,7 +8,9 @@
 // main thread's long tasks over 50 ms (Long Tasks API and a trace), the
 // inputs' time to the next paint (p50, p95), the CPU each thread spent per
 // 1,000 events (main thread, coordinator worker, read worker: thread time
-// from the trace, so a busy machine does not inflate it), the round trips
+// from the trace, so a busy machine does not inflate it), where the main
+// thread's time went (script, style, layout, paint: per second, with the
+// layouts' count and mean cost, and the layouts forced inside script), the round trips
 // the coordinator made to the read worker per event, and the JS heap of the
 // page and of each worker.
 //
@@ -160,6 +162,7 @@ interface TraceEvent {
   name: string;
   ph: string;
   tid: number;
+  ts: number;
   dur?: number;
   tdur?: number;
   args?: { name?: string; data?: { url?: string; workerThreadId?: number } };
@@ -188,12 +191,55 @@ function threadCpu(traceEvents: TraceEvent[]) {
   return {
     workerCpu,
     tasks,
+    rendering: mainThreadWork(traceEvents.filter((e) => e.tid === mainTid && e.ph === 'X')),
     longByWall: tasks.filter((t) => (t.dur ?? 0) > 50_000).length,
     longByCpu: tasks.filter((t) => (t.tdur ?? 0) > 50_000).length,
     mostCpu: Math.max(0, ...tasks.map((t) => t.tdur ?? 0)) / 1000,
     busyMs: tasks.reduce((n, t) => n + (t.tdur ?? 0), 0) / 1000,
   };
 }
+
+/**
+ * Where the main thread's time went, by the trace's own event names (thread time, ms): script (the
+ * outermost script call of each task), style (UpdateLayoutTree), layout (count, and how many ran inside
+ * script: forced by a read or a canvas font after a write), paint (PrePaint, Paint, Layerize, Commit), and
+ * how many animation frames ran a callback.
+ */
+function mainThreadWork(events: TraceEvent[]) {
+  const sorted = [...events].sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const work = { script: 0, style: 0, layout: 0, layouts: 0, forcedLayouts: 0, paint: 0, animationFrames: 0 };
+  const open: TraceEvent[] = [];
+  let inScript = 0;
+  for (const e of sorted) {
+    while (open.length > 0 && open.at(-1)!.ts + (open.at(-1)!.dur ?? 0) <= e.ts) if (SCRIPT.has(open.pop()!.name)) inScript--;
+    const ms = (e.tdur ?? 0) / 1000;
+    if (e.name === 'FireAnimationFrame') work.animationFrames++;
+    if (SCRIPT.has(e.name)) {
+      if (inScript === 0) work.script += ms;
+      inScript++;
+      open.push(e);
+      continue;
+    }
+    if (e.name === 'UpdateLayoutTree') work.style += ms;
+    else if (e.name === 'Layout') {
+      work.layout += ms;
+      work.layouts++;
+      if (inScript > 0) work.forcedLayouts++;
+    } else if (PAINT.has(e.name)) work.paint += ms;
+    open.push(e);
+  }
+  return work;
+}
+const SCRIPT = new Set([
+  'FunctionCall',
+  'EvaluateScript',
+  'v8.callFunction',
+  'TimerFire',
+  'FireAnimationFrame',
+  'EventDispatch',
+  'HandlePostMessage',
+]);
+const PAINT = new Set(['PrePaint', 'Paint', 'Layerize', 'Commit']);
 
 const pct = (xs: number[], p: number) =>
   xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
@@ -276,6 +322,11 @@ async function measure(rate: number, seconds: number, traceSeconds: number, atMi
   } else lines.push('read worker: no call counter in this build');
   const workers = [...trace.workerCpu].sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${perThousand(ms)} ms`);
   lines.push(`CPU per 1,000 events: main thread ${perThousand(trace.busyMs)} ms, workers: ${workers.join(', ')}`);
+  const r = trace.rendering;
+  const perSecond = (ms: number) => `${Math.round(ms / wall)} ms/s`;
+  lines.push(
+    `main thread per second: script ${perSecond(r.script)}, style ${perSecond(r.style)}, layout ${perSecond(r.layout)} (${(r.layouts / wall).toFixed(1)} layouts/s, mean ${(r.layout / Math.max(1, r.layouts)).toFixed(2)} ms, ${r.forcedLayouts} forced inside script), paint ${perSecond(r.paint)}; ${(r.animationFrames / wall).toFixed(1)} animation-frame callbacks/s`,
+  );
   lines.push(
     `long tasks > 50 ms on the main thread: ${longTasks.length} (Long Tasks API)${longTasks.length ? `, longest ${Math.round(Math.max(...longTasks))} ms` : ''}; from the trace: ${trace.longByWall} over 50 ms wall, ${trace.longByCpu} over 50 ms of CPU (most CPU in one task ${Math.round(trace.mostCpu)} ms); main thread busy ${Math.round(trace.busyMs / wall / 10)}% of the time`,
   );

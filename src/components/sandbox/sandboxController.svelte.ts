@@ -27,6 +27,7 @@ import { unwrap, wireMessage, type Reply } from '../../worker/protocol/reply.ts'
 import type { ArchitectureFrame, Divergence } from '../../worker/views/architecture.ts';
 import { SessionKeeper, message, type SessionNotice } from './sessionKeeper.svelte.ts';
 import { Branches } from './branches.svelte.ts';
+import { frameBatch } from './frameBatch.ts';
 
 /** A query answer, marked when the read model that gave it disagrees with its events. */
 export type AnsweredQuery = QueryResult & { diverged?: readonly Divergence[] };
@@ -176,6 +177,7 @@ export class SandboxController {
   }
 
   destroy(): void {
+    frameBatch.cancel(this);
     this.#keeper.stop();
     this.#connection?.close();
     this.#connection = null;
@@ -240,7 +242,8 @@ export class SandboxController {
     this.focusedCommand = null;
     this.frame = unwrap(await connection.coordinator.frame());
     await client.subscribeFrames(connection, (f) => {
-      if (generation === this.#generation) this.#onFrame(f);
+      // Applied in the page's next animation frame, with the charts (frameBatch.ts); a newer run drops it.
+      if (generation === this.#generation) frameBatch.schedule(this, 'commit', () => generation === this.#generation && this.#onFrame(f));
     });
     this.#keeper.opened(state, options.keepRecord === true);
     this.branches.opened(state);
@@ -254,6 +257,9 @@ export class SandboxController {
   }
 
   #onFrame(f: SandboxFrame): void {
+    // The settings rarely change but arrive as a new object with every frame: the same object, so what derives from them re-runs only when one did.
+    const settings = this.frame?.settings;
+    if (settings && JSON.stringify(settings) === JSON.stringify(f.settings)) f = { ...f, settings };
     this.frame = f;
     const last = this.samples[this.samples.length - 1];
     if (last && f.clock.at < last.at) this.samples = [];
