@@ -175,6 +175,17 @@ describe('the sandbox page', () => {
       null,
       { timeout: 30_000 },
     );
+    // Pause and run again in two quick clicks, before a frame can show the pause: time still runs
+    // (it used to pause twice). Virtual time moving two more seconds shows it, whatever frame was up.
+    const virtualSeconds = async () => Number((await clockText(page)).match(/Virtual time ([\d.,]+) s/)![1]!.replace(/,/g, ''));
+    const clicked = await virtualSeconds();
+    await page.locator('[data-testid="play"]').evaluate((button: HTMLButtonElement) => {
+      button.click();
+      button.click();
+    });
+    await expect.poll(virtualSeconds, { timeout: 20_000 }).toBeGreaterThan(clicked + 2);
+    expect(await clockText(page)).toMatch(/running at/);
+    expect(await page.getAttribute('[data-testid="play"]', 'aria-pressed')).toBe('true');
     expect(errors).toEqual([]);
     await context.close();
   });

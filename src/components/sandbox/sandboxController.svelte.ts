@@ -241,6 +241,7 @@ export class SandboxController {
     this.pastPicture = null;
     this.focusedCommand = null;
     this.frame = unwrap(await connection.coordinator.frame());
+    this.#wantRunning = null;
     await client.subscribeFrames(connection, (f) => {
       // Applied in the page's next animation frame, with the charts (frameBatch.ts); a newer run drops it.
       if (generation === this.#generation) frameBatch.schedule(this, 'commit', () => generation === this.#generation && this.#onFrame(f));
@@ -261,6 +262,7 @@ export class SandboxController {
     const settings = this.frame?.settings;
     if (settings && JSON.stringify(settings) === JSON.stringify(f.settings)) f = { ...f, settings };
     this.frame = f;
+    if (this.#wantRunning !== null && (f.clock.running === this.#wantRunning || this.#runningTaken)) this.#wantRunning = null;
     const last = this.samples[this.samples.length - 1];
     if (last && f.clock.at < last.at) this.samples = [];
     if (!last || f.clock.at !== last.at || f.head !== last.head) {
@@ -410,8 +412,30 @@ export class SandboxController {
     return r.ok ? r.value : null;
   }
 
+  /**
+   * The clock as the learner last set it, until a frame shows it. Frames come a few times a
+   * second, so a second click before the next one must toggle from what the button says, not
+   * from the last frame (two quick clicks on "Pause time" used to pause twice and stay paused).
+   */
+  #wantRunning = $state<boolean | null>(null);
+  /** The worker has taken the last setRunning: the next frame shows the clock as it is. */
+  #runningTaken = false;
+  #runningAsks = 0;
+
+  /** Whether time runs, as the controls show it. */
+  get running(): boolean {
+    return this.#wantRunning ?? this.frame?.clock.running ?? false;
+  }
+
   setRunning(running: boolean): void {
-    void this.#api().setRunning(running);
+    this.#wantRunning = running;
+    this.#runningTaken = false;
+    const ask = ++this.#runningAsks;
+    void this.#api()
+      .setRunning(running)
+      .finally(() => {
+        if (ask === this.#runningAsks) this.#runningTaken = true;
+      });
     this.announcement = running ? 'Time running.' : 'Time paused.';
   }
 
