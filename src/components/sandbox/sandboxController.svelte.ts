@@ -262,7 +262,7 @@ export class SandboxController {
     const settings = this.frame?.settings;
     if (settings && JSON.stringify(settings) === JSON.stringify(f.settings)) f = { ...f, settings };
     this.frame = f;
-    if (this.#wantRunning !== null && (f.clock.running === this.#wantRunning || this.#runningTaken)) this.#wantRunning = null;
+    if (f.clock.running === this.#wantRunning) this.#wantRunning = null;
     const last = this.samples[this.samples.length - 1];
     if (last && f.clock.at < last.at) this.samples = [];
     if (!last || f.clock.at !== last.at || f.head !== last.head) {
@@ -417,25 +417,19 @@ export class SandboxController {
    * second, so a second click before the next one must toggle from what the button says, not
    * from the last frame (two quick clicks on "Pause time" used to pause twice and stay paused).
    */
+  // Kept until a frame shows the clock so: a frame built before the worker took the click can
+  // arrive after it. The worker refuses to run only when faulted, and then the frame decides.
   #wantRunning = $state<boolean | null>(null);
-  /** The worker has taken the last setRunning: the next frame shows the clock as it is. */
-  #runningTaken = false;
-  #runningAsks = 0;
 
   /** Whether time runs, as the controls show it. */
   get running(): boolean {
-    return this.#wantRunning ?? this.frame?.clock.running ?? false;
+    if (this.#wantRunning !== null && !this.fault) return this.#wantRunning;
+    return this.frame?.clock.running ?? false;
   }
 
   setRunning(running: boolean): void {
     this.#wantRunning = running;
-    this.#runningTaken = false;
-    const ask = ++this.#runningAsks;
-    void this.#api()
-      .setRunning(running)
-      .finally(() => {
-        if (ask === this.#runningAsks) this.#runningTaken = true;
-      });
+    void this.#api().setRunning(running);
     this.announcement = running ? 'Time running.' : 'Time paused.';
   }
 
