@@ -120,9 +120,11 @@ async function readSideCalls(p: Page): Promise<ReadSideCalls | null> {
 
 const MB = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
 
-/** JS heap in use: the page's (CDP Runtime.getHeapUsage) and each dedicated worker's (the same call in its own target). */
+/** JS heap in use after a full collection: the page's (CDP Runtime.getHeapUsage) and each dedicated worker's (the same calls in its own target). */
 async function heaps(b: Browser, p: Page): Promise<string> {
   const pageSession = await p.context().newCDPSession(p);
+  // After a full collection, so what is printed is what is kept, not garbage not yet collected.
+  await pageSession.send('HeapProfiler.collectGarbage');
   const own = (await pageSession.send('Runtime.getHeapUsage')).usedSize;
   await pageSession.detach();
   const session = await b.newBrowserCDPSession();
@@ -132,14 +134,22 @@ async function heaps(b: Browser, p: Page): Promise<string> {
   for (const t of targetInfos.filter((t) => t.type === 'worker')) {
     const { sessionId } = await session.send('Target.attachToTarget', { targetId: t.targetId, flatten: false });
     const reply = new Promise<number>((done) => {
+      const collected = ++id;
       const mine = ++id;
       session.on('Target.receivedMessageFromTarget', (e) => {
         const m = JSON.parse(e.message) as { id?: number; result?: { usedSize: number } };
-        if (e.sessionId === sessionId && m.id === mine) done(m.result?.usedSize ?? Number.NaN);
+        if (e.sessionId !== sessionId) return;
+        if (m.id === collected)
+          void session.send('Target.sendMessageToTarget', {
+            sessionId,
+            message: JSON.stringify({ id: mine, method: 'Runtime.getHeapUsage' }),
+          });
+        if (m.id === mine) done(m.result?.usedSize ?? Number.NaN);
       });
+      // A full collection first (as for the page), then the heap in use.
       void session.send('Target.sendMessageToTarget', {
         sessionId,
-        message: JSON.stringify({ id: mine, method: 'Runtime.getHeapUsage' }),
+        message: JSON.stringify({ id: collected, method: 'HeapProfiler.collectGarbage' }),
       });
     });
     const used = await Promise.race([reply, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 5000))]);
