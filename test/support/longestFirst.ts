@@ -6,32 +6,33 @@
 // minutes, so they started among the last.
 //
 // Durations come from Vitest's cache when it has them (a file that failed last time still goes
-// first). Otherwise from EXPECTED: seconds each file took in a clean-clone run on the 2-core
-// machine, for files of 10 s or more. It is only a hint: a stale or missing figure changes the
-// order, never a result. Files not listed count as their project's typical file.
+// first). Otherwise from EXPECTED: seconds each file took in the clean-clone runs of 6 December
+// 2026 on the 2-core machine, rounded, for files of 10 s or more. It is only a hint: a stale or
+// missing figure changes the order, never a result. Files not listed count as their project's
+// typical file.
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const EXPECTED: Record<string, number> = {
-  'test/e2e/every-page-a.test.ts': 110,
-  'test/e2e/every-page-b.test.ts': 110,
-  'test/e2e/lessonEmbeds.test.ts': 100,
-  'test/e2e/sandbox.test.ts': 36,
-  'test/e2e/basePath.test.ts': 35,
+  'test/e2e/every-page-a.test.ts': 78,
+  'test/e2e/every-page-b.test.ts': 78,
+  'test/e2e/lessonEmbeds.test.ts': 69,
+  'test/e2e/sandbox.test.ts': 39,
+  'test/e2e/basePath.test.ts': 25,
   'test/e2e/interview.test.ts': 33,
-  'test/e2e/terminal.test.ts': 26,
+  'test/e2e/terminal.test.ts': 29,
   'test/e2e/lessonWeight.test.ts': 25,
-  'test/unit/engine/property.test.ts': 23,
+  'test/unit/engine/property.test.ts': 29,
   'test/e2e/sandboxPanels.test.ts': 22,
-  'test/e2e/picture.test.ts': 18,
-  'test/content/interviewSchema.test.ts': 18,
+  'test/e2e/picture.test.ts': 20,
+  'test/content/interviewSchema.test.ts': 24,
   'test/e2e/glossary.test.ts': 17,
   'test/e2e/lessonPredictions.test.ts': 17,
   'test/e2e/lessons.test.ts': 16,
-  'test/e2e/looseEnds.test.ts': 16,
+  'test/e2e/looseEnds.test.ts': 21,
   'test/e2e/shrink.test.ts': 16,
   'test/e2e/codePractice.test.ts': 15,
   'test/e2e/sandboxCode.test.ts': 15,
-  'test/content/lessonSchema.test.ts': 15,
+  'test/content/lessonSchema.test.ts': 22,
   'test/e2e/navigation.test.ts': 12,
   'test/e2e/serviceWorkerUpdate.test.ts': 12,
   'test/e2e/fork.test.ts': 11,
