@@ -56,6 +56,12 @@ async function pictureSettled(page: Page): Promise<void> {
   });
 }
 
+/** Until the picture lists the commands sent: their replies come before the frame that shows them, so a settled picture alone may be the frame before. */
+async function commandsDrawn(page: Page): Promise<void> {
+  await expect.poll(() => picture(page).locator('[data-command]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+  await pictureSettled(page);
+}
+
 describe('the picture on /sandbox', () => {
   it('is the first thing in the sandbox, and the full settings wait in a drawer', async () => {
     const { page, errors } = await openSandbox();
@@ -94,7 +100,9 @@ describe('the picture on /sandbox', () => {
     const expected = inFlight(await trace(page));
     const total = [...expected.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(0);
-    expect(Number(await picture(page).locator('[data-in-flight]').innerText())).toBe(total);
+    // The command replies come before the frame that shows them: wait for the picture to reach the trace's moment (time is paused, so it stays there).
+    await expect.poll(async () => Number(await picture(page).locator('[data-in-flight]').innerText()), { timeout: 10_000 }).toBe(total);
+    await pictureSettled(page);
     for (const [subscriber, count] of expected) {
       // The lane's canvas keeps the count of the tokens it drew in flight (held ones aside) as text.
       const drawn = await picture(page).locator(`[data-lane="${subscriber}"] canvas[data-drawn]`).getAttribute('data-drawn');
@@ -201,8 +209,7 @@ describe('the picture on /sandbox', () => {
     await send(page, 'AddProduct', { sku: 'KB-7', name, category });
     // Ids are checked (letters, digits, - and _): a hostile one is refused, and the refusal shows it as text.
     await send(page, 'AddProduct', { sku: name, name: 'x' });
-    await pictureSettled(page);
-    expect(await picture(page).locator('[data-command]').count()).toBeGreaterThan(0);
+    await commandsDrawn(page);
     await page.locator('[data-panel="log"]').scrollIntoViewIfNeeded();
     // The log shows each event's data as JSON: the text as typed, quotes escaped.
     await expect.poll(() => page.locator('[data-testid="event-log"]').textContent()).toContain(JSON.stringify(name));
@@ -217,7 +224,7 @@ describe('the picture on /sandbox', () => {
   it('lets the keyboard reach every control on the picture', async () => {
     const { page, errors } = await openSandbox();
     await send(page, 'AddProduct');
-    await pictureSettled(page);
+    await commandsDrawn(page);
     const controls = await picture(page)
       .locator('button:not(.pop button), select:not(.pop select)')
       .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent?.trim() ?? ''));
