@@ -34,6 +34,7 @@ import { OverlayStrategies } from './coordinator/queries/overlay.ts';
 import { Queries } from './coordinator/queries/queries.ts';
 import { WaitingStrategies } from './coordinator/queries/waiting.ts';
 import { Requests } from './coordinator/requests.ts';
+import type { CommandSource } from './coordinator/scriptLog.ts';
 import { Sagas } from './coordinator/sagas.ts';
 import { Sessions } from './coordinator/sessions.ts';
 import { SettingsChanges } from './coordinator/settingsChanges.ts';
@@ -167,7 +168,7 @@ export class Engine {
 
   /** A copy of the recorded intents, from index `from` on (the script only grows). */
   recordedScript(from = 0): ScriptEntry[] {
-    return JSON.parse(JSON.stringify(from > 0 ? this.#ctx.script.slice(from) : this.#ctx.script)) as ScriptEntry[];
+    return this.#ctx.script.slice(from);
   }
 
   /** How many intents are recorded, without copying them. */
@@ -351,6 +352,14 @@ export class Engine {
     }
   }
 
+  /**
+   * Submit command `n` of a pure source (a load generator): the same as submitting `source.command(n)`,
+   * but the script keeps it as a few numbers, so a long run under load does not grow the heap.
+   */
+  submitFrom(source: CommandSource, n: number): SubmitReceipt {
+    return { kind: 'command', commandId: this.#commands.submitCommand(source.command(n), undefined, undefined, { source, n }).commandId };
+  }
+
   /** Validate and schedule at the current instant; nothing runs until time is driven. */
   submit(intent: Intent): SubmitReceipt {
     if (intent === null || typeof intent !== 'object') throw new InvalidIntentError('An intent must be an object with a `kind`.');
@@ -427,8 +436,14 @@ export class Engine {
     }
   }
 
-  /** Replay recorded intents on this (fresh) engine. */
-  async replay(script: readonly ScriptEntry[]): Promise<void> {
+  /**
+   * Replay recorded intents on this (fresh) engine. With a `source` (the load generator), the entries that are
+   * its commands 0, 1, 2… in turn are submitted from it, so the script stays packed as when they were first
+   * recorded; `fromSource` says how many there were, where the load carries on numbering.
+   */
+  async replay(script: readonly ScriptEntry[], options: { source?: CommandSource } = {}): Promise<{ fromSource: number }> {
+    const { source } = options;
+    let n = 0;
     for (const entry of script) {
       if (entry.step !== undefined) {
         await this.runToStep(entry.step);
@@ -436,7 +451,21 @@ export class Engine {
       } else {
         await this.advanceTo(entry.at);
       }
-      this.submit(entry.intent);
+      if (source && this.#isFrom(entry.intent, source, n)) this.submitFrom(source, n++);
+      else this.submit(entry.intent);
+    }
+    return { fromSource: n };
+  }
+
+  /** Whether `intent` is exactly what submitting command `n` of `source` now would record (id included). */
+  #isFrom(intent: Intent, source: CommandSource, n: number): boolean {
+    if (intent?.kind !== 'command' || intent.sessionId !== undefined) return false;
+    const seq = this.#ctx.commandSeq + 1;
+    if (intent.command?.commandId !== `cmd-${seq}`) return false;
+    try {
+      return JSON.stringify(intent) === JSON.stringify(this.#ctx.script.rebuilt(source, n, seq));
+    } catch {
+      return false; // not a command of this domain: the plain submit says why
     }
   }
 

@@ -18,6 +18,7 @@ export type {
 export { replayScript } from './script.ts';
 export { SeededRng } from './rng.ts';
 export type { ReplayUntil } from './script.ts';
+export type { CommandSource } from './coordinator/scriptLog.ts';
 export type {
   Intent,
   IntentKind,

@@ -142,7 +142,9 @@ export class EngineHost {
 
   /** Replay a recorded script (a shared link, a saved or imported session) and stop where it stopped. */
   async replay(state: Pick<SessionState, 'script' | 'until'>): Promise<void> {
-    await this.engine.replay(state.script);
+    const source = this.#load.source;
+    const { fromSource } = await this.engine.replay(state.script, source ? { source } : {});
+    this.#load.resumeAt(fromSource);
     if (state.until) {
       await this.engine.runToStep(state.until.step);
       if (state.until.at > this.engine.now) this.engine.clock.set(state.until.at);

@@ -1,7 +1,7 @@
 // The sandbox's steady load, driven in virtual time: at a rate of N commands
 // per second, command number i falls due at a fixed virtual instant (see
 // loadGenerator.ts), and the real-time loop submits it when time gets there.
-import type { Engine } from '../engine/index.ts';
+import type { CommandSource, Engine } from '../engine/index.ts';
 import { dueAt, loadPlan, type LoadPlan, type LoadShape } from '../sandbox/loadGenerator.ts';
 
 /** The highest load a learner can ask for, in commands per second (the run slows virtual time when it cannot keep up). */
@@ -11,6 +11,8 @@ export class LoadDriver {
   readonly #engine: Engine;
   readonly #domain: string;
   readonly #plan: LoadPlan | undefined;
+  /** The plan's commands by number: the script keeps each as a few numbers, not the command. */
+  readonly #source: CommandSource | undefined;
   #rate = 0;
   #start = 0;
   #sent = 0;
@@ -20,6 +22,8 @@ export class LoadDriver {
     this.#engine = engine;
     this.#domain = domain;
     this.#plan = loadPlan(domain, shape);
+    const plan = this.#plan;
+    this.#source = plan && { command: (n) => plan.command(n) };
   }
 
   setRate(rate: number): void {
@@ -46,8 +50,19 @@ export class LoadDriver {
 
   /** Submit the command that is due now (the caller has moved time to nextDue()). */
   submitDue(): void {
-    this.#engine.submit({ kind: 'command', command: this.#plan!.command(this.#sent) });
+    this.#engine.submitFrom(this.#source!, this.#sent);
     this.#sent++;
+  }
+
+  /** The plan's commands by number (for a replay to recognise them), undefined without a plan. */
+  get source(): CommandSource | undefined {
+    return this.#source;
+  }
+
+  /** A replayed script already holds commands 0…n-1 (and so the setup): the load carries on from n, so no id repeats. */
+  resumeAt(n: number): void {
+    this.#sent = n;
+    if (n > 0) this.#setupSent = true;
   }
 
   get rate(): number {

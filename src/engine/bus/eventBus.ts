@@ -33,7 +33,12 @@ interface Subscriber {
   /** Latest delivery time scheduled, overall and per stream (FIFO guarantees). */
   lastAt: number;
   lastAtByStream: Map<string, number>;
+  /** Sweep lastAtByStream when it grows past this. */
+  sweepAt: number;
 }
+
+/** Per-stream times kept before the first sweep. */
+const FIRST_SWEEP = 256;
 
 export interface EventBusOptions {
   scheduler: Scheduler;
@@ -51,7 +56,7 @@ export class EventBus {
   constructor(options: EventBusOptions) {
     this.#o = options;
     for (const name of options.subscribers) {
-      this.#subs.set(name, { name, state: 'open', held: [], lastAt: 0, lastAtByStream: new Map() });
+      this.#subs.set(name, { name, state: 'open', held: [], lastAt: 0, lastAtByStream: new Map(), sweepAt: FIRST_SWEEP });
     }
   }
 
@@ -78,6 +83,7 @@ export class EventBus {
         else if (s.orderedPartitions) at = Math.max(at, streamLast);
         sub.lastAt = Math.max(sub.lastAt, at);
         sub.lastAtByStream.set(event.streamId, Math.max(streamLast, at));
+        if (sub.lastAtByStream.size > sub.sweepAt) sweepStreams(sub, now);
         const dupAt = rng.chance(s.duplicateProbability) ? at + 1 + rng.int(0, s.latencyMs + s.jitterMs) : undefined;
         planned.push({ sub, at, dupAt });
       }
@@ -197,4 +203,14 @@ export class EventBus {
     });
     this.#o.onDeliver(d);
   }
+}
+
+/**
+ * Forget the streams whose last delivery is not after now: every delivery from now on is scheduled at now or
+ * later, so their time can no longer hold one back, and a run that keeps writing new streams keeps this small.
+ * Sweeping again only once the map has doubled keeps the cost constant per publish.
+ */
+function sweepStreams(sub: Subscriber, now: number): void {
+  for (const [stream, at] of sub.lastAtByStream) if (at <= now) sub.lastAtByStream.delete(stream);
+  sub.sweepAt = Math.max(FIRST_SWEEP, 2 * sub.lastAtByStream.size);
 }

@@ -15,6 +15,7 @@ import { type CommandRun, type EngineContext, optionalSession } from './context.
 import type { EventDelivery } from './delivery.ts';
 import type { LiveProjections } from './projections/live.ts';
 import type { Shadows } from './projections/shadows.ts';
+import type { CommandSource } from './scriptLog.ts';
 import type { Watchers } from './watchers.ts';
 
 export class Commands {
@@ -32,7 +33,13 @@ export class Commands {
     this.live = live;
   }
 
-  submitCommand(input: CommandInput, sessionId: string | undefined, internal?: { onDone: (run: CommandRun) => void }): CommandRun {
+  /** `from`: the command is number n of a pure source (the load generator), so the script keeps it packed. */
+  submitCommand(
+    input: CommandInput,
+    sessionId: string | undefined,
+    internal?: { onDone: (run: CommandRun) => void },
+    from?: { source: CommandSource; n: number },
+  ): CommandRun {
     if (input === null || typeof input !== 'object' || typeof input.type !== 'string') {
       throw new InvalidIntentError('A command needs a `type` (e.g. "PlaceOrder") and `data`.');
     }
@@ -58,6 +65,7 @@ export class Commands {
     const assigned = input.commandId === undefined ? null : /^cmd-(\d+)$/.exec(input.commandId);
     if (assigned) this.ctx.commandSeq = Math.max(this.ctx.commandSeq, Number(assigned[1]));
     const commandId = input.commandId ?? `cmd-${++this.ctx.commandSeq}`;
+    const seq = this.ctx.commandSeq; // the number in commandId when the engine gave it
     const correlationId = input.correlationId ?? commandId;
     const run: CommandRun = {
       commandId,
@@ -79,7 +87,15 @@ export class Commands {
         const command: CommandInput = { type: spec.type, data, commandId };
         if (input.correlationId !== undefined) command.correlationId = input.correlationId;
         if (expectedVersion !== undefined) command.expectedVersion = expectedVersion;
-        this.ctx.record({ kind: 'command', command, ...optionalSession(sessionId) });
+        // Packed only when the record is what a rebuild gives: no id, correlation, expected version or session of its own.
+        const packable =
+          from &&
+          input.commandId === undefined &&
+          input.correlationId === undefined &&
+          expectedVersion === undefined &&
+          sessionId === undefined;
+        if (packable) this.ctx.recordFrom(from.source, from.n, seq, command);
+        else this.ctx.record({ kind: 'command', command, ...optionalSession(sessionId) });
       }
       if (sessionId !== undefined) this.ctx.sessionOf(sessionId).runs.push(run);
       run.receivedAt = this.ctx.clock.now;
@@ -357,7 +373,7 @@ export class Commands {
   /** The head moved: remember when, wake the shadow builds. */
   appended(events: readonly EventEnvelope[]): void {
     for (const e of events) {
-      this.ctx.appendedAt[e.position] = e.metadata.recordedAt;
+      this.ctx.appendedAt.set(e.position, e.metadata.recordedAt);
       this.ctx.head = Math.max(this.ctx.head, e.position);
     }
     this.shadows.kickShadows();

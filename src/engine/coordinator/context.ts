@@ -9,14 +9,17 @@ import { SeededRng } from '../rng.ts';
 import { Scheduler } from '../scheduler.ts';
 import { applySettingsPatch, DEFAULT_SETTINGS, type EngineSettings, type SeparationLevel, syncProjections } from '../settings.ts';
 import type { EventEnvelope } from '../vocabulary/envelope.ts';
-import type { ConsistencyOptions, CrashPoint, Intent, ScriptEntry } from '../vocabulary/intent.ts';
+import { validatePayload } from '../validation.ts';
+import type { CommandInput, ConsistencyOptions, CrashPoint, Intent } from '../vocabulary/intent.ts';
 import type { ApplyBatchRequest, BatchOutcome, ProjectionCounters } from '../vocabulary/projection.ts';
 import type { CommandResult, ProjectionStatus, QueryResult } from '../vocabulary/results.ts';
 import { Trace, type TraceBody } from '../vocabulary/trace.ts';
 import type { SnapshotPolicy } from '../write/aggregateStreams.ts';
 import { Upcasting } from '../write/upcasting.ts';
 import { WriteSide, type WriteSidePort } from '../writeSide.ts';
+import { AppendTimes } from './appendTimes.ts';
 import type { EngineOptions } from './engineTypes.ts';
+import { type CommandSource, ScriptLog } from './scriptLog.ts';
 
 export interface CommandRun {
   commandId: string;
@@ -160,14 +163,15 @@ export class EngineContext {
   sagaNames = new Map<string, Set<string>>();
   head = 0;
   /** recordedAt of each position (index = position), for lag in ms. */
-  appendedAt: number[] = [0];
+  readonly appendedAt = new AppendTimes();
   commandSeq = 0;
   querySeq = 0;
   requestSeq = 0;
   subscriptionSeq = 0;
   importSeq = 0;
   shadowGen = 0;
-  script: ScriptEntry[] = [];
+  /** Every intent recorded, in order (load commands packed to a few bytes each). */
+  readonly script: ScriptLog;
   inStep = false;
   deferred: (() => void)[] = [];
   stepChain: Promise<unknown> = Promise.resolve();
@@ -192,6 +196,12 @@ export class EngineContext {
     this.scheduler = new Scheduler<LiveApply>(this.clock);
     this.rng = new SeededRng(options.seed);
     this.trace = new Trace(options.traceLimit);
+    // A packed command is rebuilt as submitCommand records it: payload validated, the engine's id.
+    this.script = new ScriptLog((input, commandId) => {
+      const spec = options.domain.commands.find((c) => c.type === input.type)!;
+      const command = { type: spec.type, data: validatePayload(input.type, spec.fields, input.data ?? {}), commandId };
+      return JSON.parse(JSON.stringify({ kind: 'command', command })) as Intent;
+    });
     Upcasting.validate(options.domain);
     const names = options.domain.projections.map((p) => p.name);
     this.settings = applySettingsPatch(DEFAULT_SETTINGS, options.settings ?? {}, names, this.aggregateNames());
@@ -253,6 +263,11 @@ export class EngineContext {
     this.script.push({ at: this.clock.now, step: this.scheduler.steps, intent: JSON.parse(JSON.stringify(intent)) as Intent });
   }
 
+  /** Record command `n` of a pure source, which became `cmd-<seq>` (packed: the log rebuilds it from the source). */
+  recordFrom(source: CommandSource, n: number, seq: number, command: CommandInput): void {
+    if (!this.script.pushGenerated(source, this.clock.now, this.scheduler.steps, n, seq)) this.record({ kind: 'command', command });
+  }
+
   emit(body: TraceBody): void {
     this.trace.emit(this.clock.now, body);
   }
@@ -301,7 +316,7 @@ export class EngineContext {
 
   lagMs(watermark: number): number {
     if (watermark >= this.head) return 0;
-    const oldest = this.appendedAt[watermark + 1];
+    const oldest = this.appendedAt.get(watermark + 1);
     return oldest === undefined ? 0 : this.clock.now - oldest;
   }
 

@@ -322,12 +322,13 @@ export class ProjectionRunner {
    */
   overlay<T>(events: readonly EventEnvelope[], read: (db: ReadStoreDb) => T): { result: T; applied: number } {
     const store = this.#store;
-    const versions = new Map(store.checkpoint.versions);
+    // Versions the overlay applied, over the checkpoint's (not a copy of every stream's: a long run has many).
+    const versions = new Map<string, number>();
     let applied = 0;
     store.sql.run('SAVEPOINT overlay');
     try {
       for (const e of events) {
-        if (e.version <= (versions.get(e.streamId) ?? 0)) continue;
+        if (e.version <= (versions.get(e.streamId) ?? store.checkpoint.appliedVersion(e.streamId))) continue;
         versions.set(e.streamId, e.version);
         if (store.handles.has(e.type)) {
           store.code.apply(store.sql, e);
