@@ -11,12 +11,13 @@
 // from the trace, so a busy machine does not inflate it), where the main
 // thread's time went (script, style, layout, paint: per second, with the
 // layouts' count and mean cost, and the layouts forced inside script), the round trips
-// the coordinator made to the read worker per event, and the JS heap of the
-// page and of each worker.
+// the coordinator made to the read worker per event, and the memory of the
+// page and of each worker after a full collection: JS heap, and array buffers
+// (the sql.js stores) where the browser reports them.
 //
 // Modes (BENCH_UI_MODE):
 // - `rate` (default): one run of BENCH_UI_SECONDS (default 20) at BENCH_UI_RATE. With BENCH_UI_SECONDS
-//   over 60, the heap is printed every minute and the trace covers the last 20 s (BENCH_UI_SECONDS=600
+//   over 60, memory is printed every minute and the trace covers the last 20 s (BENCH_UI_SECONDS=600
 //   is the 10-minute memory run).
 // - `max`: the load steps up (BENCH_UI_STEPS, default 1000,2000,3000,4000,5000,6000,8000,10000) and
 //   each step is held for 20 s; prints the highest rate carried (≥ 95% of the target) with no main-thread
@@ -120,31 +121,45 @@ async function readSideCalls(p: Page): Promise<ReadSideCalls | null> {
 
 const MB = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
 
-/** JS heap in use after a full collection: the page's (CDP Runtime.getHeapUsage) and each dedicated worker's (the same calls in its own target). */
+/** What Runtime.getHeapUsage answers; backingStorageSize (array buffers, the sql.js databases' wasm memory among them) in recent Chromium only. */
+interface HeapUsage {
+  usedSize: number;
+  backingStorageSize?: number;
+}
+
+/** JS heap, then array buffers (the sql.js databases live there), if the browser says. */
+const usage = (u: HeapUsage): string =>
+  MB(u.usedSize) + (u.backingStorageSize !== undefined ? ` + ${MB(u.backingStorageSize)} buffers` : '');
+
+/**
+ * Memory in use after a full collection: the page's (CDP Runtime.getHeapUsage) and each dedicated worker's (the
+ * same calls in its own target). The JS heap is the simulator's own bookkeeping; the buffers hold the sql.js
+ * stores, which grow with the events and rows the run makes, as any event store does.
+ */
 async function heaps(b: Browser, p: Page): Promise<string> {
   const pageSession = await p.context().newCDPSession(p);
   // After a full collection, so what is printed is what is kept, not garbage not yet collected.
   await pageSession.send('HeapProfiler.collectGarbage');
-  const own = (await pageSession.send('Runtime.getHeapUsage')).usedSize;
+  const own = (await pageSession.send('Runtime.getHeapUsage')) as HeapUsage;
   await pageSession.detach();
   const session = await b.newBrowserCDPSession();
   const { targetInfos } = await session.send('Target.getTargets');
-  const parts = [`page ${MB(own)}`];
+  const parts = [`page ${usage(own)}`];
   let id = 0;
   for (const t of targetInfos.filter((t) => t.type === 'worker')) {
     const { sessionId } = await session.send('Target.attachToTarget', { targetId: t.targetId, flatten: false });
-    const reply = new Promise<number>((done) => {
+    const reply = new Promise<HeapUsage>((done) => {
       const collected = ++id;
       const mine = ++id;
       session.on('Target.receivedMessageFromTarget', (e) => {
-        const m = JSON.parse(e.message) as { id?: number; result?: { usedSize: number } };
+        const m = JSON.parse(e.message) as { id?: number; result?: HeapUsage };
         if (e.sessionId !== sessionId) return;
         if (m.id === collected)
           void session.send('Target.sendMessageToTarget', {
             sessionId,
             message: JSON.stringify({ id: mine, method: 'Runtime.getHeapUsage' }),
           });
-        if (m.id === mine) done(m.result?.usedSize ?? Number.NaN);
+        if (m.id === mine) done(m.result ?? { usedSize: Number.NaN });
       });
       // A full collection first (as for the page), then the heap in use.
       void session.send('Target.sendMessageToTarget', {
@@ -152,13 +167,13 @@ async function heaps(b: Browser, p: Page): Promise<string> {
         message: JSON.stringify({ id: collected, method: 'HeapProfiler.collectGarbage' }),
       });
     });
-    const used = await Promise.race([reply, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 5000))]);
+    const used = await Promise.race([reply, new Promise<HeapUsage>((r) => setTimeout(() => r({ usedSize: Number.NaN }), 5000))]);
     const name = /\/(\w+)\.worker/.exec(t.url)?.[1] ?? t.url;
-    parts.push(`${name} worker ${MB(used)}`);
+    parts.push(`${name} worker ${usage(used)}`);
     await session.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
   }
   await session.detach();
-  return `JS heap: ${parts.join(', ')}`;
+  return `memory (JS heap + array buffers): ${parts.join(', ')}`;
 }
 
 async function setRate(rate: number): Promise<void> {

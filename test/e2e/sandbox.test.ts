@@ -211,6 +211,58 @@ describe('the sandbox page', () => {
     await context.close();
   });
 
+  it('carries the load on after a reload where it stopped: no command of it is refused as a repeat', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await watchedPage(context);
+    await page.goto(`${baseUrl()}/sandbox/`, { waitUntil: 'load' });
+    await ready(page);
+    const load = page.getByLabel('Commands per second');
+    const setLoad = (rate: number) =>
+      load.evaluate((el: HTMLInputElement, v) => {
+        el.value = String(v);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }, rate);
+    const tallies = async () => {
+      const text = (await page.locator('[data-testid="command-tallies"]').textContent()) ?? '';
+      const [accepted, refused] = [/([\d,]+) accepted/, /([\d,]+) refused/].map((r) => Number(text.match(r)?.[1]?.replace(/,/g, '') ?? -1));
+      return { accepted: accepted!, refused: refused! };
+    };
+    const running = async (on: boolean) => {
+      if ((await page.getAttribute('[data-testid="play"]', 'aria-pressed')) !== String(on)) await page.click('[data-testid="play"]');
+      await expect.poll(() => page.getAttribute('[data-testid="play"]', 'aria-pressed')).toBe(String(on));
+    };
+    await running(true);
+    await setLoad(200);
+    await expect.poll(async () => (await tallies()).accepted, { timeout: 30_000 }).toBeGreaterThanOrEqual(300);
+    await setLoad(0);
+    await running(false);
+    // The button shows the click at once; the clock shows the run paused only once the worker has paused it.
+    await expect.poll(() => clockText(page)).not.toMatch(/running at/);
+    await page.waitForFunction(
+      () => {
+        const s = document.querySelector<HTMLElement>('.sandbox')!;
+        return s.dataset.saved !== '' && s.dataset.saved === s.dataset.position;
+      },
+      null,
+      { timeout: 15_000 },
+    );
+    // Read once the paused run is saved: the frame shown is the one saved.
+    const before = await tallies();
+    expect(before.refused).toBe(0);
+    await page.reload({ waitUntil: 'load' });
+    await ready(page);
+    expect(await tallies()).toEqual(before);
+    // On again: it goes on from the commands it had sent (it used to start over, adding products and orders that exist).
+    await running(true);
+    await setLoad(200);
+    await expect.poll(async () => (await tallies()).accepted, { timeout: 30_000 }).toBeGreaterThanOrEqual(before.accepted + 200);
+    await setLoad(0);
+    expect((await tallies()).refused).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('reports a worker that throws and restarts it without losing the event store', async () => {
     const context = await browser.newContext();
     const { page } = await openSandbox(context);
