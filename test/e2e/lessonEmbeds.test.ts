@@ -166,7 +166,7 @@ describe.concurrent('every lesson embed', () => {
     const sections = await box.locator('[data-run-section]').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-section')));
     expect(sections).toEqual(RUN_SECTIONS.filter((s) => listed.includes(s)));
     // Time runs by itself where the preset says so: the learner needs no "Run time" button.
-    if (preset.running) await expect.poll(() => box.getByTestId('clock').innerText()).toMatch(/running at/);
+    if (preset.running) await expect.poll(() => box.getByTestId('clock').innerText(), { timeout: 10_000 }).toMatch(/running at/);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -121,6 +121,8 @@ describe('Reset', () => {
     await send(page, 'AddProduct');
     await page.click('[data-testid="play"]'); // pause, as a learner might before resetting
     await page.waitForFunction(() => document.querySelector('[data-testid="play"]')?.getAttribute('aria-pressed') === 'false');
+    // The button shows the click at once; the clock, from the worker's frames, once time has stopped (with the command's event).
+    await expect.poll(() => page.locator('[data-testid="clock"]').innerText(), { timeout: 10_000 }).toMatch(/time paused/);
     expect(await events(page)).toBe(1);
     expect(await page.getByTestId('reset-hint').innerText()).toMatch(
       /Reset starts an empty event store on the current seed and settings, with time running/,
@@ -156,7 +158,7 @@ describe('Reset', () => {
         .evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n'));
     await expect.poll(screen, { timeout: 30_000 }).toMatch(/Fresh session: .* events in the log/);
     await expect.poll(() => events(box), { timeout: 20_000 }).toBe(prepared);
-    await expect.poll(() => box.locator('[data-testid="clock"]').innerText()).toMatch(/running at/);
+    await expect.poll(() => box.locator('[data-testid="clock"]').innerText(), { timeout: 10_000 }).toMatch(/running at/);
     expect(errors).toEqual([]);
     await page.context().close();
   });
