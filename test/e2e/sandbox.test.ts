@@ -49,6 +49,18 @@ async function show(page: Page, panel: string): Promise<void> {
 
 const clockText = (page: Page) => page.locator('[data-testid="clock"]').innerText();
 
+/** Autosave runs every two seconds: until it has saved where the run stands (the frame on screen). */
+async function autosaved(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const s = document.querySelector<HTMLElement>('.sandbox')!;
+      return s.dataset.saved !== '' && s.dataset.saved === s.dataset.position;
+    },
+    null,
+    { timeout: 15_000 },
+  );
+}
+
 /** A small run with time paused: every step is driven by the page, so it is exactly reproducible. */
 async function smallRun(page: Page): Promise<void> {
   await send(page, 'AddProduct');
@@ -195,15 +207,7 @@ describe('the sandbox page', () => {
     const { page, errors } = await openSandbox(context);
     await smallRun(page);
     const trace = await download(page, 'download-trace');
-    // Autosave runs every two seconds: wait until it has saved where the run stands.
-    await page.waitForFunction(
-      () => {
-        const s = document.querySelector<HTMLElement>('.sandbox')!;
-        return s.dataset.saved !== '' && s.dataset.saved === s.dataset.position;
-      },
-      null,
-      { timeout: 15_000 },
-    );
+    await autosaved(page);
     await page.reload({ waitUntil: 'load' });
     await ready(page);
     expect(await download(page, 'download-trace')).toBe(trace);
@@ -239,14 +243,7 @@ describe('the sandbox page', () => {
     await running(false);
     // The button shows the click at once; the clock shows the run paused only once the worker has paused it.
     await expect.poll(() => clockText(page)).not.toMatch(/running at/);
-    await page.waitForFunction(
-      () => {
-        const s = document.querySelector<HTMLElement>('.sandbox')!;
-        return s.dataset.saved !== '' && s.dataset.saved === s.dataset.position;
-      },
-      null,
-      { timeout: 15_000 },
-    );
+    await autosaved(page);
     // Read once the paused run is saved: the frame shown is the one saved.
     const before = await tallies();
     expect(before.refused).toBe(0);
