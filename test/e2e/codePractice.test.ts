@@ -22,7 +22,12 @@ async function openExercise(page: Page, id: string): Promise<void> {
 async function check(page: Page): Promise<'true' | 'false'> {
   await page.getByTestId('check').click();
   const report = page.getByTestId('check-report');
-  await report.waitFor({ timeout: 120_000 });
+  const status = async () => (await page.getByTestId('check-status').textContent()) ?? '';
+  // A report, or the status that says why there is none (so a failure here tells what the page said).
+  await expect
+    .poll(async () => (await report.count()) > 0 || /could not run|Stopped/.test(await status()), { timeout: 120_000 })
+    .toBe(true);
+  if ((await report.count()) === 0) throw new Error(`No check report; the page says: ${await status()}`);
   return (await report.getAttribute('data-passed')) as 'true' | 'false';
 }
 
