@@ -10,9 +10,8 @@ export const MAX_LOAD_RATE = 10_000;
 export class LoadDriver {
   readonly #engine: Engine;
   readonly #domain: string;
+  /** Also the engine's command source: the script keeps each of its commands as a few numbers. */
   readonly #plan: LoadPlan | undefined;
-  /** The plan's commands by number: the script keeps each as a few numbers, not the command. */
-  readonly #source: CommandSource | undefined;
   #rate = 0;
   #start = 0;
   #sent = 0;
@@ -22,8 +21,6 @@ export class LoadDriver {
     this.#engine = engine;
     this.#domain = domain;
     this.#plan = loadPlan(domain, shape);
-    const plan = this.#plan;
-    this.#source = plan && { command: (n) => plan.command(n) };
   }
 
   setRate(rate: number): void {
@@ -50,13 +47,13 @@ export class LoadDriver {
 
   /** Submit the command that is due now (the caller has moved time to nextDue()). */
   submitDue(): void {
-    this.#engine.submitFrom(this.#source!, this.#sent);
+    this.#engine.submitFrom(this.#plan!, this.#sent);
     this.#sent++;
   }
 
   /** The plan's commands by number (for a replay to recognise them), undefined without a plan. */
   get source(): CommandSource | undefined {
-    return this.#source;
+    return this.#plan;
   }
 
   /** A replayed script already holds commands 0…n-1 (and so the setup): the load carries on from n, so no id repeats. */
