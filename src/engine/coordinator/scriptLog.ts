@@ -1,8 +1,8 @@
 // The script a run records, kept small enough for a long run. Almost every
 // entry of a run under load is command n of a pure source (the load
 // generator): such an entry keeps only four numbers (instant, step, n and the
-// engine's command number), stored as varint deltas, a few bytes instead of a
-// 250-byte object. `slice` rebuilds it with the same function that built the
+// engine's command number), stored as varint deltas, a few bytes instead of an
+// object of a few hundred bytes. `slice` rebuilds it with the same function that built the
 // recorded intent, so a copy is the same whether or not it was packed.
 import type { CommandInput, Intent, ScriptEntry } from '../vocabulary/intent.ts';
 
