@@ -19,16 +19,34 @@ async function openExercise(page: Page, id: string): Promise<void> {
   await page.locator('.code-editor[data-ready="true"] .cm-content').waitFor();
 }
 
-async function check(page: Page): Promise<'true' | 'false'> {
-  await page.getByTestId('check').click();
+/**
+ * Press Check and wait for the report. A check that gives no answer in 60 s is stopped and run
+ * again, as the page tells a learner to: in two of about a dozen full-suite runs under CI's
+ * load, the first check of a page got no answer at all (the check itself takes about 5 s,
+ * 6 s with the machine's cores saturated). What the page showed then is printed, so the next
+ * occurrence says more; a second silence, or a wrong verdict, still fails.
+ */
+async function check(page: Page, errors: string[] = []): Promise<'true' | 'false'> {
   const report = page.getByTestId('check-report');
   const status = async () => (await page.getByTestId('check-status').textContent()) ?? '';
-  // A report, or the status that says why there is none (so a failure here tells what the page said).
-  await expect
-    .poll(async () => (await report.count()) > 0 || /could not run|Stopped/.test(await status()), { timeout: 120_000 })
-    .toBe(true);
-  if ((await report.count()) === 0) throw new Error(`No check report; the page says: ${await status()}`);
-  return (await report.getAttribute('data-passed')) as 'true' | 'false';
+  // A report, or the status that says why there is none.
+  const answered = async () => (await report.count()) > 0 || /could not run|Stopped/.test(await status());
+  for (const wait of [60_000, 120_000]) {
+    await page.getByTestId('check').click();
+    const got = await expect
+      .poll(answered, { timeout: wait })
+      .toBe(true)
+      .then(
+        () => true,
+        () => false,
+      );
+    if (got && (await report.count()) > 0) return (await report.getAttribute('data-passed')) as 'true' | 'false';
+    const said = `the page says "${await status()}"; workers: ${JSON.stringify(page.workers().map((w) => w.url().replace(/^.*\//, '')))}; page errors: ${JSON.stringify(errors)}`;
+    if (got || wait === 120_000) throw new Error(`No check report: ${said}`);
+    console.warn(`codePractice: no answer to Check in 60 s, stopping and checking again (${said})`);
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  }
+  throw new Error('unreachable');
 }
 
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -56,7 +74,7 @@ describe('write it yourself', () => {
     await openExercise(page, 'never-oversell');
     expect(await seriousViolations(page)).toEqual([]);
 
-    expect(await check(page)).toBe('false');
+    expect(await check(page, errors)).toBe('false');
     const burst = page.locator('[data-check="Bursts of concurrent orders never oversell"]');
     expect(await burst.getAttribute('data-passed')).toBe('false');
     expect(await burst.getByTestId('counterexample').innerText()).toMatch(/went below zero/);
@@ -70,7 +88,7 @@ describe('write it yourself', () => {
       "if (d.units > state.onHand) return reject('OutOfStock', 'only ' + state.onHand + ' left');",
     );
 
-    expect(await check(page)).toBe('true');
+    expect(await check(page, errors)).toBe('true');
     expect(await page.getByTestId('check-status').innerText()).toBe('Every check passed.');
 
     // The decider lab: the same code on a running engine.
@@ -90,7 +108,7 @@ describe('write it yourself', () => {
     expect(await page.getByTestId('saved-note').innerText()).toMatch(/^Your code from .* is back/);
     // CodeMirror draws only the lines near the window, so the typed line may not be in the DOM: checking
     // again is what tells the starter (which fails) from the learner's code (which passes).
-    expect(await check(page)).toBe('true');
+    expect(await check(page, errors)).toBe('true');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -124,6 +142,27 @@ describe('write it yourself', () => {
     await context.close();
   });
 
+  it('a worker that dies says so, and the next Check starts a fresh one', { timeout: 300_000 }, async () => {
+    const context = await browser.newContext();
+    const { page } = await watchedPage(context);
+    // The first code worker throws as it starts; later ones are the real one.
+    let broken = true;
+    await context.route(/code\.worker[^/]*\.js/, async (route) => {
+      if (!broken) return route.continue();
+      broken = false;
+      await route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new Error("broken on purpose");' });
+    });
+    await openExercise(page, 'never-oversell');
+    await page.getByTestId('check').click();
+    await page
+      .getByTestId('check-status')
+      .filter({ hasText: /^The check could not run: the worker running your code stopped/ })
+      .waitFor();
+    expect(await page.getByTestId('check').isEnabled()).toBe(true);
+    expect(await check(page)).toBe('false');
+    await context.close();
+  });
+
   it('marks a syntax error at its line, and the projection lab flips a variant live and rolls it back', { timeout: 300_000 }, async () => {
     const context = await browser.newContext();
     const { page, errors } = await watchedPage(context);
@@ -133,7 +172,7 @@ describe('write it yourself', () => {
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');
     await page.keyboard.type('export const = 1;');
-    expect(await check(page)).toBe('false');
+    expect(await check(page, errors)).toBe('false');
     // The starter ends with a newline: Control+End is on the empty line after it, Enter one more.
     const line = balanceStarter.split('\n').length + 1;
     expect(await page.getByTestId('load-error').innerText()).toMatch(new RegExp(`^SyntaxError: .*\\(line ${line}, column \\d+\\)$`));
