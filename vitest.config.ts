@@ -43,6 +43,7 @@ export default defineConfig({
     pool: 'forks',
     // Longest files first across the three projects, so no long file starts last (longestFirst.ts).
     sequence: { sequencer: LongestFirst },
+    reporters: ['default', './test/support/retriedTests.ts'],
     maxWorkers: availableParallelism(),
     teardownTimeout: 20_000,
     projects: [
@@ -85,6 +86,11 @@ export default defineConfig({
           globalSetup: ['test/e2e/serve-dist.ts'],
           // A describe.concurrent block (the lesson embeds) opens at most three pages at once.
           maxConcurrency: 3,
+          // A failed test runs once more. Under a loaded 2-core machine a page or worker now and then
+          // answers after a wait ran out (three such flakes in CI, each in a different file, each fixed
+          // once seen). A retry that was needed is listed at the end of the run (retriedTests.ts),
+          // with its first failure, so it is seen and fixed rather than waited out.
+          retry: 1,
           setupFiles: [HANG_GUARD],
           testTimeout: 60_000,
           hookTimeout: 60_000,
