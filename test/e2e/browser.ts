@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { inject } from 'vitest';
@@ -76,4 +77,38 @@ export async function sendCommand(page: Page, type: string, fields: Record<strin
   for (const [name, value] of Object.entries(fields)) await page.fill(`[data-panel="commands"] [data-field="${name}"]`, value);
   await page.click('[data-testid="command-send"]');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="command-results"] li').length > n, before);
+}
+
+/**
+ * Click an element once it has stopped moving. Scrolling a sandbox panel into view renders the
+ * panels around it for the first time (content-visibility), and their real heights move it:
+ * measured, the "Make a link" button moved twice within 210 ms of coming into view (by 98 px,
+ * then 538 px), and a click aimed at it before that went to whatever took its place (2 of 12
+ * shares under load did nothing). A learner sees the page settle before clicking; so do the tests.
+ */
+export async function clickWhenStill(page: Page, selector: string): Promise<void> {
+  const target = page.locator(selector);
+  await target.scrollIntoViewIfNeeded();
+  await target.evaluate(
+    (element) =>
+      new Promise<void>((resolve) => {
+        let last = '';
+        let since = performance.now();
+        const frame = (now: number) => {
+          const box = element.getBoundingClientRect();
+          const at = `${box.x},${box.y},${box.width},${box.height}`;
+          if (at !== last) [last, since] = [at, now];
+          if (now - since >= 400) resolve();
+          else requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      }),
+  );
+  await target.click();
+}
+
+/** Click a button that downloads a file, and read the file. */
+export async function download(page: Page, testId: string): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent('download'), clickWhenStill(page, `[data-testid="${testId}"]`)]);
+  return readFile((await file.path())!, 'utf8');
 }

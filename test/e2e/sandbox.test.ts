@@ -2,10 +2,9 @@
 // engine, the measured window follows the latency, a link and an exported
 // file reproduce the same trace, a corrupt file is refused and nothing is
 // lost, the session survives a reload, and a failing worker is restarted.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseUrl, launchBrowser, openAllSettings, watchedPage, sendCommand as send } from './browser.ts';
+import { baseUrl, clickWhenStill, download, launchBrowser, openAllSettings, watchedPage, sendCommand as send } from './browser.ts';
 import { SETTING_CONTROLS, sliderPosition } from '../../src/sandbox/controls.ts';
 import { commerce } from '../../src/domain/index.ts';
 
@@ -34,11 +33,6 @@ async function ready(page: Page): Promise<void> {
   await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
   await page.waitForFunction(() => !document.querySelector('.sandbox .busy'));
   await openAllSettings(page);
-}
-
-async function download(page: Page, testId: string): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="${testId}"]`)]);
-  return readFile((await file.path())!, 'utf8');
 }
 
 /** Panels off screen are not rendered (content-visibility), so tests read textContent, not innerText. */
@@ -99,7 +93,7 @@ describe('the sandbox page', () => {
     const { page, errors } = await openSandbox(context);
     await smallRun(page);
     const trace = await download(page, 'download-trace');
-    await page.click('[data-testid="share"]');
+    await clickWhenStill(page, '[data-testid="share"]');
     const link = await page.locator('[data-testid="share-url"]').inputValue();
     expect(link).toMatch(/\/sandbox\/#s=[A-Za-z0-9_-]+$/);
 

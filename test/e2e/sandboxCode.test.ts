@@ -3,10 +3,9 @@
 // compared row by row, flipped live and rolled back; the code survives a
 // reload and is in the exported session. Code imported with a session runs in
 // the worker's sandbox only: the page is untouched.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeBuilder, baseUrl, launchBrowser, openAllSettings, watchedPage } from './browser.ts';
+import { axeBuilder, baseUrl, download, launchBrowser, openAllSettings, watchedPage } from './browser.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -57,11 +56,6 @@ async function ready(page: Page): Promise<void> {
   await page.waitForSelector('.sandbox[data-phase="ready"]', { timeout: 30_000 });
   await page.waitForFunction(() => !document.querySelector('.sandbox .busy'));
   await page.locator('[data-panel="code"] .code-editor[data-ready="true"] .cm-content').waitFor({ timeout: 30_000 });
-}
-
-async function download(page: Page, testId: string): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="${testId}"]`)]);
-  return readFile((await file.path())!, 'utf8');
 }
 
 /** The panel may be off screen (content-visibility): bring it in, and read what CodeMirror drew (its first lines). */

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Page } from 'playwright-core';
-import { axeBuilder, baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { axeBuilder, baseUrl, clickWhenStill, launchBrowser, watchedPage } from './browser.ts';
 
 /** Serious and critical axe violations on the page as it stands (the every-page test sees these pages only empty). */
 async function violations(page: Page): Promise<string[]> {
@@ -42,14 +42,15 @@ describe('a scenario built in the sandbox and shared as a link', () => {
     await page.selectOption('[data-testid="command-type"]', 'AddProduct');
     await page.click('[data-testid="command-send"]');
     await page.waitForSelector('[data-testid="command-results"] li');
-    // Once the builder's URL is committed, its own ready state is what counts: waiting for its "load"
-    // event timed out at 30 s once under CI's load, saying nothing more. A failure now says where the page is.
+    // The button sits low on the page and moves as the panels around it first render: clicked while
+    // it moved, the click went elsewhere and the page never left the sandbox (once under CI's load).
+    // Once the builder's URL is committed, the builder's own ready state is what counts.
     await Promise.all([
       page.waitForURL(/\/scenarios\/build\/$/, { waitUntil: 'commit', timeout: 60_000 }).catch(async (e: Error) => {
         const alert = await page.getByRole('alert').allInnerTexts();
         throw new Error(`Not in the builder: still at ${page.url()}; alerts: ${JSON.stringify(alert)}; ${e.message}`);
       }),
-      page.click('[data-testid="make-scenario"]'),
+      clickWhenStill(page, '[data-testid="make-scenario"]'),
     ]);
 
     // The builder, with the run as the draft's start.
