@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { starter as balanceStarter } from '../../src/code/exercises/idempotentBalance/exercise.ts';
 import { starter as oversellStarter } from '../../src/code/exercises/neverOversell/exercise.ts';
-import { baseUrl, launchBrowser, watchedPage } from './browser.ts';
+import { baseUrl, clickWhenStill, launchBrowser, watchedPage } from './browser.ts';
 
 // Write it yourself, on the built site: the exercises listed, one solved by typing in the
 // CodeMirror editor (the checks run in the learner-code worker), errors marked at the line,
@@ -24,7 +24,9 @@ async function openExercise(page: Page, id: string): Promise<void> {
  * again, as the page tells a learner to: in two of about a dozen full-suite runs under CI's
  * load, the first check of a page got no answer at all (the check itself takes about 5 s,
  * 6 s with the machine's cores saturated). What the page showed then is printed, so the next
- * occurrence says more; a second silence, or a wrong verdict, still fails.
+ * occurrence says more; a second silence, or a wrong verdict, still fails. The click waits for
+ * the button to stand still (a click on a moving button is how other "nothing happened" flakes
+ * came about).
  */
 async function check(page: Page, errors: string[] = []): Promise<'true' | 'false'> {
   const report = page.getByTestId('check-report');
@@ -32,7 +34,7 @@ async function check(page: Page, errors: string[] = []): Promise<'true' | 'false
   // A report, or the status that says why there is none.
   const answered = async () => (await report.count()) > 0 || /could not run|Stopped/.test(await status());
   for (const wait of [60_000, 120_000]) {
-    await page.getByTestId('check').click();
+    await clickWhenStill(page, '[data-testid="check"]');
     const got = await expect
       .poll(answered, { timeout: wait })
       .toBe(true)
@@ -44,7 +46,9 @@ async function check(page: Page, errors: string[] = []): Promise<'true' | 'false
     const said = `the page says "${await status()}"; workers: ${JSON.stringify(page.workers().map((w) => w.url().replace(/^.*\//, '')))}; page errors: ${JSON.stringify(errors)}`;
     if (got || wait === 120_000) throw new Error(`No check report: ${said}`);
     console.warn(`codePractice: no answer to Check in 60 s, stopping and checking again (${said})`);
-    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    // Stop is there only while a check runs (an empty status means the click never started one).
+    const stop = page.getByRole('button', { name: 'Stop', exact: true });
+    if (await stop.isEnabled()) await stop.click();
   }
   throw new Error('unreachable');
 }
