@@ -86,10 +86,10 @@ export default defineConfig({
           globalSetup: ['test/e2e/serve-dist.ts'],
           // A describe.concurrent block (the lesson embeds) opens at most three pages at once.
           maxConcurrency: 3,
-          // A failed test runs once more. Under a loaded 2-core machine a page or worker now and then
-          // answers after a wait ran out (three such flakes in CI, each in a different file, each fixed
-          // once seen). A retry that was needed is listed at the end of the run (retriedTests.ts),
-          // with its first failure, so it is seen and fixed rather than waited out.
+          // A failed test runs once more. On a loaded 2-core machine a browser test now and then fails
+          // on its own timing: a wait that ran out, a click on a button still moving (seven such tests
+          // in six files over December 2026, each fixed once seen). A retry that was needed is listed at
+          // the end of the run (retriedTests.ts) with its first failure, to be fixed, not waited out.
           retry: 1,
           setupFiles: [HANG_GUARD],
           testTimeout: 60_000,

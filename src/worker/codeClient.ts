@@ -17,6 +17,14 @@ import type {
   SessionLabState,
 } from './protocol/code.ts';
 import { unwrap, type Reply } from './protocol/reply.ts';
+import { crashOf } from './workerCrash.ts';
+
+interface LiveWorker {
+  worker: Worker;
+  api: Comlink.Remote<CodeApi>;
+  /** Rejects when the worker dies. */
+  crashed: Promise<never>;
+}
 
 /**
  * The page's side of the learner-code worker, started on first use. `stop()`
@@ -26,30 +34,21 @@ import { unwrap, type Reply } from './protocol/reply.ts';
  * it with a message, instead of leaving "Checking…" on screen for good.
  */
 export class CodeWorkerClient {
-  #worker: Worker | null = null;
-  #api: Comlink.Remote<CodeApi> | null = null;
-  #crashed: Promise<never> | null = null;
+  #live: LiveWorker | null = null;
 
-  #remote(): { api: Comlink.Remote<CodeApi>; crashed: Promise<never> } {
-    if (!this.#api || !this.#crashed) {
+  #remote(): LiveWorker {
+    if (!this.#live) {
       const worker = new Worker(new URL('./code.worker.ts', import.meta.url), { type: 'module', name: 'code' });
-      const crashed = new Promise<never>((_, reject) => {
-        worker.addEventListener('error', (event) => {
-          event.preventDefault();
-          reject(
-            new Error(
-              `the worker running your code stopped with an error (${event.message || 'its script did not load'}); press Check to start again`,
-            ),
-          );
-          if (this.#worker === worker) this.stop();
-        });
-      });
-      crashed.catch(() => {});
-      this.#worker = worker;
-      this.#api = Comlink.wrap<CodeApi>(worker);
-      this.#crashed = crashed;
+      const crashed = crashOf(
+        worker,
+        'code',
+        (detail) => `the worker running your code stopped with an error (${detail}); press Check to start again.`,
+      );
+      // A dead worker is dropped at once, so the next call starts a fresh one.
+      crashed.catch(() => this.#live?.worker === worker && this.stop());
+      this.#live = { worker, api: Comlink.wrap<CodeApi>(worker), crashed };
     }
-    return { api: this.#api, crashed: this.#crashed };
+    return this.#live;
   }
 
   /** One call to the worker, or the worker's crash, whichever comes first. */
@@ -104,10 +103,8 @@ export class CodeWorkerClient {
 
   /** Ends the worker and whatever it was running. */
   stop(): void {
-    this.#api?.[Comlink.releaseProxy]();
-    this.#worker?.terminate();
-    this.#api = null;
-    this.#worker = null;
-    this.#crashed = null;
+    this.#live?.api[Comlink.releaseProxy]();
+    this.#live?.worker.terminate();
+    this.#live = null;
   }
 }

@@ -6,7 +6,8 @@ import * as Comlink from 'comlink';
 import { EngineError } from '../engine/index.ts';
 import type { SqlResult } from '../engine/index.ts';
 import type { SqlQueryApi } from './protocol/sqlQuery.ts';
-import { unwrap, WorkerFaultError } from './protocol/reply.ts';
+import { unwrap } from './protocol/reply.ts';
+import { crashOf } from './workerCrash.ts';
 
 export const SQL_QUERY_TIMEOUT_MS = 3000;
 
@@ -45,18 +46,7 @@ export function createSqlQueryRunner(options: { timeoutMs?: number } = {}): SqlQ
   const start = (): NonNullable<typeof worker> => {
     const w = new Worker(new URL('./sqlQuery.worker.ts', import.meta.url), { type: 'module', name: 'sql-query' });
     const remote = Comlink.wrap<SqlQueryApi>(w);
-    const crashed = new Promise<never>((_, reject) => {
-      w.addEventListener('error', (event) => {
-        event.preventDefault();
-        reject(
-          new WorkerFaultError(
-            'sql-query',
-            `The SQL worker stopped with an error: ${event.message || 'unknown error'}. Nothing changed; try again.`,
-          ),
-        );
-      });
-    });
-    crashed.catch(() => {});
+    const crashed = crashOf(w, 'sql-query', (detail) => `The SQL worker stopped with an error: ${detail}. Nothing changed; try again.`);
     return {
       remote,
       crashed,
